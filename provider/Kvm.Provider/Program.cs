@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text;
+using Kvm.Provider.Host;
+using Kvm.Provider.Resources;
+using Kvm.Provider.Rpc;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Kvm.Provider;
+
+public static class Program
+{
+    /// <summary>The engine's cap on one message (it sends whole resource states in one request).</summary>
+    private const int MaxMessageBytes = 400 * 1024 * 1024;
+
+    public static async Task<int> Main(string[] args)
+    {
+        // The port line is the only thing stdout ever carries: anything else written by accident
+        // would corrupt the engine's handshake, so the console's Out goes to stderr from here on.
+        var stdout = Console.OpenStandardOutput();
+        Console.SetOut(Console.Error);
+
+        var options = CommandLine.Parse(args);
+        if (options.Error is { } error)
+        {
+            Console.Error.WriteLine($"pulumi-resource-kvm: {error}");
+            Console.Error.WriteLine(CommandLine.Usage);
+            return 2;
+        }
+
+        switch (options.Command)
+        {
+            case "schema":
+                WriteRaw(stdout, SchemaText());
+                return 0;
+            case "help":
+                WriteRaw(stdout, CommandLine.Usage + "\n");
+                return 0;
+        }
+
+        using var engineLog = new EngineLog(options.LogToStderr, options.Verbosity);
+        engineLog.Attach(options.EngineAddress);
+        using var host = new ProviderHost(engineLog);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2);
+            k.Limits.MaxRequestBodySize = MaxMessageBytes;
+        });
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = MaxMessageBytes;
+            o.MaxSendMessageSize = MaxMessageBytes;
+        });
+        builder.Services.AddSingleton(host);
+        builder.Services.AddSingleton(engineLog);
+        builder.Services.AddSingleton(_ => new ResourceRegistry(ResourceCatalog.Create(host)));
+        builder.Services.AddSingleton<ResourceProviderService>();
+
+        await using var app = builder.Build();
+        app.MapGrpcService<ResourceProviderService>();
+        await app.StartAsync().ConfigureAwait(false);
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        WriteRaw(stdout, $"{new Uri(address).Port}\n");
+
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    public static string SchemaText()
+    {
+        using var host = new ProviderHost(new EngineLog(alsoToStderr: false, verbosity: 0));
+        return new ResourceRegistry(ResourceCatalog.Create(host)).SchemaJson;
+    }
+
+    private static void WriteRaw(Stream stdout, string text)
+    {
+        stdout.Write(Encoding.UTF8.GetBytes(text));
+        stdout.Flush();
+    }
+}
+
+/// <summary>The plugin's command line: the engine's flags, or a subcommand for people.</summary>
+public sealed record CommandLine(string? Command, bool LogToStderr, int Verbosity, string? Tracing, string? EngineAddress, string? Error)
+{
+    public const string Usage = """
+        usage: pulumi-resource-kvm [--logtostderr] [-v=N] [--tracing ADDRESS] [ENGINE_ADDRESS]
+               pulumi-resource-kvm schema      print the package schema (schema.json)
+        """;
+
+    public static CommandLine Parse(string[] args)
+    {
+        if (args is ["schema"]) return new("schema", false, 0, null, null, null);
+        if (args is ["help" or "--help" or "-h"]) return new("help", false, 0, null, null, null);
+
+        bool logToStderr = false;
+        int verbosity = 0;
+        string? tracing = null, engine = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (a is "--logtostderr" or "-logtostderr") logToStderr = true;
+            else if (a.StartsWith("-v=", StringComparison.Ordinal) || a.StartsWith("--v=", StringComparison.Ordinal))
+            {
+                if (!int.TryParse(a[(a.IndexOf('=') + 1)..], out verbosity))
+                    return new(null, false, 0, null, null, $"bad verbosity \"{a}\"");
+            }
+            else if (a is "--tracing" or "-tracing")
+            {
+                if (i + 1 >= args.Length) return new(null, false, 0, null, null, "--tracing needs an address");
+                tracing = args[++i];
+            }
+            else if (a.StartsWith("--tracing=", StringComparison.Ordinal)) tracing = a["--tracing=".Length..];
+            else if (a.StartsWith('-'))
+            {
+                // Newer engines may pass flags we do not know; they must not stop the plugin.
+                Console.Error.WriteLine($"pulumi-resource-kvm: ignoring unknown flag {a}");
+            }
+            else if (engine is null) engine = a;
+            else return new(null, false, 0, null, null, $"unexpected argument \"{a}\"");
+        }
+        return new(null, logToStderr, verbosity, tracing, engine, null);
+    }
+}

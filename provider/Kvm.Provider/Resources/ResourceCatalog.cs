@@ -1,0 +1,11 @@
+using Kvm.Provider.Host;
+
+namespace Kvm.Provider.Resources;
+
+/// <summary>Every resource type the provider serves.</summary>
+public static class ResourceCatalog
+{
+    public static IReadOnlyList<IResource> Create(ProviderHost host) =>
+    [
+    ];
+}

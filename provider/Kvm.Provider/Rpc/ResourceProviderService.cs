@@ -1,0 +1,202 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Kvm.Provider.Host;
+using Kvm.Provider.Resources;
+using Kvm.Provider.Schema;
+using Kvm.Provider.Values;
+using Pulumirpc;
+using Res = Kvm.Provider.Resources;
+
+namespace Kvm.Provider.Rpc;
+
+/// <summary>
+/// pulumirpc.ResourceProvider: decodes the engine's requests, dispatches them by type token to the
+/// resources, and encodes the answers. Every handler is stateless apart from the shared host.
+/// </summary>
+public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry registry, EngineLog engineLog)
+    : ResourceProvider.ResourceProviderBase
+{
+    public static string Version { get; } =
+        typeof(ResourceProviderService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public override Task<PluginInfo> GetPluginInfo(Empty request, ServerCallContext context) =>
+        Task.FromResult(new PluginInfo { Version = Version });
+
+    public override Task<GetSchemaResponse> GetSchema(GetSchemaRequest request, ServerCallContext context)
+    {
+        if (request.SubpackageName.Length > 0)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"kvm has no subpackage \"{request.SubpackageName}\""));
+        return Task.FromResult(new GetSchemaResponse { Schema = registry.SchemaJson });
+    }
+
+    public override Task<Empty> Attach(PluginAttach request, ServerCallContext context)
+    {
+        engineLog.Attach(request.Address);
+        return Task.FromResult(new Empty());
+    }
+
+    public override Task<Empty> Cancel(Empty request, ServerCallContext context)
+    {
+        host.Cancel();
+        return Task.FromResult(new Empty());
+    }
+
+    public override Task<Pulumirpc.CheckResponse> CheckConfig(Pulumirpc.CheckRequest request, ServerCallContext context) => Guard("CheckConfig", () =>
+    {
+        var news = StructCodec.Decode(request.News);
+        var bound = PropertyBinder.Bind<ProviderConfig>(ConfigKeys(news));
+        var failures = bound.Failures.Concat(bound.Ok ? bound.Value.Validate() : []);
+        var response = new Pulumirpc.CheckResponse { Inputs = StructCodec.Encode(news) };
+        response.Failures.AddRange(failures.Select(ToProto));
+        return Task.FromResult(response);
+    });
+
+    public override Task<DiffResponse> DiffConfig(Pulumirpc.DiffRequest request, ServerCallContext context) => Guard("DiffConfig", () =>
+    {
+        var olds = ConfigKeys(StructCodec.Decode(request.OldInputs ?? request.Olds));
+        if (olds.Fields.Count == 0) olds = ConfigKeys(StructCodec.Decode(request.Olds));
+        var news = ConfigKeys(StructCodec.Decode(request.News));
+        // A different host or namespace makes every resource of the old provider unmanageable: replace.
+        var diff = DiffEngine.Compute(ObjectShape.Of<ProviderConfig>(), olds, news, olds, request.IgnoreChanges, deleteBeforeReplace: false);
+        var replaced = diff with
+        {
+            Detailed = diff.Detailed.ToImmutableSortedDictionary(d => d.Key, d => d.Value.AsReplace(), StringComparer.Ordinal),
+        };
+        return Task.FromResult(ToProto(replaced));
+    });
+
+    public override Task<ConfigureResponse> Configure(ConfigureRequest request, ServerCallContext context) => Guard("Configure", () =>
+    {
+        var args = request.Args is { Fields.Count: > 0 } ? StructCodec.Decode(request.Args) : FromVariables(request.Variables);
+        var bound = PropertyBinder.Bind<ProviderConfig>(ConfigKeys(args));
+        var failures = bound.Failures.Concat(bound.Ok ? bound.Value.Validate() : []).ToList();
+        if (failures.Count > 0)
+            throw ProviderException.InvalidArgument($"invalid provider configuration: {string.Join("; ", failures)}");
+        host.Configure(bound.Value);
+        return Task.FromResult(new ConfigureResponse
+        {
+            AcceptSecrets = true,
+            SupportsPreview = true,
+            AcceptResources = true,
+            AcceptOutputs = false,
+        });
+    });
+
+    public override Task<InvokeResponse> Invoke(InvokeRequest request, ServerCallContext context) =>
+        throw new RpcException(new Status(StatusCode.Unimplemented, $"the kvm provider has no functions (asked for \"{request.Tok}\")"));
+
+    public override Task<Pulumirpc.CheckResponse> Check(Pulumirpc.CheckRequest request, ServerCallContext context) =>
+        Guard("Check", async () =>
+        {
+            var resource = registry.Resolve(request.Type, request.Urn);
+            var result = await resource.CheckAsync(new Res.CheckRequest(request.Urn, request.Name,
+                StructCodec.Decode(request.Olds), StructCodec.Decode(request.News)), Token(context)).ConfigureAwait(false);
+            var response = new Pulumirpc.CheckResponse { Inputs = StructCodec.Encode(result.Inputs) };
+            response.Failures.AddRange(result.Failures.Select(ToProto));
+            return response;
+        });
+
+    public override Task<DiffResponse> Diff(Pulumirpc.DiffRequest request, ServerCallContext context) =>
+        Guard("Diff", async () =>
+        {
+            var resource = registry.Resolve(request.Type, request.Urn);
+            var result = await resource.DiffAsync(new Res.DiffRequest(request.Id, request.Urn, StructCodec.Decode(request.Olds),
+                StructCodec.Decode(request.News), StructCodec.Decode(request.OldInputs), [.. request.IgnoreChanges]), Token(context)).ConfigureAwait(false);
+            return ToProto(result);
+        });
+
+    public override Task<CreateResponse> Create(Pulumirpc.CreateRequest request, ServerCallContext context) =>
+        Guard("Create", async () =>
+        {
+            var resource = registry.Resolve(request.Type, request.Urn);
+            var result = await resource.CreateAsync(new Res.CreateRequest(request.Urn, request.Name, StructCodec.Decode(request.Properties),
+                request.Preview, Timeout(request.Timeout)), Token(context)).ConfigureAwait(false);
+            return new CreateResponse { Id = result.Id, Properties = StructCodec.Encode(result.State) };
+        });
+
+    public override Task<ReadResponse> Read(Pulumirpc.ReadRequest request, ServerCallContext context) =>
+        Guard("Read", async () =>
+        {
+            var resource = registry.Resolve(request.Type, request.Urn);
+            var result = await resource.ReadAsync(new Res.ReadRequest(request.Id, request.Urn, StructCodec.Decode(request.Properties),
+                StructCodec.Decode(request.Inputs)), Token(context)).ConfigureAwait(false);
+            if (result.IsGone) return new ReadResponse { Id = "" };
+            return new ReadResponse
+            {
+                Id = result.Id,
+                Properties = StructCodec.Encode(result.State),
+                Inputs = StructCodec.Encode(result.Inputs),
+            };
+        });
+
+    public override Task<UpdateResponse> Update(Pulumirpc.UpdateRequest request, ServerCallContext context) =>
+        Guard("Update", async () =>
+        {
+            var resource = registry.Resolve(request.Type, request.Urn);
+            if (string.IsNullOrEmpty(request.Id))
+                throw ProviderException.InvalidArgument("Update needs the id of the resource");
+            var result = await resource.UpdateAsync(new Res.UpdateRequest(request.Id, request.Urn, StructCodec.Decode(request.Olds),
+                StructCodec.Decode(request.News), StructCodec.Decode(request.OldInputs), request.Preview, [.. request.IgnoreChanges],
+                Timeout(request.Timeout)), Token(context)).ConfigureAwait(false);
+            return new UpdateResponse { Properties = StructCodec.Encode(result) };
+        });
+
+    public override Task<Empty> Delete(Pulumirpc.DeleteRequest request, ServerCallContext context) =>
+        Guard("Delete", async () =>
+        {
+            var resource = registry.Resolve(request.Type, request.Urn);
+            if (string.IsNullOrEmpty(request.Id))
+                throw ProviderException.InvalidArgument("Delete needs the id of the resource");
+            await resource.DeleteAsync(new Res.DeleteRequest(request.Id, request.Urn, StructCodec.Decode(request.Properties),
+                StructCodec.Decode(request.OldInputs), Timeout(request.Timeout)), Token(context)).ConfigureAwait(false);
+            return new Empty();
+        });
+
+    private CancellationToken Token(ServerCallContext context) =>
+        CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, host.Cancellation).Token;
+
+    private static TimeSpan? Timeout(double seconds) => seconds > 0 && double.IsFinite(seconds) ? TimeSpan.FromSeconds(seconds) : null;
+
+    private static async Task<T> Guard<T>(string operation, Func<Task<T>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            throw ErrorMapping.ToRpc(e, operation);
+        }
+    }
+
+    /// <summary>Keys the engine adds to every provider's inputs; they are not ours to check.</summary>
+    private static readonly HashSet<string> EngineKeys = ["version", "pluginDownloadURL", "__internal"];
+
+    /// <summary>Config arrives keyed `uri` in args but `kvm:config:uri` in variables; accept both.</summary>
+    private static ObjectValue ConfigKeys(ObjectValue config) =>
+        ObjectValue.From(config.Fields.Where(f => !EngineKeys.Contains(f.Key)).Select(f => new KeyValuePair<string, PropertyValue>(
+            f.Key.StartsWith("kvm:config:", StringComparison.Ordinal) ? f.Key["kvm:config:".Length..] :
+            f.Key.StartsWith("kvm:", StringComparison.Ordinal) ? f.Key["kvm:".Length..] : f.Key, f.Value)));
+
+    private static ObjectValue FromVariables(IDictionary<string, string> variables) =>
+        ObjectValue.From(variables.Select(v => new KeyValuePair<string, PropertyValue>(v.Key, PropertyValue.Of(v.Value))));
+
+    private static Pulumirpc.CheckFailure ToProto(Values.CheckFailure f) => new() { Property = f.Property, Reason = f.Reason };
+
+    private static DiffResponse ToProto(DiffResult diff)
+    {
+        var response = new DiffResponse
+        {
+            Changes = diff.HasChanges ? DiffResponse.Types.DiffChanges.DiffSome : DiffResponse.Types.DiffChanges.DiffNone,
+            DeleteBeforeReplace = diff.DeleteBeforeReplace,
+            HasDetailedDiff = true,
+        };
+        response.Diffs.AddRange(diff.Diffs);
+        response.Replaces.AddRange(diff.Replaces);
+        foreach (var (path, kind) in diff.Detailed)
+            response.DetailedDiff[path] = new PropertyDiff { Kind = (PropertyDiff.Types.Kind)(int)kind, InputDiff = true };
+        return response;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text;
+using Grpc.Net.Client;
+using Pulumirpc;
+
+namespace Kvm.Engine;
+
+/// <summary>
+/// The real plugin, started the way the engine starts it: exec, read the port line from stdout,
+/// then talk gRPC. Stdout is watched after the port line too, because nothing else may appear there.
+/// </summary>
+public sealed class ProviderProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stderr = new();
+    private readonly StringBuilder _extraStdout = new();
+    private readonly GrpcChannel _channel;
+
+    public int Port { get; }
+    public ResourceProvider.ResourceProviderClient Client { get; }
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the plugin wrote to stderr so far.</summary>
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    /// <summary>Anything the plugin wrote to stdout after its port line (must stay empty).</summary>
+    public string StdoutAfterPort { get { lock (_extraStdout) return _extraStdout.ToString(); } }
+
+    private ProviderProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = 400 * 1024 * 1024,
+            MaxSendMessageSize = 400 * 1024 * 1024,
+        });
+        Client = new ResourceProvider.ResourceProviderClient(_channel);
+    }
+
+    public static async Task<ProviderProcess> StartAsync(string? engineAddress = null, IEnumerable<string>? extraArgs = null,
+        IDictionary<string, string>? environment = null, string? binary = null)
+    {
+        var psi = new ProcessStartInfo(binary ?? RepoPaths.ProviderBinary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in extraArgs ?? []) psi.ArgumentList.Add(a);
+        if (engineAddress is not null) psi.ArgumentList.Add(engineAddress);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        if (!File.Exists(psi.FileName))
+            throw new FileNotFoundException($"the provider binary {psi.FileName} does not exist: run `make build` first");
+
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {psi.FileName}");
+        var stdout = process.StandardOutput.BaseStream;
+        var line = await ReadPortLineAsync(stdout).ConfigureAwait(false);
+        if (!int.TryParse(line, out var port) || port is <= 0 or > 65535)
+        {
+            var err = await process.StandardError.ReadToEndAsync().ConfigureAwait(false);
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            throw new InvalidOperationException($"the provider's first stdout line was \"{line}\", not a port. stderr: {err}");
+        }
+        var p = new ProviderProcess(process, port);
+        p.Pump(process.StandardError.BaseStream, p._stderr);
+        p.Pump(stdout, p._extraStdout);
+        return p;
+    }
+
+    /// <summary>Reads byte by byte up to the first newline, so nothing after it is consumed here.</summary>
+    private static async Task<string> ReadPortLineAsync(Stream stdout)
+    {
+        var bytes = new List<byte>();
+        var one = new byte[1];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var n = await stdout.ReadAsync(one, deadline.Token).ConfigureAwait(false);
+            if (n == 0 || one[0] == (byte)'\n') break;
+            bytes.Add(one[0]);
+            if (bytes.Count > 64) break;
+        }
+        return Encoding.UTF8.GetString([.. bytes]);
+    }
+
+    private void Pump(Stream stream, StringBuilder into) => _ = Task.Run(async () =>
+    {
+        var buffer = new byte[8192];
+        try
+        {
+            int n;
+            while ((n = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                var text = Encoding.UTF8.GetString(buffer, 0, n);
+                lock (into) into.Append(text);
+            }
+        }
+        catch (IOException) { }
+        catch (ObjectDisposedException) { }
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        if (!_process.HasExited)
+        {
+            try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,316 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Pulumirpc;
+
+namespace Kvm.Engine;
+
+/// <summary>
+/// A small Pulumi engine: it keeps a stack's state and drives the real provider through the
+/// same RPC sequences the CLI uses, so a test reads like `preview`, `up`, `refresh`, `import`,
+/// `destroy`.
+/// </summary>
+public sealed class Stack : IAsyncDisposable
+{
+    private readonly List<ResourceState> _state = [];
+    private readonly bool _ownsProcess;
+
+    public ProviderProcess Provider { get; }
+    public FakeEngine Engine { get; }
+    public string StackName { get; }
+    public string Project { get; }
+
+    /// <summary>The resources in the state, in creation order.</summary>
+    public IReadOnlyList<ResourceState> State => [.. _state];
+
+    public ResourceState this[string name] => _state.Single(r => r.Name == name);
+
+    private Stack(ProviderProcess provider, FakeEngine engine, string stack, string project, bool ownsProcess)
+    {
+        Provider = provider;
+        Engine = engine;
+        StackName = stack;
+        Project = project;
+        _ownsProcess = ownsProcess;
+    }
+
+    /// <summary>Starts the plugin with a fake engine, then GetPluginInfo -> CheckConfig -> Configure.</summary>
+    public static async Task<Stack> StartAsync(string configJson = "{}", IDictionary<string, string>? environment = null, string stack = "dev", string project = "lab")
+    {
+        var engine = await FakeEngine.StartAsync().ConfigureAwait(false);
+        ProviderProcess? provider = null;
+        try
+        {
+            provider = await ProviderProcess.StartAsync(engine.Address, ["--logtostderr"], environment).ConfigureAwait(false);
+            var s = new Stack(provider, engine, stack, project, ownsProcess: true);
+            await s.ConfigureAsync(configJson).ConfigureAwait(false);
+            return s;
+        }
+        catch
+        {
+            if (provider is not null) await provider.DisposeAsync().ConfigureAwait(false);
+            await engine.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task ConfigureAsync(string configJson)
+    {
+        var client = Provider.Client;
+        await client.GetPluginInfoAsync(new Empty());
+        var config = Props.Parse(configJson);
+        var urn = $"urn:pulumi:{StackName}::{Project}::pulumi:providers:kvm::default";
+        var checkedConfig = await client.CheckConfigAsync(new CheckRequest { Urn = urn, Name = "default", Type = "pulumi:providers:kvm", Olds = new Struct(), News = config });
+        if (checkedConfig.Failures.Count > 0)
+            throw new InvalidOperationException("provider config refused: " + string.Join("; ", checkedConfig.Failures.Select(f => $"{f.Property}: {f.Reason}")));
+        var request = new ConfigureRequest { Args = checkedConfig.Inputs, AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true, SendsOldInputsToDelete = true };
+        foreach (var (k, v) in checkedConfig.Inputs.Fields)
+            request.Variables[$"kvm:config:{k}"] = v.KindCase == Value.KindOneofCase.StringValue ? v.StringValue : JsonFormatter.Default.Format(v);
+        await client.ConfigureAsync(request);
+    }
+
+    public string Urn(string type, string name) => $"urn:pulumi:{StackName}::{Project}::{type}::{name}";
+
+    public Task<RunResult> PreviewAsync(params ResourceDecl[] program) => RunAsync(program, preview: true);
+
+    public Task<RunResult> UpAsync(params ResourceDecl[] program) => RunAsync(program, preview: false);
+
+    private async Task<RunResult> RunAsync(ResourceDecl[] program, bool preview)
+    {
+        var steps = new List<Step>();
+        var planned = new Dictionary<string, Struct>(StringComparer.Ordinal);
+        foreach (var decl in program)
+        {
+            var step = await StepAsync(decl, preview, planned).ConfigureAwait(false);
+            steps.Add(step);
+            if (step.Op == StepOp.Failed) return new RunResult(steps);
+        }
+        // Resources no longer in the program are deleted, dependents first.
+        var wanted = program.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _state.Where(r => !wanted.Contains(r.Name)).Reverse().ToList())
+        {
+            var step = new Step(StepOp.Delete, gone.Type, gone.Name, gone.Urn) { Id = gone.Id, OldOutputs = gone.Outputs };
+            if (!preview)
+            {
+                var error = await TryAsync(() => DeleteAsync(gone)).ConfigureAwait(false);
+                if (error is not null) { steps.Add(Failed(step, error)); return new RunResult(steps); }
+                _state.Remove(gone);
+            }
+            steps.Add(step);
+        }
+        return new RunResult(steps);
+    }
+
+    private async Task<Step> StepAsync(ResourceDecl decl, bool preview, Dictionary<string, Struct> planned)
+    {
+        var client = Provider.Client;
+        var urn = Urn(decl.Type, decl.Name);
+        var existing = _state.SingleOrDefault(r => r.Name == decl.Name);
+        var inputs = Props.Resolve(Props.Parse(decl.InputsJson), (res, prop) =>
+            planned.TryGetValue(res, out var o) ? Props.Get(o, prop) : null);
+        var baseStep = new Step(StepOp.Same, decl.Type, decl.Name, urn) { Inputs = inputs, Id = existing?.Id, OldOutputs = existing?.Outputs };
+
+        CheckResponse check;
+        try
+        {
+            check = await client.CheckAsync(new CheckRequest
+            {
+                Urn = urn, Name = decl.Name, Type = decl.Type,
+                Olds = existing?.Inputs ?? new Struct(), News = inputs,
+                RandomSeed = ByteString.CopyFrom(new byte[32]),
+            });
+        }
+        catch (RpcException e) { return Failed(baseStep, e); }
+        if (check.Failures.Count > 0)
+            return baseStep with { Op = StepOp.Failed, Failures = [.. check.Failures], Error = "Check refused the inputs" };
+        var checkedInputs = check.Inputs;
+        baseStep = baseStep with { Inputs = checkedInputs };
+
+        if (existing is null)
+        {
+            try
+            {
+                var created = await client.CreateAsync(new CreateRequest { Urn = urn, Name = decl.Name, Type = decl.Type, Properties = checkedInputs, Preview = preview, Timeout = 300 });
+                planned[decl.Name] = created.Properties;
+                if (!preview) _state.Add(new ResourceState(decl.Type, decl.Name, urn, created.Id, checkedInputs, created.Properties));
+                return baseStep with { Op = StepOp.Create, Id = created.Id, Outputs = created.Properties };
+            }
+            catch (RpcException e)
+            {
+                if (!preview && InitFailure(e) is { } init)
+                    _state.Add(new ResourceState(decl.Type, decl.Name, urn, init.Id, checkedInputs, init.Properties) { InitErrors = true });
+                return Failed(baseStep, e);
+            }
+        }
+
+        DiffResponse diff;
+        try
+        {
+            var diffRequest = new DiffRequest
+            {
+                Id = existing.Id, Urn = urn, Name = decl.Name, Type = decl.Type,
+                Olds = existing.Outputs, News = checkedInputs, OldInputs = existing.Inputs,
+            };
+            diffRequest.IgnoreChanges.AddRange(decl.IgnoreChanges);
+            diff = await client.DiffAsync(diffRequest);
+        }
+        catch (RpcException e) { return Failed(baseStep, e); }
+        baseStep = baseStep with { Diff = diff };
+
+        if (diff.Changes != DiffResponse.Types.DiffChanges.DiffSome && !existing.InitErrors)
+        {
+            planned[decl.Name] = existing.Outputs;
+            return baseStep;
+        }
+
+        if (diff.Replaces.Count > 0)
+        {
+            try
+            {
+                if (preview)
+                {
+                    var plannedCreate = await client.CreateAsync(new CreateRequest { Urn = urn, Name = decl.Name, Type = decl.Type, Properties = checkedInputs, Preview = true, Timeout = 300 });
+                    planned[decl.Name] = plannedCreate.Properties;
+                    return baseStep with { Op = StepOp.Replace, Outputs = plannedCreate.Properties };
+                }
+                // The engine deletes first when the provider asks (names unique on the host), else creates first.
+                if (diff.DeleteBeforeReplace)
+                {
+                    await DeleteAsync(existing).ConfigureAwait(false);
+                    _state.Remove(existing);
+                }
+                var created = await client.CreateAsync(new CreateRequest { Urn = urn, Name = decl.Name, Type = decl.Type, Properties = checkedInputs, Preview = false, Timeout = 300 });
+                if (!diff.DeleteBeforeReplace)
+                {
+                    await DeleteAsync(existing).ConfigureAwait(false);
+                    _state.Remove(existing);
+                }
+                _state.Add(new ResourceState(decl.Type, decl.Name, urn, created.Id, checkedInputs, created.Properties));
+                planned[decl.Name] = created.Properties;
+                return baseStep with { Op = StepOp.Replace, Id = created.Id, Outputs = created.Properties };
+            }
+            catch (RpcException e) { return Failed(baseStep, e); }
+        }
+
+        try
+        {
+            var request = new UpdateRequest
+            {
+                Id = existing.Id, Urn = urn, Name = decl.Name, Type = decl.Type,
+                Olds = existing.Outputs, News = checkedInputs, OldInputs = existing.Inputs, Preview = preview, Timeout = 300,
+            };
+            request.IgnoreChanges.AddRange(decl.IgnoreChanges);
+            var updated = await client.UpdateAsync(request);
+            planned[decl.Name] = updated.Properties;
+            if (!preview)
+                Replace(existing, existing with { Inputs = checkedInputs, Outputs = updated.Properties, InitErrors = false });
+            return baseStep with { Op = StepOp.Update, Outputs = updated.Properties };
+        }
+        catch (RpcException e)
+        {
+            if (!preview && InitFailure(e) is { } init)
+                Replace(existing, existing with { Inputs = checkedInputs, Outputs = init.Properties, InitErrors = true });
+            return Failed(baseStep, e);
+        }
+    }
+
+    /// <summary>`pulumi refresh`: Read every resource; gone ones leave the state, drift is recorded.</summary>
+    public async Task<RunResult> RefreshAsync()
+    {
+        var steps = new List<Step>();
+        foreach (var r in _state.ToList())
+        {
+            var step = new Step(StepOp.Same, r.Type, r.Name, r.Urn) { Id = r.Id, OldOutputs = r.Outputs, Inputs = r.Inputs };
+            ReadResponse read;
+            try
+            {
+                read = await Provider.Client.ReadAsync(new ReadRequest { Id = r.Id, Urn = r.Urn, Name = r.Name, Type = r.Type, Properties = r.Outputs, Inputs = r.Inputs });
+            }
+            catch (RpcException e) { steps.Add(Failed(step, e)); continue; }
+            if (read.Id.Length == 0)
+            {
+                _state.Remove(r);
+                steps.Add(step with { Op = StepOp.Delete });
+                continue;
+            }
+            var changed = !read.Properties.Equals(r.Outputs) || !(read.Inputs ?? r.Inputs).Equals(r.Inputs);
+            Replace(r, r with { Id = read.Id, Outputs = read.Properties, Inputs = read.Inputs ?? r.Inputs });
+            steps.Add(step with { Op = changed ? StepOp.Refresh : StepOp.Same, Outputs = read.Properties, Inputs = read.Inputs });
+        }
+        return new RunResult(steps);
+    }
+
+    /// <summary>`pulumi import TYPE NAME ID`: Read with only the id, then Check the inputs it returns.</summary>
+    public async Task<RunResult> ImportAsync(string type, string name, string id)
+    {
+        var urn = Urn(type, name);
+        var step = new Step(StepOp.Import, type, name, urn) { Id = id };
+        try
+        {
+            var read = await Provider.Client.ReadAsync(new ReadRequest { Id = id, Urn = urn, Name = name, Type = type });
+            if (read.Id.Length == 0) return new RunResult([step with { Op = StepOp.Failed, Error = $"{type} \"{id}\" does not exist" }]);
+            if (read.Inputs is null) return new RunResult([step with { Op = StepOp.Failed, Error = "the provider returned no inputs: import not supported" }]);
+            var check = await Provider.Client.CheckAsync(new CheckRequest { Urn = urn, Name = name, Type = type, Olds = read.Inputs, News = read.Inputs });
+            if (check.Failures.Count > 0)
+                return new RunResult([step with { Op = StepOp.Failed, Inputs = read.Inputs, Failures = [.. check.Failures], Error = "Check refused the imported inputs" }]);
+            _state.Add(new ResourceState(type, name, urn, read.Id, check.Inputs, read.Properties));
+            return new RunResult([step with { Id = read.Id, Inputs = check.Inputs, Outputs = read.Properties }]);
+        }
+        catch (RpcException e) { return new RunResult([Failed(step, e)]); }
+    }
+
+    /// <summary>`pulumi destroy`: Delete everything, last created first.</summary>
+    public async Task<RunResult> DestroyAsync()
+    {
+        var steps = new List<Step>();
+        foreach (var r in _state.AsEnumerable().Reverse().ToList())
+        {
+            var step = new Step(StepOp.Delete, r.Type, r.Name, r.Urn) { Id = r.Id, OldOutputs = r.Outputs };
+            var error = await TryAsync(() => DeleteAsync(r)).ConfigureAwait(false);
+            if (error is not null) { steps.Add(Failed(step, error)); return new RunResult(steps); }
+            _state.Remove(r);
+            steps.Add(step);
+        }
+        return new RunResult(steps);
+    }
+
+    /// <summary>Forgets a resource without deleting it (`pulumi state delete`).</summary>
+    public void Forget(string name) => _state.RemoveAll(r => r.Name == name);
+
+    private async Task DeleteAsync(ResourceState r) =>
+        await Provider.Client.DeleteAsync(new DeleteRequest { Id = r.Id, Urn = r.Urn, Name = r.Name, Type = r.Type, Properties = r.Outputs, OldInputs = r.Inputs, Timeout = 300 });
+
+    private void Replace(ResourceState old, ResourceState updated) => _state[_state.IndexOf(old)] = updated;
+
+    private static async Task<RpcException?> TryAsync(Func<Task> action)
+    {
+        try { await action().ConfigureAwait(false); return null; }
+        catch (RpcException e) { return e; }
+    }
+
+    private static Step Failed(Step step, RpcException e) =>
+        step with { Op = StepOp.Failed, Error = e.Status.Detail, ErrorCode = e.StatusCode };
+
+    /// <summary>The ErrorResourceInitFailed detail of an error, if the provider attached one.</summary>
+    public static ErrorResourceInitFailed? InitFailure(RpcException e)
+    {
+        var bytes = e.Trailers.GetValueBytes("grpc-status-details-bin");
+        if (bytes is null) return null;
+        var status = Google.Rpc.Status.Parser.ParseFrom(bytes);
+        return status.Details.FirstOrDefault(d => d.Is(ErrorResourceInitFailed.Descriptor))?.Unpack<ErrorResourceInitFailed>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsProcess)
+        {
+            try
+            {
+                await Provider.Client.CancelAsync(new Empty(), deadline: DateTime.UtcNow.AddSeconds(5));
+            }
+            catch (RpcException) { }
+            await Provider.DisposeAsync().ConfigureAwait(false);
+            await Engine.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
