@@ -1,7 +1,50 @@
-# The one entry point. `make test` and `make demo` set up everything they need themselves.
+# The project's entry points. `make test` and `make demo` each set up everything they need
+# (apt packages, NuGet restore, the kernel VM cache) on a fresh machine.
 SHELL := /bin/bash
-.PHONY: build test
-build:
-	dotnet build KvmProvider.sln
-test: build
-	dotnet test KvmProvider.sln
+.SHELLFLAGS := -eu -o pipefail -c
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+RID := linux-x64
+PLUGIN := bin/pulumi-resource-kvm
+DOTNET_TEST := dotnet test --no-build -c Release --logger "console;verbosity=normal"
+
+.PHONY: all setup restore build plugin jit schema test unit-test live-test demo bench clean
+
+all: build
+
+## setup: apt packages for the lab (idempotent) and NuGet restore
+setup:
+	@bash tests/lab/install-packages.sh
+	@$(MAKE) --no-print-directory restore
+
+restore:
+	dotnet restore KvmProvider.sln
+
+## build: the NativeAOT plugin at bin/pulumi-resource-kvm, and everything else
+build: plugin
+	dotnet build KvmProvider.sln -c Release --no-restore
+
+plugin:
+	dotnet publish provider/Kvm.Provider -c Release -r $(RID) -o bin --nologo
+	@rm -f bin/*.pdb
+
+## schema: regenerate schema.json from the resource types
+schema: plugin
+	$(PLUGIN) schema > schema.json
+
+## test: every test (unit, live, lifecycle, kernel VM)
+test: setup build
+	$(DOTNET_TEST) KvmProvider.sln
+
+## demo: a full lifecycle against a throwaway lab host, printed like `pulumi up`
+demo: setup build
+	dotnet run -c Release --no-build --project tests/Kvm.Demo
+
+## bench: benchmarks, reported as ratios against a baseline measured in the same run
+bench: setup build
+	dotnet run -c Release --no-build --project bench/Kvm.Bench -- $(ONLY)
+
+clean:
+	rm -rf bin artifacts
+	find . -name obj -o -name 'bin' -path '*/Kvm.*/bin' | xargs rm -rf

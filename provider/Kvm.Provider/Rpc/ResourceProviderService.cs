@@ -47,7 +47,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
     {
         var news = StructCodec.Decode(request.News);
         var bound = PropertyBinder.Bind<ProviderConfig>(ConfigKeys(news));
-        var failures = bound.Failures.Concat(bound.Ok ? bound.Value.Validate() : []);
+        var failures = bound.Failures.Concat(bound.Value.Validate());
         var response = new Pulumirpc.CheckResponse { Inputs = StructCodec.Encode(news) };
         response.Failures.AddRange(failures.Select(ToProto));
         return Task.FromResult(response);
@@ -71,7 +71,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
     {
         var args = request.Args is { Fields.Count: > 0 } ? StructCodec.Decode(request.Args) : FromVariables(request.Variables);
         var bound = PropertyBinder.Bind<ProviderConfig>(ConfigKeys(args));
-        var failures = bound.Failures.Concat(bound.Ok ? bound.Value.Validate() : []).ToList();
+        var failures = bound.Failures.Concat(bound.Value.Validate()).ToList();
         if (failures.Count > 0)
             throw ProviderException.InvalidArgument($"invalid provider configuration: {string.Join("; ", failures)}");
         host.Configure(bound.Value);

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace Kvm.Bench;
+
+/// <summary>A benchmark's verdict: our median against a baseline's median measured in the same run.</summary>
+public sealed record Comparison(string Name, string Ours, double OursMs, string Baseline, double BaselineMs, double RequiredRatio)
+{
+    public double Ratio => BaselineMs / OursMs;
+    public bool Met => Ratio >= RequiredRatio;
+
+    public override string ToString() =>
+        $"{Name}: {Ours} {OursMs:F2} ms vs {Baseline} {BaselineMs:F2} ms -> {Ratio:F1}x faster (need >= {RequiredRatio}x) {(Met ? "OK" : "NOT MET")}";
+}
+
+public static class Measure
+{
+    /// <summary>Median wall time of <paramref name="runs"/> runs, in milliseconds.</summary>
+    public static double Median(int runs, Action body)
+    {
+        var times = new List<double>(runs);
+        for (var i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            body();
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    /// <summary>Runs two bodies alternately, so machine load hits both the same way.</summary>
+    public static (double A, double B) Interleaved(int runs, Action a, Action b)
+    {
+        var ta = new List<double>(runs);
+        var tb = new List<double>(runs);
+        for (var i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            a();
+            ta.Add(sw.Elapsed.TotalMilliseconds);
+            sw.Restart();
+            b();
+            tb.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        ta.Sort();
+        tb.Sort();
+        return (ta[runs / 2], tb[runs / 2]);
+    }
+}

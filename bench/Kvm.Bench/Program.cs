@@ -1,0 +1,9 @@
+using Kvm.Bench;
+
+// `make bench` runs every benchmark; `make bench ONLY=startup` runs one.
+var only = args.Length > 0 ? args[0] : null;
+var results = new List<Comparison>();
+if (only is null or "startup") results.Add(StartupBench.Run());
+Console.WriteLine();
+Console.WriteLine(results.All(r => r.Met) ? "all benchmark targets met" : "some benchmark targets NOT met");
+return 0;
