@@ -6,8 +6,15 @@ namespace Kvm.Netlink;
 /// written, a null field is left as it is.
 /// </summary>
 /// <remarks>
-/// Timers are in centiseconds (1/100 s), the kernel's own unit for these attributes (clock_t at
-/// USER_HZ = 100) and the numbers <c>ip -d link</c> prints: forward_delay 1500 is 15 s.
+/// <para>Timers are in centiseconds (1/100 s), the kernel's own unit for these attributes (clock_t at
+/// USER_HZ = 100) and the numbers <c>ip -d link</c> prints: forward_delay 1500 is 15 s.</para>
+/// <para>The kernel keeps timers in jiffies, so a value can read back slightly lower than written
+/// when the kernel's HZ is not a multiple of 100: with HZ=250, 12345 reads back as 12344 (even
+/// values survive). Compare read-backs with that in mind.</para>
+/// <para>The kernel applies the options in a fixed order (forward delay, hello time, max age,
+/// ageing time, STP state, priority, VLAN filtering, VLAN protocol, default PVID, multicast
+/// snooping), whatever the order in the request; the STP-only range check of the forward delay
+/// (2-30 s) therefore uses the STP state from before the request.</para>
 /// </remarks>
 public sealed record BridgeOptions
 {
