@@ -73,6 +73,12 @@ public sealed class NetlinkSocket : IDisposable
         }
     }
 
+    /// <summary>
+    /// Wraps an already connected datagram socket without netlink socket options: for tests
+    /// that play the kernel on the other end of a socketpair.
+    /// </summary>
+    internal static NetlinkSocket FromConnectedSocket(Socket socket) => new(socket, NetworkNamespace.Current);
+
     /// <summary>Sends a request that must carry NLM_F_ACK and waits for the kernel's ACK; a refusal throws <see cref="NetlinkException"/>.</summary>
     public async Task ExecuteAsync(NetlinkRequest request, CancellationToken cancellationToken = default)
     {
