@@ -16,8 +16,11 @@ public interface ILinkApi
     Task<Link?> GetByIndexAsync(int index, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Creates a bridge with all its settings in one RTM_NEWLINK (EEXIST when the name is taken;
+    /// Creates a bridge with its settings in one RTM_NEWLINK (EEXIST when the name is taken;
     /// nothing is left behind when an option is refused), then reads it back: two requests.
+    /// An <see cref="NewBridge.Mtu"/> costs a third, sent right after the create, because the
+    /// kernel keeps an MTU only when it is set on an existing bridge (one given at creation is
+    /// replaced by the ports' minimum when the first port joins).
     /// </summary>
     Task<Link> CreateBridgeAsync(NewBridge bridge, CancellationToken cancellationToken = default);
 

@@ -42,9 +42,10 @@ public sealed record LinkAddress(int Index, IPAddress Address, byte PrefixLength
     public override string ToString() => $"{Address}/{PrefixLength}";
 }
 
-/// <summary>Settings for a new bridge, all sent in the one RTM_NEWLINK that creates it.</summary>
+/// <summary>Settings for a new bridge, sent in the RTM_NEWLINK that creates it (the MTU just after).</summary>
 public sealed record NewBridge(string Name)
 {
+    /// <summary>Applied by a second request right after the create, so that it sticks when ports join (see <see cref="ILinkApi.CreateBridgeAsync"/>).</summary>
     public uint? Mtu { get; init; }
     public MacAddress? Address { get; init; }
 

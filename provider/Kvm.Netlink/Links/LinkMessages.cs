@@ -29,20 +29,40 @@ internal static class LinkMessages
             .ToRequest();
 
     /// <summary>
-    /// One RTM_NEWLINK with NLM_F_CREATE|NLM_F_EXCL that carries everything: the kernel registers
-    /// the bridge, applies the IFLA_BR_* options and the flags, and removes the bridge again if
-    /// any option is refused, so a failed create leaves nothing behind.
+    /// One RTM_NEWLINK with NLM_F_CREATE|NLM_F_EXCL that carries everything but the MTU: the
+    /// kernel registers the bridge, applies the IFLA_BR_* options and the flags, and removes the
+    /// bridge again if any option is refused, so a failed create leaves nothing behind.
     /// </summary>
+    /// <remarks>
+    /// An IFLA_MTU here would be stored without marking it as chosen by the user, and the bridge
+    /// driver would replace it with its ports' minimum as soon as the first port joins. An MTU
+    /// set afterwards (<see cref="SetMtuByName"/>) sticks.
+    /// </remarks>
     public static NetlinkRequest CreateBridge(NewBridge bridge)
     {
         var writer = new NetlinkMessageWriter(NetlinkMessageType.NewLink,
             DoRequest | NetlinkMessageFlags.Create | NetlinkMessageFlags.Exclusive);
         writer.Write(InfoHeader(0, bridge.AdminState));
         writer.AddString(LinkAttribute.Name, bridge.Name);
-        WriteCommon(writer, bridge.Mtu, bridge.Address, masterIndex: null);
+        WriteCommon(writer, mtu: null, bridge.Address, masterIndex: null);
         WriteBridgeLinkInfo(writer, bridge.Options);
         return writer.ToRequest();
     }
+
+    /// <summary>RTM_NEWLINK naming the link by IFLA_IFNAME (ifi_index 0): sets the MTU of a link just created, before its ifindex is known.</summary>
+    public static NetlinkRequest SetMtuByName(string name, uint mtu) =>
+        new NetlinkMessageWriter(NetlinkMessageType.NewLink, DoRequest)
+            .Write(new IfInfoMessage(NetlinkAddressFamily.Unspecified, 0, 0, 0, 0))
+            .AddString(LinkAttribute.Name, name)
+            .AddUInt32(LinkAttribute.Mtu, mtu)
+            .ToRequest();
+
+    /// <summary>RTM_DELLINK by IFLA_IFNAME, to take back a create whose follow-up failed.</summary>
+    public static NetlinkRequest DeleteByName(string name) =>
+        new NetlinkMessageWriter(NetlinkMessageType.DelLink, DoRequest)
+            .Write(new IfInfoMessage(NetlinkAddressFamily.Unspecified, 0, 0, 0, 0))
+            .AddString(LinkAttribute.Name, name)
+            .ToRequest();
 
     /// <summary>
     /// One RTM_NEWLINK without NLM_F_CREATE on an existing ifindex. RTM_NEWLINK rather than

@@ -27,9 +27,32 @@ public sealed class LinkService(NetlinkSocket socket) : ILinkApi
         ArgumentNullException.ThrowIfNull(bridge);
         LinkName.Validate(bridge.Name, nameof(bridge));
         await _socket.ExecuteAsync(LinkMessages.CreateBridge(bridge), cancellationToken).ConfigureAwait(false);
+        if (bridge.Mtu is { } mtu)
+            await SetMtuOfNewBridgeAsync(bridge.Name, mtu, cancellationToken).ConfigureAwait(false);
         return await GetByNameAsync(bridge.Name, cancellationToken).ConfigureAwait(false)
             ?? throw new NetlinkException(Errno.ENODEV, NetlinkMessageType.Name(NetlinkMessageType.GetLink),
                 $"bridge {bridge.Name} was deleted right after it was created");
+    }
+
+    /// <summary>Sets the MTU right after the create (see <see cref="LinkMessages.CreateBridge"/>) and takes the bridge back if that fails.</summary>
+    private async Task SetMtuOfNewBridgeAsync(string name, uint mtu, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _socket.ExecuteAsync(LinkMessages.SetMtuByName(name, mtu), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NetlinkException)
+        {
+            try
+            {
+                await _socket.ExecuteAsync(LinkMessages.DeleteByName(name), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (NetlinkException e) when (e.IsNoSuchDevice)
+            {
+            }
+            throw;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     public Task SetAsync(int index, LinkChange change, CancellationToken cancellationToken = default)

@@ -61,10 +61,9 @@ public sealed class RequestEncodingTests
         });
 
         var expected = Hex.Bytes("""
-            78000000 1000 0506 04000000 00000000   // len 120, RTM_NEWLINK, REQUEST|ACK|EXCL|CREATE, seq 4
+            70000000 1000 0506 04000000 00000000   // len 112, RTM_NEWLINK, REQUEST|ACK|EXCL|CREATE, seq 4
             00 00 0000 00000000 01000000 01000000  // ifinfomsg: flags IFF_UP, change IFF_UP
-            0800 0300 62723000                     // IFLA_IFNAME "br0\0"
-            0800 0400 78050000                     // IFLA_MTU 1400
+            0800 0300 62723000                     // IFLA_IFNAME "br0\0" (no IFLA_MTU: it goes in a second request)
             0a00 0100 021122334455 0000            // IFLA_ADDRESS (6 bytes + 2 padding)
             3c00 1280                              // IFLA_LINKINFO | NLA_F_NESTED, len 60
               0b00 0100 62726964676500 00          //   IFLA_INFO_KIND "bridge\0" + 1 padding
@@ -79,6 +78,31 @@ public sealed class RequestEncodingTests
         Assert.Equal(Hex.Of(expected), Hex.Of(request.Encode(4)));
         Assert.Equal("RTM_NEWLINK", request.Operation);
         Assert.False(request.IsDump);
+    }
+
+    [Fact]
+    public void Mtu_of_a_new_bridge_by_name()
+    {
+        var expected = Hex.Bytes("""
+            30000000 1000 0500 05000000 00000000   // len 48, RTM_NEWLINK, REQUEST|ACK: no CREATE, so it changes
+            00 00 0000 00000000 00000000 00000000  // ifi_index 0: the name picks the link
+            0800 0300 62723000                     // IFLA_IFNAME "br0"
+            0800 0400 78050000                     // IFLA_MTU 1400
+            """);
+
+        Assert.Equal(Hex.Of(expected), Hex.Of(LinkMessages.SetMtuByName("br0", 1400).Encode(5)));
+    }
+
+    [Fact]
+    public void Delete_by_name()
+    {
+        var expected = Hex.Bytes("""
+            28000000 1100 0500 05000000 00000000   // len 40, RTM_DELLINK, REQUEST|ACK
+            00 00 0000 00000000 00000000 00000000
+            0800 0300 62723000                     // IFLA_IFNAME "br0"
+            """);
+
+        Assert.Equal(Hex.Of(expected), Hex.Of(LinkMessages.DeleteByName("br0").Encode(5)));
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public sealed class LinkServiceLiveTests
             Options = SampleOptions,
         });
 
-        Assert.Equal(2, lab.Socket.RequestsSent - before); // RTM_NEWLINK, then RTM_GETLINK to read it back
+        Assert.Equal(3, lab.Socket.RequestsSent - before); // RTM_NEWLINK, the MTU, RTM_GETLINK to read it back
         var ip = ObservedLink(lab, "br0");
         Assert.Equal(created.Index, ip.GetProperty("ifindex").GetInt32());
         Assert.Equal(1400, ip.GetProperty("mtu").GetInt32());
@@ -101,6 +101,41 @@ public sealed class LinkServiceLiveTests
         Assert.Equal(mac, created.Address);
         var options = Assert.IsType<BridgeOptions>(created.Bridge);
         Assert.Equal(SampleOptions with { VlanFiltering = false }, options with { VlanProtocol = null, VlanDefaultPvid = null });
+    }
+
+    [Fact]
+    public async Task Create_without_mtu_is_two_requests()
+    {
+        using var lab = LabNetlink.Create();
+
+        var before = lab.Socket.RequestsSent;
+        await lab.Links.CreateBridgeAsync(new NewBridge("br0") { Options = SampleOptions });
+
+        Assert.Equal(2, lab.Socket.RequestsSent - before);
+    }
+
+    [Fact]
+    public async Task Mtu_given_at_creation_survives_the_first_port()
+    {
+        using var lab = LabNetlink.Create();
+        var bridge = await lab.Links.CreateBridgeAsync(new NewBridge("br0") { Mtu = 1400 });
+        lab.AddVethPair("p0", "p0peer");
+        var port = (await lab.Links.GetByNameAsync("p0"))!;
+
+        await lab.Links.SetMasterAsync(port.Index, bridge.Index);
+
+        Assert.Equal(1400, ObservedLink(lab, "br0").GetProperty("mtu").GetInt32());
+    }
+
+    [Fact]
+    public async Task Create_with_a_refused_mtu_leaves_no_bridge_behind()
+    {
+        using var lab = LabNetlink.Create();
+
+        var error = await Assert.ThrowsAsync<NetlinkException>(() => lab.Links.CreateBridgeAsync(new NewBridge("br0") { Mtu = 10 }));
+
+        Assert.Equal(Errno.EINVAL, error.Errno);
+        Assert.Null(lab.Lab.Link("br0"));
     }
 
     [Fact]
