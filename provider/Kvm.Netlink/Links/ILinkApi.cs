@@ -1,0 +1,50 @@
+namespace Kvm.Netlink;
+
+/// <summary>
+/// Links (network devices) of one network namespace, over rtnetlink. Every method is one
+/// request unless it says otherwise; kernel refusals throw <see cref="NetlinkException"/>.
+/// </summary>
+public interface ILinkApi
+{
+    /// <summary>Every link, from one RTM_GETLINK dump.</summary>
+    Task<IReadOnlyList<Link>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The link with this name, or null when the kernel answers ENODEV.</summary>
+    Task<Link?> GetByNameAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The link with this ifindex, or null when the kernel answers ENODEV.</summary>
+    Task<Link?> GetByIndexAsync(int index, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates a bridge with its settings in one RTM_NEWLINK (EEXIST when the name is taken;
+    /// nothing is left behind when an option is refused), then reads it back: two requests.
+    /// An <see cref="NewBridge.Mtu"/> costs a third, sent right after the create, because the
+    /// kernel keeps an MTU only when it is set on an existing bridge (one given at creation is
+    /// replaced by the ports' minimum when the first port joins).
+    /// </summary>
+    Task<Link> CreateBridgeAsync(NewBridge bridge, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies a change set in one request; an empty change set sends nothing.</summary>
+    Task SetAsync(int index, LinkChange change, CancellationToken cancellationToken = default);
+
+    /// <summary>Enslaves the link to a master (a bridge).</summary>
+    Task SetMasterAsync(int index, int masterIndex, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases the link from its master; a link without one stays as it is.</summary>
+    Task ReleaseFromMasterAsync(int index, CancellationToken cancellationToken = default);
+
+    Task SetAdminStateAsync(int index, AdminState state, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the link; ENODEV is reported as <see cref="DeleteOutcome.AlreadyGone"/>, not thrown.</summary>
+    Task<DeleteOutcome> DeleteAsync(int index, CancellationToken cancellationToken = default);
+
+    /// <summary>The IPv4 and IPv6 addresses on the link (IPv6 link-local ones included), from one dump. ENODEV throws.</summary>
+    Task<IReadOnlyList<LinkAddress>> ListAddressesAsync(int index, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether an IPv4 or IPv6 default route of the main table leaves through the link (also as
+    /// one next hop of a multipath route), from one dump. ENODEV throws. Routes that point at
+    /// nexthop objects (RTA_NH_ID) name no device and are not counted.
+    /// </summary>
+    Task<bool> CarriesDefaultRouteAsync(int index, CancellationToken cancellationToken = default);
+}

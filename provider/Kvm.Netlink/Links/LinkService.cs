@@ -1,0 +1,129 @@
+using Kvm.Netlink.Protocol;
+
+namespace Kvm.Netlink;
+
+/// <summary>The rtnetlink implementation of <see cref="ILinkApi"/> over a shared socket (which it does not own).</summary>
+public sealed class LinkService(NetlinkSocket socket) : ILinkApi
+{
+    private readonly NetlinkSocket _socket = socket ?? throw new ArgumentNullException(nameof(socket));
+
+    public Task<IReadOnlyList<Link>> ListAsync(CancellationToken cancellationToken = default) =>
+        _socket.DumpAsync(LinkMessages.Dump(), LinkMessages.ParseLink, cancellationToken);
+
+    public Task<Link?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        LinkName.Validate(name);
+        return GetAsync(LinkMessages.GetByName(name), cancellationToken);
+    }
+
+    public Task<Link?> GetByIndexAsync(int index, CancellationToken cancellationToken = default)
+    {
+        ValidateIndex(index);
+        return GetAsync(LinkMessages.GetByIndex(index), cancellationToken);
+    }
+
+    public async Task<Link> CreateBridgeAsync(NewBridge bridge, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bridge);
+        LinkName.Validate(bridge.Name, nameof(bridge));
+        await _socket.ExecuteAsync(LinkMessages.CreateBridge(bridge), cancellationToken).ConfigureAwait(false);
+        if (bridge.Mtu is { } mtu)
+            await SetMtuOfNewBridgeAsync(bridge.Name, mtu, cancellationToken).ConfigureAwait(false);
+        return await GetByNameAsync(bridge.Name, cancellationToken).ConfigureAwait(false)
+            ?? throw new NetlinkException(Errno.ENODEV, NetlinkMessageType.Name(NetlinkMessageType.GetLink),
+                $"bridge {bridge.Name} was deleted right after it was created");
+    }
+
+    /// <summary>Sets the MTU right after the create (see <see cref="LinkMessages.CreateBridge"/>) and takes the bridge back if that fails.</summary>
+    private async Task SetMtuOfNewBridgeAsync(string name, uint mtu, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _socket.ExecuteAsync(LinkMessages.SetMtuByName(name, mtu), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NetlinkException)
+        {
+            try
+            {
+                await _socket.ExecuteAsync(LinkMessages.DeleteByName(name), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (NetlinkException e) when (e.IsNoSuchDevice)
+            {
+            }
+            throw;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    public Task SetAsync(int index, LinkChange change, CancellationToken cancellationToken = default)
+    {
+        ValidateIndex(index);
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.MasterIndex is < 0)
+            throw new ArgumentOutOfRangeException(nameof(change), "MasterIndex is an ifindex, or 0 to release");
+        return change.IsEmpty
+            ? Task.CompletedTask
+            : _socket.ExecuteAsync(LinkMessages.Change(index, change), cancellationToken);
+    }
+
+    public Task SetMasterAsync(int index, int masterIndex, CancellationToken cancellationToken = default)
+    {
+        ValidateIndex(masterIndex, nameof(masterIndex));
+        return SetAsync(index, new LinkChange { MasterIndex = masterIndex }, cancellationToken);
+    }
+
+    public Task ReleaseFromMasterAsync(int index, CancellationToken cancellationToken = default) =>
+        SetAsync(index, new LinkChange { MasterIndex = 0 }, cancellationToken);
+
+    public Task SetAdminStateAsync(int index, AdminState state, CancellationToken cancellationToken = default) =>
+        SetAsync(index, new LinkChange { AdminState = state }, cancellationToken);
+
+    public async Task<DeleteOutcome> DeleteAsync(int index, CancellationToken cancellationToken = default)
+    {
+        ValidateIndex(index);
+        try
+        {
+            await _socket.ExecuteAsync(LinkMessages.Delete(index), cancellationToken).ConfigureAwait(false);
+            return DeleteOutcome.Deleted;
+        }
+        catch (NetlinkException e) when (e.IsNoSuchDevice)
+        {
+            return DeleteOutcome.AlreadyGone;
+        }
+    }
+
+    public Task<IReadOnlyList<LinkAddress>> ListAddressesAsync(int index, CancellationToken cancellationToken = default)
+    {
+        ValidateIndex(index);
+        // The kernel already filters by ifindex; checking again keeps old kernels honest.
+        return _socket.DumpAsync(AddressMessages.DumpOfLink(index),
+            (in NetlinkMessage message) => AddressMessages.ParseAddress(message) is { } address && address.Index == index ? address : null,
+            cancellationToken);
+    }
+
+    public async Task<bool> CarriesDefaultRouteAsync(int index, CancellationToken cancellationToken = default)
+    {
+        ValidateIndex(index);
+        var routes = await _socket.DumpAsync(RouteMessages.DumpMainTableVia(index), RouteMessages.ParseRoute, cancellationToken)
+            .ConfigureAwait(false);
+        return routes.Any(route => route.IsDefaultRouteVia(index));
+    }
+
+    private async Task<Link?> GetAsync(NetlinkRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _socket.QueryAsync(request, LinkMessages.ParseLink, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NetlinkException e) when (e.IsNoSuchDevice)
+        {
+            return null;
+        }
+    }
+
+    private static void ValidateIndex(int index, string parameterName = "index")
+    {
+        if (index <= 0)
+            throw new ArgumentOutOfRangeException(parameterName, index, "an ifindex is a positive number");
+    }
+}
