@@ -76,6 +76,9 @@ public abstract class Resource<
     /// <summary>Rules beyond types and ranges; may read (never change) the host.</summary>
     protected virtual Task<IEnumerable<CheckFailure>> ValidateAsync(CheckContext<TArgs> ctx) => Task.FromResult(Enumerable.Empty<CheckFailure>());
 
+    /// <summary>Rewrites accepted inputs into the form the host reports (e.g. lower-case MACs), so they never show as drift.</summary>
+    protected virtual ObjectValue NormalizeInputs(ObjectValue news) => news;
+
     /// <summary>Override to classify changes beyond the default per-property comparison.</summary>
     protected virtual DiffResult Diff(DiffContext<TArgs, TState> ctx) => ctx.Default;
 
@@ -93,7 +96,8 @@ public abstract class Resource<
             var olds = request.Olds.Fields.Count == 0 ? null : PropertyBinder.Bind<TArgs>(request.Olds, BindMode.State).Value;
             failures.AddRange(await ValidateAsync(new CheckContext<TArgs>(request.Urn, request.Name, news, olds, ct)).ConfigureAwait(false));
         }
-        return new CheckResult(WithDefaults(request.News), [.. failures]);
+        var inputs = WithDefaults(request.News);
+        return new CheckResult(failures.Count == 0 ? NormalizeInputs(inputs) : inputs, [.. failures]);
     }
 
     Task<DiffResult> IResource.DiffAsync(DiffRequest request, CancellationToken ct)

@@ -7,5 +7,6 @@ public static class ResourceCatalog
 {
     public static IReadOnlyList<IResource> Create(ProviderHost host) =>
     [
+        new Bridges.BridgeResource(host),
     ];
 }

@@ -1,0 +1,62 @@
+using Kvm.Provider.Schema;
+
+namespace Kvm.Provider.Resources.Bridges;
+
+/// <summary>The inputs of a Linux bridge.</summary>
+public record BridgeArgs
+{
+    [Input("name", "The bridge's interface name (1-15 characters, no '/', ':' or whitespace). It is the resource's id.", Required = true, ReplaceOnChanges = true, MaxLength = 15)]
+    public string? Name { get; init; }
+
+    [Input("mtu", "The MTU in bytes. Unset: the kernel's choice (the smallest MTU of the ports).", Min = 68, Max = 65535)]
+    public int? Mtu { get; init; }
+
+    [Input("macAddress", "The bridge's MAC address (aa:bb:cc:dd:ee:ff, unicast). Unset: the kernel's choice, which follows the ports.", MaxLength = 17)]
+    public string? MacAddress { get; init; }
+
+    [Input("stp", "Whether the kernel runs the Spanning Tree Protocol on this bridge.")]
+    public bool? Stp { get; init; }
+
+    [Input("forwardDelay", "STP forward delay, in seconds (2-30 when STP is on; 0 is common without STP).", Min = 0, Max = 30)]
+    public double? ForwardDelay { get; init; }
+
+    [Input("helloTime", "STP hello time, in seconds (1-10 when STP is on).", Min = 0, Max = 10)]
+    public double? HelloTime { get; init; }
+
+    [Input("maxAge", "STP maximum message age, in seconds (6-40 when STP is on).", Min = 0, Max = 40)]
+    public double? MaxAge { get; init; }
+
+    [Input("ageingTime", "How long learnt MAC addresses stay in the forwarding database, in seconds.", Min = 0, Max = 1000000)]
+    public double? AgeingTime { get; init; }
+
+    [Input("vlanFiltering", "Whether the bridge filters by VLAN (`bridge vlan` tables); use VlanFilter resources for the per-port tables.")]
+    public bool? VlanFiltering { get; init; }
+
+    [Input("vlanProtocol", "The VLAN protocol the bridge filters on.", OneOf = ["802.1Q", "802.1ad"])]
+    public string? VlanProtocol { get; init; }
+
+    [Input("defaultPvid", "The PVID a port gets when it joins the bridge (0: none).", Min = 0, Max = 4094)]
+    public int? DefaultPvid { get; init; }
+
+    [Input("multicastSnooping", "Whether the bridge snoops IGMP/MLD to forward multicast only where it is wanted.")]
+    public bool? MulticastSnooping { get; init; }
+
+    [Input("ports", "Existing interfaces to enslave to the bridge, in any order. Unset: ports are not managed.", Unordered = true, MaxLength = 1024)]
+    public string[]? Ports { get; init; }
+
+    [Input("up", "Whether the bridge is administratively up.", Default = true)]
+    public bool? Up { get; init; }
+
+    [Input("forceDestroy", "Delete the bridge even when it carries an IP address or the default route (which could cut the host off).", Default = false)]
+    public bool? ForceDestroy { get; init; }
+}
+
+/// <summary>A bridge as the kernel reports it: the inputs as observed, plus what only the host can tell.</summary>
+public sealed record BridgeState : BridgeArgs
+{
+    [Output("ifindex", "The kernel's interface index of the bridge.", Required = true)]
+    public int? Ifindex { get; init; }
+
+    [Output("operState", "The operational state (RFC 2863) as `ip link` shows it, lower case: up, down, lowerlayerdown, unknown, ...", Required = true)]
+    public string? OperState { get; init; }
+}

@@ -1,0 +1,423 @@
+using Grpc.Core;
+using Kvm.Netlink;
+using Kvm.Provider.Host;
+using Kvm.Provider.Values;
+
+namespace Kvm.Provider.Resources.Bridges;
+
+/// <summary>
+/// `kvm:index:Bridge`: a Linux bridge over our own rtnetlink client. The id is the bridge's name.
+/// </summary>
+public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, BridgeState>(host)
+{
+    public const string TypeToken = "kvm:index:Bridge";
+
+    public override string Token => TypeToken;
+
+    public override string Description => """
+        A Linux bridge on the KVM host: MTU, MAC, STP timers, VLAN filtering settings, its ports and its up/down state, managed over rtnetlink (no `ip` or `brctl`).
+
+        Changing `name` replaces the bridge (the old one is deleted first: names are unique on a host); everything else is changed in place. Unset optional inputs are not managed: the kernel's values for them are never reported as drift. A bridge that carries an IP address or the default route is not deleted unless `forceDestroy` is true.
+
+        Import: `pulumi import kvm:index:Bridge br0 br0` (id: the bridge name).
+        """;
+
+    protected override async Task<IEnumerable<CheckFailure>> ValidateAsync(CheckContext<BridgeArgs> ctx)
+    {
+        var a = ctx.News.Value;
+        var failures = new List<CheckFailure>();
+        if (a.Name is { } name && !LinkName.IsValid(name))
+            failures.Add(new("name", $"\"{name}\" is not a valid interface name: 1-15 characters, no '/', ':' or whitespace, not \".\" or \"..\""));
+        if (a.MacAddress is { } mac && MacError(mac) is { } macError)
+            failures.Add(new("macAddress", macError));
+        if (a.Stp == true)
+        {
+            if (a.ForwardDelay is { } fd && fd is < 2 or > 30) failures.Add(new("forwardDelay", $"must be between 2 and 30 seconds when stp is on; got {fd}"));
+            if (a.HelloTime is { } ht && ht is < 1 or > 10) failures.Add(new("helloTime", $"must be between 1 and 10 seconds when stp is on; got {ht}"));
+            if (a.MaxAge is { } ma && ma is < 6 or > 40) failures.Add(new("maxAge", $"must be between 6 and 40 seconds when stp is on; got {ma}"));
+        }
+        foreach (var (field, seconds) in new[] { ("forwardDelay", a.ForwardDelay), ("helloTime", a.HelloTime), ("maxAge", a.MaxAge), ("ageingTime", a.AgeingTime) })
+        {
+            if (seconds is { } s && Math.Abs(s * 100 - Math.Round(s * 100)) > 1e-6)
+                failures.Add(new(field, $"the kernel keeps bridge timers in hundredths of a second; {s} has more decimals"));
+        }
+        if (a.Ports is { } ports)
+            failures.AddRange(await ValidatePortsAsync(ctx, a, ports).ConfigureAwait(false));
+        return failures;
+    }
+
+    private async Task<IEnumerable<CheckFailure>> ValidatePortsAsync(CheckContext<BridgeArgs> ctx, BridgeArgs a, string?[] ports)
+    {
+        var failures = new List<CheckFailure>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < ports.Length; i++)
+        {
+            var path = $"ports[{i}]";
+            if (ctx.News.IsUnknown(path) || ports[i] is not { } port) continue;
+            if (!LinkName.IsValid(port)) failures.Add(new(path, $"\"{port}\" is not a valid interface name"));
+            else if (port == a.Name) failures.Add(new(path, "a bridge cannot be a port of itself"));
+            else if (!seen.Add(port)) failures.Add(new(path, $"\"{port}\" is listed twice"));
+        }
+        if (failures.Count > 0 || seen.Count == 0) return failures;
+
+        // Ports must already exist: the provider enslaves interfaces, it does not create them.
+        IReadOnlyList<Link> links;
+        try
+        {
+            links = await Host.Links.ListAsync(ctx.Cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            return failures; // the host cannot be read now; Create will say what is wrong
+        }
+        var byName = links.ToDictionary(l => l.Name, StringComparer.Ordinal);
+        for (var i = 0; i < ports.Length; i++)
+        {
+            if (ports[i] is not { } port || ctx.News.IsUnknown($"ports[{i}]")) continue;
+            if (!byName.TryGetValue(port, out var link))
+                failures.Add(new($"ports[{i}]", $"no interface named \"{port}\" exists in {Host.NamespaceDescription}"));
+            else if (link.IsBridge)
+                failures.Add(new($"ports[{i}]", $"\"{port}\" is a bridge; a bridge cannot be a port of another bridge"));
+        }
+        return failures;
+    }
+
+    protected override ObjectValue NormalizeInputs(ObjectValue news) =>
+        news["macAddress"] is StringValue mac ? news.With("macAddress", PropertyValue.Of(mac.Value.ToLowerInvariant().Replace('-', ':'))) : news;
+
+    protected override async Task<Outcome<BridgeState>> CreateAsync(CreateContext<BridgeArgs> ctx)
+    {
+        var a = ctx.Args;
+        if (ctx.Preview) return Planned(a, ctx.Inputs);
+
+        var name = a.Name!;
+        using var locks = await Host.Locks.AcquireAllAsync([LockKey(name), .. (a.Ports ?? []).Select(LockKey)], ctx.Cancellation).ConfigureAwait(false);
+        var links = Host.Links;
+        var all = await links.ListAsync(ctx.Cancellation).ConfigureAwait(false);
+        if (all.Any(l => l.Name == name))
+            throw ProviderException.AlreadyExists(
+                $"a link named \"{name}\" already exists in {Host.NamespaceDescription}; the provider never adopts it silently. " +
+                $"To manage it, import it: `pulumi import {TypeToken} <resource-name> {name}`");
+        var portLinks = ResolvePorts(a.Ports ?? [], all, bridgeIndex: null);
+
+        Link bridge;
+        try
+        {
+            bridge = await links.CreateBridgeAsync(new NewBridge(name)
+            {
+                Mtu = (uint?)a.Mtu,
+                Address = a.MacAddress is { } mac ? Netlink.MacAddress.Parse(mac) : null,
+                AdminState = a.Up == false ? AdminState.Down : AdminState.Up,
+                Options = Options(a, observed: null),
+            }, ctx.Cancellation).ConfigureAwait(false);
+        }
+        catch (NetlinkException e)
+        {
+            throw Refused(e, $"creating bridge {name}");
+        }
+
+        // From here the bridge exists: a failure must leave the engine its id, not an orphan.
+        try
+        {
+            foreach (var port in portLinks)
+                await links.SetMasterAsync(port.Index, bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+            if (a.Mtu is { } mtu && portLinks.Count > 0)
+                await links.SetAsync(bridge.Index, new LinkChange { Mtu = (uint)mtu }, ctx.Cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NetlinkException or OperationCanceledException)
+        {
+            var partial = await ObserveAsync(name, a.ForceDestroy, CancellationToken.None).ConfigureAwait(false);
+            throw new ResourceInitFailedException(name, partial ?? new BridgeState { Name = name },
+                $"bridge {name} was created but not fully configured: {e.Message}", e);
+        }
+        return new Outcome<BridgeState>(name, await MustObserveAsync(name, a.ForceDestroy, ctx.Cancellation).ConfigureAwait(false));
+    }
+
+    protected override async Task<Observed<BridgeArgs, BridgeState>?> ReadAsync(ReadContext<BridgeArgs, BridgeState> ctx)
+    {
+        var forceDestroy = ctx.OldInputs?.ForceDestroy ?? ctx.OldState?.ForceDestroy ?? false;
+        var state = await ObserveAsync(ctx.Id, forceDestroy, ctx.Cancellation).ConfigureAwait(false);
+        if (state is null) return null;
+        return new Observed<BridgeArgs, BridgeState>(ctx.Id, state, InputsOf(state));
+    }
+
+    /// <summary>The inputs that reproduce an observed bridge: everything the kernel reports, pinned.</summary>
+    private static BridgeArgs InputsOf(BridgeState s) => new()
+    {
+        Name = s.Name,
+        Mtu = s.Mtu,
+        MacAddress = s.MacAddress,
+        Stp = s.Stp,
+        ForwardDelay = s.ForwardDelay,
+        HelloTime = s.HelloTime,
+        MaxAge = s.MaxAge,
+        AgeingTime = s.AgeingTime,
+        VlanFiltering = s.VlanFiltering,
+        VlanProtocol = s.VlanProtocol,
+        DefaultPvid = s.DefaultPvid,
+        MulticastSnooping = s.MulticastSnooping,
+        Ports = s.Ports,
+        Up = s.Up,
+        ForceDestroy = s.ForceDestroy,
+    };
+
+    protected override async Task<Outcome<BridgeState>> UpdateAsync(UpdateContext<BridgeArgs, BridgeState> ctx)
+    {
+        var a = ctx.Args;
+        if (ctx.Preview)
+        {
+            var planned = Planned(a, ctx.News);
+            // Outputs the host already told us stay known.
+            return planned with
+            {
+                State = planned.State with { Ifindex = ctx.OldState.Ifindex, OperState = ctx.OldState.OperState },
+                UnknownOutputs = [.. planned.UnknownOutputs.Where(o => o is not ("ifindex" or "operState"))],
+            };
+        }
+
+        var name = ctx.Id;
+        // Ports the program used to declare and no longer does are released.
+        var wantedPorts = a.Ports ?? (ctx.OldInputs.Ports is not null ? [] : null);
+        var lockKeys = new[] { LockKey(name) }.Concat((wantedPorts ?? []).Concat(ctx.OldState.Ports ?? []).Select(LockKey));
+        using var locks = await Host.Locks.AcquireAllAsync(lockKeys, ctx.Cancellation).ConfigureAwait(false);
+        var links = Host.Links;
+        var all = await links.ListAsync(ctx.Cancellation).ConfigureAwait(false);
+        var bridge = all.FirstOrDefault(l => l.Name == name && l.IsBridge)
+            ?? throw ProviderException.NotFound($"bridge {name} no longer exists in {Host.NamespaceDescription}; run `pulumi refresh` to drop it from the state, then `pulumi up` to create it again");
+
+        var change = new LinkChange
+        {
+            Mtu = a.Mtu is { } mtu && mtu != bridge.Mtu ? (uint)mtu : null,
+            Address = a.MacAddress is { } mac && Netlink.MacAddress.Parse(mac) is var parsed && parsed != bridge.Address ? parsed : null,
+            AdminState = a.Up is { } up && up != bridge.IsUp ? (up ? AdminState.Up : AdminState.Down) : null,
+            Bridge = Options(a, bridge.Bridge),
+        };
+        var toAdd = new List<Link>();
+        var toRelease = new List<Link>();
+        if (wantedPorts is not null)
+        {
+            toAdd = ResolvePorts(wantedPorts, all, bridge.Index).Where(p => p.MasterIndex != bridge.Index).ToList();
+            toRelease = all.Where(l => l.MasterIndex == bridge.Index && !wantedPorts.Contains(l.Name)).ToList();
+        }
+
+        var applied = 0;
+        try
+        {
+            // The bridge's own settings go in one request; each port is its own link, so its own request.
+            if (!change.IsEmpty)
+            {
+                await links.SetAsync(bridge.Index, change, ctx.Cancellation).ConfigureAwait(false);
+                applied++;
+            }
+            foreach (var port in toRelease)
+            {
+                await links.ReleaseFromMasterAsync(port.Index, ctx.Cancellation).ConfigureAwait(false);
+                applied++;
+            }
+            foreach (var port in toAdd)
+            {
+                await links.SetMasterAsync(port.Index, bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+                applied++;
+            }
+            if (a.Mtu is { } m && toAdd.Count > 0)
+                await links.SetAsync(bridge.Index, new LinkChange { Mtu = (uint)m }, ctx.Cancellation).ConfigureAwait(false);
+        }
+        catch (NetlinkException e)
+        {
+            if (applied == 0) throw Refused(e, $"updating bridge {name}");
+            var partial = await ObserveAsync(name, a.ForceDestroy, CancellationToken.None).ConfigureAwait(false);
+            throw new ResourceInitFailedException(name, partial ?? ctx.OldState, $"bridge {name} was only partly updated: {e.Message}", e);
+        }
+        return new Outcome<BridgeState>(name, await MustObserveAsync(name, a.ForceDestroy, ctx.Cancellation).ConfigureAwait(false));
+    }
+
+    protected override async Task DeleteAsync(DeleteContext<BridgeArgs, BridgeState> ctx)
+    {
+        var name = ctx.Id;
+        using var locks = await Host.Locks.AcquireAllAsync([LockKey(name), .. (ctx.State.Ports ?? []).Select(LockKey)], ctx.Cancellation).ConfigureAwait(false);
+        var links = Host.Links;
+        var all = await links.ListAsync(ctx.Cancellation).ConfigureAwait(false);
+        var bridge = all.FirstOrDefault(l => l.Name == name);
+        if (bridge is null)
+        {
+            await Host.Log.WarnAsync($"bridge {name} was already gone from {Host.NamespaceDescription}; nothing to delete", ctx.Urn).ConfigureAwait(false);
+            return;
+        }
+        if (!bridge.IsBridge)
+            throw ProviderException.FailedPrecondition($"\"{name}\" in {Host.NamespaceDescription} is now a {bridge.Kind ?? "physical"} link, not a bridge; not deleting it");
+
+        var force = ctx.OldInputs?.ForceDestroy ?? ctx.State.ForceDestroy ?? false;
+        if (!force)
+        {
+            var addresses = (await links.ListAddressesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false))
+                .Where(x => x.Scope != AddressScope.Link).ToList();
+            var defaultRoute = await links.CarriesDefaultRouteAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+            if (addresses.Count > 0 || defaultRoute)
+            {
+                var what = string.Join(" and ", new[]
+                {
+                    addresses.Count > 0 ? $"the address{(addresses.Count > 1 ? "es" : "")} {string.Join(", ", addresses)}" : null,
+                    defaultRoute ? "the default route" : null,
+                }.Where(x => x is not null));
+                throw ProviderException.FailedPrecondition(
+                    $"bridge {name} carries {what}; deleting it could cut this host off the network. " +
+                    "Move them off the bridge first, or set forceDestroy: true (and `pulumi up`) to delete it anyway");
+            }
+        }
+
+        try
+        {
+            foreach (var port in all.Where(l => l.MasterIndex == bridge.Index))
+                await links.ReleaseFromMasterAsync(port.Index, ctx.Cancellation).ConfigureAwait(false);
+            await links.DeleteAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+        }
+        catch (NetlinkException e) when (!e.IsNoSuchDevice)
+        {
+            throw Refused(e, $"deleting bridge {name}");
+        }
+    }
+
+    /// <summary>The planned outputs of a preview: the inputs, with everything the kernel will decide unknown.</summary>
+    private static Outcome<BridgeState> Planned(BridgeArgs a, Bound<BridgeArgs> inputs)
+    {
+        var state = new BridgeState
+        {
+            Name = a.Name, Mtu = a.Mtu, MacAddress = a.MacAddress, Stp = a.Stp, ForwardDelay = a.ForwardDelay,
+            HelloTime = a.HelloTime, MaxAge = a.MaxAge, AgeingTime = a.AgeingTime, VlanFiltering = a.VlanFiltering,
+            VlanProtocol = a.VlanProtocol, DefaultPvid = a.DefaultPvid, MulticastSnooping = a.MulticastSnooping,
+            Ports = a.Ports, Up = a.Up ?? true, ForceDestroy = a.ForceDestroy ?? false,
+        };
+        var unknown = new List<string> { "ifindex", "operState" };
+        void IfUnset(object? value, string output)
+        {
+            if (value is null && !inputs.IsUnknown(output)) unknown.Add(output);
+        }
+        IfUnset(a.Mtu, "mtu");
+        IfUnset(a.MacAddress, "macAddress");
+        IfUnset(a.Stp, "stp");
+        IfUnset(a.ForwardDelay, "forwardDelay");
+        IfUnset(a.HelloTime, "helloTime");
+        IfUnset(a.MaxAge, "maxAge");
+        IfUnset(a.AgeingTime, "ageingTime");
+        IfUnset(a.VlanFiltering, "vlanFiltering");
+        IfUnset(a.VlanProtocol, "vlanProtocol");
+        IfUnset(a.DefaultPvid, "defaultPvid");
+        IfUnset(a.MulticastSnooping, "multicastSnooping");
+        IfUnset(a.Ports, "ports");
+        return new Outcome<BridgeState>(a.Name ?? "", state) { UnknownOutputs = [.. unknown] };
+    }
+
+    /// <summary>Bridge options to send: only inputs the program sets, and (on update) only where the kernel differs.</summary>
+    private static BridgeOptions Options(BridgeArgs a, BridgeOptions? observed)
+    {
+        static T? Changed<T>(T? wanted, T? current) where T : struct => wanted is { } w && !Equals(w, current) ? w : null;
+        var stp = a.Stp is { } s ? (s ? BridgeStpState.Kernel : BridgeStpState.Disabled) : (BridgeStpState?)null;
+        var stpChanged = observed is null ? stp : stp is { } st && (st == BridgeStpState.Disabled) != (observed.StpState is null or BridgeStpState.Disabled) ? st : null;
+        return new BridgeOptions
+        {
+            StpState = stpChanged,
+            ForwardDelayCentiseconds = Changed(Centiseconds(a.ForwardDelay), observed?.ForwardDelayCentiseconds),
+            HelloTimeCentiseconds = Changed(Centiseconds(a.HelloTime), observed?.HelloTimeCentiseconds),
+            MaxAgeCentiseconds = Changed(Centiseconds(a.MaxAge), observed?.MaxAgeCentiseconds),
+            AgeingTimeCentiseconds = Changed(Centiseconds(a.AgeingTime), observed?.AgeingTimeCentiseconds),
+            // A new bridge does not filter VLANs; saying so would fail on kernels without VLAN filtering.
+            VlanFiltering = observed is null ? (a.VlanFiltering == true ? true : null) : Changed(a.VlanFiltering, observed.VlanFiltering ?? false),
+            VlanProtocol = Changed(Protocol(a.VlanProtocol), observed?.VlanProtocol),
+            VlanDefaultPvid = Changed((ushort?)a.DefaultPvid, observed?.VlanDefaultPvid),
+            MulticastSnooping = Changed(a.MulticastSnooping, observed?.MulticastSnooping),
+        };
+    }
+
+    private static uint? Centiseconds(double? seconds) => seconds is { } s ? (uint)Math.Round(s * 100) : null;
+
+    private static BridgeVlanProtocol? Protocol(string? p) => p switch
+    {
+        "802.1Q" => BridgeVlanProtocol.Dot1Q,
+        "802.1ad" => BridgeVlanProtocol.Dot1AD,
+        _ => null,
+    };
+
+    private List<Link> ResolvePorts(IEnumerable<string> names, IReadOnlyList<Link> all, int? bridgeIndex)
+    {
+        var result = new List<Link>();
+        foreach (var name in names)
+        {
+            var link = all.FirstOrDefault(l => l.Name == name)
+                ?? throw ProviderException.FailedPrecondition($"port \"{name}\" does not exist in {Host.NamespaceDescription}; nothing was changed");
+            if (link.MasterIndex is { } master && master != 0 && master != bridgeIndex)
+            {
+                var owner = all.FirstOrDefault(l => l.Index == master)?.Name ?? $"ifindex {master}";
+                throw ProviderException.FailedPrecondition($"port \"{name}\" already belongs to {owner}; release it there first (nothing was changed)");
+            }
+            result.Add(link);
+        }
+        return result;
+    }
+
+    private async Task<BridgeState> MustObserveAsync(string name, bool? forceDestroy, CancellationToken ct) =>
+        await ObserveAsync(name, forceDestroy, ct).ConfigureAwait(false)
+        ?? throw new ProviderException(StatusCode.Unknown, $"bridge {name} vanished right after it was changed");
+
+    /// <summary>The bridge as the kernel reports it now (one dump), or null when there is none.</summary>
+    private async Task<BridgeState?> ObserveAsync(string name, bool? forceDestroy, CancellationToken ct)
+    {
+        var all = await Host.Links.ListAsync(ct).ConfigureAwait(false);
+        var link = all.FirstOrDefault(l => l.Name == name);
+        if (link is null || !link.IsBridge) return null;
+        var o = link.Bridge ?? BridgeOptions.Empty;
+        return new BridgeState
+        {
+            Name = link.Name,
+            Mtu = (int)link.Mtu,
+            MacAddress = link.Address?.ToString(),
+            Stp = o.StpState is { } stp ? stp != BridgeStpState.Disabled : null,
+            ForwardDelay = Seconds(o.ForwardDelayCentiseconds),
+            HelloTime = Seconds(o.HelloTimeCentiseconds),
+            MaxAge = Seconds(o.MaxAgeCentiseconds),
+            AgeingTime = Seconds(o.AgeingTimeCentiseconds),
+            // A kernel without VLAN filtering reports nothing: such a bridge does not filter.
+            VlanFiltering = o.VlanFiltering ?? false,
+            VlanProtocol = o.VlanProtocol switch
+            {
+                BridgeVlanProtocol.Dot1Q => "802.1Q",
+                BridgeVlanProtocol.Dot1AD => "802.1ad",
+                _ => null,
+            },
+            DefaultPvid = o.VlanDefaultPvid,
+            MulticastSnooping = o.MulticastSnooping,
+            Ports = [.. all.Where(l => l.MasterIndex == link.Index).Select(l => l.Name).Order(StringComparer.Ordinal)],
+            Up = link.IsUp,
+            ForceDestroy = forceDestroy ?? false,
+            Ifindex = link.Index,
+            OperState = link.OperationalState.ToString().ToLowerInvariant(),
+        };
+    }
+
+    private static double? Seconds(uint? centiseconds) => centiseconds is { } cs ? cs / 100.0 : null;
+
+    private static string LockKey(string linkName) => $"link/{linkName}";
+
+    private static string? MacError(string mac)
+    {
+        if (!Netlink.MacAddress.TryParse(mac.Replace('-', ':'), out var parsed))
+            return $"\"{mac}\" is not a MAC address (six hex octets, e.g. 52:54:00:12:34:56)";
+        if (parsed.IsMulticast) return $"{mac} is a multicast address; a bridge needs a unicast MAC";
+        if (parsed == default) return "00:00:00:00:00:00 is not a usable MAC address";
+        return null;
+    }
+
+    /// <summary>The kernel refused before anything changed: say so with a code that promises it.</summary>
+    private ProviderException Refused(NetlinkException e, string what)
+    {
+        var hint = e.Errno switch
+        {
+            Errno.EEXIST => ProviderException.AlreadyExists($"{what}: the name is taken ({e.Message})"),
+            Errno.EOPNOTSUPP => ProviderException.FailedPrecondition($"{what}: the kernel of {Host.NamespaceDescription} does not support a requested setting (bridge VLAN filtering needs CONFIG_BRIDGE_VLAN_FILTERING): {e.Message}"),
+            Errno.EPERM or 13 /* EACCES */ => ProviderException.FailedPrecondition($"{what}: permission denied (the provider needs CAP_NET_ADMIN): {e.Message}"),
+            Errno.EINVAL or Errno.ERANGE => ProviderException.InvalidArgument($"{what}: the kernel refused a value: {e.Message}"),
+            Errno.EBUSY or Errno.ELOOP => ProviderException.FailedPrecondition($"{what}: {e.Message}"),
+            _ => new ProviderException(StatusCode.Unknown, $"{what}: {e.Message}", e),
+        };
+        return hint;
+    }
+}
