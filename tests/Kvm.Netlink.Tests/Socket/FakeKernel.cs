@@ -90,6 +90,9 @@ internal sealed class FakeKernel : IDisposable
         return Message(NetlinkMessageType.Error, flags, sequence, payload.ToArray());
     }
 
+    /// <summary>Closes the kernel's end, as if the kernel went away.</summary>
+    public void Vanish() => _kernelEnd.Dispose();
+
     public void Dispose()
     {
         Client.Dispose();

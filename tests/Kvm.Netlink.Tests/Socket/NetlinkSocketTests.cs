@@ -184,6 +184,19 @@ public sealed class NetlinkSocketTests
     }
 
     [Fact]
+    public async Task Socket_errors_surface_as_NetlinkException_with_the_errno()
+    {
+        using var kernel = FakeKernel.Create();
+        kernel.Vanish();
+
+        var error = await Assert.ThrowsAsync<NetlinkException>(() => new LinkService(kernel.Client).ListAsync());
+
+        Assert.Equal("ECONNREFUSED", error.ErrnoName);
+        Assert.Equal("RTM_GETLINK", error.Operation);
+        Assert.IsType<System.Net.Sockets.SocketException>(error.InnerException);
+    }
+
+    [Fact]
     public void Namespace_names_are_checked()
     {
         Assert.Equal("/run/netns/lab", NetworkNamespace.Named("lab").Path);
