@@ -110,11 +110,8 @@ public sealed class NetlinkSocket : IDisposable
         return await ExchangeAsync(request, parse, cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose()
-    {
-        _socket.Dispose();
-        _exchangeGate.Dispose();
-    }
+    /// <summary>Closes the socket. The gate is left alone: it holds no OS handle, and an exchange still running must be able to release it.</summary>
+    public void Dispose() => _socket.Dispose();
 
     private static void RequireAck(NetlinkRequest request)
     {

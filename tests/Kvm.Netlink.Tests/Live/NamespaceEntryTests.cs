@@ -1,0 +1,41 @@
+namespace Kvm.Netlink.Tests.Live;
+
+[CollectionDefinition(nameof(NamespaceEntryTests), DisableParallelization = true)]
+public sealed class NamespaceEntryCollection;
+
+/// <summary>
+/// Opening a socket in a lab namespace must leave no thread of this process in it. Runs alone:
+/// other tests opening sockets at the same moment briefly have their entry thread in a lab.
+/// </summary>
+[Collection(nameof(NamespaceEntryTests))]
+public sealed class NamespaceEntryTests
+{
+    [Fact]
+    public async Task No_thread_of_the_process_stays_in_the_lab_namespace()
+    {
+        var home = new FileInfo("/proc/self/ns/net").LinkTarget ?? throw new InvalidOperationException("no /proc/self/ns/net"); // "net:[inode]"
+        using var lab = LabNetlink.Create();
+
+        await lab.Links.CreateBridgeAsync(new NewBridge("br0"));
+
+        var threadNamespaces = Directory.GetDirectories("/proc/self/task")
+            .Select(task => TryReadLink(Path.Combine(task, "ns", "net")))
+            .OfType<string>()
+            .Distinct()
+            .ToArray();
+        Assert.StartsWith("net:[", home);
+        Assert.Equal([home], threadNamespaces);
+    }
+
+    private static string? TryReadLink(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null; // the thread ended while we looked
+        }
+    }
+}
