@@ -59,6 +59,7 @@ public static class Program
         builder.Services.AddSingleton(engineLog);
         builder.Services.AddSingleton(_ => new ResourceRegistry(ResourceCatalog.Create(host)));
         builder.Services.AddSingleton<ResourceProviderService>();
+        builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<ResourceProviderService>, ProviderServiceMethods>();
 
         await using var app = builder.Build();
         app.MapGrpcService<ResourceProviderService>();

@@ -112,7 +112,7 @@ public abstract class Resource<
 
     async Task<CreateResult> IResource.CreateAsync(CreateRequest request, CancellationToken ct)
     {
-        var inputs = BindChecked(request.Inputs);
+        var inputs = BindChecked(request.Inputs, request.Preview);
         Outcome<TState> outcome;
         try
         {
@@ -148,7 +148,7 @@ public abstract class Resource<
 
     async Task<ObjectValue> IResource.UpdateAsync(UpdateRequest request, CancellationToken ct)
     {
-        var news = BindChecked(request.News);
+        var news = BindChecked(request.News, request.Preview);
         var oldState = PropertyBinder.Bind<TState>(request.OldState, BindMode.State).Value;
         var oldInputs = PropertyBinder.Bind<TArgs>(request.OldInputs, BindMode.State).Value;
         Outcome<TState> outcome;
@@ -174,11 +174,14 @@ public abstract class Resource<
         return DeleteAsync(new DeleteContext<TArgs, TState>(request.Id, request.Urn, state, oldInputs, request.Timeout, ct));
     }
 
-    private static Bound<TArgs> BindChecked(ObjectValue inputs)
+    private static Bound<TArgs> BindChecked(ObjectValue inputs, bool preview)
     {
         var bound = PropertyBinder.Bind<TArgs>(inputs);
         if (!bound.Ok)
             throw ProviderException.InvalidArgument($"invalid inputs: {string.Join("; ", bound.Failures)}");
+        if (!preview && bound.HasUnknowns)
+            throw ProviderException.InvalidArgument(
+                $"{string.Join(", ", bound.UnknownPaths.Order(StringComparer.Ordinal))}: unknown outside a preview; the engine resolves every value before it applies a change");
         return bound;
     }
 

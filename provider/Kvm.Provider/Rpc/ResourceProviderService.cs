@@ -16,34 +16,33 @@ namespace Kvm.Provider.Rpc;
 /// resources, and encodes the answers. Every handler is stateless apart from the shared host.
 /// </summary>
 public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry registry, EngineLog engineLog)
-    : ResourceProvider.ResourceProviderBase
 {
     public static string Version { get; } =
         typeof(ResourceProviderService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    public override Task<PluginInfo> GetPluginInfo(Empty request, ServerCallContext context) =>
+    public Task<PluginInfo> GetPluginInfo(Empty request, ServerCallContext context) =>
         Task.FromResult(new PluginInfo { Version = Version });
 
-    public override Task<GetSchemaResponse> GetSchema(GetSchemaRequest request, ServerCallContext context)
+    public Task<GetSchemaResponse> GetSchema(GetSchemaRequest request, ServerCallContext context)
     {
         if (request.SubpackageName.Length > 0)
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"kvm has no subpackage \"{request.SubpackageName}\""));
         return Task.FromResult(new GetSchemaResponse { Schema = registry.SchemaJson });
     }
 
-    public override Task<Empty> Attach(PluginAttach request, ServerCallContext context)
+    public Task<Empty> Attach(PluginAttach request, ServerCallContext context)
     {
         engineLog.Attach(request.Address);
         return Task.FromResult(new Empty());
     }
 
-    public override Task<Empty> Cancel(Empty request, ServerCallContext context)
+    public Task<Empty> Cancel(Empty request, ServerCallContext context)
     {
         host.Cancel();
         return Task.FromResult(new Empty());
     }
 
-    public override Task<Pulumirpc.CheckResponse> CheckConfig(Pulumirpc.CheckRequest request, ServerCallContext context) => Guard("CheckConfig", () =>
+    public Task<Pulumirpc.CheckResponse> CheckConfig(Pulumirpc.CheckRequest request, ServerCallContext context) => Guard("CheckConfig", () =>
     {
         var news = StructCodec.Decode(request.News);
         var bound = PropertyBinder.Bind<ProviderConfig>(ConfigKeys(news));
@@ -53,7 +52,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
         return Task.FromResult(response);
     });
 
-    public override Task<DiffResponse> DiffConfig(Pulumirpc.DiffRequest request, ServerCallContext context) => Guard("DiffConfig", () =>
+    public Task<DiffResponse> DiffConfig(Pulumirpc.DiffRequest request, ServerCallContext context) => Guard("DiffConfig", () =>
     {
         var olds = ConfigKeys(StructCodec.Decode(request.OldInputs ?? request.Olds));
         if (olds.Fields.Count == 0) olds = ConfigKeys(StructCodec.Decode(request.Olds));
@@ -67,7 +66,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
         return Task.FromResult(ToProto(replaced));
     });
 
-    public override Task<ConfigureResponse> Configure(ConfigureRequest request, ServerCallContext context) => Guard("Configure", () =>
+    public Task<ConfigureResponse> Configure(ConfigureRequest request, ServerCallContext context) => Guard("Configure", () =>
     {
         var args = request.Args is { Fields.Count: > 0 } ? StructCodec.Decode(request.Args) : FromVariables(request.Variables);
         var bound = PropertyBinder.Bind<ProviderConfig>(ConfigKeys(args));
@@ -84,10 +83,10 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
         });
     });
 
-    public override Task<InvokeResponse> Invoke(InvokeRequest request, ServerCallContext context) =>
+    public Task<InvokeResponse> Invoke(InvokeRequest request, ServerCallContext context) =>
         throw new RpcException(new Status(StatusCode.Unimplemented, $"the kvm provider has no functions (asked for \"{request.Tok}\")"));
 
-    public override Task<Pulumirpc.CheckResponse> Check(Pulumirpc.CheckRequest request, ServerCallContext context) =>
+    public Task<Pulumirpc.CheckResponse> Check(Pulumirpc.CheckRequest request, ServerCallContext context) =>
         Guard("Check", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
@@ -98,7 +97,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
             return response;
         });
 
-    public override Task<DiffResponse> Diff(Pulumirpc.DiffRequest request, ServerCallContext context) =>
+    public Task<DiffResponse> Diff(Pulumirpc.DiffRequest request, ServerCallContext context) =>
         Guard("Diff", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
@@ -107,7 +106,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
             return ToProto(result);
         });
 
-    public override Task<CreateResponse> Create(Pulumirpc.CreateRequest request, ServerCallContext context) =>
+    public Task<CreateResponse> Create(Pulumirpc.CreateRequest request, ServerCallContext context) =>
         Guard("Create", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
@@ -116,7 +115,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
             return new CreateResponse { Id = result.Id, Properties = StructCodec.Encode(result.State) };
         });
 
-    public override Task<ReadResponse> Read(Pulumirpc.ReadRequest request, ServerCallContext context) =>
+    public Task<ReadResponse> Read(Pulumirpc.ReadRequest request, ServerCallContext context) =>
         Guard("Read", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
@@ -131,7 +130,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
             };
         });
 
-    public override Task<UpdateResponse> Update(Pulumirpc.UpdateRequest request, ServerCallContext context) =>
+    public Task<UpdateResponse> Update(Pulumirpc.UpdateRequest request, ServerCallContext context) =>
         Guard("Update", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
@@ -143,7 +142,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
             return new UpdateResponse { Properties = StructCodec.Encode(result) };
         });
 
-    public override Task<Empty> Delete(Pulumirpc.DeleteRequest request, ServerCallContext context) =>
+    public Task<Empty> Delete(Pulumirpc.DeleteRequest request, ServerCallContext context) =>
         Guard("Delete", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);

@@ -135,6 +135,7 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
 
     protected override async Task<Observed<BridgeArgs, BridgeState>?> ReadAsync(ReadContext<BridgeArgs, BridgeState> ctx)
     {
+        EnsureBridgeId(ctx.Id);
         var forceDestroy = ctx.OldInputs?.ForceDestroy ?? ctx.OldState?.ForceDestroy ?? false;
         var state = await ObserveAsync(ctx.Id, forceDestroy, ctx.Cancellation).ConfigureAwait(false);
         if (state is null) return null;
@@ -175,7 +176,7 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
             };
         }
 
-        var name = ctx.Id;
+        var name = EnsureBridgeId(ctx.Id);
         // Ports the program used to declare and no longer does are released.
         var wantedPorts = a.Ports ?? (ctx.OldInputs.Ports is not null ? [] : null);
         var lockKeys = new[] { LockKey(name) }.Concat((wantedPorts ?? []).Concat(ctx.OldState.Ports ?? []).Select(LockKey));
@@ -233,7 +234,7 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
 
     protected override async Task DeleteAsync(DeleteContext<BridgeArgs, BridgeState> ctx)
     {
-        var name = ctx.Id;
+        var name = EnsureBridgeId(ctx.Id);
         using var locks = await Host.Locks.AcquireAllAsync([LockKey(name), .. (ctx.State.Ports ?? []).Select(LockKey)], ctx.Cancellation).ConfigureAwait(false);
         var links = Host.Links;
         var all = await links.ListAsync(ctx.Cancellation).ConfigureAwait(false);
@@ -394,6 +395,11 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
     }
 
     private static double? Seconds(uint? centiseconds) => centiseconds is { } cs ? cs / 100.0 : null;
+
+    /// <summary>A Bridge's id is its interface name; anything else cannot name a bridge.</summary>
+    private static string EnsureBridgeId(string id) => LinkName.IsValid(id)
+        ? id
+        : throw ProviderException.InvalidArgument($"\"{(id.Length > 40 ? id[..40] + "..." : id)}\" is not a bridge id: a Bridge's id is its interface name (1-15 characters, no '/', ':' or whitespace)");
 
     private static string LockKey(string linkName) => $"link/{linkName}";
 
