@@ -23,6 +23,8 @@ public sealed class LibvirtConnection : ILibvirt, IDisposable
 
     public string Uri => _session.Uri;
 
+    internal ConnectionSession Session => _session;
+
     public bool IsAlive => _session.IsCurrentAlive;
 
     /// <summary>How many times the underlying connection has been opened (1 until it is reopened).</summary>
