@@ -150,7 +150,7 @@ internal static class NetworkXmlCases
           <vlan trunk="yes">
             <tag id="10" nativeMode="untagged" />
             <tag id="20" />
-            <tag id="30" nativeMode="tagged" />
+            <tag id="30" />
           </vlan>
           <virtualport type="openvswitch" />
           <portgroup name="web">

@@ -49,7 +49,7 @@ public class NetworkXmlTests
 
         Assert.Equal(NetworkForwardMode.Bridge, network.Forward!.Mode);
         Assert.Equal(
-            new Vlan { Trunk = true, Tags = [new VlanTag(10, VlanNativeMode.Untagged), new VlanTag(20), new VlanTag(30, VlanNativeMode.Tagged)] },
+            new Vlan { Trunk = true, Tags = [new VlanTag(10, VlanNativeMode.Untagged), new VlanTag(20), new VlanTag(30)] },
             network.Vlan);
         Assert.Equal(new VirtualPort { Type = "openvswitch" }, network.VirtualPort);
         Assert.Equal([new VlanTag(20)], network.PortGroups.Single().Vlan!.Tags);
