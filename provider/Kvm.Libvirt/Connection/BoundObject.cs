@@ -12,7 +12,7 @@ internal abstract class BoundObject<THandle> : IDisposable
     private readonly ConnectionSession _session;
     private readonly Lock _gate = new();
     private Binding _binding;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     protected BoundObject(ConnectionSession session, SessionConnection connection, THandle handle, string name, Guid uuid)
     {
@@ -32,15 +32,19 @@ internal abstract class BoundObject<THandle> : IDisposable
     /// <summary>Runs an idempotent read; if the connection died under it, reopens, rebinds and tries once more.</summary>
     protected T Read<T>(Func<THandle, T> call)
     {
-        var binding = Bind();
-        try
+        using (var lease = Acquire())
         {
-            return call(binding.Handle);
+            try
+            {
+                return call(lease.Handle);
+            }
+            catch (LibvirtException e) when (_session.IsConnectionLost(e, lease.Connection))
+            {
+                // Fall through and run once more, rebound to a reopened connection.
+            }
         }
-        catch (LibvirtException e) when (_session.IsConnectionLost(e, binding.Connection))
-        {
-            return call(Bind().Handle);
-        }
+        using var again = Acquire();
+        return call(again.Handle);
     }
 
     /// <summary>
@@ -49,14 +53,14 @@ internal abstract class BoundObject<THandle> : IDisposable
     /// </summary>
     protected void Write(Action<THandle> call)
     {
-        var binding = Bind();
+        using var lease = Acquire();
         try
         {
-            call(binding.Handle);
+            call(lease.Handle);
         }
         catch (LibvirtException e)
         {
-            _session.IsConnectionLost(e, binding.Connection);
+            _session.IsConnectionLost(e, lease.Connection);
             throw;
         }
     }
@@ -70,21 +74,45 @@ internal abstract class BoundObject<THandle> : IDisposable
         }
     }
 
+    /// <summary>The current binding with its handle held, so a rebind on another thread cannot free it mid-call.</summary>
+    private Lease Acquire()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var binding = Bind();
+            if (HandleLease.TryTake(binding.Handle)) return new Lease(binding);
+            // Rebound between Bind() and here; the next Bind() returns the replacement.
+            if (attempt == 10) throw new ObjectDisposedException(GetType().Name, "the object keeps being rebound");
+        }
+    }
+
     private Binding Bind()
     {
-        var connection = _session.Current();
+        var current = _session.Current();
         var binding = Volatile.Read(ref _binding);
-        if (ReferenceEquals(binding.Connection, connection)) return binding;
+        if (ReferenceEquals(binding.Connection, current)) return binding;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (ReferenceEquals(_binding.Connection, connection)) return _binding;
+            using var connection = _session.Acquire();
+            if (ReferenceEquals(_binding.Connection, connection.Connection)) return _binding;
             var handle = Resolve(connection.Handle, Uuid);
+            // Threads still using the old handle hold leases; it is freed when the last one is returned.
             _binding.Handle.Dispose();
-            _binding = new Binding(connection, handle);
+            _binding = new Binding(connection.Connection, handle);
             return _binding;
         }
     }
 
     private sealed record Binding(SessionConnection Connection, THandle Handle);
+
+    private sealed class Lease(Binding binding) : IDisposable
+    {
+        public THandle Handle => binding.Handle;
+
+        public SessionConnection Connection => binding.Connection;
+
+        public void Dispose() => binding.Handle.DangerousRelease();
+    }
 }

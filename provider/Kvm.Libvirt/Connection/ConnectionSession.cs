@@ -8,6 +8,16 @@ internal sealed class SessionConnection(ConnectionHandle handle, long generation
     public long Generation { get; } = generation;
 }
 
+/// <summary>A connection held open for the duration of one call.</summary>
+internal sealed class ConnectionLease(SessionConnection connection) : IDisposable
+{
+    public SessionConnection Connection { get; } = connection;
+
+    public ConnectionHandle Handle => Connection.Handle;
+
+    public void Dispose() => Connection.Handle.DangerousRelease();
+}
+
 /// <summary>
 /// Owns the process's connection to one URI and reopens it when it dies. Objects looked up on an earlier
 /// connection keep working on it (libvirt reference-counts it) until they rebind to the current one.
@@ -45,6 +55,21 @@ internal sealed class ConnectionSession : IDisposable
             Retire();
             _current = Open();
             return _current;
+        }
+    }
+
+    /// <summary>
+    /// The live connection, held for the caller until the lease is disposed, so a reconnect on another thread
+    /// cannot close it mid-call.
+    /// </summary>
+    public ConnectionLease Acquire()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var connection = Current();
+            if (HandleLease.TryTake(connection.Handle)) return new ConnectionLease(connection);
+            // Retired between Current() and here; Current() notices and reopens.
+            if (attempt == 10) throw new ObjectDisposedException(nameof(ConnectionSession), "the connection keeps being retired");
         }
     }
 

@@ -88,27 +88,33 @@ public sealed class LibvirtConnection : ILibvirt, IDisposable
 
     private T Read<T>(Func<ConnectionSession, SessionConnection, T> call)
     {
-        var connection = _session.Current();
-        try
+        using (var lease = _session.Acquire())
         {
-            return call(_session, connection);
+            try
+            {
+                return call(_session, lease.Connection);
+            }
+            catch (LibvirtException e) when (_session.IsConnectionLost(e, lease.Connection))
+            {
+                // Reads are idempotent: fall through and run once more on a reopened connection.
+            }
         }
-        catch (LibvirtException e) when (_session.IsConnectionLost(e, connection))
-        {
-            return call(_session, _session.Current());
-        }
+        using var again = _session.Acquire();
+        return call(_session, again.Connection);
     }
 
+    /// <summary>Changes are never repeated: the daemon may have applied one before the connection broke.</summary>
     private T Write<T>(Func<ConnectionSession, SessionConnection, T> call)
     {
-        var connection = _session.Current();
+        using var lease = _session.Acquire();
         try
         {
-            return call(_session, connection);
+            return call(_session, lease.Connection);
         }
         catch (LibvirtException e)
         {
-            _session.IsConnectionLost(e, connection);
+            // Drops a dead connection so the caller's next call reopens it.
+            _session.IsConnectionLost(e, lease.Connection);
             throw;
         }
     }

@@ -12,7 +12,7 @@ internal static class NativeCall
     public static int Check<THandle>(THandle handle, string operation, Func<THandle, int> call)
         where THandle : SafeHandle
     {
-        using var lease = new HandleLease(handle);
+        using var lease = new CallLease(handle);
         var result = call(handle);
         if (result < 0) throw LibvirtError.TakeLast(operation);
         return result;
@@ -21,7 +21,7 @@ internal static class NativeCall
     public static int Check<THandle, TState>(THandle handle, TState state, string operation, Func<THandle, TState, int> call)
         where THandle : SafeHandle
     {
-        using var lease = new HandleLease(handle);
+        using var lease = new CallLease(handle);
         var result = call(handle, state);
         if (result < 0) throw LibvirtError.TakeLast(operation);
         return result;
@@ -31,7 +31,7 @@ internal static class NativeCall
     public static TResult Check<THandle, TResult>(THandle handle, string operation, Func<THandle, TResult> call, Func<TResult, bool> failed)
         where THandle : SafeHandle
     {
-        using var lease = new HandleLease(handle);
+        using var lease = new CallLease(handle);
         var result = call(handle);
         if (failed(result)) throw LibvirtError.TakeLast(operation);
         return result;
@@ -44,7 +44,7 @@ internal static class NativeCall
     public static string OwnedString<THandle, TState>(THandle handle, TState state, string operation, Func<THandle, TState, nint> call)
         where THandle : SafeHandle
     {
-        using var lease = new HandleLease(handle);
+        using var lease = new CallLease(handle);
         var text = call(handle, state);
         if (text == 0) throw LibvirtError.TakeLast(operation);
         try
@@ -61,7 +61,7 @@ internal static class NativeCall
     public static string BorrowedString<THandle>(THandle handle, string operation, Func<THandle, nint> call)
         where THandle : SafeHandle
     {
-        using var lease = new HandleLease(handle);
+        using var lease = new CallLease(handle);
         var text = call(handle);
         if (text == 0) throw LibvirtError.TakeLast(operation);
         return Marshal.PtrToStringUTF8(text) ?? "";
@@ -72,7 +72,7 @@ internal static class NativeCall
         where THandle : SafeHandle
         where TResult : SafeHandle
     {
-        using var lease = new HandleLease(handle);
+        using var lease = new CallLease(handle);
         var result = call(handle, state);
         if (result.IsInvalid)
         {
@@ -88,7 +88,7 @@ internal static class NativeCall
     {
         const int VirUuidStringBufLen = 37;
         byte* buffer = stackalloc byte[VirUuidStringBufLen];
-        using var lease = new HandleLease(handle);
+        using var lease = new CallLease(handle);
         if (call(handle, buffer) < 0) throw LibvirtError.TakeLast(operation);
         return Guid.Parse(new ReadOnlySpan<byte>(buffer, VirUuidStringBufLen - 1));
     }
@@ -108,7 +108,7 @@ internal static class NativeCall
     {
         nint* items = null;
         int count;
-        using (new HandleLease(connection))
+        using (new CallLease(connection))
         {
             count = list(connection, &items, flags);
             if (count < 0) throw LibvirtError.TakeLast(operation);
@@ -141,11 +141,11 @@ internal static class NativeCall
         return result;
     }
 
-    private readonly ref struct HandleLease
+    private readonly ref struct CallLease
     {
         private readonly SafeHandle _handle;
 
-        public HandleLease(SafeHandle handle)
+        public CallLease(SafeHandle handle)
         {
             var added = false;
             handle.DangerousAddRef(ref added);

@@ -31,6 +31,50 @@ public class ParallelTests
         Assert.Equal(1, libvirt.Openings);
     }
 
+    [Fact]
+    public void Readers_on_eight_threads_ride_through_reconnects()
+    {
+        using var libvirt = TestDriver.Open();
+        using var network = libvirt.LookupNetworkByName("default");
+        using var domain = libvirt.LookupDomainByUuid(TestDriver.TestDomainUuid);
+        var failures = new List<Exception>();
+        var reads = 0;
+        using var done = new CancellationTokenSource();
+
+        var readers = Enumerable.Range(0, 8).Select(i => new Thread(() =>
+        {
+            try
+            {
+                while (!done.IsCancellationRequested)
+                {
+                    Assert.Contains("virbr0", network.GetXmlDesc());
+                    Assert.Equal(DomainState.Running, domain.GetState().State);
+                    using (var byName = libvirt.LookupDomainByName("test")) Assert.Equal(TestDriver.TestDomainUuid, byName.Uuid);
+                    Assert.True(libvirt.GetLibVersion().Major >= 9);
+                    Interlocked.Increment(ref reads);
+                }
+            }
+            catch (Exception e)
+            {
+                lock (failures) failures.Add(e);
+            }
+        })).ToList();
+        foreach (var r in readers) r.Start();
+
+        // Each kill is what a daemon restart looks like to the session: its connection is dead.
+        for (var kill = 0; kill < 20; kill++)
+        {
+            Thread.Sleep(10);
+            libvirt.Session.Current().Handle.Dispose();
+        }
+        done.Cancel();
+        foreach (var r in readers) r.Join();
+
+        Assert.Empty(failures);
+        Assert.True(reads > 0);
+        Assert.InRange(libvirt.Openings, 2, 21);
+    }
+
     private static void Exercise(ILibvirt libvirt, int thread, int round)
     {
         var name = $"par-{thread}-{round}";
