@@ -38,9 +38,10 @@ internal abstract class BoundObject<THandle> : IDisposable
             {
                 return call(lease.Handle);
             }
-            catch (LibvirtException e) when (_session.IsConnectionLost(e, lease.Connection))
+            catch (LibvirtException e)
             {
-                // Fall through and run once more, rebound to a reopened connection.
+                if (!_session.DropIfDead(e, lease.Connection)) throw;
+                // Reads are idempotent: fall through and run once more, rebound to a reopened connection.
             }
         }
         using var again = Acquire();
@@ -60,7 +61,7 @@ internal abstract class BoundObject<THandle> : IDisposable
         }
         catch (LibvirtException e)
         {
-            _session.IsConnectionLost(e, lease.Connection);
+            _session.DropIfDead(e, lease.Connection);
             throw;
         }
     }

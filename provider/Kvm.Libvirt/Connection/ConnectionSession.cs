@@ -86,7 +86,7 @@ internal sealed class ConnectionSession : IDisposable
     /// Decides whether a failure on <paramref name="connection"/> was the connection dying rather than the
     /// operation failing, and if so drops it so the next <see cref="Current"/> reopens.
     /// </summary>
-    public bool IsConnectionLost(LibvirtException error, SessionConnection connection)
+    public bool DropIfDead(LibvirtException error, SessionConnection connection)
     {
         if (!error.MayMeanConnectionLost) return false;
         lock (_gate)

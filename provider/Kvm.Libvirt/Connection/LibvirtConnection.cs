@@ -94,8 +94,9 @@ public sealed class LibvirtConnection : ILibvirt, IDisposable
             {
                 return call(_session, lease.Connection);
             }
-            catch (LibvirtException e) when (_session.IsConnectionLost(e, lease.Connection))
+            catch (LibvirtException e)
             {
+                if (!_session.DropIfDead(e, lease.Connection)) throw;
                 // Reads are idempotent: fall through and run once more on a reopened connection.
             }
         }
@@ -114,7 +115,7 @@ public sealed class LibvirtConnection : ILibvirt, IDisposable
         catch (LibvirtException e)
         {
             // Drops a dead connection so the caller's next call reopens it.
-            _session.IsConnectionLost(e, lease.Connection);
+            _session.DropIfDead(e, lease.Connection);
             throw;
         }
     }

@@ -85,10 +85,11 @@ internal sealed class LibvirtDomain : BoundObject<DomainHandle>, ILibvirtDomain
         {
             Write(h => NativeCall.Check(h, flags, "virDomainUndefineFlags", static (h, f) => Interop.virDomainUndefineFlags(h, (uint)f)));
         }
-        // Rejected flags mean nothing was done, so asking again is safe; a driver without NVRAM support has none to remove.
         catch (LibvirtException e) when (e.Code is LibvirtErrorCode.InvalidArg or LibvirtErrorCode.NoSupport
                                          && flags.HasFlag(DomainUndefineFlags.Nvram))
         {
+            // Rejected flags mean nothing was done, so asking again is safe; a driver that does not know
+            // the NVRAM flag has no NVRAM to remove.
             Undefine(flags & ~DomainUndefineFlags.Nvram);
         }
     }

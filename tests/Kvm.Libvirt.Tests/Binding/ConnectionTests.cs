@@ -15,6 +15,29 @@ public class ConnectionTests
     }
 
     [Fact]
+    public void Opens_the_shared_default_test_driver()
+    {
+        using var libvirt = LibvirtConnection.Open(TestDriver.SharedUri);
+
+        using var network = libvirt.LookupNetworkByUuid(TestDriver.DefaultNetworkUuid);
+        using var domain = libvirt.LookupDomainByUuid(TestDriver.TestDomainUuid);
+        Assert.Equal("default", network.Name);
+        Assert.Equal("test", domain.Name);
+    }
+
+    [Fact]
+    public void Each_file_backed_test_connection_has_a_private_host()
+    {
+        using var first = TestDriver.Open();
+        using var second = TestDriver.Open();
+
+        using (first.DefineNetwork(TestDriver.NetworkXml("only-in-first", "firstbr0"))) { }
+
+        Assert.Null(second.FindNetworkByName("only-in-first"));
+        Assert.NotNull(first.FindNetworkByName("only-in-first"));
+    }
+
+    [Fact]
     public void Open_failure_carries_libvirts_error()
     {
         var e = Assert.Throws<LibvirtException>(() => LibvirtConnection.Open("test:///no/such/file.xml"));

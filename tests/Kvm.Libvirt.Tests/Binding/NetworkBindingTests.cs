@@ -163,7 +163,7 @@ public class NetworkBindingTests
     public void Virsh_reads_the_same_version()
     {
         // Independent observer: virsh links the same libvirt.so.0.
-        var virsh = Shell.Run("virsh", "-c", TestDriver.Uri, "version", "--daemon");
+        var virsh = Shell.Run("virsh", "-c", TestDriver.SharedUri, "version", "--daemon");
         using var libvirt = TestDriver.Open();
         var v = libvirt.GetLibVersion();
         Assert.Contains($"{v.Major}.{v.Minor}.{v.Build}", virsh.StdOut);

@@ -1,9 +1,15 @@
 namespace Kvm.Libvirt.Tests.Binding;
 
-/// <summary>libvirt's in-process test driver: every opening starts from the same canned host, private to it.</summary>
+/// <summary>
+/// libvirt's in-process test driver. test:///default is one host shared by all connections of the process
+/// (while any is open), so the tests open test:///&lt;testnode.xml&gt; instead: each opening loads its own
+/// private copy of a host with the same canned objects.
+/// </summary>
 internal static class TestDriver
 {
-    public const string Uri = "test:///default";
+    public const string SharedUri = "test:///default";
+
+    public static readonly string Uri = "test://" + Path.Combine(AppContext.BaseDirectory, "Binding", "testnode.xml");
 
     /// <summary>The network every fresh test driver has.</summary>
     public static readonly Guid DefaultNetworkUuid = Guid.Parse("dd8fe884-6c02-601e-7551-cca97df1c5df");
