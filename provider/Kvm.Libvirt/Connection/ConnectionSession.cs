@@ -1,11 +1,9 @@
 namespace Kvm.Libvirt;
 
-/// <summary>One opening of the connection. A new instance replaces it when the connection is reopened.</summary>
-internal sealed class SessionConnection(ConnectionHandle handle, long generation)
+/// <summary>One opening of the connection; compared by reference to tell openings apart.</summary>
+internal sealed class SessionConnection(ConnectionHandle handle)
 {
     public ConnectionHandle Handle { get; } = handle;
-
-    public long Generation { get; } = generation;
 }
 
 /// <summary>A connection held open for the duration of one call.</summary>
@@ -84,7 +82,9 @@ internal sealed class ConnectionSession : IDisposable
 
     /// <summary>
     /// Decides whether a failure on <paramref name="connection"/> was the connection dying rather than the
-    /// operation failing, and if so drops it so the next <see cref="Current"/> reopens.
+    /// operation failing, and if so drops it so the next <see cref="Current"/> reopens. libvirt reports plain
+    /// host errors (errno, e.g. "Cannot get interface MTU") as VIR_ERR_SYSTEM_ERROR too, so such a code only
+    /// counts when virConnectIsAlive agrees the connection is gone.
     /// </summary>
     public bool DropIfDead(LibvirtException error, SessionConnection connection)
     {
@@ -116,7 +116,8 @@ internal sealed class ConnectionSession : IDisposable
             handle.Dispose();
             throw error;
         }
-        return new SessionConnection(handle, Interlocked.Increment(ref _openings));
+        Interlocked.Increment(ref _openings);
+        return new SessionConnection(handle);
     }
 
     private void Retire()

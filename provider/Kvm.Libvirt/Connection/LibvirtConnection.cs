@@ -12,8 +12,9 @@ public sealed class LibvirtConnection : ILibvirt, IDisposable
     private LibvirtConnection(ConnectionSession session) => _session = session;
 
     /// <summary>
-    /// virConnectOpen. Examples: <c>test:///default</c> (in-process test driver; every opening has its own state),
-    /// <c>qemu:///system?socket=/path/libvirt-sock</c>.
+    /// virConnectOpen, e.g. <c>qemu:///system?socket=/path/libvirt-sock</c>. For libvirt's in-process test driver,
+    /// <c>test:///default</c> is one host shared by every connection of the process while any is open, and
+    /// <c>test:///abs/path/node.xml</c> gives each opening a private host loaded from that file.
     /// </summary>
     public static LibvirtConnection Open(string uri)
     {
