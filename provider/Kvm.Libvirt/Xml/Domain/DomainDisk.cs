@@ -1,0 +1,104 @@
+using System.Xml.Linq;
+
+namespace Kvm.Libvirt;
+
+public enum DiskType
+{
+    File,
+    Block,
+    Dir,
+    Network,
+    Volume,
+    Nvme,
+    VhostUser,
+    VhostVdpa,
+}
+
+public enum DiskDevice
+{
+    Disk,
+    Cdrom,
+    Floppy,
+    Lun,
+}
+
+/// <summary>
+/// A <c>&lt;disk&gt;</c>. Other parts (driver cache/io, boot order, serial, alias, network sources, …) are
+/// kept from the origin.
+/// </summary>
+public sealed record DomainDisk
+{
+    public DiskType Type { get; init; } = DiskType.File;
+
+    public DiskDevice Device { get; init; } = DiskDevice.Disk;
+
+    /// <summary><c>&lt;driver name&gt;</c>, normally qemu.</summary>
+    public string? DriverName { get; init; }
+
+    /// <summary><c>&lt;driver type&gt;</c>: the image format (raw, qcow2, …).</summary>
+    public string? DriverFormat { get; init; }
+
+    /// <summary><c>&lt;source file&gt;</c> of a file disk.</summary>
+    public string? SourceFile { get; init; }
+
+    /// <summary><c>&lt;source dev&gt;</c> of a block disk.</summary>
+    public string? SourceDev { get; init; }
+
+    /// <summary><c>&lt;target dev&gt;</c>, the name the guest is told (vda, sda, hdc).</summary>
+    public required string TargetDev { get; init; }
+
+    /// <summary>virtio, sata, scsi, ide, usb, …</summary>
+    public string? TargetBus { get; init; }
+
+    public bool ReadOnly { get; init; }
+
+    /// <summary>Assigned by libvirt; read-only for the provider.</summary>
+    public DeviceAddress? Address { get; init; }
+
+    public XmlOrigin Origin { get; init; }
+
+    internal static readonly XmlEnum<DiskType> Types = new(
+        (DiskType.File, "file"),
+        (DiskType.Block, "block"),
+        (DiskType.Dir, "dir"),
+        (DiskType.Network, "network"),
+        (DiskType.Volume, "volume"),
+        (DiskType.Nvme, "nvme"),
+        (DiskType.VhostUser, "vhostuser"),
+        (DiskType.VhostVdpa, "vhostvdpa"));
+
+    internal static readonly XmlEnum<DiskDevice> Devices = new(
+        (DiskDevice.Disk, "disk"),
+        (DiskDevice.Cdrom, "cdrom"),
+        (DiskDevice.Floppy, "floppy"),
+        (DiskDevice.Lun, "lun"));
+
+    internal static DomainDisk Read(XElement element) => new()
+    {
+        Type = Types.ParseOrNull(element.Attr("type"), "disk type") ?? DiskType.File,
+        Device = Devices.ParseOrNull(element.Attr("device"), "disk device") ?? DiskDevice.Disk,
+        DriverName = element.ChildAttr("driver", "name"),
+        DriverFormat = element.ChildAttr("driver", "type"),
+        SourceFile = element.ChildAttr("source", "file"),
+        SourceDev = element.ChildAttr("source", "dev"),
+        TargetDev = element.Element("target")?.RequiredAttr("dev") ?? throw new FormatException("<disk> has no <target>"),
+        TargetBus = element.ChildAttr("target", "bus"),
+        ReadOnly = element.Element("readonly") is not null,
+        Address = DeviceAddress.Read(element.Element("address")),
+        Origin = new XmlOrigin(element),
+    };
+
+    internal XElement ToElement()
+    {
+        var element = Origin.CopyOr("disk");
+        element.Set("type", Types.Format(Type));
+        // Keep an implicit device='disk' implicit, as libvirt does on output.
+        if (element.Attribute("device") is not null || Device != DiskDevice.Disk) element.Set("device", Devices.Format(Device));
+        element.SetChildAttrs("driver", ("name", DriverName), ("type", DriverFormat));
+        element.SetChildAttrs("source", ("file", SourceFile), ("dev", SourceDev));
+        element.SetChildAttrs("target", ("dev", TargetDev), ("bus", TargetBus));
+        element.SetFlagChild("readonly", ReadOnly);
+        element.SetChild("address", Address?.ToElement());
+        return element;
+    }
+}

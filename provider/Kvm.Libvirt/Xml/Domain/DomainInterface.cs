@@ -1,0 +1,161 @@
+using System.Xml.Linq;
+
+namespace Kvm.Libvirt;
+
+public enum InterfaceType
+{
+    Bridge,
+    Network,
+    Direct,
+    User,
+    Ethernet,
+    VhostUser,
+    Server,
+    Client,
+    Mcast,
+    Udp,
+    Internal,
+    Hostdev,
+    Vdpa,
+    Null,
+    Vds,
+}
+
+/// <summary>The macvtap mode of a <c>type='direct'</c> interface.</summary>
+public enum MacvtapMode
+{
+    Vepa,
+    Bridge,
+    Private,
+    Passthrough,
+}
+
+public enum LinkState
+{
+    Up,
+    Down,
+}
+
+/// <summary>
+/// A guest NIC (<c>&lt;interface&gt;</c>). The source is a union with one field per variant: SourceBridge for
+/// type bridge, SourceNetwork (+ SourcePortGroup) for type network, SourceDev + SourceMode for type direct.
+/// Other parts (boot order, rom, bandwidth, alias, filterref, …) are kept from the origin.
+/// </summary>
+public sealed record DomainInterface
+{
+    public required InterfaceType Type { get; init; }
+
+    /// <summary>
+    /// For type bridge. The live XML of a type network interface also names the bridge libvirt
+    /// attached it to here.
+    /// </summary>
+    public string? SourceBridge { get; init; }
+
+    public string? SourceNetwork { get; init; }
+
+    public string? SourcePortGroup { get; init; }
+
+    /// <summary>For type direct: the host device the macvtap sits on.</summary>
+    public string? SourceDev { get; init; }
+
+    public MacvtapMode? SourceMode { get; init; }
+
+    /// <summary>libvirt generates one (52:54:00:…) when left out.</summary>
+    public string? MacAddress { get; init; }
+
+    /// <summary><c>&lt;model type&gt;</c>: virtio, e1000e, rtl8139, …</summary>
+    public string? Model { get; init; }
+
+    /// <summary><c>&lt;driver name&gt;</c>: vhost or qemu.</summary>
+    public string? DriverName { get; init; }
+
+    /// <summary><c>&lt;driver queues&gt;</c>: multiqueue virtio-net.</summary>
+    public int? DriverQueues { get; init; }
+
+    /// <summary>The host-side device name; libvirt picks vnetN/macvtapN when left out (and reports it only live).</summary>
+    public string? TargetDev { get; init; }
+
+    public Vlan? Vlan { get; init; }
+
+    public VirtualPort? VirtualPort { get; init; }
+
+    public LinkState? LinkState { get; init; }
+
+    public int? Mtu { get; init; }
+
+    /// <summary>Assigned by libvirt; read-only for the provider.</summary>
+    public DeviceAddress? Address { get; init; }
+
+    public XmlOrigin Origin { get; init; }
+
+    internal static readonly XmlEnum<InterfaceType> Types = new(
+        (InterfaceType.Bridge, "bridge"),
+        (InterfaceType.Network, "network"),
+        (InterfaceType.Direct, "direct"),
+        (InterfaceType.User, "user"),
+        (InterfaceType.Ethernet, "ethernet"),
+        (InterfaceType.VhostUser, "vhostuser"),
+        (InterfaceType.Server, "server"),
+        (InterfaceType.Client, "client"),
+        (InterfaceType.Mcast, "mcast"),
+        (InterfaceType.Udp, "udp"),
+        (InterfaceType.Internal, "internal"),
+        (InterfaceType.Hostdev, "hostdev"),
+        (InterfaceType.Vdpa, "vdpa"),
+        (InterfaceType.Null, "null"),
+        (InterfaceType.Vds, "vds"));
+
+    internal static readonly XmlEnum<MacvtapMode> Modes = new(
+        (MacvtapMode.Vepa, "vepa"),
+        (MacvtapMode.Bridge, "bridge"),
+        (MacvtapMode.Private, "private"),
+        (MacvtapMode.Passthrough, "passthrough"));
+
+    internal static readonly XmlEnum<LinkState> LinkStates = new((Kvm.Libvirt.LinkState.Up, "up"), (Kvm.Libvirt.LinkState.Down, "down"));
+
+    internal static DomainInterface Read(XElement element)
+    {
+        var source = element.Element("source");
+        return new DomainInterface
+        {
+            Type = Types.Parse(element.RequiredAttr("type"), "interface type"),
+            SourceBridge = source.Attr("bridge"),
+            SourceNetwork = source.Attr("network"),
+            SourcePortGroup = source.Attr("portgroup"),
+            SourceDev = source.Attr("dev"),
+            SourceMode = Modes.ParseOrNull(source.Attr("mode"), "interface source mode"),
+            MacAddress = element.ChildAttr("mac", "address"),
+            Model = element.ChildAttr("model", "type"),
+            DriverName = element.ChildAttr("driver", "name"),
+            DriverQueues = element.Element("driver").IntAttr("queues"),
+            TargetDev = element.ChildAttr("target", "dev"),
+            Vlan = Vlan.Read(element.Element("vlan")),
+            VirtualPort = VirtualPort.Read(element.Element("virtualport")),
+            LinkState = LinkStates.ParseOrNull(element.ChildAttr("link", "state"), "interface link state"),
+            Mtu = element.Element("mtu").IntAttr("size"),
+            Address = DeviceAddress.Read(element.Element("address")),
+            Origin = new XmlOrigin(element),
+        };
+    }
+
+    internal XElement ToElement()
+    {
+        var element = Origin.CopyOr("interface").Set("type", Types.Format(Type));
+        element.SetChildAttrs("mac", ("address", MacAddress));
+        element.SetChildAttrs("source",
+            ("network", SourceNetwork),
+            ("portgroup", SourcePortGroup),
+            ("bridge", SourceBridge),
+            ("dev", SourceDev),
+            ("mode", Modes.FormatOrNull(SourceMode)));
+        element.SetChild("vlan", Vlan?.ToElement());
+        element.SetChild("virtualport", VirtualPort?.ToElement());
+        element.SetChildAttrs("target", ("dev", TargetDev));
+        element.SetChildAttrs("model", ("type", Model));
+        element.SetChildAttrs("driver", ("name", DriverName), ("queues", XmlEdit.Text(DriverQueues)));
+        element.SetChildAttrs("link", ("state", LinkStates.FormatOrNull(LinkState)));
+        element.SetChildAttrs("mtu", ("size", XmlEdit.Text(Mtu)));
+        element.SetChild("address", Address?.ToElement());
+        return element;
+    }
+}
