@@ -1,4 +1,7 @@
+using Grpc.Core;
+using Kvm.Libvirt;
 using Kvm.Netlink;
+using Kvm.Provider.Resources;
 
 namespace Kvm.Provider.Host;
 
@@ -7,6 +10,9 @@ public interface IHostConnections : IDisposable
 {
     ILinkApi Links { get; }
     IBridgeVlanApi Vlans { get; }
+
+    /// <summary>The libvirt connection of the configured URI (opened once, reopened by the binding if it dies).</summary>
+    ILibvirt Libvirt { get; }
 }
 
 /// <summary>
@@ -18,14 +24,31 @@ public sealed class HostConnections(ProviderConfig config) : IHostConnections
     private readonly Lazy<NetlinkSocket> _socket = new(() => NetlinkSocket.Open(Namespace(config)));
     private readonly Lazy<NetlinkSocket> _vlanSocket = new(() => NetlinkSocket.Open(Namespace(config)));
 
+    private readonly Lazy<LibvirtConnection> _libvirt = new(() => OpenLibvirt(config.EffectiveUri));
+
     public ILinkApi Links => new LinkService(_socket.Value);
+    public ILibvirt Libvirt => _libvirt.Value;
     public IBridgeVlanApi Vlans => new BridgeVlanService(_vlanSocket.Value);
 
     private static NetworkNamespace Namespace(ProviderConfig config) =>
         config.NetnsPath is { } path ? NetworkNamespace.FromPath(path) : NetworkNamespace.Current;
 
+    private static LibvirtConnection OpenLibvirt(string uri)
+    {
+        try
+        {
+            return LibvirtConnection.Open(uri);
+        }
+        catch (LibvirtException e)
+        {
+            throw new ProviderException(StatusCode.FailedPrecondition,
+                $"cannot connect to libvirt at {uri}: {e.Message}. Set the provider's `uri` (kvm:uri) or LIBVIRT_DEFAULT_URI, and check the daemon runs", e);
+        }
+    }
+
     public void Dispose()
     {
+        if (_libvirt.IsValueCreated) _libvirt.Value.Dispose();
         if (_socket.IsValueCreated) _socket.Value.Dispose();
         if (_vlanSocket.IsValueCreated) _vlanSocket.Value.Dispose();
     }

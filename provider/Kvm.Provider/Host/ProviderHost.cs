@@ -1,3 +1,4 @@
+using Kvm.Libvirt;
 using Kvm.Netlink;
 
 namespace Kvm.Provider.Host;
@@ -22,6 +23,7 @@ public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConne
 
     public ILinkApi Links => Connections.Links;
     public IBridgeVlanApi Vlans => Connections.Vlans;
+    public ILibvirt Libvirt => Connections.Libvirt;
 
     /// <summary>A short name of where links live, for messages: "namespace lab-1" or "the provider's namespace".</summary>
     public string NamespaceDescription => Config.Netns is { Length: > 0 } ns ? $"network namespace {ns}" : "the provider's network namespace";
