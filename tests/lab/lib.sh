@@ -33,10 +33,17 @@ lab_require_private_dirs() {
     done
 }
 
+# True while process $1 exists and is not a zombie (daemons are reparented to pid 1, which may
+# reap them late; a zombie has finished all the same).
+lab_alive() {
+    st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+    [ -n "$st" ] && [ "$st" != Z ]
+}
+
 # Wait (polling, with an overall deadline in seconds) until process $1 has gone.
 lab_wait_gone() {
     pid=$1; deadline=$(( $(date +%s) + ${2:-30} ))
-    while kill -0 "$pid" 2>/dev/null; do
+    while lab_alive "$pid"; do
         [ "$(date +%s)" -lt "$deadline" ] || return 1
         sleep 0.05
     done
@@ -49,7 +56,7 @@ lab_stop_pidfiles() {
     for f in "$@"; do
         [ -f "$f" ] || continue
         p=$(cat "$f" 2>/dev/null | tr -dc 0-9)
-        [ -n "$p" ] && kill -0 "$p" 2>/dev/null || continue
+        [ -n "$p" ] && lab_alive "$p" || continue
         kill -TERM "$p" 2>/dev/null || true
         pids="$pids $p"
     done

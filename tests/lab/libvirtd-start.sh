@@ -11,7 +11,7 @@ lab_require_private_ns
 lab_require_private_dirs /run /var /etc/libvirt
 caps=${1:-}
 
-if [ -f /run/libvirt/libvirtd.pid ] && kill -0 "$(cat /run/libvirt/libvirtd.pid)" 2>/dev/null; then
+if [ -f /run/libvirt/libvirtd.pid ] && lab_alive "$(cat /run/libvirt/libvirtd.pid)"; then
     lab_die "a libvirtd already runs in this lab namespace"
 fi
 mkdir -p /run/libvirt /var/lib/libvirt /var/cache/libvirt/qemu/capabilities /var/log/libvirt/qemu \
@@ -40,5 +40,8 @@ if [ -n "$caps" ] && [ -d "$caps" ]; then
     cp "$caps"/*.xml /var/cache/libvirt/qemu/capabilities/ 2>/dev/null || true
 fi
 
-virtlogd -d -p /run/libvirt/virtlogd.pid
+# virtlogd may still run when only libvirtd is being restarted (e.g. to pick up new hooks).
+if ! { [ -f /run/libvirt/virtlogd.pid ] && lab_alive "$(cat /run/libvirt/virtlogd.pid)"; }; then
+    virtlogd -d -p /run/libvirt/virtlogd.pid
+fi
 libvirtd -d -p /run/libvirt/libvirtd.pid

@@ -8,7 +8,7 @@ set -eu
 lab_require_private_ns
 lab_require_private_dirs /run /var
 O=/run/openvswitch
-if [ -f $O/ovsdb-server.pid ] && kill -0 "$(cat $O/ovsdb-server.pid)" 2>/dev/null; then
+if [ -f $O/ovsdb-server.pid ] && lab_alive "$(cat $O/ovsdb-server.pid)"; then
     lab_die "Open vSwitch already runs in this lab namespace"
 fi
 mkdir -p $O /var/lib/openvswitch /var/log/openvswitch
