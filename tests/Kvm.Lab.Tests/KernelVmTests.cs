@@ -68,6 +68,17 @@ public sealed class KernelVmTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_dotnet_host_of_this_machine_runs_inside()
+    {
+        // The native dotnet host (no JIT) runs at a usable speed; managed code would be 40-50x slower.
+        var dotnet = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "../../../dotnet"));
+        Assert.True(File.Exists(dotnet), dotnet);
+        var r = KernelVm.Run($"'{dotnet}' --list-runtimes", Timeout);
+        Assert.True(r.ExitCode == 0, r.Output);
+        Assert.Contains("Microsoft.NETCore.App", r.Output);
+    }
+
+    [Fact]
     public void A_long_script_is_not_limited_by_the_kernel_command_line()
     {
         var sb = new StringBuilder("n=0\n");

@@ -16,13 +16,16 @@ WANTED="crc32c_generic virtio_pci 9pnet_virtio 9p overlay llc stp garp mrp bridg
 
 stamp_now=$( (cat "$LAB_DIR/build-kernel-vm.sh" "$LAB_DIR/kernel-vm-init.sh" "$LAB_DIR/extract-vmlinux.sh") | sha256sum | cut -c1-16)
 
-if [ -L "$KV/current" ] && [ -f "$KV/current/stamp" ] && [ "$(cat "$KV/current/stamp")" = "$stamp_now" ]; then
-    (cd "$KV/current" && pwd -P)
-    exit 0
-fi
+up_to_date() { [ -L "$KV/current" ] && [ -f "$KV/current/stamp" ] && [ "$(cat "$KV/current/stamp")" = "$stamp_now" ]; }
+if up_to_date; then (cd "$KV/current" && pwd -P); exit 0; fi
+
+# One builder at a time (test projects may run in parallel); the next one finds it done.
+exec 9>"$KV/.lock"
+flock 9
+if up_to_date; then (cd "$KV/current" && pwd -P); exit 0; fi
 
 # The kernel package: the one already downloaded, else the one linux-image-amd64 depends on.
-deb=$(ls -t "$KV"/debs/linux-image-*-amd64_*.deb 2>/dev/null | head -n 1 || true)
+deb=$(ls -t "$KV"/debs/linux-image-*-amd64_*.deb 2>/dev/null | grep -E '/linux-image-[0-9.]+-[0-9]+-amd64_' | head -n 1 || true)
 if [ -z "$deb" ]; then
     apt-cache show linux-image-amd64 >/dev/null 2>&1 || apt-get update -qq
     pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n 1)

@@ -13,6 +13,16 @@ done
 [ -n "$missing" ] || exit 0
 
 [ "$(id -u)" = 0 ] || { echo "install-packages.sh: need root to install:$missing" >&2; exit 1; }
+# One installer at a time (test projects may run in parallel); re-check once we have the lock.
+exec 9>/tmp/kvmlab-install.lock
+flock 9
+still=
+for p in $missing; do
+    s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [ "$s" = installed ] || still="$still $p"
+done
+missing=$still
+[ -n "$missing" ] || exit 0
 echo "install-packages.sh: installing$missing" >&2
 policy=/usr/sbin/policy-rc.d
 made_policy=
@@ -21,6 +31,6 @@ if [ ! -e "$policy" ]; then
 fi
 trap '[ -z "$made_policy" ] || rm -f "$policy"' EXIT
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+apt-get -o DPkg::Lock::Timeout=600 update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null
