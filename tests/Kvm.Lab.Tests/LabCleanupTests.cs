@@ -28,6 +28,29 @@ public sealed class LabCleanupTests
     }
 
     [Fact]
+    public void Fixtures_in_a_shared_namespace_stop_their_daemons_and_a_second_pair_starts_clean()
+    {
+        using var ns = LabNamespace.CreateLab();
+        int libvirtd, vswitchd;
+        using (var ovs = OvsSwitch.Start(ns))
+        using (var lv = PrivateLibvirtd.Start(ns))
+        {
+            ovs.AddBridge("ovsbr0");
+            lv.VirshXml("net-define", "<network><name>first</name><bridge name='kvl-first'/></network>");
+            libvirtd = Poll.ReadPid(lv.Mounts.HostPath("/run/libvirt/libvirtd.pid")) ?? 0;
+            vswitchd = Poll.ReadPid(ovs.Mounts.HostPath("/run/openvswitch/ovs-vswitchd.pid")) ?? 0;
+        }
+        Assert.False(Poll.Alive(libvirtd));
+        Assert.False(Poll.Alive(vswitchd));
+        Assert.Contains(ns.Name, Shell.Check("ip", "netns", "list"));
+
+        using var ovs2 = OvsSwitch.Start(ns);
+        using var lv2 = PrivateLibvirtd.Start(ns);
+        Assert.Equal("", ovs2.Vsctl("list-br").Trim());
+        Assert.Equal("", lv2.Virsh("net-list", "--all", "--name").Trim());
+    }
+
+    [Fact]
     public void The_sweep_removes_what_a_dead_owner_left_and_nothing_else()
     {
         // A pid that has certainly ended: a finished child of ours.

@@ -70,6 +70,12 @@ public sealed class OvsSwitch : IDisposable
         finally
         {
             if (ownsNamespace) Namespace.Dispose();
+            else
+            {
+                // The namespace stays: drop the database and sockets so a later OvsSwitch there starts clean.
+                Shell.Run("rm", "-rf", "--one-file-system", Mounts.HostPath("/run/openvswitch"));
+                Shell.Run("rm", "-rf", "--one-file-system", Mounts.HostPath("/var/lib/openvswitch"));
+            }
         }
     }
 }

@@ -175,8 +175,24 @@ public sealed class PrivateLibvirtd : IDisposable
             finally
             {
                 if (ownsNamespace) Namespace.Dispose();
+                else ClearState();
             }
         }
+    }
+
+    /// <summary>
+    /// In a namespace that outlives this fixture, removes libvirt's private state (networks,
+    /// domains, hooks, caches; logs stay until the namespace goes), so that a later
+    /// PrivateLibvirtd there starts clean.
+    /// </summary>
+    private void ClearState()
+    {
+        foreach (var inside in new[] { "/run/libvirt", "/var/lib/libvirt", "/var/cache/libvirt" })
+            Shell.Run("rm", "-rf", "--one-file-system", Mounts.HostPath(inside));
+        var etc = Mounts.HostPath("/etc/libvirt");
+        if (Directory.Exists(etc))
+            foreach (var entry in Directory.GetFileSystemEntries(etc).Where(e => Path.GetFileName(e) != ".kvmlab-private"))
+                Shell.Run("rm", "-rf", "--one-file-system", entry);
     }
 
     private static IEnumerable<string> Lines(ShellResult r) =>
