@@ -43,8 +43,6 @@ mkdir -p /host/run/netns /host/run/lock /host/run/kvmlab
 if ! mount -t 9p -o trans=virtio,version=9p2000.L,rw,msize=262144 kvmlab /host/run/kvmlab; then
     echo "KVMLAB-ERROR: cannot mount the job folder"; stop
 fi
-# The sysfs files bridge/VLAN tools may want; harmless when they are missing.
-mount -t debugfs debugfs /host/sys/kernel/debug 2>/dev/null || true
 
 chroot /host /usr/bin/env -i HOME=/tmp TERM=dumb LANG=C.UTF-8 \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

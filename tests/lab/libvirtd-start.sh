@@ -28,7 +28,7 @@ set_conf() {
     done
 }
 set_conf /etc/libvirt/libvirtd.conf \
-    unix_sock_rw_perms '"0700"' auth_unix_ro '"none"' auth_unix_rw '"none"' \
+    unix_sock_dir '"/run/libvirt"' unix_sock_rw_perms '"0700"' auth_unix_ro '"none"' auth_unix_rw '"none"' \
     log_outputs '"3:file:/var/log/libvirt/libvirtd.log"'
 set_conf /etc/libvirt/virtlogd.conf log_outputs '"3:file:/var/log/libvirt/virtlogd.log"'
 # Guests run as root with no relabelling or chown of files they use (the lab's kernel lives in
