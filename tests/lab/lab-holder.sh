@@ -21,7 +21,7 @@ lab_require_private_ns
 ns=$(ip netns identify 2>/dev/null || true)
 
 # Nothing mounted from here on may propagate to the host (ip netns exec already does this).
-mount --make-rslave /
+mount -n --make-rslave /
 
 mkdir -p "$S/run/lock" "$S/var/lib" "$S/var/cache" "$S/var/log" "$S/var/tmp" "$S/var/spool"
 chmod 755 "$S" "$S/run" "$S/var"
@@ -29,8 +29,8 @@ chmod 1777 "$S/var/tmp"
 ln -sfn /run "$S/var/run"
 ln -sfn /run/lock "$S/var/lock"
 touch "$S/run/.kvmlab-private" "$S/var/.kvmlab-private"
-mount --bind "$S/run" /run
-mount --bind "$S/var" /var
+mount -n --bind "$S/run" /run
+mount -n --bind "$S/var" /var
 for e in libvirt openvswitch; do
     [ -d "/etc/$e" ] || continue
     mkdir -p "$S/etc/$e"
@@ -38,7 +38,7 @@ for e in libvirt openvswitch; do
     find "/etc/$e" -maxdepth 1 -type f -name '*.conf' -exec cp {} "$S/etc/$e/" \;
     [ ! -d "/etc/$e/nwfilter" ] || cp -r "/etc/$e/nwfilter" "$S/etc/$e/"
     touch "$S/etc/$e/.kvmlab-private"
-    mount --bind "$S/etc/$e" "/etc/$e"
+    mount -n --bind "$S/etc/$e" "/etc/$e"
 done
 # libvirt 9 resolves its built-in qemu user and group (libvirt-qemu) at start even when qemu.conf
 # says root. Where the host has no such user, this namespace gets private copies of
@@ -51,8 +51,8 @@ if ! getent passwd libvirt-qemu >/dev/null || ! getent group libvirt-qemu >/dev/
     [ -n "$gid" ] || { gid=$id; echo "libvirt-qemu:x:$gid:" >> "$S/etc/group"; }
     getent passwd libvirt-qemu >/dev/null \
         || echo "libvirt-qemu:x:$id:$gid:kvm lab:/var/lib/libvirt:/usr/sbin/nologin" >> "$S/etc/passwd"
-    mount --bind "$S/etc/passwd" /etc/passwd
-    mount --bind "$S/etc/group" /etc/group
+    mount -n --bind "$S/etc/passwd" /etc/passwd
+    mount -n --bind "$S/etc/group" /etc/group
 fi
 [ -e /run/.kvmlab-private ] && [ -e /var/.kvmlab-private ] || lab_die "bind mounts did not take"
 
