@@ -9,17 +9,21 @@ RID := linux-x64
 PLUGIN := bin/pulumi-resource-kvm
 DOTNET_TEST := dotnet test --no-build -c Release --logger "console;verbosity=normal"
 
-.PHONY: all setup restore build plugin jit schema test unit-test live-test demo bench clean
+.PHONY: all setup lab restore build plugin schema test demo bench clean
 
 all: build
 
 ## setup: apt packages for the lab (idempotent) and NuGet restore
-setup:
-	@bash tests/lab/install-packages.sh
+setup: lab
 	@$(MAKE) --no-print-directory restore
 
 restore:
 	dotnet restore KvmProvider.sln
+
+## lab: the lab's packages and kernel VM cache (the fixtures also do this on first use)
+lab:
+	bash tests/lab/install-packages.sh
+	bash tests/lab/build-kernel-vm.sh
 
 ## build: the NativeAOT plugin at bin/pulumi-resource-kvm, and everything else
 build: plugin

@@ -15,9 +15,21 @@ public sealed class LabNamespace : IDisposable
 
     private LabNamespace(string name) => Name = name;
 
-    public static LabNamespace Create(string prefix = "kvmt")
+    public static LabNamespace Create(string prefix = "kvmt") => CreateNamed($"{prefix}-{Guid.NewGuid().ToString("N")[..10]}");
+
+    /// <summary>
+    /// A namespace for the lab fixtures (private libvirtd, Open vSwitch), named
+    /// <c>kvmlab-&lt;our pid&gt;-&lt;random&gt;</c> so that tests/lab/lab-sweep.sh removes it, and
+    /// everything running in it, should this process die before disposing it.
+    /// </summary>
+    public static LabNamespace CreateLab()
     {
-        var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
+        LabSetup.Ensure();
+        return CreateNamed(LabSetup.NewName());
+    }
+
+    private static LabNamespace CreateNamed(string name)
+    {
         Shell.Check("ip", "netns", "add", name);
         var ns = new LabNamespace(name);
         try
@@ -50,9 +62,40 @@ public sealed class LabNamespace : IDisposable
         return arr.GetArrayLength() == 0 ? null : arr[0].Clone();
     }
 
+    private readonly Lock mountsLock = new();
+    private LabMounts? mounts;
+
+    /// <summary>
+    /// The lab mount namespace of this network namespace (private /run, /var, /etc/libvirt,
+    /// /etc/openvswitch), started on first use. Every lab daemon of this namespace runs in it,
+    /// so a private libvirtd sees the /run/openvswitch of Open vSwitch beside it.
+    /// </summary>
+    public LabMounts Mounts
+    {
+        get
+        {
+            lock (mountsLock)
+            {
+                ObjectDisposedException.ThrowIf(disposed, this);
+                return mounts ??= LabMounts.Start(this);
+            }
+        }
+    }
+
+    private bool disposed;
+
     public void Dispose()
     {
+        lock (mountsLock)
+        {
+            if (disposed) return;
+            disposed = true;
+        }
+        // A process left inside (a daemon, a guest) would keep the namespace alive unseen:
+        // everything in here was started by a test, so end it before deleting the name.
+        LabMounts.EndProcesses(Name);
         // Deleting the namespace removes every virtual link inside it.
         Shell.Run("ip", "netns", "delete", Name);
+        mounts?.DeleteState();
     }
 }
