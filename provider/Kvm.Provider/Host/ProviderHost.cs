@@ -17,6 +17,7 @@ public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConne
     public ProviderConfig Config { get; private set; } = new();
     public IEngineLog Log { get; } = log;
     public ObjectLocks Locks { get; } = new();
+    public DeclaredResources Declared { get; } = new();
 
     /// <summary>Signalled when the engine sends Cancel: in-flight work stops at its next step.</summary>
     public CancellationToken Cancellation => _cancel.Token;

@@ -76,6 +76,9 @@ public abstract class Resource<
     /// <summary>Rules beyond types and ranges; may read (never change) the host.</summary>
     protected virtual Task<IEnumerable<CheckFailure>> ValidateAsync(CheckContext<TArgs> ctx) => Task.FromResult(Enumerable.Empty<CheckFailure>());
 
+    /// <summary>The name of the host object these inputs manage (a bridge name, a network name), so other resources' Check can find it.</summary>
+    protected virtual string? HostNameOf(TArgs args) => null;
+
     /// <summary>Rewrites accepted inputs into the form the host reports (e.g. lower-case MACs), so they never show as drift.</summary>
     protected virtual ObjectValue NormalizeInputs(ObjectValue news) => news;
 
@@ -96,6 +99,8 @@ public abstract class Resource<
             var olds = request.Olds.Fields.Count == 0 ? null : PropertyBinder.Bind<TArgs>(request.Olds, BindMode.State).Value;
             failures.AddRange(await ValidateAsync(new CheckContext<TArgs>(request.Urn, request.Name, news, olds, ct)).ConfigureAwait(false));
         }
+        if (failures.Count == 0 && HostNameOf(news.Value) is { } hostName)
+            Host.Declared.Record(Token, hostName, news.Value);
         var inputs = WithDefaults(request.News);
         return new CheckResult(failures.Count == 0 ? NormalizeInputs(inputs) : inputs, [.. failures]);
     }

@@ -82,6 +82,8 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
         return failures;
     }
 
+    protected override string? HostNameOf(BridgeArgs args) => args.Name;
+
     protected override ObjectValue NormalizeInputs(ObjectValue news) =>
         news["macAddress"] is StringValue mac ? news.With("macAddress", PropertyValue.Of(mac.Value.ToLowerInvariant().Replace('-', ':'))) : news;
 
