@@ -85,7 +85,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
             sb.Append("| Key | C# | Type | Required | Default | Secret | Description |\n|---|---|---|---|---|---|---|\n");
             var names = CSharpGenerator.MemberNames(pkg.Config, "Config", ["Types"]);
             foreach (var p in pkg.Config)
-                sb.Append($"| `{pkg.Name}:{p.Name}` | `{names[p.Name]}` | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {DefaultDoc(p)} | {(p.Secret ? "yes" : "no")} | {Cell(p.Description)} |\n");
+                sb.Append($"| `{pkg.Name}:{p.Name}` | `{names[p.Name]}` | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {DefaultDoc(p)} | {(p.Secret ? "yes" : "no")} | {DescriptionCell(p)} |\n");
             sb.Append('\n');
             var example = pkg.Config.First();
             sb.Append("```sh\n").Append($"pulumi config set {pkg.Name}:{example.Name} {SampleShellValue(example)}\n").Append("```\n\n");
@@ -97,7 +97,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
             sb.Append("| Property | Type | Required | Default | Secret | Description |\n|---|---|---|---|---|---|\n");
             var names = CSharpGenerator.MemberNames(pkg.Provider.InputProperties, "ProviderArgs", ["Empty"]);
             foreach (var p in pkg.Provider.InputProperties)
-                sb.Append($"| **{names[p.Name]}** (`{p.Name}`) | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {DefaultDoc(p)} | {(p.Secret ? "yes" : "no")} | {Cell(p.Description)} |\n");
+                sb.Append($"| **{names[p.Name]}** (`{p.Name}`) | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {DefaultDoc(p)} | {(p.Secret ? "yes" : "no")} | {DescriptionCell(p)} |\n");
             sb.Append('\n');
         }
         sb.Append("```csharp\n").Append(ExampleProgram(pkg.Provider, "host")).Append("```\n");
@@ -136,7 +136,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
             var names = CSharpGenerator.MemberNames(r.InputProperties, r.Name + "Args", ["Empty"]);
             sb.Append("| Property | Type | Required | Default | Secret | On change | Description |\n|---|---|---|---|---|---|---|\n");
             foreach (var p in r.InputProperties)
-                sb.Append($"| **{names[p.Name]}** (`{p.Name}`) | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {DefaultDoc(p)} | {(p.Secret ? "yes" : "no")} | {ChangeDoc(r, p)} | {Cell(p.Description)} |\n");
+                sb.Append($"| **{names[p.Name]}** (`{p.Name}`) | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {DefaultDoc(p)} | {(p.Secret ? "yes" : "no")} | {ChangeDoc(r, p)} | {DescriptionCell(p)} |\n");
             sb.Append('\n');
         }
 
@@ -147,7 +147,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
         sb.Append("| **Urn** (`urn`) | string | yes | no | The stable URN of the resource in its stack. |\n");
         var outNames = CSharpGenerator.MemberNames(r.Properties, r.Name, ["Id", "Urn", "Get", "MakeResourceOptions", "MakeArgs", "GetResourceType", "GetResourceName", "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals"]);
         foreach (var p in r.Properties)
-            sb.Append($"| **{outNames[p.Name]}** (`{p.Name}`) | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {(p.Secret ? "yes" : "no")} | {Cell(p.Description)} |\n");
+            sb.Append($"| **{outNames[p.Name]}** (`{p.Name}`) | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {(p.Secret ? "yes" : "no")} | {DescriptionCell(p)} |\n");
         sb.Append('\n');
 
         var nested = NestedTypes(r);
@@ -162,7 +162,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
                 var names = CSharpGenerator.MemberNames(def.InputProperties, def.Name + "Args", ["Empty"]);
                 sb.Append("| Property | Type | Required | Default | Secret | On change | Description |\n|---|---|---|---|---|---|---|\n");
                 foreach (var p in def.InputProperties)
-                    sb.Append($"| **{names[p.Name]}** (`{p.Name}`) | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {DefaultDoc(p)} | {(p.Secret ? "yes" : "no")} | {(p.ReplaceOnChanges ? "replaces the resource" : "update")} | {Cell(p.Description)} |\n");
+                    sb.Append($"| **{names[p.Name]}** (`{p.Name}`) | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {DefaultDoc(p)} | {(p.Secret ? "yes" : "no")} | {(p.ReplaceOnChanges ? "replaces the resource" : "update")} | {DescriptionCell(p)} |\n");
                 sb.Append('\n');
             }
         }
@@ -237,6 +237,10 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
         return parts.Count == 0 ? "" : string.Join(", ", parts);
     }
 
+    /// <summary>The description cell of a property: its description, and its deprecation if any.</summary>
+    internal static string DescriptionCell(Property p) =>
+        Cell(p.DeprecationMessage.Length > 0 ? $"**Deprecated:** {p.DeprecationMessage} {p.Description}" : p.Description);
+
     /// <summary>Text made safe for one Markdown table cell.</summary>
     internal static string Cell(string s) => s.Trim().Replace("\r\n", "\n").Replace("|", "\\|").Replace("\n\n", "<br><br>").Replace("\n", " ");
 
@@ -247,7 +251,6 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
     {
         var alias = sdk.Namespace.Split('.')[^1];
         var w = new CodeWriter();
-        w.Line("using System.Collections.Generic;");
         w.Line("using Pulumi;");
         w.Line($"using {alias} = {sdk.Namespace};");
         w.Line();
@@ -275,6 +278,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
         foreach (var p in props)
         {
             var t = p.Type.Unwrap();
+            if (p.DeprecationMessage.Length > 0) continue; // examples show current usage only
             if (t is ObjectRef o && stack.Contains(o.Def)) continue; // recursive type: stop
             if (t is ArrayType a)
             {
@@ -330,7 +334,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
             case ArrayType a:
                 return $"System.Collections.Immutable.ImmutableArray.Create({Value(a.Element, p, alias, stack)})";
             case MapType m:
-                return $"new Dictionary<string, {CSharpGenerator.TypeString(m.Element.Plain(), alias + ".Inputs", true, false, false)}> {{ [\"key\"] = {Value(m.Element, p, alias, stack)} }}";
+                return $"new System.Collections.Generic.Dictionary<string, {CSharpGenerator.TypeString(m.Element.Plain(), alias + ".Inputs", true, false, false)}> {{ [\"key\"] = {Value(m.Element, p, alias, stack)} }}";
             case ObjectRef o:
                 var inner = new CodeWriter();
                 inner.Line($"new {alias}.Inputs.{o.Def.Name}Args");
