@@ -52,3 +52,4 @@ bench: setup build
 clean:
 	rm -rf bin artifacts
 	find . -name obj -o -name 'bin' -path '*/Kvm.*/bin' | xargs rm -rf
+include sdk/sdk.mk
