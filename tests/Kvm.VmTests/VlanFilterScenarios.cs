@@ -133,7 +133,7 @@ public static class VlanFilterScenarios
         Expect.True(update[0].Contains("RTM_DELLINK") && bytes < 128, $"the change is a small delete, not the table: {update[0]}");
     }
 
-    /// <summary>The plugin's non-dump netlink requests (traced at -v=9) since a mark in its stderr.</summary>
+    /// <summary>The plugin's netlink requests that change the host (not RTM_GET*; traced at -v=9) since a mark in its stderr.</summary>
     private static async Task<List<string>> ChangesSinceAsync(Lab lab, int mark)
     {
         // stderr is read asynchronously: wait until it stops growing
@@ -144,7 +144,7 @@ public static class VlanFilterScenarios
             await Task.Delay(200);
         }
         return [.. lab.Stack.Provider.Stderr[mark..].Split('\n')
-            .Where(l => l.Contains("netlink request ") && !l.Contains(" dump "))
+            .Where(l => l.Contains("netlink request ") && !l.Contains("netlink request RTM_GET"))
             .Select(l => l[(l.IndexOf("netlink request ", StringComparison.Ordinal) + 16)..].Trim())];
     }
 

@@ -9,6 +9,9 @@ public interface ILinkApi
     /// <summary>Every link, from one RTM_GETLINK dump.</summary>
     Task<IReadOnlyList<Link>> ListAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The links enslaved to a master (a bridge's ports), from one dump the kernel filters by IFLA_MASTER.</summary>
+    Task<IReadOnlyList<Link>> ListPortsAsync(int masterIndex, CancellationToken cancellationToken = default);
+
     /// <summary>The link with this name, or null when the kernel answers ENODEV.</summary>
     Task<Link?> GetByNameAsync(string name, CancellationToken cancellationToken = default);
 
@@ -37,6 +40,15 @@ public interface ILinkApi
 
     /// <summary>Deletes the link; ENODEV is reported as <see cref="DeleteOutcome.AlreadyGone"/>, not thrown.</summary>
     Task<DeleteOutcome> DeleteAsync(int index, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes several links under one unregistration: the kernel's wait for in-flight readers
+    /// (an RCU grace period, tens of milliseconds on a busy host) is paid once for the batch
+    /// instead of once per link. The links are moved into a fresh device group and the group is
+    /// deleted (RTM_DELLINK with IFLA_GROUP); if that fails they get their groups back.
+    /// Links already gone are <see cref="DeleteOutcome.AlreadyGone"/>.
+    /// </summary>
+    Task<IReadOnlyList<DeleteOutcome>> DeleteManyAsync(IReadOnlyList<int> indexes, CancellationToken cancellationToken = default);
 
     /// <summary>The IPv4 and IPv6 addresses on the link (IPv6 link-local ones included), from one dump. ENODEV throws.</summary>
     Task<IReadOnlyList<LinkAddress>> ListAddressesAsync(int index, CancellationToken cancellationToken = default);

@@ -25,6 +25,9 @@ public sealed record Link(
     public bool IsUp => (Flags & LinkFlags.Up) != 0;
 
     public bool IsBridge => Kind == LinkKinds.Bridge;
+
+    /// <summary>IFLA_GROUP: the device group (0 is the default group).</summary>
+    public uint Group { get; init; }
 }
 
 /// <summary>IFLA_INFO_KIND values this library names.</summary>

@@ -15,6 +15,18 @@ internal static class LinkMessages
             .AddUInt32(LinkAttribute.ExtendedMask, ExtendedFilter.SkipStats)
             .ToRequest();
 
+    /// <summary>
+    /// A dump the kernel filters to the ports of one master (IFLA_MASTER in the request, as
+    /// `ip link show master br0` sends it), so reading a bridge's ports costs what the bridge has,
+    /// not what the host has.
+    /// </summary>
+    public static NetlinkRequest DumpPortsOf(int masterIndex) =>
+        new NetlinkMessageWriter(NetlinkMessageType.GetLink, DumpRequest)
+            .Write(new IfInfoMessage(NetlinkAddressFamily.Unspecified, 0, 0, 0, 0))
+            .AddUInt32(LinkAttribute.ExtendedMask, ExtendedFilter.SkipStats)
+            .AddUInt32(LinkAttribute.Master, (uint)masterIndex)
+            .ToRequest();
+
     public static NetlinkRequest GetByName(string name) =>
         new NetlinkMessageWriter(NetlinkMessageType.GetLink, DoRequest)
             .Write(new IfInfoMessage(NetlinkAddressFamily.Unspecified, 0, 0, 0, 0))
@@ -79,6 +91,19 @@ internal static class LinkMessages
         return writer.ToRequest();
     }
 
+    public static NetlinkRequest SetGroup(int index, uint group) =>
+        new NetlinkMessageWriter(NetlinkMessageType.NewLink, DoRequest)
+            .Write(new IfInfoMessage(NetlinkAddressFamily.Unspecified, 0, index, 0, 0))
+            .AddUInt32(LinkAttribute.Group, group)
+            .ToRequest();
+
+    /// <summary>RTM_DELLINK of every link in a device group: one unregistration for all of them.</summary>
+    public static NetlinkRequest DeleteGroup(uint group) =>
+        new NetlinkMessageWriter(NetlinkMessageType.DelLink, DoRequest)
+            .Write(new IfInfoMessage(NetlinkAddressFamily.Unspecified, 0, 0, 0, 0))
+            .AddUInt32(LinkAttribute.Group, group)
+            .ToRequest();
+
     public static NetlinkRequest Delete(int index) =>
         new NetlinkMessageWriter(NetlinkMessageType.DelLink, DoRequest)
             .Write(new IfInfoMessage(NetlinkAddressFamily.Unspecified, 0, index, 0, 0))
@@ -96,6 +121,7 @@ internal static class LinkMessages
         MacAddress? address = null;
         var operationalState = OperationalState.Unknown;
         int? masterIndex = null;
+        uint group = 0;
         ReadOnlySpan<byte> kindData = default;
         var hasKindData = false;
 
@@ -114,6 +140,9 @@ internal static class LinkMessages
                     break;
                 case LinkAttribute.OperationalState:
                     operationalState = (OperationalState)attribute.GetByte();
+                    break;
+                case LinkAttribute.Group:
+                    group = attribute.GetUInt32();
                     break;
                 case LinkAttribute.Master:
                     var master = attribute.GetInt32();
@@ -143,7 +172,7 @@ internal static class LinkMessages
         if (name is null)
             ThrowHelper.Decode($"RTM_NEWLINK for ifindex {header.Index} has no IFLA_IFNAME");
         var bridge = kind == LinkKinds.Bridge && hasKindData ? ParseBridgeOptions(kindData) : null;
-        return new Link(header.Index, name, kind, mtu, address, operationalState, (LinkFlags)header.Flags, masterIndex, bridge, portKind);
+        return new Link(header.Index, name, kind, mtu, address, operationalState, (LinkFlags)header.Flags, masterIndex, bridge, portKind) { Group = group };
     }
 
     public static BridgeOptions ParseBridgeOptions(ReadOnlySpan<byte> data)

@@ -10,6 +10,64 @@ public sealed class LinkService(NetlinkSocket socket) : ILinkApi
     public Task<IReadOnlyList<Link>> ListAsync(CancellationToken cancellationToken = default) =>
         _socket.DumpAsync(LinkMessages.Dump(), LinkMessages.ParseLink, cancellationToken);
 
+    public async Task<IReadOnlyList<DeleteOutcome>> DeleteManyAsync(IReadOnlyList<int> indexes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(indexes);
+        foreach (var index in indexes) ValidateIndex(index);
+        if (indexes.Count <= 1)
+            return indexes.Count == 0 ? [] : [await DeleteAsync(indexes[0], cancellationToken).ConfigureAwait(false)];
+
+        // A group no link of the namespace is in, so the group delete takes exactly these links.
+        var links = (await ListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(l => l.Index);
+        var taken = links.Values.Select(l => l.Group).ToHashSet();
+        uint group;
+        do group = (uint)Random.Shared.NextInt64(0x4B56_0001, 0x7FFF_FFFF); while (taken.Contains(group));
+
+        var outcomes = new DeleteOutcome[indexes.Count];
+        var grouped = new List<(int Index, uint OldGroup)>();
+        try
+        {
+            for (var i = 0; i < indexes.Count; i++)
+            {
+                if (!links.TryGetValue(indexes[i], out var link))
+                {
+                    outcomes[i] = DeleteOutcome.AlreadyGone;
+                    continue;
+                }
+                try
+                {
+                    await _socket.ExecuteAsync(LinkMessages.SetGroup(link.Index, group), cancellationToken).ConfigureAwait(false);
+                    grouped.Add((link.Index, link.Group));
+                    outcomes[i] = DeleteOutcome.Deleted;
+                }
+                catch (NetlinkException e) when (e.IsNoSuchDevice)
+                {
+                    outcomes[i] = DeleteOutcome.AlreadyGone;
+                }
+            }
+            if (grouped.Count > 0)
+                await _socket.ExecuteAsync(LinkMessages.DeleteGroup(group), cancellationToken).ConfigureAwait(false);
+            return outcomes;
+        }
+        catch
+        {
+            foreach (var (index, oldGroup) in grouped)
+            {
+                try { await _socket.ExecuteAsync(LinkMessages.SetGroup(index, oldGroup), CancellationToken.None).ConfigureAwait(false); }
+                catch (NetlinkException) { } // gone after all, or beyond repair: the first error is the one to report
+            }
+            throw;
+        }
+    }
+
+    public async Task<IReadOnlyList<Link>> ListPortsAsync(int masterIndex, CancellationToken cancellationToken = default)
+    {
+        ValidateIndex(masterIndex);
+        var links = await _socket.DumpAsync(LinkMessages.DumpPortsOf(masterIndex), LinkMessages.ParseLink, cancellationToken).ConfigureAwait(false);
+        // A kernel that ignores the filter sends every link; the answer is the same either way.
+        return [.. links.Where(l => l.MasterIndex == masterIndex)];
+    }
+
     public Task<Link?> GetByNameAsync(string name, CancellationToken cancellationToken = default)
     {
         LinkName.Validate(name);

@@ -12,6 +12,7 @@ internal static class LinkAttribute
     public const ushort OperationalState = 16; // IFLA_OPERSTATE
     public const ushort LinkInfo = 18;      // IFLA_LINKINFO
     public const ushort AfSpec = 26;        // IFLA_AF_SPEC
+    public const ushort Group = 27;         // IFLA_GROUP
     public const ushort ExtendedMask = 29;  // IFLA_EXT_MASK
 }
 

@@ -11,6 +11,9 @@ public interface IHostConnections : IDisposable
     ILinkApi Links { get; }
     IBridgeVlanApi Vlans { get; }
 
+    /// <summary>Link deletions, committed in groups on a socket of their own (see <see cref="Host.LinkDeletions"/>).</summary>
+    LinkDeletions LinkDeletions { get; }
+
     /// <summary>The libvirt connection of the configured URI (opened once, reopened by the binding if it dies).</summary>
     ILibvirt Libvirt { get; }
 }
@@ -23,11 +26,16 @@ public sealed class HostConnections(ProviderConfig config, Action<string>? trace
 {
     private readonly Lazy<NetlinkSocket> _socket = new(() => Open(config, trace));
     private readonly Lazy<NetlinkSocket> _vlanSocket = new(() => Open(config, trace));
+    // A deletion holds its socket while the kernel waits for readers to drain: other requests
+    // must not queue behind it, or the next deletions could not gather into one batch.
+    private readonly Lazy<NetlinkSocket> _deleteSocket = new(() => Open(config, trace));
+    private LinkDeletions? _deletions;
 
     private readonly Lazy<LibvirtConnection> _libvirt = new(() => OpenLibvirt(config.EffectiveUri));
 
     public ILinkApi Links => new LinkService(_socket.Value);
     public ILibvirt Libvirt => _libvirt.Value;
+    public LinkDeletions LinkDeletions => LazyInitializer.EnsureInitialized(ref _deletions, () => new LinkDeletions(() => new LinkService(_deleteSocket.Value)));
     public IBridgeVlanApi Vlans => new BridgeVlanService(_vlanSocket.Value);
 
     private static NetlinkSocket Open(ProviderConfig config, Action<string>? trace)
@@ -57,5 +65,6 @@ public sealed class HostConnections(ProviderConfig config, Action<string>? trace
         if (_libvirt.IsValueCreated) _libvirt.Value.Dispose();
         if (_socket.IsValueCreated) _socket.Value.Dispose();
         if (_vlanSocket.IsValueCreated) _vlanSocket.Value.Dispose();
+        if (_deleteSocket.IsValueCreated) _deleteSocket.Value.Dispose();
     }
 }

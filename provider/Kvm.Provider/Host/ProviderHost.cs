@@ -26,6 +26,9 @@ public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConne
     public IBridgeVlanApi Vlans => Connections.Vlans;
     public ILibvirt Libvirt => Connections.Libvirt;
 
+    /// <summary>Link deletions committed in groups (see <see cref="Host.LinkDeletions"/>).</summary>
+    public LinkDeletions LinkDeletions => Connections.LinkDeletions;
+
     /// <summary>A short name of where links live, for messages: "namespace lab-1" or "the provider's namespace".</summary>
     public string NamespaceDescription => Config.Netns is { Length: > 0 } ns ? $"network namespace {ns}" : "the provider's network namespace";
 

@@ -40,6 +40,56 @@ public sealed class LinkServiceLiveTests
     }
 
     [Fact]
+    public async Task Ports_of_a_bridge_come_from_one_dump_the_kernel_filters()
+    {
+        using var lab = LabNetlink.Create();
+        lab.AddVethPair("pa0", "pb0");
+        lab.AddVethPair("pa1", "pb1");
+        lab.AddVethPair("pa2", "pb2");
+        lab.Lab.Ip("link", "add", "brp1", "type", "bridge");
+        lab.Lab.Ip("link", "add", "brp2", "type", "bridge");
+        lab.Lab.Ip("link", "set", "pa0", "master", "brp1");
+        lab.Lab.Ip("link", "set", "pa1", "master", "brp1");
+        lab.Lab.Ip("link", "set", "pa2", "master", "brp2");
+        var bridge = (await lab.Links.GetByNameAsync("brp1"))!;
+
+        var before = lab.Socket.RequestsSent;
+        var ports = await lab.Links.ListPortsAsync(bridge.Index);
+
+        Assert.Equal(1, lab.Socket.RequestsSent - before);
+        var observed = lab.Lab.Ip("-j", "link", "show", "master", "brp1");
+        Assert.Equal(["pa0", "pa1"], ports.Select(p => p.Name).Order().ToArray());
+        Assert.Contains("\"pa0\"", observed);
+        Assert.Empty(await lab.Links.ListPortsAsync((await lab.Links.GetByNameAsync("lo"))!.Index));
+    }
+
+    [Fact]
+    public async Task Delete_many_removes_exactly_those_links_in_one_unregistration()
+    {
+        using var lab = LabNetlink.Create();
+        var doomed = new List<int>();
+        for (var i = 0; i < 4; i++)
+            doomed.Add((await lab.Links.CreateBridgeAsync(new NewBridge($"gone{i}"))).Index);
+        var kept = await lab.Links.CreateBridgeAsync(new NewBridge("kept0"));
+        lab.Lab.Ip("link", "set", "kept0", "group", "7");
+        lab.AddVethPair("kva", "kvb");
+        lab.Lab.Ip("link", "del", "gone3");
+
+        var before = lab.Socket.RequestsSent;
+        var outcomes = await lab.Links.DeleteManyAsync(doomed);
+
+        Assert.Equal([DeleteOutcome.Deleted, DeleteOutcome.Deleted, DeleteOutcome.Deleted, DeleteOutcome.AlreadyGone], outcomes);
+        // one dump to pick a free group, one group change per link, one delete for all of them
+        Assert.Equal(1 + 3 + 1, lab.Socket.RequestsSent - before);
+        var names = lab.Lab.Links().EnumerateArray().Select(l => l.GetProperty("ifname").GetString()).ToList();
+        Assert.DoesNotContain(names, n => n!.StartsWith("gone", StringComparison.Ordinal));
+        Assert.Contains("kept0", names);
+        Assert.Contains("kva", names);
+        Assert.Equal("7", lab.Lab.Link("kept0")!.Value.GetProperty("group").ToString());
+        Assert.Equal("default", lab.Lab.Link("kva")!.Value.GetProperty("group").GetString());
+    }
+
+    [Fact]
     public async Task List_spanning_many_datagrams_matches_ip()
     {
         using var lab = LabNetlink.Create();

@@ -61,23 +61,21 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
         if (failures.Count > 0 || seen.Count == 0) return failures;
 
         // Ports must already exist: the provider enslaves interfaces, it does not create them.
-        IReadOnlyList<Link> links;
         try
         {
-            links = await Host.Links.ListAsync(ctx.Cancellation).ConfigureAwait(false);
+            for (var i = 0; i < ports.Length; i++)
+            {
+                if (ports[i] is not { } port || ctx.News.IsUnknown($"ports[{i}]")) continue;
+                var link = await Host.Links.GetByNameAsync(port, ctx.Cancellation).ConfigureAwait(false);
+                if (link is null)
+                    failures.Add(new($"ports[{i}]", $"no interface named \"{port}\" exists in {Host.NamespaceDescription}"));
+                else if (link.IsBridge)
+                    failures.Add(new($"ports[{i}]", $"\"{port}\" is a bridge; a bridge cannot be a port of another bridge"));
+            }
         }
         catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {
-            return failures; // the host cannot be read now; Create will say what is wrong
-        }
-        var byName = links.ToDictionary(l => l.Name, StringComparer.Ordinal);
-        for (var i = 0; i < ports.Length; i++)
-        {
-            if (ports[i] is not { } port || ctx.News.IsUnknown($"ports[{i}]")) continue;
-            if (!byName.TryGetValue(port, out var link))
-                failures.Add(new($"ports[{i}]", $"no interface named \"{port}\" exists in {Host.NamespaceDescription}"));
-            else if (link.IsBridge)
-                failures.Add(new($"ports[{i}]", $"\"{port}\" is a bridge; a bridge cannot be a port of another bridge"));
+            // the host cannot be read now; Create will say what is wrong
         }
         return failures;
     }
@@ -95,12 +93,11 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
         var name = a.Name!;
         using var locks = await Host.Locks.AcquireAllAsync([LockKey(name), .. (a.Ports ?? []).Select(LockKey)], ctx.Cancellation).ConfigureAwait(false);
         var links = Host.Links;
-        var all = await links.ListAsync(ctx.Cancellation).ConfigureAwait(false);
-        if (all.Any(l => l.Name == name))
+        if (await links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false) is not null)
             throw ProviderException.AlreadyExists(
                 $"a link named \"{name}\" already exists in {Host.NamespaceDescription}; the provider never adopts it silently. " +
                 $"To manage it, import it: `pulumi import {TypeToken} <resource-name> {name}`");
-        var portLinks = ResolvePorts(a.Ports ?? [], all, bridgeIndex: null);
+        var portLinks = await ResolvePortsAsync(a.Ports ?? [], bridgeIndex: null, ctx.Cancellation).ConfigureAwait(false);
 
         Link bridge;
         try
@@ -132,7 +129,11 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
             throw new ResourceInitFailedException(name, partial ?? new BridgeState { Name = name },
                 $"bridge {name} was created but not fully configured: {e.Message}", e);
         }
-        return new Outcome<BridgeState>(name, await MustObserveAsync(name, a.ForceDestroy, ctx.Cancellation).ConfigureAwait(false));
+        // A bridge without ports is as the create's read-back says; with ports, its MTU and MAC follow them.
+        var state = portLinks.Count == 0
+            ? StateOf(bridge, [], a.ForceDestroy)
+            : await MustObserveAsync(name, a.ForceDestroy, ctx.Cancellation).ConfigureAwait(false);
+        return new Outcome<BridgeState>(name, state);
     }
 
     protected override async Task<Observed<BridgeArgs, BridgeState>?> ReadAsync(ReadContext<BridgeArgs, BridgeState> ctx)
@@ -184,9 +185,8 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
         var lockKeys = new[] { LockKey(name) }.Concat((wantedPorts ?? []).Concat(ctx.OldState.Ports ?? []).Select(LockKey));
         using var locks = await Host.Locks.AcquireAllAsync(lockKeys, ctx.Cancellation).ConfigureAwait(false);
         var links = Host.Links;
-        var all = await links.ListAsync(ctx.Cancellation).ConfigureAwait(false);
-        var bridge = all.FirstOrDefault(l => l.Name == name && l.IsBridge)
-            ?? throw ProviderException.NotFound($"bridge {name} no longer exists in {Host.NamespaceDescription}; run `pulumi refresh` to drop it from the state, then `pulumi up` to create it again");
+        var bridge = await links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false) is { IsBridge: true } found ? found
+            : throw ProviderException.NotFound($"bridge {name} no longer exists in {Host.NamespaceDescription}; run `pulumi refresh` to drop it from the state, then `pulumi up` to create it again");
 
         var change = new LinkChange
         {
@@ -199,8 +199,9 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
         var toRelease = new List<Link>();
         if (wantedPorts is not null)
         {
-            toAdd = ResolvePorts(wantedPorts, all, bridge.Index).Where(p => p.MasterIndex != bridge.Index).ToList();
-            toRelease = all.Where(l => l.MasterIndex == bridge.Index && !wantedPorts.Contains(l.Name)).ToList();
+            var current = await links.ListPortsAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+            toAdd = await ResolvePortsAsync(wantedPorts.Where(p => current.All(c => c.Name != p)), bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+            toRelease = [.. current.Where(l => !wantedPorts.Contains(l.Name))];
         }
 
         var applied = 0;
@@ -239,8 +240,7 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
         var name = EnsureBridgeId(ctx.Id);
         using var locks = await Host.Locks.AcquireAllAsync([LockKey(name), .. (ctx.State.Ports ?? []).Select(LockKey)], ctx.Cancellation).ConfigureAwait(false);
         var links = Host.Links;
-        var all = await links.ListAsync(ctx.Cancellation).ConfigureAwait(false);
-        var bridge = all.FirstOrDefault(l => l.Name == name);
+        var bridge = await links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false);
         if (bridge is null)
         {
             await Host.Log.WarnAsync($"bridge {name} was already gone from {Host.NamespaceDescription}; nothing to delete", ctx.Urn).ConfigureAwait(false);
@@ -270,9 +270,9 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
 
         try
         {
-            foreach (var port in all.Where(l => l.MasterIndex == bridge.Index))
+            foreach (var port in await links.ListPortsAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false))
                 await links.ReleaseFromMasterAsync(port.Index, ctx.Cancellation).ConfigureAwait(false);
-            await links.DeleteAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+            await Host.LinkDeletions.DeleteAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
         }
         catch (NetlinkException e) when (!e.IsNoSuchDevice)
         {
@@ -340,16 +340,16 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
         _ => null,
     };
 
-    private List<Link> ResolvePorts(IEnumerable<string> names, IReadOnlyList<Link> all, int? bridgeIndex)
+    private async Task<List<Link>> ResolvePortsAsync(IEnumerable<string> names, int? bridgeIndex, CancellationToken ct)
     {
         var result = new List<Link>();
         foreach (var name in names)
         {
-            var link = all.FirstOrDefault(l => l.Name == name)
+            var link = await Host.Links.GetByNameAsync(name, ct).ConfigureAwait(false)
                 ?? throw ProviderException.FailedPrecondition($"port \"{name}\" does not exist in {Host.NamespaceDescription}; nothing was changed");
             if (link.MasterIndex is { } master && master != 0 && master != bridgeIndex)
             {
-                var owner = all.FirstOrDefault(l => l.Index == master)?.Name ?? $"ifindex {master}";
+                var owner = (await Host.Links.GetByIndexAsync(master, ct).ConfigureAwait(false))?.Name ?? $"ifindex {master}";
                 throw ProviderException.FailedPrecondition($"port \"{name}\" already belongs to {owner}; release it there first (nothing was changed)");
             }
             result.Add(link);
@@ -361,12 +361,16 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
         await ObserveAsync(name, forceDestroy, ct).ConfigureAwait(false)
         ?? throw new ProviderException(StatusCode.Unknown, $"bridge {name} vanished right after it was changed");
 
-    /// <summary>The bridge as the kernel reports it now (one dump), or null when there is none.</summary>
+    /// <summary>The bridge as the kernel reports it now (a get and a dump of its ports), or null when there is none.</summary>
     private async Task<BridgeState?> ObserveAsync(string name, bool? forceDestroy, CancellationToken ct)
     {
-        var all = await Host.Links.ListAsync(ct).ConfigureAwait(false);
-        var link = all.FirstOrDefault(l => l.Name == name);
+        var link = await Host.Links.GetByNameAsync(name, ct).ConfigureAwait(false);
         if (link is null || !link.IsBridge) return null;
+        return StateOf(link, await Host.Links.ListPortsAsync(link.Index, ct).ConfigureAwait(false), forceDestroy);
+    }
+
+    private static BridgeState StateOf(Link link, IEnumerable<Link> ports, bool? forceDestroy)
+    {
         var o = link.Bridge ?? BridgeOptions.Empty;
         return new BridgeState
         {
@@ -388,7 +392,7 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
             },
             DefaultPvid = o.VlanDefaultPvid,
             MulticastSnooping = o.MulticastSnooping,
-            Ports = [.. all.Where(l => l.MasterIndex == link.Index).Select(l => l.Name).Order(StringComparer.Ordinal)],
+            Ports = [.. ports.Select(l => l.Name).Order(StringComparer.Ordinal)],
             Up = link.IsUp,
             ForceDestroy = forceDestroy ?? false,
             Ifindex = link.Index,

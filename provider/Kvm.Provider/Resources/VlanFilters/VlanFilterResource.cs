@@ -41,17 +41,16 @@ public sealed class VlanFilterResource(ProviderHost host) : Resource<VlanFilterA
             failures.Add(new("bridge", $"bridge {bridge} is declared in this program {(declared.VlanFiltering == false ? "with vlanFiltering: false" : "without vlanFiltering")}; a VLAN table needs vlanFiltering: true on it"));
         if (port == bridge || declared?.Ports?.Contains(port) == true) return failures;
 
-        IReadOnlyList<Link> links;
+        Link? bridgeLink, portLink;
         try
         {
-            links = await Host.Links.ListAsync(ctx.Cancellation).ConfigureAwait(false);
+            bridgeLink = await Host.Links.GetByNameAsync(bridge, ctx.Cancellation).ConfigureAwait(false);
+            portLink = await Host.Links.GetByNameAsync(port, ctx.Cancellation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {
             return failures; // the host cannot be read now; apply will say what is wrong
         }
-        var bridgeLink = links.FirstOrDefault(l => l.Name == bridge);
-        var portLink = links.FirstOrDefault(l => l.Name == port);
         if (bridgeLink is null && declared is null)
             failures.Add(new("bridge", $"no bridge named {bridge} exists in {Host.NamespaceDescription}, and this program declares none"));
         else if (portLink is null)
@@ -160,9 +159,8 @@ public sealed class VlanFilterResource(ProviderHost host) : Resource<VlanFilterA
     {
         var (bridge, port) = ParseId(ctx.Id);
         using var locks = await Host.Locks.AcquireAllAsync([$"link/{bridge}", $"link/{port}"], ctx.Cancellation).ConfigureAwait(false);
-        var links = await Host.Links.ListAsync(ctx.Cancellation).ConfigureAwait(false);
-        var bridgeLink = links.FirstOrDefault(l => l.Name == bridge && l.IsBridge);
-        var portLink = links.FirstOrDefault(l => l.Name == port);
+        var bridgeLink = await Host.Links.GetByNameAsync(bridge, ctx.Cancellation).ConfigureAwait(false) is { IsBridge: true } b ? b : null;
+        var portLink = port == bridge ? bridgeLink : await Host.Links.GetByNameAsync(port, ctx.Cancellation).ConfigureAwait(false);
         if (bridgeLink is null || portLink is null || (port != bridge && portLink.MasterIndex != bridgeLink.Index))
         {
             await Host.Log.WarnAsync($"{port} is no longer a port of bridge {bridge}; there is no VLAN table to reset", ctx.Urn).ConfigureAwait(false);
@@ -179,15 +177,14 @@ public sealed class VlanFilterResource(ProviderHost host) : Resource<VlanFilterA
 
     private async Task<(Link Bridge, Link Port, VlanTarget Target)> FindAsync(string bridge, string port, bool requireFiltering, CancellationToken ct)
     {
-        var links = await Host.Links.ListAsync(ct).ConfigureAwait(false);
-        var bridgeLink = links.FirstOrDefault(l => l.Name == bridge)
+        var bridgeLink = await Host.Links.GetByNameAsync(bridge, ct).ConfigureAwait(false)
             ?? throw ProviderException.FailedPrecondition($"no bridge named {bridge} exists in {Host.NamespaceDescription}; nothing was changed");
         if (!bridgeLink.IsBridge)
             throw ProviderException.FailedPrecondition($"{bridge} is a {bridgeLink.Kind ?? "physical"} link, not a bridge; nothing was changed");
         if (requireFiltering && bridgeLink.Bridge?.VlanFiltering != true)
             throw ProviderException.FailedPrecondition($"bridge {bridge} does not filter VLANs (vlan_filtering 0); set vlanFiltering: true on it first. Nothing was changed");
         if (port == bridge) return (bridgeLink, bridgeLink, VlanTarget.BridgeSelf);
-        var portLink = links.FirstOrDefault(l => l.Name == port)
+        var portLink = await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false)
             ?? throw ProviderException.FailedPrecondition($"no interface named {port} exists in {Host.NamespaceDescription}; nothing was changed");
         if (portLink.MasterIndex != bridgeLink.Index)
             throw ProviderException.FailedPrecondition($"{port} is not a port of bridge {bridge}; nothing was changed");
@@ -201,9 +198,8 @@ public sealed class VlanFilterResource(ProviderHost host) : Resource<VlanFilterA
     /// <summary>The table as the kernel reports it now, or null when the port is no longer in the bridge.</summary>
     private async Task<VlanFilterState?> ObserveAsync(string bridge, string port, VlanFilterArgs? form, CancellationToken ct)
     {
-        var links = await Host.Links.ListAsync(ct).ConfigureAwait(false);
-        var bridgeLink = links.FirstOrDefault(l => l.Name == bridge && l.IsBridge);
-        var portLink = port == bridge ? bridgeLink : links.FirstOrDefault(l => l.Name == port);
+        var bridgeLink = await Host.Links.GetByNameAsync(bridge, ct).ConfigureAwait(false) is { IsBridge: true } b ? b : null;
+        var portLink = port == bridge ? bridgeLink : await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false);
         if (bridgeLink is null || portLink is null || (port != bridge && portLink.MasterIndex != bridgeLink.Index)) return null;
         var table = (await Host.Vlans.GetTableAsync(portLink.Index, ct).ConfigureAwait(false))?.Entries ?? [];
         var inputs = VlanPlan.InputsOf(bridge, port, table, form);
