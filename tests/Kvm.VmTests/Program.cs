@@ -2,6 +2,7 @@ using Kvm.VmTests;
 
 // kvm-vm-tests [--list] [scenario ...]: run inside the kernel VM by tests/Kvm.Lifecycle.Tests.
 IReadOnlyList<Scenario> scenarios = [.. VlanFilterScenarios.All];
+if (args is ["--demo"]) return await VlanDemo.RunAsync();
 if (args is ["--list"])
 {
     foreach (var s in scenarios) Console.WriteLine(s.Name);
