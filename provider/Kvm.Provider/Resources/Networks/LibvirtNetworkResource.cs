@@ -91,17 +91,32 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
     /// </summary>
     private static DiffResult Classified(DiffResult byDefault, LibvirtNetworkState oldState, ObjectValue news)
     {
-        var result = byDefault with
-        {
-            Detailed = byDefault.Detailed.RemoveRange(byDefault.Detailed
-                .Where(d => d.Value is DiffKind.Delete or DiffKind.DeleteReplace && FilledIn.Contains(d.Key)).Select(d => d.Key)),
-        };
+        var result = byDefault with { Detailed = byDefault.Detailed.RemoveRange(byDefault.Detailed.Where(d => !Significant(d.Key, d.Value, byDefault.Detailed, news)).Select(d => d.Key)) };
         foreach (var path in oldState.LiveDrift ?? [])
         {
             if (path is { Length: > 0 } && !result.Detailed.ContainsKey(path) && NetworkChanges.ProgramSets(news, path))
                 result = result.With(path, DiffKind.Update);
         }
         return result with { DeleteBeforeReplace = result.IsReplace };
+    }
+
+    /// <summary>
+    /// False for a change that is no change on the host: a dropped pin of a value libvirt fills in
+    /// (libvirt keeps its choice), or an address's mask now spelled as a prefix (or back) with the
+    /// same value.
+    /// </summary>
+    private static bool Significant(string path, DiffKind kind, IReadOnlyDictionary<string, DiffKind> all, ObjectValue news)
+    {
+        if (kind is not (DiffKind.Delete or DiffKind.DeleteReplace)) return true;
+        if (FilledIn.Contains(path)) return false;
+        var s = PropertyPath.Parse(path);
+        if (s is [{ Key: "ips" }, { IsKey: false } item, { Key: "prefix" or "netmask" } field])
+        {
+            var other = field.Key == "prefix" ? "netmask" : "prefix";
+            var otherPath = $"ips[{item.Index}].{other}";
+            return PropertyPath.Get(news, PropertyPath.Parse(otherPath).AsSpan()) is null or NullValue || all.ContainsKey(otherPath);
+        }
+        return true;
     }
 
     /// <summary>The program's inputs as a property map, with its unknowns (preview) in place.</summary>
@@ -339,7 +354,7 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
     {
         var state = NetworkMapping.ToState(observed, now.State.BridgeName ?? "", "", []);
         var diff = DiffEngine.Compute(InputShape, Writer.Write(state), news, oldInputs, [], deleteBeforeReplace: true);
-        return [.. diff.Detailed.Where(d => !(d.Value is DiffKind.Delete && FilledIn.Contains(d.Key))).Select(d => d.Key)];
+        return [.. diff.Detailed.Where(d => Significant(d.Key, d.Value, diff.Detailed, news)).Select(d => d.Key)];
     }
 
     private static string Describe(NetworkUpdate op) =>

@@ -304,17 +304,19 @@ public static class NetworkMapping
         return basis is null ? built : basis with { Ip = built.Ip, Hostnames = built.Hostnames };
     }
 
+    /// <summary>A portgroup is one item of an unordered list: it is what the program says, whole (only XML the resource does not model is kept).</summary>
     public static NetworkPortGroup PortGroup(NetworkPortGroup? basis, NetworkPortGroupArgs pg) => (basis ?? new NetworkPortGroup { Name = pg.Name! }) with
     {
         Name = pg.Name!,
-        IsDefault = pg.IsDefault == true ? true : pg.IsDefault == false ? null : basis?.IsDefault,
-        Vlan = pg.Vlan is null ? basis?.Vlan : Vlan(basis?.Vlan, pg.Vlan),
-        VirtualPort = pg.VirtualPort is null ? basis?.VirtualPort : VirtualPort(basis?.VirtualPort, pg.VirtualPort),
+        IsDefault = pg.IsDefault == true ? true : null,
+        Vlan = pg.Vlan is null ? null : Vlan(basis?.Vlan, pg.Vlan),
+        VirtualPort = pg.VirtualPort is null ? null : VirtualPort(basis?.VirtualPort, pg.VirtualPort),
     };
 
+    /// <summary>Several tags make a trunk whatever trunk says; libvirt writes trunk='yes' only for a trunk.</summary>
     private static Vlan Vlan(Vlan? basis, NetworkVlanArgs v) => (basis ?? new Vlan()) with
     {
-        Trunk = v.Trunk == true ? true : v.Trunk == false ? null : basis?.Trunk,
+        Trunk = v.Trunk == true ? true : null,
         Tags = [.. (v.Tags ?? []).OfType<NetworkVlanTagArgs>().Select(t => new VlanTag(t.Id!.Value, t.NativeMode switch
         {
             "tagged" => VlanNativeMode.Tagged,
