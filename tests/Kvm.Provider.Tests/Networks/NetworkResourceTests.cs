@@ -129,6 +129,21 @@ public sealed class NetworkResourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Refresh_keeps_the_programs_shape_so_values_only_the_host_holds_are_never_removals()
+    {
+        var (inputs, created) = await CreateAsync(Lan);
+        var read = await _h.ReadAsync("lan", created.State, inputs);
+        PropertyValue? At(string path) => PropertyPath.Get(read.Inputs, PropertyPath.Parse(path).AsSpan());
+        Assert.Null(At("ips[0].family"));
+        Assert.Null(At("ips[0].netmask"));
+        Assert.Null(At("forward.interfaces"));
+        Assert.Null(At("uuid"));
+        Assert.Equal(PropertyValue.Of("virbr9"), At("bridge.name"));
+        var diff = await _h.DiffAsync("lan", read.State, inputs, read.Inputs);
+        Assert.False(diff.HasChanges, string.Join(", ", diff.Detailed));
+    }
+
+    [Fact]
     public async Task Read_of_a_network_that_is_gone_returns_no_id()
     {
         var read = await _h.ReadAsync("nosuchnet");

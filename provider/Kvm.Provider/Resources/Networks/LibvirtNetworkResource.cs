@@ -219,8 +219,39 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
             warnings.Add($"the running network {observed.Name} differs from its persistent definition in {string.Join(", ", drift)}; `pulumi up` brings those the program sets in line");
         foreach (var w in warnings)
             await Host.Log.WarnAsync(w, ctx.Urn).ConfigureAwait(false);
-        return new Observed<LibvirtNetworkArgs, LibvirtNetworkState>(observed.Name, observed.State, observed.Inputs);
+        var inputs = observed.Inputs;
+        if (ctx.OldInputs is { } oldInputs)
+        {
+            // A refresh: the inputs keep the program's shape down to nested fields, so a value only
+            // the host holds (a family, a filled-in interface list) never turns into one the program "removed".
+            var projected = Project(InputShape, Writer.Write(inputs, inputsOnly: true), Writer.Write(oldInputs, inputsOnly: true));
+            inputs = PropertyBinder.Bind<LibvirtNetworkArgs>(projected, BindMode.State).Value;
+        }
+        return new Observed<LibvirtNetworkArgs, LibvirtNetworkState>(observed.Name, observed.State, inputs);
     }
+
+    /// <summary>
+    /// The observed inputs cut to the fields the old inputs set, recursively through objects and
+    /// ordered lists of objects. Items of unordered lists compare whole, so they are kept whole.
+    /// </summary>
+    internal static ObjectValue Project(ObjectShape shape, ObjectValue observed, ObjectValue old)
+    {
+        var fields = new List<KeyValuePair<string, PropertyValue>>();
+        foreach (var (key, oldValue) in old.Fields)
+        {
+            if (shape.Find(key) is not { IsInput: true } prop || observed[key] is not { } value || value is NullValue) continue;
+            fields.Add(new(key, ProjectValue(prop, prop.Type, value, oldValue.Reveal())));
+        }
+        return ObjectValue.From(fields);
+    }
+
+    private static PropertyValue ProjectValue(PropertyShape prop, ValueShape type, PropertyValue observed, PropertyValue old) => (type, observed, old) switch
+    {
+        (ObjectTypeShape o, ObjectValue ov, ObjectValue oo) => Project(o.Object, ov, oo),
+        (ArrayShape { Item: ObjectTypeShape item }, ArrayValue oa, ArrayValue olda) when !prop.Unordered =>
+            new ArrayValue([.. oa.Items.Select((v, i) => i < olda.Items.Length && v is ObjectValue iv && olda.Items[i].Reveal() is ObjectValue io ? Project(item.Object, iv, io) : v)]),
+        _ => observed,
+    };
 
     // ---- Update ----
 
@@ -255,6 +286,8 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
         var old = WithoutFilledIn(ctx.OldInputs);
         var applied = 0;
         var step = "";
+        IReadOnlyList<GuestNic> guestNics = [];
+        var restarted = false;
         try
         {
             if (restartPersistent.Count > 0 || (now.Live is not null && restartLive.Count > 0))
@@ -270,6 +303,7 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
                 if (now.Live is not null)
                 {
                     // The one path that interrupts guests: what was defined takes effect only at a start.
+                    guestNics = AttachedGuests.Find(libvirt, name, now.State.BridgeName);
                     step = "stopping the network to restart it";
                     network.Destroy();
                     applied++;
@@ -277,6 +311,7 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
                     {
                         step = "starting the network again";
                         network.Start();
+                        restarted = true;
                     }
                 }
             }
@@ -319,8 +354,10 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
             var running = network.IsActive();
             if (wantActive && !running)
             {
+                guestNics = AttachedGuests.Find(libvirt, name, now.State.BridgeName);
                 step = "starting the network";
                 network.Start();
+                restarted = true;
                 applied++;
             }
             else if (!wantActive && running)
@@ -337,7 +374,54 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
             throw new ResourceInitFailedException(name, partial,
                 $"network {name} was only partly updated: {step} failed: {e.Message}. Fix the cause and run `pulumi up` again", e);
         }
-        return new Outcome<LibvirtNetworkState>(name, MustObserve(name).State);
+        var after = MustObserve(name);
+        if (restarted && guestNics.Count > 0)
+            await ReattachAsync(after, guestNics, ctx.Urn, ctx.Cancellation).ConfigureAwait(false);
+        return new Outcome<LibvirtNetworkState>(name, after.State);
+    }
+
+    /// <summary>
+    /// A stopped network takes its bridge with it, and libvirt does not put the taps of running
+    /// guests back on the new one: they stay cut off. The provider re-enslaves them over netlink,
+    /// when it sees them: in the namespace it manages, a tap of the guest's name whose MAC is the
+    /// guest's with libvirt's FE first byte, and the network's bridge with the network's MAC.
+    /// </summary>
+    private async Task ReattachAsync(Observation network, IReadOnlyList<GuestNic> nics, string urn, CancellationToken ct)
+    {
+        var mode = network.Persistent.Forward?.Mode;
+        if (mode is not ("nat" or "route" or "open" or "isolated") || network.LiveDefinition?.Bridge?.Name is not { } bridgeName) return;
+        var reattached = new List<string>();
+        var missed = new List<string>();
+        try
+        {
+            var links = await Host.Links.ListAsync(ct).ConfigureAwait(false);
+            var bridgeMac = network.LiveDefinition.MacAddress is { } m && Kvm.Netlink.MacAddress.TryParse(m.ToLowerInvariant(), out var bm) ? bm : (Kvm.Netlink.MacAddress?)null;
+            var bridge = links.FirstOrDefault(l => l.Name == bridgeName && l.IsBridge && (bridgeMac is null || l.Address == bridgeMac));
+            foreach (var nic in nics)
+            {
+                var what = $"{nic.Guest} ({nic.TapName ?? "no tap"})";
+                var tap = links.FirstOrDefault(l => l.Name == nic.TapName);
+                var tapMac = nic.Mac is { Length: 17 } mac && Kvm.Netlink.MacAddress.TryParse(("fe" + mac[2..]).ToLowerInvariant(), out var tm) ? tm : (Kvm.Netlink.MacAddress?)null;
+                if (bridge is null || tap is null || tapMac is null || tap.Address != tapMac)
+                {
+                    missed.Add(what);
+                    continue;
+                }
+                if (tap.MasterIndex != bridge.Index)
+                    await Host.Links.SetMasterAsync(tap.Index, bridge.Index, ct).ConfigureAwait(false);
+                reattached.Add(what);
+            }
+        }
+        catch (Exception e) when (e is Kvm.Netlink.NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            missed.AddRange(nics.Select(n => $"{n.Guest} ({n.TapName})").Except(reattached));
+        }
+        if (reattached.Count > 0)
+            await Host.Log.InfoAsync($"re-attached to the restarted bridge {bridgeName}: {string.Join(", ", reattached)}", urn).ConfigureAwait(false);
+        if (missed.Count > 0)
+            await Host.Log.WarnAsync(
+                $"the restarted network {network.Name} left these guest interfaces off its bridge {bridgeName}, and the provider cannot see them to re-attach them (does libvirt run on another host or namespace?): {string.Join(", ", missed)}. Re-attach them (e.g. `ip link set <tap> master {bridgeName}`) or restart the guests",
+                urn).ConfigureAwait(false);
     }
 
     /// <summary>Old inputs without the pins of values libvirt fills in: dropping such a pin keeps libvirt's value rather than removing it.</summary>
