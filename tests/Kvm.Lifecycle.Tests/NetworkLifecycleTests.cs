@@ -206,6 +206,56 @@ public sealed class NetworkLifecycleTests
     }
 
     [Fact]
+    public async Task Open_vswitch_portgroups_tag_guest_ports_and_change_without_a_restart()
+    {
+        using var ns = LabNamespace.CreateLab();
+        using var ovs = OvsSwitch.Start(ns);
+        using var lv = PrivateLibvirtd.Start(ns);
+        ovs.AddBridge("ovsbr0");
+        await using var stack = await StackAsync(lv);
+        static ResourceDecl Ovs(string groups) => Res(NetworkType, "ovs",
+            "{\"name\": \"lab-ovs\", \"forward\": {\"mode\": \"bridge\"}, \"bridge\": {\"name\": \"ovsbr0\"}, \"virtualPort\": {\"type\": \"openvswitch\"}, \"portGroups\": [" + groups + "]}");
+        const string V10 = """{"name": "v10", "isDefault": true, "vlan": {"tags": [{"id": 10}]}}""";
+        const string Trunk = """{"name": "trunk", "vlan": {"tags": [{"id": 20}, {"id": 30, "nativeMode": "untagged"}]}}""";
+        (await stack.UpAsync(Ovs($"{V10}, {Trunk}"))).EnsureOk();
+        Assert.All((await stack.UpAsync(Ovs($"{Trunk}, {V10}"))).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+
+        string Port(string guest) => lv.Virsh("domiflist", guest).Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+        string Get(string port, string column) => ovs.Vsctl("get", "port", port, column).Trim();
+        StartGuest(lv, "access", "<interface type='network'><source network='lab-ovs' portgroup='v10'/><model type='virtio'/><rom enabled='no'/></interface>");
+        StartGuest(lv, "trunked", "<interface type='network'><source network='lab-ovs' portgroup='trunk'/><model type='virtio'/><rom enabled='no'/></interface>");
+        var access = Port("access");
+        Assert.Equal("10", Get(access, "tag"));
+        var trunked = Port("trunked");
+        Assert.Equal("[20, 30]", Get(trunked, "trunks"));
+        Assert.Equal("native-untagged", Get(trunked, "vlan_mode"));
+
+        // v10 now tags 11 and a portgroup v40 appears: both live, the guests' ports stay
+        const string V11 = """{"name": "v10", "isDefault": true, "vlan": {"tags": [{"id": 11}]}}""";
+        const string V40 = """{"name": "v40", "vlan": {"tags": [{"id": 40}]}}""";
+        stack.Engine.ClearLogs();
+        var preview = (await stack.PreviewAsync(Ovs($"{V11}, {Trunk}, {V40}"))).EnsureOk();
+        Assert.Equal(StepOp.Update, preview["ovs"].Op);
+        var line = Assert.Single(Logs(stack, "kvm:"));
+        Assert.StartsWith("kvm:live portGroups[", line);
+        (await stack.UpAsync(Ovs($"{V11}, {Trunk}, {V40}"))).EnsureOk();
+        Assert.Contains("<tag id='11'/>", DumpXml(lv, "lab-ovs"));
+        Assert.Contains("<portgroup name='v40'>", DumpXml(lv, "lab-ovs", inactive: true));
+        Assert.Equal("yes", NetInfo(lv, "lab-ovs")!["Active"]);
+        Assert.Contains(access, ovs.Vsctl("list-ports", "ovsbr0"));
+        Assert.Equal("10", Get(access, "tag")); // a running port keeps what it was given
+        StartGuest(lv, "later", "<interface type='network'><source network='lab-ovs' portgroup='v10'/><model type='virtio'/><rom enabled='no'/></interface>");
+        Assert.Equal("11", Get(Port("later"), "tag"));
+        StartGuest(lv, "default", "<interface type='network'><source network='lab-ovs'/><model type='virtio'/><rom enabled='no'/></interface>");
+        Assert.Equal("11", Get(Port("default"), "tag"));
+        Assert.All((await stack.UpAsync(Ovs($"{V11}, {Trunk}, {V40}"))).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+
+        foreach (var guest in new[] { "access", "trunked", "later", "default" }) lv.Virsh("destroy", guest);
+        (await stack.DestroyAsync()).EnsureOk();
+        Assert.Empty(Networks(lv));
+    }
+
+    [Fact]
     public async Task A_start_that_fails_after_the_define_is_recorded_so_nothing_is_orphaned()
     {
         using var lv = PrivateLibvirtd.Start();

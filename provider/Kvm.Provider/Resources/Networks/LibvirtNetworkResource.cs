@@ -155,6 +155,7 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
             return Planned(a, ctx.Inputs, old: null);
         }
 
+        _plannedReplacements.TryRemove(ctx.Urn, out _);
         using var held = await Host.Locks.AcquireAsync(LockKey(name), ctx.Cancellation).ConfigureAwait(false);
         var libvirt = Host.Libvirt;
         using (var existing = libvirt.FindNetworkByName(name))
@@ -215,6 +216,8 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
         var warnings = new List<string>();
         if (ctx.OldState?.Uuid is { } oldUuid && observed.State.Uuid is { } uuid && !string.Equals(oldUuid, uuid, StringComparison.OrdinalIgnoreCase))
             warnings.Add($"the network {observed.Name} now has UUID {uuid}, not {oldUuid}: it was deleted and defined again outside this stack");
+        if (!observed.IsPersistent)
+            warnings.Add($"the network {observed.Name} is transient (its persistent definition was removed outside this stack): it disappears when it stops; `pulumi up` defines it again with its next change");
         if (observed.State.LiveDrift is { Length: > 0 } drift)
             warnings.Add($"the running network {observed.Name} differs from its persistent definition in {string.Join(", ", drift)}; `pulumi up` brings those the program sets in line");
         foreach (var w in warnings)
@@ -544,6 +547,7 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
     /// <summary>A network as libvirt holds it now: both definitions, and the resource's view of them.</summary>
     private sealed record Observation(
         string Name,
+        bool IsPersistent,
         NetworkDefinition PersistentDefinition,
         NetworkDefinition? LiveDefinition,
         LibvirtNetworkArgs Persistent,
@@ -575,7 +579,7 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
                 var bridge = liveDef?.Bridge?.Name ?? persistentDef.Bridge?.Name ?? "";
                 var drift = l is null ? [] : LiveDrift(p, l, bridge);
                 var state = NetworkMapping.ToState(p, bridge, liveXml, drift);
-                return new Observation(network.Name, persistentDef, liveDef, p, l, p, state);
+                return new Observation(network.Name, persistent, persistentDef, liveDef, p, l, p, state);
             }
             catch (LibvirtException e) when (e.IsNotFound)
             {
@@ -663,10 +667,10 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
 
     /// <summary>A LibvirtNetwork's id is the network's name (an import may also give its UUID).</summary>
     private static string EnsureId(string id) =>
-        NetworkRules.NameError(id) is null || Guid.TryParseExact(id, "D", out _)
+        NetworkRules.NameError(id) is not { } error || Guid.TryParseExact(id, "D", out _)
             ? id
             : throw ProviderException.InvalidArgument(
-                $"\"{(id.Length > 40 ? id[..40] + "..." : id)}\" is not a LibvirtNetwork id: the id is the network's name (or, for an import, its UUID)");
+                $"\"{(id.Length > 40 ? id[..40] + "..." : id)}\" is not a LibvirtNetwork id: the id is the network's name (or, for an import, its UUID): {error}");
 
     private static string LockKey(string name) => $"network/{name}";
 
