@@ -12,9 +12,10 @@ namespace Kvm.Lifecycle.Tests;
 /// </summary>
 public sealed class NetworkLifecycleTests
 {
-    private static string Iso(string hosts, int prefix = 24, string name = "lab-iso") =>
+    private static string Iso(string hosts, int prefix = 24, string name = "lab-iso", string? moreRanges = null) =>
         "{\"name\": \"" + name + "\", \"bridge\": {\"stp\": false}, " +
-        "\"ips\": [{\"address\": \"10.77.0.1\", \"prefix\": " + prefix + ", \"dhcp\": {\"ranges\": [{\"start\": \"10.77.0.100\", \"end\": \"10.77.0.200\"}], \"hosts\": [" + hosts + "]}}], " +
+        "\"ips\": [{\"address\": \"10.77.0.1\", \"prefix\": " + prefix + ", \"dhcp\": {\"ranges\": [{\"start\": \"10.77.0.100\", \"end\": \"10.77.0.200\"}" +
+        (moreRanges is null ? "" : ", " + moreRanges) + "], \"hosts\": [" + hosts + "]}}], " +
         "\"dns\": {\"hosts\": [{\"ip\": \"10.77.0.11\", \"hostnames\": [\"g1\"]}]}}";
 
     private const string G1 = """{"mac": "52:54:00:77:00:01", "name": "g1", "ip": "10.77.0.11"}""";
@@ -85,6 +86,20 @@ public sealed class NetworkLifecycleTests
         Assert.Contains("<host mac='52:54:00:77:00:02' name='c2' ip='10.77.0.12'/>", DumpXml(lv, "lab-iso", inactive: true));
         Assert.Equal("10.77.0.12", DhcpLease(ns, bridge, "52:54:00:77:00:02")); // dnsmasq serves the new lease
         Assert.All((await stack.UpAsync(withClient)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+
+        // a DHCP range added is live too: libvirt restarts its dnsmasq only; the bridge and the guest stay
+        var moreRange = Res(NetworkType, "net", Iso($"{G1}, {Client}", moreRanges: """{"start": "10.77.0.20", "end": "10.77.0.29"}"""));
+        stack.Engine.ClearLogs();
+        (await stack.PreviewAsync(moreRange)).EnsureOk();
+        Assert.Equal(["kvm:live ips[0].dhcp.ranges[1]: applied to the running network without a restart"], Logs(stack, "kvm:"));
+        (await stack.UpAsync(moreRange)).EnsureOk();
+        Assert.Contains("<range start='10.77.0.20' end='10.77.0.29'/>", DumpXml(lv, "lab-iso"));
+        Assert.Equal(ifindex, IfIndex(ns, bridge));
+        Assert.Equal(bridge, MasterOf(ns, tap));
+        Assert.NotNull(Dnsmasq(lv, "lab-iso"));
+        (await stack.UpAsync(withClient)).EnsureOk();
+        Assert.DoesNotContain("<range start='10.77.0.20'", DumpXml(lv, "lab-iso"));
+        Assert.Equal(ifindex, IfIndex(ns, bridge));
 
         // a restart-class change: preview warns and names the guest; the up restarts, then puts the guest's tap back
         var wider = Res(NetworkType, "net", Iso($"{G1}, {Client}", prefix: 16));

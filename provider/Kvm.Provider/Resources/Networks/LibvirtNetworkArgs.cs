@@ -130,7 +130,7 @@ public sealed record NetworkIpArgs
 [SchemaType("kvm:index:NetworkDhcp", "The DHCP service of one subnet of a libvirt network (`<dhcp>`).")]
 public sealed record NetworkDhcpArgs
 {
-    [Input("ranges", "Address ranges handed out dynamically; each inside the subnet. Order does not matter; changes are applied without a network restart.", Unordered = true, MaxLength = 1024)]
+    [Input("ranges", "Address ranges handed out dynamically; each inside the subnet. Order does not matter; changes are applied without a network restart (libvirt restarts only its dnsmasq, which briefly pauses DHCP and DNS).", Unordered = true, MaxLength = 1024)]
     public NetworkDhcpRangeArgs[]? Ranges { get; init; }
 
     [Input("hosts", "Static leases. Order does not matter; adding, changing or removing one is applied to the running network without a restart.", Unordered = true, MaxLength = 8192)]
