@@ -9,6 +9,7 @@ if (only is null or "bridges")
     results.Add(await BridgeBench.CreateDeleteAsync());
     await BridgeBench.ReadWith500LinksAsync();
 }
+if (only is null or "networks") results.Add(NetworkReadBench.Run());
 Console.WriteLine();
 Console.WriteLine(results.All(r => r.Met) ? "all benchmark targets met" : "some benchmark targets NOT met");
 return 0;

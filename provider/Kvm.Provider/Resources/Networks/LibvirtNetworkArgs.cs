@@ -1,0 +1,224 @@
+using Kvm.Provider.Schema;
+
+namespace Kvm.Provider.Resources.Networks;
+
+/// <summary>The inputs of a libvirt network: libvirt's network XML in Pulumi style, plus autostart and active.</summary>
+public record LibvirtNetworkArgs
+{
+    [Input("name", "The network's name in libvirt (1-200 characters: letters, digits and . _ - + : @; no spaces or XML-special characters). It is the resource's id.",
+        Required = true, ReplaceOnChanges = true, MaxLength = NetworkRules.MaxNameLength)]
+    public string? Name { get; init; }
+
+    [Input("uuid", "The network's UUID. Unset: libvirt generates one (reported in the output, never as drift).", ReplaceOnChanges = true, MaxLength = 36)]
+    public string? Uuid { get; init; }
+
+    [Input("forward", "How the network reaches the outside (`<forward>`). Unset: an isolated network.")]
+    public NetworkForwardArgs? Forward { get; init; }
+
+    [Input("bridge", "The Linux bridge of the network (`<bridge>`). For nat/route/open/isolated networks libvirt creates it (named virbrN unless `name` is set); a `bridge`-mode network attaches guests to this existing bridge.")]
+    public NetworkBridgeArgs? Bridge { get; init; }
+
+    [Input("mtu", "The MTU of the network's bridge and guest taps, in bytes. Unset: libvirt's default (1500).", Min = 68, Max = 65535)]
+    public int? Mtu { get; init; }
+
+    [Input("macAddress", "The MAC address of the bridge libvirt creates (aa:bb:cc:dd:ee:ff, unicast). Unset: libvirt generates one (52:54:00:...).", MaxLength = 17)]
+    public string? MacAddress { get; init; }
+
+    [Input("domainName", "The DNS domain of the DHCP clients (`<domain name>`), e.g. `lab.example`.", MaxLength = 253)]
+    public string? DomainName { get; init; }
+
+    [Input("ips", "The host's addresses on the network and their DHCP service (`<ip>`), at most one IPv4 and one IPv6 address with DHCP. Only nat/route/open/isolated networks have addresses.", MaxLength = 16)]
+    public NetworkIpArgs[]? Ips { get; init; }
+
+    [Input("dns", "The network's DNS service (dnsmasq): static host records.")]
+    public NetworkDnsArgs? Dns { get; init; }
+
+    [Input("portGroups", "Named sets of settings (VLAN, virtual port) a guest interface picks with `portgroup`. Order does not matter; changes are applied to the running network without a restart.", Unordered = true, MaxLength = 4096)]
+    public NetworkPortGroupArgs[]? PortGroups { get; init; }
+
+    [Input("vlan", "The VLAN tag(s) of every guest port of the network; needs an Open vSwitch bridge (`forward.mode` bridge with `virtualPort.type` openvswitch) or `forward.mode` hostdev.")]
+    public NetworkVlanArgs? Vlan { get; init; }
+
+    [Input("virtualPort", "The virtual port type of the guests' ports (`<virtualport>`), e.g. openvswitch for a `bridge`-mode network on an Open vSwitch bridge.")]
+    public NetworkVirtualPortArgs? VirtualPort { get; init; }
+
+    [Input("autostart", "Whether libvirt starts the network when its daemon starts.", Default = true)]
+    public bool? Autostart { get; init; }
+
+    [Input("active", "Whether the network runs. Setting it false stops the network (attached guests lose connectivity).", Default = true)]
+    public bool? Active { get; init; }
+}
+
+/// <summary>A libvirt network as libvirt reports it: its persistent definition as inputs, plus what only the host can tell.</summary>
+public sealed record LibvirtNetworkState : LibvirtNetworkArgs
+{
+    [Output("bridgeName", "The Linux bridge the network uses: `bridge.name` when given, else the one libvirt chose (virbrN). Empty for networks without a bridge (macvtap and hostdev pools).", Required = true)]
+    public string? BridgeName { get; init; }
+
+    [Output("xml", "The network's XML as libvirt reports it: the live definition while the network runs, else the persistent one.", Required = true)]
+    public string? Xml { get; init; }
+
+    [Output("liveDrift", "Property paths whose value in the running network differs from its persistent definition (which the inputs above report). The next `pulumi up` brings those the program sets back in line. Empty when the network is not running or both agree.")]
+    public string[]? LiveDrift { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkForward", "How a libvirt network reaches the outside (`<forward>`).")]
+public sealed record NetworkForwardArgs
+{
+    [Input("mode", "nat (guests share the host's address), route (routed, no NAT), open (routed, no firewall rules), bridge (guests join an existing bridge, or a macvtap pool with `interfaces`), private/vepa/passthrough (macvtap pools), hostdev (SR-IOV pool), or isolated (no forwarding: the same as leaving `forward` unset).",
+        Required = true, OneOf = ["nat", "route", "open", "bridge", "private", "vepa", "passthrough", "hostdev", "isolated"])]
+    public string? Mode { get; init; }
+
+    [Input("dev", "The one host interface nat/route traffic leaves by (`dev`); unset: any, by the host's routing table.", MaxLength = 15)]
+    public string? Dev { get; init; }
+
+    [Input("interfaces", "The pool of host interfaces of a macvtap network (bridge/private/vepa/passthrough modes). libvirt also lists `dev` here for nat/route networks.", MaxLength = 1024)]
+    public string[]? Interfaces { get; init; }
+
+    [Input("nat", "The public address and port ranges NAT may use (nat mode only).")]
+    public NetworkNatArgs? Nat { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkNat", "The address and port ranges of a NAT network (`<nat>`).")]
+public sealed record NetworkNatArgs
+{
+    [Input("addressStart", "First IPv4 address NAT may use as the source of outgoing traffic.", MaxLength = 15)]
+    public string? AddressStart { get; init; }
+
+    [Input("addressEnd", "Last IPv4 address NAT may use (>= addressStart).", MaxLength = 15)]
+    public string? AddressEnd { get; init; }
+
+    [Input("portStart", "First source port NAT may use.", Min = 1, Max = 65535)]
+    public int? PortStart { get; init; }
+
+    [Input("portEnd", "Last source port NAT may use (>= portStart).", Min = 1, Max = 65535)]
+    public int? PortEnd { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkBridge", "The Linux bridge of a libvirt network (`<bridge>`).")]
+public sealed record NetworkBridgeArgs
+{
+    [Input("name", "The bridge's interface name (1-15 characters). Unset: libvirt picks virbrN for the bridges it creates.", MaxLength = 15)]
+    public string? Name { get; init; }
+
+    [Input("stp", "Whether the bridge libvirt creates runs STP (libvirt's default: on). Not for bridge-mode networks.")]
+    public bool? Stp { get; init; }
+
+    [Input("delay", "The STP forward delay of the bridge libvirt creates, in seconds (libvirt's default: 0). Not for bridge-mode networks.", Min = 0, Max = 30)]
+    public int? Delay { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkIp", "One address of the host on a libvirt network (`<ip>`), with its DHCP service.")]
+public sealed record NetworkIpArgs
+{
+    [Input("family", "The address family. Unset: taken from `address`.", OneOf = ["ipv4", "ipv6"])]
+    public string? Family { get; init; }
+
+    [Input("address", "The host's address on the network (e.g. 192.168.100.1 or fd00:100::1); guests use it as their gateway and DNS server.", Required = true, MaxLength = 45)]
+    public string? Address { get; init; }
+
+    [Input("prefix", "The subnet's prefix length (IPv4 0-32, IPv6 0-128).", Min = 0, Max = 128)]
+    public int? Prefix { get; init; }
+
+    [Input("netmask", "The IPv4 subnet mask (e.g. 255.255.255.0), instead of `prefix`.", MaxLength = 15)]
+    public string? Netmask { get; init; }
+
+    [Input("dhcp", "The DHCP service on this subnet (dnsmasq). Unset: no DHCP.")]
+    public NetworkDhcpArgs? Dhcp { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDhcp", "The DHCP service of one subnet of a libvirt network (`<dhcp>`).")]
+public sealed record NetworkDhcpArgs
+{
+    [Input("ranges", "Address ranges handed out dynamically; each inside the subnet. Order does not matter; changes are applied without a network restart (libvirt restarts only its dnsmasq, which briefly pauses DHCP and DNS).", Unordered = true, MaxLength = 1024)]
+    public NetworkDhcpRangeArgs[]? Ranges { get; init; }
+
+    [Input("hosts", "Static leases. Order does not matter; adding, changing or removing one is applied to the running network without a restart.", Unordered = true, MaxLength = 8192)]
+    public NetworkDhcpHostArgs[]? Hosts { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDhcpRange", "A range of addresses DHCP hands out (`<range>`).")]
+public sealed record NetworkDhcpRangeArgs
+{
+    [Input("start", "The first address of the range, inside the subnet.", Required = true, MaxLength = 45)]
+    public string? Start { get; init; }
+
+    [Input("end", "The last address of the range (>= start), inside the subnet.", Required = true, MaxLength = 45)]
+    public string? End { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDhcpHost", "A static DHCP lease (`<host>`): IPv4 hosts are matched by MAC, IPv6 hosts by name.")]
+public sealed record NetworkDhcpHostArgs
+{
+    [Input("mac", "The guest NIC's MAC address (IPv4 only; IPv6 leases are matched by name).", MaxLength = 17)]
+    public string? Mac { get; init; }
+
+    [Input("name", "The host name handed to the guest (letters, digits, '-' and '.').", MaxLength = 253)]
+    public string? Name { get; init; }
+
+    [Input("ip", "The address the guest gets, inside the subnet.", MaxLength = 45)]
+    public string? Ip { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDns", "The DNS service of a libvirt network (`<dns>`): static host records.")]
+public sealed record NetworkDnsArgs
+{
+    [Input("hosts", "Static host records. Order does not matter; changes are applied to the running network without a restart.", Unordered = true, MaxLength = 8192)]
+    public NetworkDnsHostArgs[]? Hosts { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDnsHost", "A static DNS record: names for one address (`<dns><host>`).")]
+public sealed record NetworkDnsHostArgs
+{
+    [Input("ip", "The address the names resolve to (IPv4 or IPv6).", Required = true, MaxLength = 45)]
+    public string? Ip { get; init; }
+
+    [Input("hostnames", "The names (letters, digits, '-' and '.').", Required = true, MaxLength = 64)]
+    public string[]? Hostnames { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkPortGroup", "A named set of settings for guest ports (`<portgroup>`).")]
+public sealed record NetworkPortGroupArgs
+{
+    [Input("name", "The portgroup's name, unique in the network (letters, digits and . _ - + : @).", Required = true, MaxLength = 64)]
+    public string? Name { get; init; }
+
+    [Input("isDefault", "Whether interfaces that name no portgroup use this one (at most one per network).")]
+    public bool? IsDefault { get; init; }
+
+    [Input("vlan", "The VLAN tag(s) of ports in this group; needs Open vSwitch (network or portgroup `virtualPort.type` openvswitch on a bridge-mode network) or a hostdev network.")]
+    public NetworkVlanArgs? Vlan { get; init; }
+
+    [Input("virtualPort", "The virtual port settings of ports in this group.")]
+    public NetworkVirtualPortArgs? VirtualPort { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkVlan", "VLAN tagging of guest ports (`<vlan>`): one tag is an access port, several (or `trunk`) a trunk.")]
+public sealed record NetworkVlanArgs
+{
+    [Input("trunk", "Whether the port is a trunk even with one tag.")]
+    public bool? Trunk { get; init; }
+
+    [Input("tags", "The VLAN ids (1-4094), each with an optional native mode.", Required = true, MaxLength = 4094)]
+    public NetworkVlanTagArgs[]? Tags { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkVlanTag", "One VLAN id of a port (`<tag>`).")]
+public sealed record NetworkVlanTagArgs
+{
+    [Input("id", "The VLAN id.", Required = true, Min = 1, Max = 4094)]
+    public int? Id { get; init; }
+
+    [Input("nativeMode", "On a trunk, how this VLAN's frames leave untagged traffic: `tagged` or `untagged` (the native VLAN).", OneOf = ["tagged", "untagged"])]
+    public string? NativeMode { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkVirtualPort", "The virtual port of guest ports (`<virtualport>`).")]
+public sealed record NetworkVirtualPortArgs
+{
+    [Input("type", "openvswitch (an Open vSwitch bridge), 802.1Qbh or 802.1Qbg (macvtap pools), midonet. Unset: libvirt infers it from the parameters.", OneOf = ["openvswitch", "802.1Qbh", "802.1Qbg", "midonet"])]
+    public string? Type { get; init; }
+
+    [Input("interfaceId", "The Open vSwitch interface id (a UUID). Unset: libvirt generates one per port.", MaxLength = 36)]
+    public string? InterfaceId { get; init; }
+}

@@ -1,0 +1,333 @@
+using Kvm.Libvirt;
+
+namespace Kvm.Provider.Resources.Networks;
+
+/// <summary>
+/// libvirt's network model to the resource's records and back. Reading reports every value libvirt
+/// holds (including what it fills in: uuid, MAC, virbrN, stp/delay) in the normalised form Check
+/// gives inputs, so an unchanged network compares equal. Writing puts the program's values onto the
+/// existing definition, so the XML the resource does not model (routes, bandwidth, forwarders,
+/// metadata...) survives.
+/// </summary>
+public static class NetworkMapping
+{
+    public static string ModeName(NetworkForwardMode mode) => mode switch
+    {
+        NetworkForwardMode.Nat => "nat",
+        NetworkForwardMode.Route => "route",
+        NetworkForwardMode.Open => "open",
+        NetworkForwardMode.Bridge => "bridge",
+        NetworkForwardMode.Private => "private",
+        NetworkForwardMode.Vepa => "vepa",
+        NetworkForwardMode.Passthrough => "passthrough",
+        NetworkForwardMode.Hostdev => "hostdev",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
+    };
+
+    public static NetworkForwardMode? ParseMode(string name) => name switch
+    {
+        "nat" => NetworkForwardMode.Nat,
+        "route" => NetworkForwardMode.Route,
+        "open" => NetworkForwardMode.Open,
+        "bridge" => NetworkForwardMode.Bridge,
+        "private" => NetworkForwardMode.Private,
+        "vepa" => NetworkForwardMode.Vepa,
+        "passthrough" => NetworkForwardMode.Passthrough,
+        "hostdev" => NetworkForwardMode.Hostdev,
+        _ => null, // isolated
+    };
+
+    // ---- reading ----
+
+    /// <summary>The inputs a definition corresponds to, in normalised form. Prefix and netmask are reported as written.</summary>
+    public static LibvirtNetworkArgs ToArgs(NetworkDefinition d, bool autostart, bool active) => new()
+    {
+        Name = d.Name,
+        Uuid = d.Uuid?.ToString("D"),
+        Forward = d.Forward is null
+            ? new NetworkForwardArgs { Mode = "isolated", Interfaces = [] }
+            : new NetworkForwardArgs
+            {
+                Mode = ModeName(d.Forward.Mode),
+                Dev = d.Forward.Dev,
+                Interfaces = [.. d.Forward.Interfaces],
+                Nat = d.Forward.Nat is { } nat && (nat.Address is not null || nat.Port is not null)
+                    ? new NetworkNatArgs
+                    {
+                        AddressStart = nat.Address?.Start is { } s ? IpAddr.Canonical(s) : null,
+                        AddressEnd = nat.Address?.End is { } e ? IpAddr.Canonical(e) : null,
+                        PortStart = nat.Port?.Start,
+                        PortEnd = nat.Port?.End,
+                    }
+                    : null,
+            },
+        Bridge = d.Bridge is null ? null : new NetworkBridgeArgs { Name = d.Bridge.Name, Stp = d.Bridge.Stp, Delay = d.Bridge.Delay },
+        Mtu = d.Mtu,
+        MacAddress = d.MacAddress?.ToLowerInvariant(),
+        DomainName = d.DomainName,
+        Ips = [.. d.Ips.Select(ToArgs)],
+        Dns = new NetworkDnsArgs { Hosts = [.. (d.Dns?.Hosts ?? []).Select(ToArgs)] },
+        PortGroups = [.. d.PortGroups.Select(ToArgs)],
+        Vlan = ToArgs(d.Vlan),
+        VirtualPort = ToArgs(d.VirtualPort),
+        Autostart = autostart,
+        Active = active,
+    };
+
+    public static NetworkIpArgs ToArgs(NetworkIp ip)
+    {
+        var address = IpAddr.Canonical(ip.Address);
+        return new NetworkIpArgs
+        {
+            Family = ip.Family switch
+            {
+                IpFamily.Ipv6 => "ipv6",
+                IpFamily.Ipv4 => "ipv4",
+                _ => address.Contains(':') ? "ipv6" : "ipv4",
+            },
+            Address = address,
+            Prefix = ip.Prefix,
+            Netmask = ip.Netmask,
+            Dhcp = ip.Dhcp is null ? null : new NetworkDhcpArgs
+            {
+                Ranges = [.. ip.Dhcp.Ranges.Select(ToArgs)],
+                Hosts = [.. ip.Dhcp.Hosts.Select(ToArgs)],
+            },
+        };
+    }
+
+    public static NetworkDhcpRangeArgs ToArgs(DhcpRange r) => new() { Start = IpAddr.Canonical(r.Start), End = IpAddr.Canonical(r.End) };
+
+    public static NetworkDhcpHostArgs ToArgs(DhcpHost h) => new()
+    {
+        Mac = h.Mac?.ToLowerInvariant(),
+        Name = h.Name,
+        Ip = h.Ip is { } ip ? IpAddr.Canonical(ip) : null,
+    };
+
+    public static NetworkDnsHostArgs ToArgs(DnsHost h) => new() { Ip = IpAddr.Canonical(h.Ip), Hostnames = [.. h.Hostnames] };
+
+    public static NetworkPortGroupArgs ToArgs(NetworkPortGroup pg) => new()
+    {
+        Name = pg.Name,
+        // Canonical form (NormalizeInputs gives programs the same): present only when true.
+        IsDefault = pg.IsDefault == true ? true : null,
+        Vlan = ToArgs(pg.Vlan),
+        VirtualPort = ToArgs(pg.VirtualPort),
+    };
+
+    public static NetworkVlanArgs? ToArgs(Vlan? v) => v is null ? null : new NetworkVlanArgs
+    {
+        // Canonical form (NormalizeInputs gives programs the same): several tags are a trunk; present only when true.
+        Trunk = v.Trunk == true || v.Tags.Count > 1 ? true : null,
+        Tags = [.. v.Tags.Select(t => new NetworkVlanTagArgs
+        {
+            Id = t.Id,
+            NativeMode = t.NativeMode switch
+            {
+                VlanNativeMode.Tagged => "tagged",
+                VlanNativeMode.Untagged => "untagged",
+                _ => null,
+            },
+        })],
+    };
+
+    public static NetworkVirtualPortArgs? ToArgs(VirtualPort? vp) => vp is null ? null : new NetworkVirtualPortArgs { Type = vp.Type, InterfaceId = vp.InterfaceId };
+
+    /// <summary>
+    /// The state (outputs) of a definition: its inputs, with both prefix and netmask of IPv4
+    /// addresses filled in, so a program may use either without a diff.
+    /// </summary>
+    public static LibvirtNetworkState ToState(LibvirtNetworkArgs a, string bridgeName, string xml, string[] liveDrift) => new()
+    {
+        Name = a.Name,
+        Uuid = a.Uuid,
+        Forward = a.Forward,
+        Bridge = a.Bridge,
+        Mtu = a.Mtu,
+        MacAddress = a.MacAddress,
+        DomainName = a.DomainName,
+        Ips = a.Ips?.Select(WithBothMaskForms).ToArray(),
+        Dns = a.Dns,
+        PortGroups = a.PortGroups,
+        Vlan = a.Vlan,
+        VirtualPort = a.VirtualPort,
+        Autostart = a.Autostart,
+        Active = a.Active,
+        BridgeName = bridgeName,
+        Xml = xml,
+        LiveDrift = liveDrift,
+    };
+
+    private static NetworkIpArgs WithBothMaskForms(NetworkIpArgs ip)
+    {
+        if (ip.Family != "ipv4") return ip;
+        if (ip.Prefix is null && ip.Netmask is { } mask && IpSubnet.PrefixOfNetmask(mask) is { } p)
+            return ip with { Prefix = p };
+        if (ip.Netmask is null && ip.Prefix is { } prefix and >= 0 and <= 32)
+            return ip with { Netmask = new IpAddr(false, new IpSubnet(false, 0, prefix).Mask).ToString() };
+        return ip;
+    }
+
+    // ---- writing ----
+
+    /// <summary>
+    /// <paramref name="basis"/> with the program's values for the top-level inputs <paramref name="apply"/>
+    /// names. Inside those, an input the program leaves unset keeps the basis's value, unless the
+    /// program used to set it (<paramref name="old"/>): then it is removed.
+    /// </summary>
+    public static NetworkDefinition Apply(NetworkDefinition basis, LibvirtNetworkArgs a, LibvirtNetworkArgs? old, Func<string, bool> apply)
+    {
+        var d = basis;
+        if (apply("uuid") && a.Uuid is { } uuid) d = d with { Uuid = Guid.Parse(uuid) };
+        if (apply("forward")) d = d with { Forward = Forward(basis.Forward, a.Forward, old?.Forward) };
+        if (apply("bridge")) d = d with { Bridge = Bridge(basis.Bridge, a.Bridge, old?.Bridge) };
+        if (apply("mtu")) d = d with { Mtu = Pick(a.Mtu, basis.Mtu, old?.Mtu is not null) };
+        if (apply("macAddress")) d = d with { MacAddress = Pick(a.MacAddress, basis.MacAddress, old?.MacAddress is not null) };
+        if (apply("domainName")) d = d with { DomainName = Pick(a.DomainName, basis.DomainName, old?.DomainName is not null) };
+        if (apply("ips")) d = d with { Ips = a.Ips is null ? (old?.Ips is null ? basis.Ips : []) : [.. a.Ips.Select(ip => Ip(basis.Ips, ip!))] };
+        if (apply("dns")) d = d with { Dns = Dns(basis.Dns, a.Dns, old?.Dns) };
+        if (apply("portGroups"))
+        {
+            d = d with
+            {
+                PortGroups = a.PortGroups is null
+                    ? (old?.PortGroups is null ? basis.PortGroups : [])
+                    : [.. a.PortGroups.Select(pg => PortGroup(basis.PortGroups.FirstOrDefault(b => b.Name == pg!.Name), pg!))],
+            };
+        }
+        if (apply("vlan")) d = d with { Vlan = a.Vlan is null ? (old?.Vlan is null ? basis.Vlan : null) : Vlan(basis.Vlan, a.Vlan) };
+        if (apply("virtualPort")) d = d with { VirtualPort = a.VirtualPort is null ? (old?.VirtualPort is null ? basis.VirtualPort : null) : VirtualPort(basis.VirtualPort, a.VirtualPort) };
+        return d;
+    }
+
+    /// <summary>A new network's definition: every input the program sets.</summary>
+    public static NetworkDefinition Build(LibvirtNetworkArgs a) => Apply(new NetworkDefinition { Name = a.Name! }, a, null, _ => true);
+
+    private static T? Pick<T>(T? value, T? basis, bool wasSet) where T : struct => value ?? (wasSet ? null : basis);
+
+    private static string? Pick(string? value, string? basis, bool wasSet) => value ?? (wasSet ? null : basis);
+
+    private static NetworkForward? Forward(NetworkForward? basis, NetworkForwardArgs? f, NetworkForwardArgs? old)
+    {
+        if (f is null) return old is null ? basis : null;
+        if (ParseMode(f.Mode ?? "isolated") is not { } mode) return null;
+        // Another mode starts from a fresh element: what the old mode held (nat ranges, pools) means nothing to the new one.
+        var b = basis is not null && basis.Mode == mode ? basis : null;
+        var dev = Pick(f.Dev, b?.Dev, old?.Dev is not null);
+        ValueList<string> interfaces = f.Interfaces is { } list
+            ? [.. list.OfType<string>()]
+            // libvirt lists a nat/route network's dev as its one interface itself; a changed dev must not keep the old one.
+            : mode is NetworkForwardMode.Nat or NetworkForwardMode.Route || old?.Interfaces is not null ? [] : b?.Interfaces ?? [];
+        var nat = f.Nat is { } n
+            ? (b?.Nat ?? new NetworkNat()) with
+            {
+                Address = n.AddressStart is { } s && n.AddressEnd is { } e ? new NatAddressRange(s, e) : null,
+                Port = n.PortStart is { } ps && n.PortEnd is { } pe ? new NatPortRange(ps, pe) : null,
+            }
+            : old?.Nat is not null ? null : b?.Nat;
+        return (b ?? new NetworkForward()) with { Mode = mode, Dev = dev, Interfaces = interfaces, Nat = mode == NetworkForwardMode.Nat ? nat : null };
+    }
+
+    private static NetworkBridge? Bridge(NetworkBridge? basis, NetworkBridgeArgs? b, NetworkBridgeArgs? old)
+    {
+        if (b is null) return old is null ? basis : null;
+        return (basis ?? new NetworkBridge()) with
+        {
+            Name = Pick(b.Name, basis?.Name, old?.Name is not null),
+            Stp = Pick(b.Stp, basis?.Stp, old?.Stp is not null),
+            Delay = Pick(b.Delay, basis?.Delay, old?.Delay is not null),
+        };
+    }
+
+    private static NetworkIp Ip(ValueList<NetworkIp> basisIps, NetworkIpArgs ip)
+    {
+        var address = IpAddr.Canonical(ip.Address!);
+        var basis = basisIps.FirstOrDefault(b => IpAddr.Canonical(b.Address) == address);
+        var v6 = address.Contains(':');
+        return (basis ?? new NetworkIp { Address = address }) with
+        {
+            // libvirt reads a missing family as IPv4; write it only where it says something.
+            Family = v6 ? IpFamily.Ipv6 : ip.Family == "ipv4" && basis?.Family is not null ? IpFamily.Ipv4 : basis?.Family,
+            Address = address,
+            Prefix = ip.Prefix,
+            Netmask = ip.Prefix is null ? ip.Netmask : null,
+            Dhcp = ip.Dhcp is null ? null : Dhcp(basis?.Dhcp, ip.Dhcp),
+        };
+    }
+
+    private static NetworkDhcp Dhcp(NetworkDhcp? basis, NetworkDhcpArgs d) => (basis ?? new NetworkDhcp()) with
+    {
+        Ranges = d.Ranges is null ? basis?.Ranges ?? [] : [.. d.Ranges.Select(r => Range(basis, r!))],
+        Hosts = d.Hosts is null ? basis?.Hosts ?? [] : [.. d.Hosts.Select(h => DhcpHost(basis?.Hosts.FirstOrDefault(b => SameDhcpHost(b, h!)), h!))],
+    };
+
+    private static DhcpRange Range(NetworkDhcp? basis, NetworkDhcpRangeArgs r)
+    {
+        var start = IpAddr.Canonical(r.Start!);
+        var end = IpAddr.Canonical(r.End!);
+        var existing = basis?.Ranges.FirstOrDefault(b => IpAddr.Canonical(b.Start) == start && IpAddr.Canonical(b.End) == end);
+        return (existing ?? new DhcpRange(start, end)) with { Start = start, End = end };
+    }
+
+    /// <summary>A static lease is found by its MAC (IPv4) or, without one, by its name.</summary>
+    public static string DhcpHostKey(string? mac, string? name, string? ip) =>
+        mac is not null ? "mac:" + mac.ToLowerInvariant() : name is not null ? "name:" + name : "ip:" + (ip is null ? "" : IpAddr.Canonical(ip));
+
+    private static bool SameDhcpHost(DhcpHost b, NetworkDhcpHostArgs h) => DhcpHostKey(b.Mac, b.Name, b.Ip) == DhcpHostKey(h.Mac, h.Name, h.Ip);
+
+    public static DhcpHost DhcpHost(DhcpHost? basis, NetworkDhcpHostArgs h) => (basis ?? new DhcpHost()) with
+    {
+        // Keep libvirt's spelling of an equal MAC (it keeps the case it was given).
+        Mac = h.Mac is { } mac && basis?.Mac is { } bm && string.Equals(mac, bm, StringComparison.OrdinalIgnoreCase) ? bm : h.Mac,
+        Name = h.Name,
+        Ip = h.Ip is { } ip ? IpAddr.Canonical(ip) : null,
+    };
+
+    private static NetworkDns? Dns(NetworkDns? basis, NetworkDnsArgs? dns, NetworkDnsArgs? old)
+    {
+        if (dns?.Hosts is null)
+        {
+            // Unset: not managed, unless the program used to set the records; then they go.
+            var wasSet = dns is null ? old is not null : old?.Hosts is not null;
+            return wasSet && basis is not null ? basis with { Hosts = [] } : basis;
+        }
+        return (basis ?? new NetworkDns()) with
+        {
+            Hosts = [.. dns.Hosts.Select(h => DnsHost(basis?.Hosts.FirstOrDefault(b => IpAddr.Canonical(b.Ip) == IpAddr.Canonical(h!.Ip!)), h!))],
+        };
+    }
+
+    public static DnsHost DnsHost(DnsHost? basis, NetworkDnsHostArgs h)
+    {
+        var built = new DnsHost(IpAddr.Canonical(h.Ip!), [.. (h.Hostnames ?? []).OfType<string>()]);
+        return basis is null ? built : basis with { Ip = built.Ip, Hostnames = built.Hostnames };
+    }
+
+    /// <summary>A portgroup is one item of an unordered list: it is what the program says, whole (only XML the resource does not model is kept).</summary>
+    public static NetworkPortGroup PortGroup(NetworkPortGroup? basis, NetworkPortGroupArgs pg) => (basis ?? new NetworkPortGroup { Name = pg.Name! }) with
+    {
+        Name = pg.Name!,
+        IsDefault = pg.IsDefault == true ? true : null,
+        Vlan = pg.Vlan is null ? null : Vlan(basis?.Vlan, pg.Vlan),
+        VirtualPort = pg.VirtualPort is null ? null : VirtualPort(basis?.VirtualPort, pg.VirtualPort),
+    };
+
+    /// <summary>Several tags make a trunk whatever trunk says; libvirt writes trunk='yes' only for a trunk.</summary>
+    private static Vlan Vlan(Vlan? basis, NetworkVlanArgs v) => (basis ?? new Vlan()) with
+    {
+        Trunk = v.Trunk == true ? true : null,
+        Tags = [.. (v.Tags ?? []).OfType<NetworkVlanTagArgs>().Select(t => new VlanTag(t.Id!.Value, t.NativeMode switch
+        {
+            "tagged" => VlanNativeMode.Tagged,
+            "untagged" => VlanNativeMode.Untagged,
+            _ => null,
+        }))],
+    };
+
+    private static VirtualPort VirtualPort(VirtualPort? basis, NetworkVirtualPortArgs vp)
+    {
+        var b = basis is not null && basis.Type == vp.Type ? basis : null;
+        return (b ?? new VirtualPort()) with { Type = vp.Type, InterfaceId = vp.InterfaceId ?? b?.InterfaceId };
+    }
+}

@@ -1,0 +1,435 @@
+using Kvm.Netlink;
+using Kvm.Provider.Values;
+
+namespace Kvm.Provider.Resources.Networks;
+
+/// <summary>
+/// Check's rules for a libvirt network beyond types and ranges: addresses valid and inside their
+/// subnet, DHCP ranges and hosts inside the subnet, options that only some forward modes take,
+/// VLANs only where libvirt can tag, and names free of XML-special characters. Everything here is
+/// decided from the inputs alone, before libvirt is called. Unknown values (preview) are skipped.
+/// </summary>
+public static class NetworkRules
+{
+    /// <summary>libvirt makes files named after the network (NAME.xml, NAME.conf, NAME.hostsfile...) under a 255-byte file-name limit.</summary>
+    public const int MaxNameLength = 200;
+
+    private static readonly string[] ManagedBridgeModes = ["nat", "route", "open", "isolated"];
+    private static readonly string[] MacvtapModes = ["private", "vepa", "passthrough"];
+
+    /// <summary>Letters, digits and . _ - + : @, not starting with '.' or '-'.</summary>
+    public static string? NameError(string name, int maxLength = MaxNameLength)
+    {
+        if (name.Length == 0) return "must not be empty";
+        if (name.Length > maxLength) return $"is {name.Length} characters long; at most {maxLength} are accepted";
+        if (HasXmlSpecial(name)) return $"\"{Shorten(name)}\" contains an XML-special or control character (< > & ' \" are refused)";
+        var bad = name.FirstOrDefault(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+' or ':' or '@'));
+        if (bad != default) return $"\"{Shorten(name)}\" contains '{bad}'; use letters, digits and . _ - + : @";
+        if (name[0] is '.' or '-') return $"\"{Shorten(name)}\" must not start with '{name[0]}'";
+        return null;
+    }
+
+    public static bool HasXmlSpecial(string s) => s.Any(c => c is '<' or '>' or '&' or '\'' or '"' || char.IsControl(c));
+
+    /// <summary>A host name or DNS domain: dot-separated labels of letters, digits and '-', at most 253 characters.</summary>
+    public static string? HostnameError(string name)
+    {
+        if (HasXmlSpecial(name)) return $"\"{Shorten(name)}\" contains an XML-special or control character";
+        if (name.Length is 0 or > 253) return $"must be 1-253 characters long; got {name.Length}";
+        foreach (var label in name.TrimEnd('.').Split('.'))
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || !label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+                return $"\"{Shorten(name)}\" is not a valid host name (labels of 1-63 letters, digits and '-', not starting or ending with '-')";
+        }
+        return null;
+    }
+
+    public static string? LinkNameError(string name)
+    {
+        if (HasXmlSpecial(name)) return $"\"{Shorten(name)}\" contains an XML-special or control character";
+        return LinkName.IsValid(name) ? null : $"\"{Shorten(name)}\" is not a valid interface name: 1-15 characters, no '/', ':' or whitespace";
+    }
+
+    public static string? MacError(string mac)
+    {
+        if (!MacAddress.TryParse(mac, out var parsed)) return $"\"{Shorten(mac)}\" is not a MAC address (six hex octets, e.g. 52:54:00:12:34:56)";
+        if (parsed.IsMulticast) return $"{mac} is a multicast address; a host needs a unicast MAC";
+        if (parsed == default) return "00:00:00:00:00:00 is not a usable MAC address";
+        return null;
+    }
+
+    public static IEnumerable<CheckFailure> Validate(Bound<LibvirtNetworkArgs> bound)
+    {
+        var f = new List<CheckFailure>();
+        var a = bound.Value;
+        bool Unknown(string path) => bound.IsUnknown(path);
+
+        if (a.Name is { } name && NameError(name) is { } nameError) f.Add(new("name", nameError));
+        if (a.Uuid is { } uuid && !Guid.TryParseExact(uuid, "D", out _))
+            f.Add(new("uuid", $"\"{Shorten(uuid)}\" is not a UUID (8-4-4-4-12 hex digits, e.g. 3e3fce45-4f53-4fa7-bb32-11f34168b82b)"));
+        if (a.MacAddress is { } mac && MacError(mac) is { } macError) f.Add(new("macAddress", macError));
+        if (a.DomainName is { } domain && HostnameError(domain) is { } domainError) f.Add(new("domainName", domainError));
+
+        // The forward mode decides what else is allowed; an unknown mode (preview) leaves those rules to the next check.
+        var mode = a.Forward is null ? (Unknown("forward") ? null : "isolated") : a.Forward.Mode;
+        ValidateForward(a, mode, Unknown, f);
+        ValidateBridge(a, mode, Unknown, f);
+
+        var managed = mode is not null && ManagedBridgeModes.Contains(mode);
+        if (mode is not null && !managed)
+        {
+            void NotHere(bool set, string path, string what)
+            {
+                if (set) f.Add(new(path, $"{what} only for nat, route, open and isolated networks (libvirt manages no bridge in {mode} mode)"));
+            }
+            NotHere(a.Ips is { Length: > 0 }, "ips", "addresses and DHCP are");
+            NotHere(a.Dns?.Hosts is { Length: > 0 }, "dns.hosts", "DNS records are");
+            NotHere(a.DomainName is not null, "domainName", "a DNS domain is");
+            NotHere(a.MacAddress is not null, "macAddress", "a bridge MAC address is");
+        }
+
+        ValidateIps(a.Ips ?? [], Unknown, f);
+        ValidateDns(a.Dns, f);
+        ValidateVirtualPort(a.VirtualPort, "virtualPort", mode, a, f);
+        ValidateVlanPlacement(a, mode, Unknown, f);
+        ValidatePortGroups(a.PortGroups ?? [], mode, a, f);
+        return f;
+    }
+
+    private static void ValidateForward(LibvirtNetworkArgs a, string? mode, Func<string, bool> unknown, List<CheckFailure> f)
+    {
+        var fw = a.Forward;
+        if (fw is null) return;
+        if (fw.Dev is { } dev && LinkNameError(dev) is { } devError) f.Add(new("forward.dev", devError));
+        var interfaces = fw.Interfaces ?? [];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < interfaces.Length; i++)
+        {
+            if (interfaces[i] is not { } name) continue;
+            if (LinkNameError(name) is { } e) f.Add(new($"forward.interfaces[{i}]", e));
+            else if (!seen.Add(name)) f.Add(new($"forward.interfaces[{i}]", $"\"{name}\" is listed twice"));
+        }
+        if (mode is null) return;
+        switch (mode)
+        {
+            case "isolated" or "open":
+                if (fw.Dev is not null) f.Add(new("forward.dev", $"an {mode} network forwards through no interface; leave dev unset"));
+                if (interfaces.Length > 0) f.Add(new("forward.interfaces", $"an {mode} network has no interface pool"));
+                break;
+            case "nat" or "route":
+                if (interfaces.Length > 1) f.Add(new("forward.interfaces", $"a {mode} network forwards through at most one interface; set forward.dev"));
+                else if (interfaces.Length == 1 && fw.Dev is { } d && interfaces[0] != d)
+                    f.Add(new("forward.interfaces[0]", $"must be forward.dev (\"{d}\") for a {mode} network; libvirt lists dev here itself"));
+                break;
+            case "hostdev":
+                if (interfaces.Length > 0 || fw.Dev is not null)
+                    f.Add(new(interfaces.Length > 0 ? "forward.interfaces" : "forward.dev", "a hostdev network's pool lists SR-IOV functions by PCI address, not by interface name"));
+                break;
+            default: // bridge and the macvtap modes
+                if (mode != "bridge" && fw.Dev is null && interfaces.Length == 0 && !unknown("forward.dev") && !unknown("forward.interfaces"))
+                    f.Add(new("forward.interfaces", $"a {mode} network needs its macvtap pool: forward.dev or forward.interfaces"));
+                break;
+        }
+        if (fw.Nat is { } nat)
+        {
+            if (mode != "nat") f.Add(new("forward.nat", $"address and port ranges are for nat networks, not {mode}"));
+            ValidateNat(nat, f);
+        }
+    }
+
+    private static void ValidateNat(NetworkNatArgs nat, List<CheckFailure> f)
+    {
+        IpAddr? start = null, end = null;
+        if (nat.AddressStart is { } s)
+        {
+            if (IpAddr.TryParse(s, out var p) && !p.IsV6) start = p;
+            else f.Add(new("forward.nat.addressStart", $"\"{Shorten(s)}\" is not an IPv4 address"));
+        }
+        if (nat.AddressEnd is { } e)
+        {
+            if (IpAddr.TryParse(e, out var p) && !p.IsV6) end = p;
+            else f.Add(new("forward.nat.addressEnd", $"\"{Shorten(e)}\" is not an IPv4 address"));
+        }
+        if ((nat.AddressStart is null) != (nat.AddressEnd is null))
+            f.Add(new(nat.AddressStart is null ? "forward.nat.addressStart" : "forward.nat.addressEnd", "give both addressStart and addressEnd, or neither"));
+        if (start is { } a && end is { } b && a.Value > b.Value)
+            f.Add(new("forward.nat.addressEnd", $"{b} comes before addressStart {a}"));
+        if ((nat.PortStart is null) != (nat.PortEnd is null))
+            f.Add(new(nat.PortStart is null ? "forward.nat.portStart" : "forward.nat.portEnd", "give both portStart and portEnd, or neither"));
+        if (nat.PortStart is { } ps && nat.PortEnd is { } pe && ps > pe)
+            f.Add(new("forward.nat.portEnd", $"{pe} is below portStart {ps}"));
+    }
+
+    private static void ValidateBridge(LibvirtNetworkArgs a, string? mode, Func<string, bool> unknown, List<CheckFailure> f)
+    {
+        var br = a.Bridge;
+        if (br?.Name is { } name && LinkNameError(name) is { } e) f.Add(new("bridge.name", e));
+        if (mode is null) return;
+        var hasPool = a.Forward?.Dev is not null || a.Forward?.Interfaces is { Length: > 0 };
+        if (mode == "bridge")
+        {
+            if (br?.Name is null && !hasPool && !unknown("bridge") && !unknown("bridge.name") && !unknown("forward.dev") && !unknown("forward.interfaces"))
+                f.Add(new("bridge.name", "a bridge-mode network needs the name of the existing host bridge its guests join (or a macvtap pool in forward.interfaces)"));
+            if (br?.Name is not null && hasPool)
+                f.Add(new("bridge.name", "a bridge-mode network uses either an existing bridge (bridge.name) or a macvtap pool (forward.dev/interfaces), not both"));
+        }
+        else if (!ManagedBridgeModes.Contains(mode) && br?.Name is not null)
+        {
+            f.Add(new("bridge.name", $"a {mode} network has no bridge; only nat/route/open/isolated networks (a bridge libvirt makes) and bridge-mode networks (an existing bridge) do"));
+        }
+        if (!ManagedBridgeModes.Contains(mode))
+        {
+            if (br?.Stp is not null) f.Add(new("bridge.stp", $"libvirt sets STP only on the bridges it makes (nat/route/open/isolated), not in {mode} mode"));
+            if (br?.Delay is not null) f.Add(new("bridge.delay", $"libvirt sets the forward delay only on the bridges it makes (nat/route/open/isolated), not in {mode} mode"));
+        }
+    }
+
+    private sealed record Subnet(IpSubnet Net, IpAddr Address);
+
+    private static void ValidateIps(NetworkIpArgs?[] ips, Func<string, bool> unknown, List<CheckFailure> f)
+    {
+        var addresses = new Dictionary<IpAddr, int>();
+        int? dhcp4 = null, dhcp6 = null;
+        for (var i = 0; i < ips.Length; i++)
+        {
+            if (ips[i] is not { } ip) continue;
+            var p = $"ips[{i}]";
+            Subnet? subnet = null;
+            if (ip.Address is { } text)
+            {
+                if (!IpAddr.TryParse(text, out var address))
+                {
+                    f.Add(new($"{p}.address", $"\"{Shorten(text)}\" is not an IPv4 or IPv6 address"));
+                }
+                else if (ip.Family is { } family && family != address.Family)
+                {
+                    f.Add(new($"{p}.family", $"is {family}, but the address {address} is {address.Family}"));
+                }
+                else
+                {
+                    if (!addresses.TryAdd(address, i))
+                        f.Add(new($"{p}.address", $"{address} is also ips[{addresses[address]}]"));
+                    subnet = SubnetOf(ip, address, p, unknown, f);
+                }
+            }
+            if (ip.Dhcp is not { } dhcp) continue;
+            var hasDhcp = dhcp.Ranges is { Length: > 0 } || dhcp.Hosts is { Length: > 0 };
+            if (hasDhcp && subnet is { } sn)
+            {
+                ref var seen = ref sn.Address.IsV6 ? ref dhcp6 : ref dhcp4;
+                if (seen is { } first)
+                    f.Add(new($"{p}.dhcp", $"libvirt serves DHCP on one {sn.Address.Family} address per network; ips[{first}] already has DHCP"));
+                seen ??= i;
+            }
+            ValidateDhcp(dhcp, subnet, p, f);
+        }
+    }
+
+    private static Subnet? SubnetOf(NetworkIpArgs ip, IpAddr address, string p, Func<string, bool> unknown, List<CheckFailure> f)
+    {
+        int? prefix = ip.Prefix;
+        if (address.IsV6)
+        {
+            if (ip.Netmask is not null) f.Add(new($"{p}.netmask", "an IPv6 address takes a prefix, not a netmask"));
+            if (prefix is > 128) f.Add(new($"{p}.prefix", $"an IPv6 prefix is 0-128; got {prefix}"));
+        }
+        else
+        {
+            if (prefix is > 32) { f.Add(new($"{p}.prefix", $"an IPv4 prefix is 0-32; got {prefix}")); return null; }
+            if (ip.Netmask is { } mask)
+            {
+                if (prefix is not null) { f.Add(new($"{p}.netmask", "give prefix or netmask, not both")); return null; }
+                prefix = IpSubnet.PrefixOfNetmask(mask);
+                if (prefix is null) { f.Add(new($"{p}.netmask", $"\"{Shorten(mask)}\" is not a contiguous IPv4 netmask like 255.255.255.0")); return null; }
+            }
+        }
+        if (prefix is null)
+        {
+            if (!unknown($"{p}.prefix") && !unknown($"{p}.netmask"))
+                f.Add(new($"{p}.prefix", address.IsV6 ? "an IPv6 address needs a prefix (e.g. 64)" : "an IPv4 address needs a prefix (e.g. 24) or a netmask"));
+            return null;
+        }
+        if (prefix > address.Bits) return null;
+        var net = IpSubnet.Of(address, prefix.Value);
+        if (net.IsReserved(address))
+            f.Add(new($"{p}.address", $"{address} is the {(address.Value == net.Network ? "network address" : "broadcast address")} of {net}; the host needs an address inside it"));
+        return new Subnet(net, address);
+    }
+
+    private static void ValidateDhcp(NetworkDhcpArgs dhcp, Subnet? subnet, string p, List<CheckFailure> f)
+    {
+        var ranges = new List<(int Index, IpAddr Start, IpAddr End)>();
+        var rangeList = dhcp.Ranges ?? [];
+        for (var i = 0; i < rangeList.Length; i++)
+        {
+            if (rangeList[i] is not { } r) continue;
+            var rp = $"{p}.dhcp.ranges[{i}]";
+            var start = AddressIn(r.Start, $"{rp}.start", subnet, "the range", f);
+            var end = AddressIn(r.End, $"{rp}.end", subnet, "the range", f);
+            if (start is not { } s || end is not { } e) continue;
+            if (s.Value > e.Value) { f.Add(new($"{rp}.end", $"{e} comes before the range's start {s}")); continue; }
+            if (subnet is { } sn && s.Value <= sn.Address.Value && sn.Address.Value <= e.Value)
+                f.Add(new(rp, $"the range {s}-{e} holds the host's own address {sn.Address}"));
+            foreach (var (other, os, oe) in ranges)
+            {
+                if (s.Value <= oe.Value && os.Value <= e.Value)
+                    f.Add(new(rp, $"the range {s}-{e} overlaps {p}.dhcp.ranges[{other}] ({os}-{oe})"));
+            }
+            ranges.Add((i, s, e));
+        }
+
+        var hosts = dhcp.Hosts ?? [];
+        var macs = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var ips = new Dictionary<UInt128, int>();
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            if (hosts[i] is not { } h) continue;
+            var hp = $"{p}.dhcp.hosts[{i}]";
+            var v6 = subnet?.Address.IsV6;
+            if (h.Mac is { } mac)
+            {
+                if (v6 == true) f.Add(new($"{hp}.mac", "IPv6 static leases are matched by name, not MAC; libvirt refuses a mac here"));
+                else if (MacError(mac) is { } e) f.Add(new($"{hp}.mac", e));
+                else if (!macs.TryAdd(mac, i)) f.Add(new($"{hp}.mac", $"{mac} already has a lease ({p}.dhcp.hosts[{macs[mac]}])"));
+            }
+            if (h.Name is { } name)
+            {
+                if (HostnameError(name) is { } e) f.Add(new($"{hp}.name", e));
+                else if (!names.TryAdd(name, i)) f.Add(new($"{hp}.name", $"\"{name}\" already has a lease ({p}.dhcp.hosts[{names[name]}])"));
+            }
+            if (h.Mac is null && h.Name is null)
+                f.Add(new(hp, v6 == true ? "an IPv6 static lease needs a name" : "a static lease needs a mac (or a name)"));
+            else if (v6 == true && h.Name is null)
+                f.Add(new($"{hp}.name", "an IPv6 static lease needs a name"));
+            if (AddressIn(h.Ip, $"{hp}.ip", subnet, "the lease", f) is { } ip)
+            {
+                if (subnet is { } sn && ip.Value == sn.Address.Value)
+                    f.Add(new($"{hp}.ip", $"{ip} is the host's own address on this network"));
+                else if (!ips.TryAdd(ip.Value, i))
+                    f.Add(new($"{hp}.ip", $"{ip} is already leased to {p}.dhcp.hosts[{ips[ip.Value]}]"));
+            }
+        }
+    }
+
+    /// <summary>A DHCP address: valid, of the subnet's family, inside it and not its network or broadcast address.</summary>
+    private static IpAddr? AddressIn(string? text, string path, Subnet? subnet, string what, List<CheckFailure> f)
+    {
+        if (text is null) return null;
+        if (!IpAddr.TryParse(text, out var a)) { f.Add(new(path, $"\"{Shorten(text)}\" is not an IPv4 or IPv6 address")); return null; }
+        if (subnet is not { } sn) return a;
+        if (a.IsV6 != sn.Address.IsV6) { f.Add(new(path, $"{a} is {a.Family}, but {what} belongs to the {sn.Address.Family} subnet {sn.Net}")); return null; }
+        if (!sn.Net.Contains(a)) { f.Add(new(path, $"{a} is outside the subnet {sn.Net}")); return null; }
+        if (sn.Net.IsReserved(a)) { f.Add(new(path, $"{a} is the {(a.Value == sn.Net.Network ? "network" : "broadcast")} address of {sn.Net}")); return null; }
+        return a;
+    }
+
+    private static void ValidateDns(NetworkDnsArgs? dns, List<CheckFailure> f)
+    {
+        var hosts = dns?.Hosts ?? [];
+        var ips = new Dictionary<IpAddr, int>();
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            if (hosts[i] is not { } h) continue;
+            var hp = $"dns.hosts[{i}]";
+            if (h.Ip is { } text)
+            {
+                if (!IpAddr.TryParse(text, out var ip)) f.Add(new($"{hp}.ip", $"\"{Shorten(text)}\" is not an IPv4 or IPv6 address"));
+                else if (!ips.TryAdd(ip, i)) f.Add(new($"{hp}.ip", $"{ip} already has a record (dns.hosts[{ips[ip]}]); list all its names there"));
+            }
+            var names = h.Hostnames ?? [];
+            if (h.Hostnames is { Length: 0 }) f.Add(new($"{hp}.hostnames", "a DNS record needs at least one name"));
+            for (var j = 0; j < names.Length; j++)
+            {
+                if (names[j] is { } n && HostnameError(n) is { } e) f.Add(new($"{hp}.hostnames[{j}]", e));
+            }
+        }
+    }
+
+    private static void ValidateVirtualPort(NetworkVirtualPortArgs? vp, string path, string? mode, LibvirtNetworkArgs a, List<CheckFailure> f)
+    {
+        if (vp is null) return;
+        if (vp.InterfaceId is { } id && !Guid.TryParseExact(id, "D", out _))
+            f.Add(new($"{path}.interfaceId", $"\"{Shorten(id)}\" is not a UUID"));
+        if (mode is null || vp.Type is not { } type) return;
+        var macvtap = MacvtapModes.Contains(mode) || (mode == "bridge" && a.Bridge?.Name is null);
+        var ok = type switch
+        {
+            "openvswitch" or "midonet" => mode == "bridge" && !macvtap,
+            _ => macvtap || mode == "hostdev",
+        };
+        if (!ok)
+        {
+            f.Add(new($"{path}.type", type is "openvswitch" or "midonet"
+                ? $"a {type} virtual port needs a bridge-mode network on an existing bridge (forward.mode bridge and bridge.name); this one is {mode}"
+                : $"a {type} virtual port needs a macvtap or hostdev network; this one is {mode}"));
+        }
+    }
+
+    private static bool IsOvs(NetworkVirtualPortArgs? vp) => vp?.Type == "openvswitch";
+
+    private static void ValidateVlan(NetworkVlanArgs vlan, string path, List<CheckFailure> f)
+    {
+        var tags = vlan.Tags ?? [];
+        var seen = new HashSet<int>();
+        for (var i = 0; i < tags.Length; i++)
+        {
+            if (tags[i]?.Id is { } id && !seen.Add(id)) f.Add(new($"{path}.tags[{i}].id", $"VLAN {id} is listed twice"));
+        }
+        if (tags.Length > 1 && vlan.Trunk == false) f.Add(new($"{path}.trunk", "several tags make a trunk; trunk cannot be false"));
+        var trunk = tags.Length > 1 || vlan.Trunk == true;
+        for (var i = 0; i < tags.Length; i++)
+        {
+            if (!trunk && tags[i]?.NativeMode is not null)
+                f.Add(new($"{path}.tags[{i}].nativeMode", "a native mode is for trunks (several tags, or trunk true)"));
+        }
+        if (tags.Count(t => t?.NativeMode is not null) > 1)
+            f.Add(new($"{path}.tags", "at most one tag can be the native VLAN"));
+    }
+
+    /// <summary>libvirt tags only on Open vSwitch bridges and SR-IOV (hostdev) pools; anywhere else the guest fails to start.</summary>
+    private static void ValidateVlanPlacement(LibvirtNetworkArgs a, string? mode, Func<string, bool> unknown, List<CheckFailure> f)
+    {
+        if (a.Vlan is not { } vlan) return;
+        ValidateVlan(vlan, "vlan", f);
+        if (mode is null || unknown("virtualPort") || unknown("virtualPort.type")) return;
+        if (!(mode == "hostdev" || (mode == "bridge" && IsOvs(a.VirtualPort))))
+            f.Add(new("vlan", VlanReason(mode)));
+    }
+
+    private static string VlanReason(string mode) =>
+        $"libvirt tags VLANs only on an Open vSwitch bridge (forward.mode bridge with virtualPort.type openvswitch) or an SR-IOV pool (forward.mode hostdev); " +
+        $"this network is {mode}{(mode is "nat" or "route" or "open" or "isolated" ? ", whose Linux bridge cannot tag guest ports" : "")}";
+
+    private static void ValidatePortGroups(NetworkPortGroupArgs?[] groups, string? mode, LibvirtNetworkArgs a, List<CheckFailure> f)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        int? defaultAt = null;
+        for (var i = 0; i < groups.Length; i++)
+        {
+            if (groups[i] is not { } g) continue;
+            var p = $"portGroups[{i}]";
+            if (g.Name is { } name)
+            {
+                if (NameError(name, 64) is { } e) f.Add(new($"{p}.name", e));
+                else if (!names.TryAdd(name, i)) f.Add(new($"{p}.name", $"\"{name}\" is also portGroups[{names[name]}]"));
+            }
+            if (g.IsDefault == true)
+            {
+                if (defaultAt is { } d) f.Add(new($"{p}.isDefault", $"portGroups[{d}] is already the default; a network has at most one"));
+                defaultAt ??= i;
+            }
+            ValidateVirtualPort(g.VirtualPort, $"{p}.virtualPort", mode, a, f);
+            if (g.Vlan is { } vlan)
+            {
+                ValidateVlan(vlan, $"{p}.vlan", f);
+                // A portgroup without its own virtual port takes the network's.
+                var ovs = IsOvs(g.VirtualPort ?? a.VirtualPort);
+                if (mode is not null && !(mode == "hostdev" || (mode == "bridge" && ovs)))
+                    f.Add(new($"{p}.vlan", VlanReason(mode)));
+            }
+        }
+    }
+
+    private static string Shorten(string s) => s.Length <= 40 ? s : s[..37] + "...";
+}
