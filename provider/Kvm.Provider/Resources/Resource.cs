@@ -148,7 +148,7 @@ public abstract class Resource<
         var state = KeepSecrets(Writer.Write(observed.State), secretPaths);
         var inputs = Writer.Write(observed.Inputs, inputsOnly: true);
         if (!request.IsImport && request.Inputs.Fields.Count > 0)
-            inputs = RefreshedInputs(request.Inputs, inputs);
+            inputs = RefreshedInputs.Project(InputShape, inputs, request.Inputs);
         return new ReadResult(observed.Id, state, KeepSecrets(inputs, secretPaths));
     }
 
@@ -216,14 +216,6 @@ public abstract class Resource<
         if (outputs.ContainsUnknowns)
             throw new InvalidOperationException($"{Token}: the provider left unknown outputs outside preview");
     }
-
-    /// <summary>
-    /// On refresh the stored inputs keep their shape: each key the program set takes the observed
-    /// value, so drift shows against the program; keys the host cannot report keep their value.
-    /// </summary>
-    private static ObjectValue RefreshedInputs(ObjectValue oldInputs, ObjectValue observed) =>
-        ObjectValue.From(oldInputs.Fields.Select(f =>
-            new KeyValuePair<string, PropertyValue>(f.Key, observed[f.Key] ?? f.Value)));
 
     private ObjectValue WithDefaults(ObjectValue news)
     {

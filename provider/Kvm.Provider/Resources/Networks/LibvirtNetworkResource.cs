@@ -222,39 +222,10 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
             warnings.Add($"the running network {observed.Name} differs from its persistent definition in {string.Join(", ", drift)}; `pulumi up` brings those the program sets in line");
         foreach (var w in warnings)
             await Host.Log.WarnAsync(w, ctx.Urn).ConfigureAwait(false);
+        // On a refresh the framework cuts these to the shape of the old inputs (RefreshedInputs).
         var inputs = observed.Inputs;
-        if (ctx.OldInputs is { } oldInputs)
-        {
-            // A refresh: the inputs keep the program's shape down to nested fields, so a value only
-            // the host holds (a family, a filled-in interface list) never turns into one the program "removed".
-            var projected = Project(InputShape, Writer.Write(inputs, inputsOnly: true), Writer.Write(oldInputs, inputsOnly: true));
-            inputs = PropertyBinder.Bind<LibvirtNetworkArgs>(projected, BindMode.State).Value;
-        }
         return new Observed<LibvirtNetworkArgs, LibvirtNetworkState>(observed.Name, observed.State, inputs);
     }
-
-    /// <summary>
-    /// The observed inputs cut to the fields the old inputs set, recursively through objects and
-    /// ordered lists of objects. Items of unordered lists compare whole, so they are kept whole.
-    /// </summary>
-    internal static ObjectValue Project(ObjectShape shape, ObjectValue observed, ObjectValue old)
-    {
-        var fields = new List<KeyValuePair<string, PropertyValue>>();
-        foreach (var (key, oldValue) in old.Fields)
-        {
-            if (shape.Find(key) is not { IsInput: true } prop || observed[key] is not { } value || value is NullValue) continue;
-            fields.Add(new(key, ProjectValue(prop, prop.Type, value, oldValue.Reveal())));
-        }
-        return ObjectValue.From(fields);
-    }
-
-    private static PropertyValue ProjectValue(PropertyShape prop, ValueShape type, PropertyValue observed, PropertyValue old) => (type, observed, old) switch
-    {
-        (ObjectTypeShape o, ObjectValue ov, ObjectValue oo) => Project(o.Object, ov, oo),
-        (ArrayShape { Item: ObjectTypeShape item }, ArrayValue oa, ArrayValue olda) when !prop.Unordered =>
-            new ArrayValue([.. oa.Items.Select((v, i) => i < olda.Items.Length && v is ObjectValue iv && olda.Items[i].Reveal() is ObjectValue io ? Project(item.Object, iv, io) : v)]),
-        _ => observed,
-    };
 
     // ---- Update ----
 
