@@ -12,7 +12,7 @@ namespace Pulumi.Kvm
     /// <summary>
     /// A Linux bridge on the KVM host: MTU, MAC, STP timers, VLAN filtering settings, its ports and its up/down state, managed over rtnetlink (no `ip` or `brctl`).
     /// 
-    /// Changing `name` replaces the bridge (the old one is deleted first: names are unique on a host); everything else is changed in place. Unset optional inputs are not managed: the kernel's values for them are never reported as drift. A bridge that carries an IP address or the default route is not deleted unless `forceDestroy` is true.
+    /// Changing `name` replaces the bridge (the old one is deleted first: names are unique on a host); everything else is changed in place. Unset optional inputs are not managed: the kernel's values for them are never reported as drift. A bridge that carries an IP address or the default route, or has guests' taps attached, is not deleted unless `forceDestroy` is true; guests' taps (vnetN) are never released by a change of `ports`.
     /// 
     /// Import: `pulumi import kvm:index:Bridge br0 br0` (id: the bridge name).
     /// </summary>
@@ -42,6 +42,12 @@ namespace Pulumi.Kvm
         /// </summary>
         [Output("forwardDelay")]
         public Output<double?> ForwardDelay { get; private set; } = null!;
+
+        /// <summary>
+        /// Tap devices of guests (kind tun, such as libvirt's vnetN) attached to the bridge. They belong to their domains: the provider does not release them, and does not delete a bridge that has any unless forceDestroy is true.
+        /// </summary>
+        [Output("guestTaps")]
+        public Output<ImmutableArray<string>> GuestTaps { get; private set; } = null!;
 
         /// <summary>
         /// STP hello time, in seconds (1-10 when STP is on). Range 0-10.
@@ -92,7 +98,7 @@ namespace Pulumi.Kvm
         public Output<string> OperState { get; private set; } = null!;
 
         /// <summary>
-        /// Existing interfaces to enslave to the bridge, in any order. Unset: ports are not managed.
+        /// Existing interfaces to enslave to the bridge, in any order. Unset: ports are not managed. Guest taps that libvirt attaches (kind tun, e.g. vnet0) are not ports in this sense: they are never released unless listed here before.
         /// </summary>
         [Output("ports")]
         public Output<ImmutableArray<string>> Ports { get; private set; } = null!;
@@ -235,7 +241,7 @@ namespace Pulumi.Kvm
         private InputList<string>? _ports;
 
         /// <summary>
-        /// Existing interfaces to enslave to the bridge, in any order. Unset: ports are not managed.
+        /// Existing interfaces to enslave to the bridge, in any order. Unset: ports are not managed. Guest taps that libvirt attaches (kind tun, e.g. vnet0) are not ports in this sense: they are never released unless listed here before.
         /// </summary>
         public InputList<string> Ports
         {
@@ -301,6 +307,18 @@ namespace Pulumi.Kvm
         [Input("forwardDelay")]
         public Input<double>? ForwardDelay { get; set; }
 
+        [Input("guestTaps")]
+        private InputList<string>? _guestTaps;
+
+        /// <summary>
+        /// Tap devices of guests (kind tun, such as libvirt's vnetN) attached to the bridge. They belong to their domains: the provider does not release them, and does not delete a bridge that has any unless forceDestroy is true.
+        /// </summary>
+        public InputList<string> GuestTaps
+        {
+            get => _guestTaps ?? (_guestTaps = new InputList<string>());
+            set => _guestTaps = value;
+        }
+
         /// <summary>
         /// STP hello time, in seconds (1-10 when STP is on). Range 0-10.
         /// </summary>
@@ -353,7 +371,7 @@ namespace Pulumi.Kvm
         private InputList<string>? _ports;
 
         /// <summary>
-        /// Existing interfaces to enslave to the bridge, in any order. Unset: ports are not managed.
+        /// Existing interfaces to enslave to the bridge, in any order. Unset: ports are not managed. Guest taps that libvirt attaches (kind tun, e.g. vnet0) are not ports in this sense: they are never released unless listed here before.
         /// </summary>
         public InputList<string> Ports
         {

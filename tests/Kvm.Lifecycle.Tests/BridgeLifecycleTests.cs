@@ -153,6 +153,50 @@ public sealed class BridgeLifecycleTests
     }
 
     [Fact]
+    public async Task Guest_taps_are_never_released_and_keep_the_bridge_from_being_deleted()
+    {
+        using var ns = LabNamespace.Create();
+        ns.Ip("link", "add", "vp0", "type", "veth", "peer", "name", "vp0-peer");
+        ns.Ip("link", "add", "vp1", "type", "veth", "peer", "name", "vp1-peer");
+        await using var stack = await StackIn(ns);
+        (await stack.UpAsync(Res(Bridge, "br", """{"name": "br-vm", "ports": ["vp0"]}"""))).EnsureOk();
+        // libvirt attaches a started guest's tap to the bridge
+        ns.Ip("tuntap", "add", "dev", "vnet0", "mode", "tap");
+        ns.Ip("link", "set", "vnet0", "master", "br-vm");
+
+        Assert.All((await stack.RefreshAsync()).Steps, s => Assert.NotEqual(StepOp.Failed, s.Op));
+        Assert.Equal(["vnet0"], stack["br"].Output("guestTaps")!.ListValue.Values.Select(v => v.StringValue));
+        var same = (await stack.UpAsync(Res(Bridge, "br", """{"name": "br-vm", "ports": ["vp0"]}"""))).EnsureOk();
+        Assert.Equal(StepOp.Same, same["br"].Op);
+
+        // changing the ports moves vp0 to vp1 and leaves the guest's tap alone
+        (await stack.UpAsync(Res(Bridge, "br", """{"name": "br-vm", "ports": ["vp1"]}"""))).EnsureOk();
+        Assert.Equal("br-vm", MasterOf(ns, "vnet0"));
+        Assert.Equal("br-vm", MasterOf(ns, "vp1"));
+        Assert.Null(MasterOf(ns, "vp0"));
+
+        // a bridge with a guest attached is not deleted behind the guest's back
+        var refused = await stack.DestroyAsync();
+        Assert.Equal(StatusCode.FailedPrecondition, refused["br"].ErrorCode);
+        Assert.Contains("vnet0", refused["br"].Error);
+        Assert.NotNull(ns.Link("br-vm"));
+
+        // import of a bridge with a guest on it does not claim the tap as a port
+        ns.Ip("link", "add", "br-imp", "type", "bridge");
+        ns.Ip("tuntap", "add", "dev", "vnet1", "mode", "tap");
+        ns.Ip("link", "set", "vnet1", "master", "br-imp");
+        var import = await stack.ImportAsync(Bridge, "imp", "br-imp");
+        Assert.True(import.Ok, StepRenderer.Render(import));
+        Assert.Empty(Props.Get(import["imp"].Inputs, "ports")!.ListValue.Values);
+
+        (await stack.UpAsync(Res(Bridge, "br", """{"name": "br-vm", "ports": ["vp1"], "forceDestroy": true}"""),
+            Res(Bridge, "imp", Props.ToJson(import["imp"].Inputs).Replace("\"forceDestroy\": false", "\"forceDestroy\": true")))).EnsureOk();
+        (await stack.DestroyAsync()).EnsureOk();
+        Assert.Null(ns.Link("br-vm"));
+        Assert.NotNull(ns.Link("vnet0"));
+    }
+
+    [Fact]
     public async Task Malformed_inputs_come_back_as_check_failures_before_the_host_is_touched()
     {
         using var ns = LabNamespace.Create();

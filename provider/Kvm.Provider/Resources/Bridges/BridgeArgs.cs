@@ -41,7 +41,7 @@ public record BridgeArgs
     [Input("multicastSnooping", "Whether the bridge snoops IGMP/MLD to forward multicast only where it is wanted.")]
     public bool? MulticastSnooping { get; init; }
 
-    [Input("ports", "Existing interfaces to enslave to the bridge, in any order. Unset: ports are not managed.", Unordered = true, MaxLength = 1024)]
+    [Input("ports", "Existing interfaces to enslave to the bridge, in any order. Unset: ports are not managed. Guest taps that libvirt attaches (kind tun, e.g. vnet0) are not ports in this sense: they are never released unless listed here before.", Unordered = true, MaxLength = 1024)]
     public string[]? Ports { get; init; }
 
     [Input("up", "Whether the bridge is administratively up.", Default = true)]
@@ -56,6 +56,9 @@ public sealed record BridgeState : BridgeArgs
 {
     [Output("ifindex", "The kernel's interface index of the bridge.", Required = true)]
     public int? Ifindex { get; init; }
+
+    [Output("guestTaps", "Tap devices of guests (kind tun, such as libvirt's vnetN) attached to the bridge. They belong to their domains: the provider does not release them, and does not delete a bridge that has any unless forceDestroy is true.")]
+    public string[]? GuestTaps { get; init; }
 
     [Output("operState", "The operational state (RFC 2863) as `ip link` shows it, lower case: up, down, lowerlayerdown, unknown, ...", Required = true)]
     public string? OperState { get; init; }

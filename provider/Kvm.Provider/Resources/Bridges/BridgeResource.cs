@@ -17,7 +17,7 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
     public override string Description => """
         A Linux bridge on the KVM host: MTU, MAC, STP timers, VLAN filtering settings, its ports and its up/down state, managed over rtnetlink (no `ip` or `brctl`).
 
-        Changing `name` replaces the bridge (the old one is deleted first: names are unique on a host); everything else is changed in place. Unset optional inputs are not managed: the kernel's values for them are never reported as drift. A bridge that carries an IP address or the default route is not deleted unless `forceDestroy` is true.
+        Changing `name` replaces the bridge (the old one is deleted first: names are unique on a host); everything else is changed in place. Unset optional inputs are not managed: the kernel's values for them are never reported as drift. A bridge that carries an IP address or the default route, or has guests' taps attached, is not deleted unless `forceDestroy` is true; guests' taps (vnetN) are never released by a change of `ports`.
 
         Import: `pulumi import kvm:index:Bridge br0 br0` (id: the bridge name).
         """;
@@ -125,14 +125,14 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
         }
         catch (Exception e) when (e is NetlinkException or OperationCanceledException)
         {
-            var partial = await ObserveAsync(name, a.ForceDestroy, CancellationToken.None).ConfigureAwait(false);
+            var partial = await ObserveAsync(name, a.ForceDestroy, a.Ports, CancellationToken.None).ConfigureAwait(false);
             throw new ResourceInitFailedException(name, partial ?? new BridgeState { Name = name },
                 $"bridge {name} was created but not fully configured: {e.Message}", e);
         }
         // A bridge without ports is as the create's read-back says; with ports, its MTU and MAC follow them.
         var state = portLinks.Count == 0
-            ? StateOf(bridge, [], a.ForceDestroy)
-            : await MustObserveAsync(name, a.ForceDestroy, ctx.Cancellation).ConfigureAwait(false);
+            ? StateOf(bridge, [], a.ForceDestroy, a.Ports)
+            : await MustObserveAsync(name, a.ForceDestroy, a.Ports, ctx.Cancellation).ConfigureAwait(false);
         return new Outcome<BridgeState>(name, state);
     }
 
@@ -140,7 +140,7 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
     {
         EnsureBridgeId(ctx.Id);
         var forceDestroy = ctx.OldInputs?.ForceDestroy ?? ctx.OldState?.ForceDestroy ?? false;
-        var state = await ObserveAsync(ctx.Id, forceDestroy, ctx.Cancellation).ConfigureAwait(false);
+        var state = await ObserveAsync(ctx.Id, forceDestroy, ctx.OldInputs?.Ports, ctx.Cancellation).ConfigureAwait(false);
         if (state is null) return null;
         return new Observed<BridgeArgs, BridgeState>(ctx.Id, state, InputsOf(state));
     }
@@ -201,7 +201,9 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
         {
             var current = await links.ListPortsAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
             toAdd = await ResolvePortsAsync(wantedPorts.Where(p => current.All(c => c.Name != p)), bridge.Index, ctx.Cancellation).ConfigureAwait(false);
-            toRelease = [.. current.Where(l => !wantedPorts.Contains(l.Name))];
+            // A guest's tap is released only if the program itself had declared it.
+            var declaredBefore = ctx.OldInputs.Ports ?? [];
+            toRelease = [.. current.Where(l => !wantedPorts.Contains(l.Name) && (!IsGuestTap(l) || declaredBefore.Contains(l.Name)))];
         }
 
         var applied = 0;
@@ -229,10 +231,10 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
         catch (NetlinkException e)
         {
             if (applied == 0) throw Refused(e, $"updating bridge {name}");
-            var partial = await ObserveAsync(name, a.ForceDestroy, CancellationToken.None).ConfigureAwait(false);
+            var partial = await ObserveAsync(name, a.ForceDestroy, wantedPorts, CancellationToken.None).ConfigureAwait(false);
             throw new ResourceInitFailedException(name, partial ?? ctx.OldState, $"bridge {name} was only partly updated: {e.Message}", e);
         }
-        return new Outcome<BridgeState>(name, await MustObserveAsync(name, a.ForceDestroy, ctx.Cancellation).ConfigureAwait(false));
+        return new Outcome<BridgeState>(name, await MustObserveAsync(name, a.ForceDestroy, wantedPorts, ctx.Cancellation).ConfigureAwait(false));
     }
 
     protected override async Task DeleteAsync(DeleteContext<BridgeArgs, BridgeState> ctx)
@@ -250,8 +252,14 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
             throw ProviderException.FailedPrecondition($"\"{name}\" in {Host.NamespaceDescription} is now a {bridge.Kind ?? "physical"} link, not a bridge; not deleting it");
 
         var force = ctx.OldInputs?.ForceDestroy ?? ctx.State.ForceDestroy ?? false;
+        var ports = await links.ListPortsAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
         if (!force)
         {
+            var taps = ports.Where(IsGuestTap).Select(l => l.Name).ToList();
+            if (taps.Count > 0)
+                throw ProviderException.FailedPrecondition(
+                    $"bridge {name} has guests attached ({string.Join(", ", taps)}); deleting it would cut them off. " +
+                    "Move or stop those guests first, or set forceDestroy: true (and `pulumi up`) to delete it anyway");
             var addresses = (await links.ListAddressesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false))
                 .Where(x => x.Scope != AddressScope.Link).ToList();
             var defaultRoute = await links.CarriesDefaultRouteAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
@@ -270,7 +278,7 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
 
         try
         {
-            foreach (var port in await links.ListPortsAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false))
+            foreach (var port in ports)
                 await links.ReleaseFromMasterAsync(port.Index, ctx.Cancellation).ConfigureAwait(false);
             await Host.LinkDeletions.DeleteAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
         }
@@ -357,20 +365,22 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
         return result;
     }
 
-    private async Task<BridgeState> MustObserveAsync(string name, bool? forceDestroy, CancellationToken ct) =>
-        await ObserveAsync(name, forceDestroy, ct).ConfigureAwait(false)
+    private async Task<BridgeState> MustObserveAsync(string name, bool? forceDestroy, IReadOnlyCollection<string>? declared, CancellationToken ct) =>
+        await ObserveAsync(name, forceDestroy, declared, ct).ConfigureAwait(false)
         ?? throw new ProviderException(StatusCode.Unknown, $"bridge {name} vanished right after it was changed");
 
     /// <summary>The bridge as the kernel reports it now (a get and a dump of its ports), or null when there is none.</summary>
-    private async Task<BridgeState?> ObserveAsync(string name, bool? forceDestroy, CancellationToken ct)
+    private async Task<BridgeState?> ObserveAsync(string name, bool? forceDestroy, IReadOnlyCollection<string>? declared, CancellationToken ct)
     {
         var link = await Host.Links.GetByNameAsync(name, ct).ConfigureAwait(false);
         if (link is null || !link.IsBridge) return null;
-        return StateOf(link, await Host.Links.ListPortsAsync(link.Index, ct).ConfigureAwait(false), forceDestroy);
+        return StateOf(link, await Host.Links.ListPortsAsync(link.Index, ct).ConfigureAwait(false), forceDestroy, declared);
     }
 
-    private static BridgeState StateOf(Link link, IEnumerable<Link> ports, bool? forceDestroy)
+    /// <param name="declared">Ports the program declares: a guest tap among them counts as a port.</param>
+    private static BridgeState StateOf(Link link, IReadOnlyList<Link> ports, bool? forceDestroy, IReadOnlyCollection<string>? declared)
     {
+        bool IsPort(Link l) => !IsGuestTap(l) || declared?.Contains(l.Name) == true;
         var o = link.Bridge ?? BridgeOptions.Empty;
         return new BridgeState
         {
@@ -392,13 +402,17 @@ public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, Bri
             },
             DefaultPvid = o.VlanDefaultPvid,
             MulticastSnooping = o.MulticastSnooping,
-            Ports = [.. ports.Select(l => l.Name).Order(StringComparer.Ordinal)],
+            Ports = [.. ports.Where(IsPort).Select(l => l.Name).Order(StringComparer.Ordinal)],
+            GuestTaps = [.. ports.Where(l => !IsPort(l)).Select(l => l.Name).Order(StringComparer.Ordinal)],
             Up = link.IsUp,
             ForceDestroy = forceDestroy ?? false,
             Ifindex = link.Index,
             OperState = link.OperationalState.ToString().ToLowerInvariant(),
         };
     }
+
+    /// <summary>A tap (kind tun) on a bridge is a guest's NIC (libvirt's vnetN) or a VPN's end: it belongs to whoever made it.</summary>
+    public static bool IsGuestTap(Link link) => link.Kind == "tun";
 
     private static double? Seconds(uint? centiseconds) => centiseconds is { } cs ? cs / 100.0 : null;
 
