@@ -166,32 +166,6 @@ public sealed class CSharpGenerator
 
     private static SType RequiredType(Property p) => p.Type is OptionalType o ? o.Element : p.Type;
 
-    /// <summary>Members every generated class already has (from its base classes or from the generator).</summary>
-    private static readonly string[] ObjectMembers = ["Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals"];
-    private static readonly string[] ResourceMembers = [.. ObjectMembers, "Id", "Urn", "Get", "MakeResourceOptions", "MakeArgs", "GetResourceType", "GetResourceName"];
-    private static readonly string[] ArgsMembers = [.. ObjectMembers, "Empty"];
-
-    /// <summary>
-    /// C# member names for <paramref name="props"/> inside class <paramref name="className"/>: the
-    /// schema's <c>language.csharp.name</c> or the Title-cased wire name, with <c>Value</c> appended
-    /// when that would clash with the class name, an inherited member or an earlier property.
-    /// </summary>
-    internal static Dictionary<string, string> MemberNames(IEnumerable<Property> props, string className, IEnumerable<string> reserved)
-    {
-        var used = new HashSet<string>(reserved, StringComparer.Ordinal) { className };
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var p in props)
-        {
-            var n = p.CSharpName is { Length: > 0 } cs ? Naming.Identifier(cs) : Naming.PropertyName(p.Name);
-            if (used.Contains(n)) n += "Value";
-            var candidate = n;
-            for (var i = 2; used.Contains(candidate); i++) candidate = n + i.ToString(CultureInfo.InvariantCulture);
-            used.Add(candidate);
-            names[p.Name] = candidate;
-        }
-        return names;
-    }
-
     // ---------------------------------------------------------------- files
 
     private static void Header(CodeWriter w, IEnumerable<string> usings)
@@ -266,7 +240,7 @@ public sealed class CSharpGenerator
 
     private void GenInputType(CodeWriter w, PlainType pt)
     {
-        var names = MemberNames(pt.Properties, pt.Name, ArgsMembers);
+        var names = Naming.MemberNames(pt.Properties, pt.Name, Naming.ArgsMembers);
         w.Line();
         DocComments.Write(w, pt.Comment);
         w.Line($"public sealed class {pt.Name}{(pt.BaseClass.Length > 0 ? " : global::Pulumi." + pt.BaseClass : "")}");
@@ -374,7 +348,7 @@ public sealed class CSharpGenerator
 
     private static void GenOutputType(CodeWriter w, PlainType pt)
     {
-        var names = MemberNames(pt.Properties, pt.Name, ObjectMembers);
+        var names = Naming.MemberNames(pt.Properties, pt.Name, Naming.ObjectMembers);
         w.Line();
         DocComments.Write(w, pt.Comment);
         w.Line("[OutputType]");
@@ -485,7 +459,7 @@ public sealed class CSharpGenerator
     private void GenResource(CodeWriter w, Resource r)
     {
         var className = r.Name;
-        var names = MemberNames(r.Properties, className, ResourceMembers);
+        var names = Naming.MemberNames(r.Properties, className, Naming.ResourceMembers);
         w.Line($"namespace {_namespace}");
         w.OpenBrace();
         DocComments.Write(w, r.Description);
@@ -748,7 +722,7 @@ public sealed class CSharpGenerator
                     break;
             }
         }
-        var names = MemberNames(_pkg.Config, "Config", [.. ObjectMembers, "Types"]);
+        var names = Naming.MemberNames(_pkg.Config, "Config", [.. Naming.ObjectMembers, "Types"]);
         foreach (var p in _pkg.Config)
         {
             Collect(p.Type);
@@ -772,7 +746,7 @@ public sealed class CSharpGenerator
             foreach (var def in usedTypes)
             {
                 w.Line();
-                var typeNames = MemberNames(def.Properties, def.Name, ObjectMembers);
+                var typeNames = Naming.MemberNames(def.Properties, def.Name, Naming.ObjectMembers);
                 w.Line($"public class {def.Name}");
                 w.OpenBrace();
                 foreach (var prop in def.Properties)

@@ -83,7 +83,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
             sb.Append($"Set these on a stack (`pulumi config set {pkg.Name}:<key> <value>`) to configure the default provider, " +
                 $"or pass them to an explicit `{sdk.Namespace}.Provider`. In a program they read as `{sdk.Namespace}.Config.<Property>`.\n\n");
             sb.Append("| Key | C# | Type | Required | Default | Secret | Description |\n|---|---|---|---|---|---|---|\n");
-            var names = CSharpGenerator.MemberNames(pkg.Config, "Config", ["Types"]);
+            var names = Naming.MemberNames(pkg.Config, "Config", ["Types"]);
             foreach (var p in pkg.Config)
                 sb.Append($"| `{pkg.Name}:{p.Name}` | `{names[p.Name]}` | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {DefaultDoc(p)} | {(p.Secret ? "yes" : "no")} | {DescriptionCell(p)} |\n");
             sb.Append('\n');
@@ -95,7 +95,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
         if (!pkg.Provider.InputProperties.IsEmpty)
         {
             sb.Append("| Property | Type | Required | Default | Secret | Description |\n|---|---|---|---|---|---|\n");
-            var names = CSharpGenerator.MemberNames(pkg.Provider.InputProperties, "ProviderArgs", ["Empty"]);
+            var names = Naming.MemberNames(pkg.Provider.InputProperties, "ProviderArgs", ["Empty"]);
             foreach (var p in pkg.Provider.InputProperties)
                 sb.Append($"| **{names[p.Name]}** (`{p.Name}`) | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {DefaultDoc(p)} | {(p.Secret ? "yes" : "no")} | {DescriptionCell(p)} |\n");
             sb.Append('\n');
@@ -133,7 +133,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
         if (r.InputProperties.IsEmpty) sb.Append("This resource takes no inputs.\n\n");
         else
         {
-            var names = CSharpGenerator.MemberNames(r.InputProperties, r.Name + "Args", ["Empty"]);
+            var names = Naming.MemberNames(r.InputProperties, r.Name + "Args", ["Empty"]);
             sb.Append("| Property | Type | Required | Default | Secret | On change | Description |\n|---|---|---|---|---|---|---|\n");
             foreach (var p in r.InputProperties)
                 sb.Append($"| **{names[p.Name]}** (`{p.Name}`) | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {DefaultDoc(p)} | {(p.Secret ? "yes" : "no")} | {ChangeDoc(r, p)} | {DescriptionCell(p)} |\n");
@@ -145,7 +145,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
         sb.Append("| Property | Type | Always set | Secret | Description |\n|---|---|---|---|---|\n");
         sb.Append("| **Id** (`id`) | string | yes | no | The provider-assigned id of the resource (see [Import](#import)). |\n");
         sb.Append("| **Urn** (`urn`) | string | yes | no | The stable URN of the resource in its stack. |\n");
-        var outNames = CSharpGenerator.MemberNames(r.Properties, r.Name, ["Id", "Urn", "Get", "MakeResourceOptions", "MakeArgs", "GetResourceType", "GetResourceName", "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals"]);
+        var outNames = Naming.MemberNames(r.Properties, r.Name, ["Id", "Urn", "Get", "MakeResourceOptions", "MakeArgs", "GetResourceType", "GetResourceName", "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals"]);
         foreach (var p in r.Properties)
             sb.Append($"| **{outNames[p.Name]}** (`{p.Name}`) | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {(p.Secret ? "yes" : "no")} | {DescriptionCell(p)} |\n");
         sb.Append('\n');
@@ -159,7 +159,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
                 sb.Append($"### {def.Name}\n\n");
                 sb.Append($"Type token `{def.Token}` · C# `Inputs.{def.Name}Args` (inputs), `Outputs.{def.Name}` (outputs)\n\n");
                 if (def.Description.Length > 0) sb.Append(def.Description.Trim()).Append("\n\n");
-                var names = CSharpGenerator.MemberNames(def.InputProperties, def.Name + "Args", ["Empty"]);
+                var names = Naming.MemberNames(def.InputProperties, def.Name + "Args", ["Empty"]);
                 sb.Append("| Property | Type | Required | Default | Secret | On change | Description |\n|---|---|---|---|---|---|---|\n");
                 foreach (var p in def.InputProperties)
                     sb.Append($"| **{names[p.Name]}** (`{p.Name}`) | {TypeDoc(p.Type)} | {YesNo(p.IsRequired)} | {DefaultDoc(p)} | {(p.Secret ? "yes" : "no")} | {(p.ReplaceOnChanges ? "replaces the resource" : "update")} | {DescriptionCell(p)} |\n");
@@ -265,7 +265,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
         {
             w.Line($"var {variable} = new {alias}.{r.Name}(\"{resourceName}\", new()");
             w.OpenBrace();
-            var names = CSharpGenerator.MemberNames(r.InputProperties, r.Name + "Args", ["Empty"]);
+            var names = Naming.MemberNames(r.InputProperties, r.Name + "Args", ["Empty"]);
             Members(w, r.InputProperties, names, alias, []);
             w.CloseBrace(");");
         }
@@ -340,7 +340,7 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
                 inner.Line($"new {alias}.Inputs.{o.Def.Name}Args");
                 inner.OpenBrace();
                 stack.Add(o.Def);
-                Members(inner, o.Def.InputProperties, CSharpGenerator.MemberNames(o.Def.InputProperties, o.Def.Name + "Args", ["Empty"]), alias, stack);
+                Members(inner, o.Def.InputProperties, Naming.MemberNames(o.Def.InputProperties, o.Def.Name + "Args", ["Empty"]), alias, stack);
                 stack.Remove(o.Def);
                 inner.Pop();
                 inner.Write("}");

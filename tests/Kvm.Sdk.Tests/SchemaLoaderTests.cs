@@ -68,7 +68,7 @@ public class SchemaLoaderTests
     public void Member_names_avoid_the_class_inherited_members_and_each_other()
     {
         Property P(string name, string? cs = null) => new() { Name = name, Type = new PrimitiveType(PrimitiveKind.String), CSharpName = cs };
-        var names = CSharpGenerator.MemberNames([P("bridge"), P("id"), P("fooBar"), P("FooBar"), P("x", cs: "Renamed")], "Bridge", ["Id", "Urn"]);
+        var names = Naming.MemberNames([P("bridge"), P("id"), P("fooBar"), P("FooBar"), P("x", cs: "Renamed")], "Bridge", ["Id", "Urn"]);
         Assert.Equal("BridgeValue", names["bridge"]);
         Assert.Equal("IdValue", names["id"]);
         Assert.Equal("FooBar", names["fooBar"]);

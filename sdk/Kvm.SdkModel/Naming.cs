@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Kvm.SdkGen.Schema;
@@ -66,5 +67,31 @@ public static class Naming
         if (sb.Length == 0) sb.Append('_');
         if (char.IsDigit(sb[0])) sb.Insert(0, '_');
         return sb.ToString();
+    }
+
+    /// <summary>Members every generated class already has (from its base classes or from the generator).</summary>
+    public static readonly string[] ObjectMembers = ["Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals"];
+    public static readonly string[] ResourceMembers = [.. ObjectMembers, "Id", "Urn", "Get", "MakeResourceOptions", "MakeArgs", "GetResourceType", "GetResourceName"];
+    public static readonly string[] ArgsMembers = [.. ObjectMembers, "Empty"];
+
+    /// <summary>
+    /// C# member names for <paramref name="props"/> inside class <paramref name="className"/>: the
+    /// schema's <c>language.csharp.name</c> or the Title-cased wire name, with <c>Value</c> appended
+    /// when that would clash with the class name, an inherited member or an earlier property.
+    /// </summary>
+    public static Dictionary<string, string> MemberNames(IEnumerable<Property> props, string className, IEnumerable<string> reserved)
+    {
+        var used = new HashSet<string>(reserved, StringComparer.Ordinal) { className };
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in props)
+        {
+            var n = p.CSharpName is { Length: > 0 } cs ? Naming.Identifier(cs) : Naming.PropertyName(p.Name);
+            if (used.Contains(n)) n += "Value";
+            var candidate = n;
+            for (var i = 2; used.Contains(candidate); i++) candidate = n + i.ToString(CultureInfo.InvariantCulture);
+            used.Add(candidate);
+            names[p.Name] = candidate;
+        }
+        return names;
     }
 }
