@@ -31,6 +31,8 @@ public static class Program
 
         switch (options.Command)
         {
+            case "discover":
+                return await Discovery.DiscoverCommand.RunAsync(args[1..], stdout).ConfigureAwait(false);
             case "schema":
                 WriteRaw(stdout, SchemaText());
                 return 0;
@@ -91,11 +93,13 @@ public sealed record CommandLine(string? Command, bool LogToStderr, int Verbosit
     public const string Usage = """
         usage: pulumi-resource-kvm [--logtostderr] [-v=N] [--tracing ADDRESS] [ENGINE_ADDRESS]
                pulumi-resource-kvm schema      print the package schema (schema.json)
+               pulumi-resource-kvm discover    scan the host read-only and write what it would manage (see discover --help)
         """;
 
     public static CommandLine Parse(string[] args)
     {
         if (args is ["schema"]) return new("schema", false, 0, null, null, null);
+        if (args is ["discover", ..]) return new("discover", false, 0, null, null, null);
         if (args is ["help" or "--help" or "-h"]) return new("help", false, 0, null, null, null);
 
         bool logToStderr = false;
