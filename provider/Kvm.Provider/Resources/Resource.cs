@@ -107,7 +107,8 @@ public abstract class Resource<
 
     Task<DiffResult> IResource.DiffAsync(DiffRequest request, CancellationToken ct)
     {
-        var news = PropertyBinder.Bind<TArgs>(request.News);
+        // The typed news see ignoreChanges applied, as the default diff does.
+        var news = PropertyBinder.Bind<TArgs>(DiffEngine.ApplyIgnoreChanges(request.News, request.OldInputs, request.IgnoreChanges));
         var oldState = PropertyBinder.Bind<TState>(request.OldState, BindMode.State).Value;
         var oldInputs = PropertyBinder.Bind<TArgs>(request.OldInputs, BindMode.State).Value;
         var byDefault = DiffEngine.Compute(InputShape, request.OldState, request.News, request.OldInputs, request.IgnoreChanges, DeleteBeforeReplace);
@@ -218,11 +219,27 @@ public abstract class Resource<
 
     /// <summary>
     /// On refresh the stored inputs keep their shape: each key the program set takes the observed
-    /// value, so drift shows against the program; keys the host cannot report keep their value.
+    /// value, so drift shows against the program; keys the host cannot report keep their value. The
+    /// same holds inside objects (also objects in lists, item by item), so a nested value the host
+    /// fills in (a generated MAC of an interface) never becomes an input the program then "removes".
     /// </summary>
-    private static ObjectValue RefreshedInputs(ObjectValue oldInputs, ObjectValue observed) =>
+    internal static ObjectValue RefreshedInputs(ObjectValue oldInputs, ObjectValue observed) =>
         ObjectValue.From(oldInputs.Fields.Select(f =>
-            new KeyValuePair<string, PropertyValue>(f.Key, observed[f.Key] ?? f.Value)));
+            new KeyValuePair<string, PropertyValue>(f.Key, Shaped(observed[f.Key] ?? f.Value, f.Value))));
+
+    private static PropertyValue Shaped(PropertyValue observed, PropertyValue old)
+    {
+        var secret = observed.IsSecret;
+        var (o, before) = (observed.Reveal(), old.Reveal());
+        PropertyValue shaped = (o, before) switch
+        {
+            (ObjectValue obj, ObjectValue oldObj) => RefreshedInputs(oldObj, obj),
+            (ArrayValue arr, ArrayValue oldArr) when arr.Items.Any(i => i.Reveal() is ObjectValue) =>
+                new ArrayValue([.. arr.Items.Select((item, i) => i < oldArr.Items.Length ? Shaped(item, oldArr.Items[i]) : item)]),
+            _ => o,
+        };
+        return secret ? PropertyValue.Secret(shaped) : shaped;
+    }
 
     private ObjectValue WithDefaults(ObjectValue news)
     {
