@@ -8,5 +8,6 @@ public static class ResourceCatalog
     public static IReadOnlyList<IResource> Create(ProviderHost host) =>
     [
         new Bridges.BridgeResource(host),
+        new Domains.DomainResource(host),
     ];
 }
