@@ -4,7 +4,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// Which declared interface or disk is which one on the host, so that removing the first of three
 /// NICs detaches that one instead of rewriting the other two. Interfaces match by MAC address when the
 /// program gives one (a MAC the host does not have is a new NIC), then the rest by position among the
-/// unmatched; disks match by target device.
+/// unmatched (same position first); disks match by target device.
 /// </summary>
 public static class DeviceMatching
 {
@@ -25,6 +25,13 @@ public static class DeviceMatching
                     break;
                 }
             }
+        }
+        // Without a MAC: the NIC at the same position if it is free, else the next free one.
+        for (var i = 0; i < desired.Count && i < taken.Length; i++)
+        {
+            if (Mac(desired[i]?.MacAddress) is not null || taken[i]) continue;
+            result[i] = i;
+            taken[i] = true;
         }
         var next = 0;
         for (var i = 0; i < desired.Count; i++)

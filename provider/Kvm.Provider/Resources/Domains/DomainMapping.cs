@@ -35,6 +35,12 @@ public static class DomainMapping
         var existingDisks = existing?.Disks ?? [];
         var diskMatch = DeviceMatching.Disks(desiredDisks, [.. existingDisks.Select(d => d.TargetDev)]);
 
+        // Serials are rewritten only when they differ: libvirt details (target models, aliases) stay otherwise.
+        var existingSerials = existing?.Origin.Element?.Element("devices")?.Elements("serial").Select(ToSerial).ToList() ?? [];
+        var rewriteSerials = a.Serials is { } wantedSerials
+            ? !wantedSerials.SequenceEqual(existingSerials)
+            : old?.Serials is not null && existingSerials.Count > 0;
+
         var def = (existing ?? new DomainDefinition { Type = a.Type ?? "kvm", Name = a.Name! }) with
         {
             Name = a.Name!,
@@ -52,15 +58,15 @@ public static class DomainMapping
                 ? desiredNics.Select((n, i) => Nic(n, nicMatch[i] is { } j ? existingNics[j] : null, nicMatch[i] is { } k ? OldAt(old?.Interfaces, k) : null, linuxVlan(i))).ToValueList()
                 : old?.Interfaces is not null ? [] : existingNics,
             Graphics = a.Graphics is { } g ? [Graphics(g, existing?.Graphics.FirstOrDefault())] : old?.Graphics is not null ? [] : existing?.Graphics ?? [],
-            Serials = a.Serials is not null || old?.Serials is not null ? [] : existing?.Serials ?? [],
+            Serials = rewriteSerials ? [] : existing?.Serials ?? [],
             // Consoles on a serial port follow the serials (libvirt adds one for the first); others (virtio) stay.
-            Consoles = a.Serials is not null || old?.Serials is not null
+            Consoles = rewriteSerials
                 ? (existing?.Consoles ?? []).Where(c => c.TargetType is not (null or "serial")).ToValueList()
                 : existing?.Consoles ?? [],
         };
 
         var root = DomainXml.ToElement(def);
-        if (a.Serials is not null) WriteSerials(root, a.Serials);
+        if (rewriteSerials && a.Serials is not null) WriteSerials(root, a.Serials);
         SetLifecycle(root, "on_poweroff", a.OnPoweroff, old?.OnPoweroff);
         SetLifecycle(root, "on_reboot", a.OnReboot, old?.OnReboot);
         SetLifecycle(root, "on_crash", a.OnCrash, old?.OnCrash);
@@ -173,7 +179,8 @@ public static class DomainMapping
             LinkState = n.LinkState switch
             {
                 "down" => LinkState.Down,
-                "up" => LinkState.Up,
+                // No <link> element means up: keep the document as it is.
+                "up" => nic.LinkState is null ? null : LinkState.Up,
                 _ => old?.LinkState is not null ? null : nic.LinkState,
             },
             Mtu = PickValue(n.Mtu, old?.Mtu, nic.Mtu),
