@@ -13,7 +13,7 @@ public class DomainMappingTests
     {
         Name = "g1", Type = "qemu", MemoryMib = 256, Vcpus = 1, MaxVcpus = 2, Machine = "q35",
         Kernel = "/boot/vmlinux", Initrd = "/boot/initrd.gz", KernelCmdline = "console=ttyS0 quiet",
-        Interfaces = nics.Length == 0 ? [new DomainInterfaceArgs { Type = "bridge", Bridge = "br0", Model = "virtio" }] : nics,
+        Interfaces = nics.Length == 0 ? [new DomainInterfaceArgs { Type = "bridge", Bridge = "br0", Model = "virtio", BootRom = false }] : nics,
         Serials = [new DomainSerialArgs { Type = "file", Path = "/var/log/libvirt/qemu/g1-console.log" }],
         OnPoweroff = "destroy", OnReboot = "destroy", OnCrash = "destroy",
     };
@@ -50,7 +50,8 @@ public class DomainMappingTests
         Assert.Equal(a.Serials, back.Serials);
         Assert.Equal("destroy", back.OnCrash);
         var nic = Assert.Single(back.Interfaces!);
-        Assert.Equal(("bridge", "br0", "virtio", "up"), (nic.Type, nic.Bridge, nic.Model, nic.LinkState));
+        Assert.Equal(("bridge", "br0", "virtio", "up", false), (nic.Type, nic.Bridge, nic.Model, nic.LinkState, nic.BootRom));
+        Assert.Equal("no", xml.Element("devices")!.Element("interface")!.Element("rom")!.Attribute("enabled")!.Value);
     }
 
     [Fact]

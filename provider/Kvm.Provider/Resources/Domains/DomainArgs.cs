@@ -148,6 +148,9 @@ public sealed record DomainInterfaceArgs
     [Input("mtu", "The MTU of the host-side device and the guest NIC.", Min = 68, Max = 65535)]
     public int? Mtu { get; init; }
 
+    [Input("bootRom", "Whether the NIC's option ROM (its network-boot firmware) is loaded; false (`<rom enabled='no'/>`) for guests that never boot from the network, or hosts without the iPXE ROMs. Unset: libvirt's default (loaded).")]
+    public bool? BootRom { get; init; }
+
     [Input("virtualPort", "`openvswitch` for an Open vSwitch bridge (or a network on one): libvirt adds the port to OVS and VLANs become OVS port tags.", OneOf = ["openvswitch"])]
     public string? VirtualPort { get; init; }
 

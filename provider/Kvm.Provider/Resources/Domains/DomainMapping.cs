@@ -66,6 +66,17 @@ public static class DomainMapping
         };
 
         var root = DomainXml.ToElement(def);
+        if (a.Interfaces is not null)
+        {
+            // <rom> is not in the library's model: set it on the i-th <interface>, which is the i-th declared NIC.
+            var elements = root.Element("devices")?.Elements("interface").ToList() ?? [];
+            for (var i = 0; i < desiredNics.Length && i < elements.Count; i++)
+            {
+                var oldNic = nicMatch[i] is { } j ? OldAt(old?.Interfaces, j) : null;
+                if (desiredNics[i].BootRom is { } rom) SetRom(elements[i], rom);
+                else if (oldNic?.BootRom is not null) elements[i].Element("rom")?.Remove();
+            }
+        }
         if (rewriteSerials && a.Serials is not null) WriteSerials(root, a.Serials);
         SetLifecycle(root, "on_poweroff", a.OnPoweroff, old?.OnPoweroff);
         SetLifecycle(root, "on_reboot", a.OnReboot, old?.OnReboot);
@@ -238,6 +249,20 @@ public static class DomainMapping
         };
     }
 
+    private static void SetRom(XElement nic, bool enabled)
+    {
+        var rom = nic.Element("rom");
+        var current = rom?.Attribute("enabled")?.Value;
+        if (enabled && current is null or "yes") return;
+        if (!enabled && current == "no") return;
+        if (rom is null)
+        {
+            rom = new XElement("rom");
+            nic.Add(rom);
+        }
+        rom.SetAttributeValue("enabled", enabled ? "yes" : "no");
+    }
+
     private static void WriteSerials(XElement root, DomainSerialArgs[] serials)
     {
         var devices = root.Element("devices");
@@ -335,6 +360,7 @@ public static class DomainMapping
             LinkState = n.LinkState == LinkState.Down ? "down" : "up",
             Mtu = n.Mtu,
             VirtualPort = n.VirtualPort?.Type,
+            BootRom = n.Origin.Element?.Element("rom")?.Attribute("enabled")?.Value != "no",
             Vlan = mac is not null && linuxVlans.TryGetValue(mac, out var v) ? v : FromLibvirtVlan(n.Vlan),
         };
     }
