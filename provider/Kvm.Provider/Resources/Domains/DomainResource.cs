@@ -272,6 +272,14 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
                 applied |= live.Applied;
                 restart |= live.NeedsRestart;
             }
+            // Under graceful/force, changes that waited for a restart (written earlier under never) go too.
+            var waiting = Array.Empty<string>();
+            if (before.Active && wantRunning && a.RestartPolicy is "graceful" or "force")
+            {
+                var now = Snapshot.Take(domain);
+                if (now.Live is { } running) waiting = PendingRestart(now.Config, running, a);
+                restart |= waiting.Length > 0;
+            }
             if (a.Autostart is { } autostart && autostart != before.Autostart)
             {
                 domain.SetAutostart(autostart);
@@ -290,7 +298,8 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
             }
             else if (before.Active && restart)
             {
-                var paths = string.Join(", ", changes.Where(c => c.Class == ChangeClass.Restart).Select(c => c.Path).DefaultIfEmpty("a change the running guest refused"));
+                var paths = string.Join(", ", changes.Where(c => c.Class == ChangeClass.Restart).Select(c => c.Path).Concat(waiting).Distinct()
+                    .DefaultIfEmpty("a change the running guest refused"));
                 switch (a.RestartPolicy)
                 {
                     case "graceful" or "force":
@@ -756,7 +765,7 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
         var old = ctx.OldState;
         var wasRunning = old.Running == true;
         var willRun = a.Running != false;
-        var restarts = wasRunning && willRun && a.RestartPolicy is "graceful" or "force" && changes.Any(c => c.Class == ChangeClass.Restart);
+        var restarts = wasRunning && willRun && a.RestartPolicy is "graceful" or "force" && (changes.Any(c => c.Class == ChangeClass.Restart) || old.PendingRestart is { Length: > 0 });
         var unknown = new List<string> { "liveXml", "pendingRestart" };
         if (wasRunning != willRun) unknown.Add("state");
         if ((wasRunning != willRun && willRun) || restarts) unknown.Add("domainId");
@@ -818,6 +827,8 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
         var running = old.Running == true;
         var live = changes.Where(c => c.Class == ChangeClass.Live && c.Path != "running").Select(c => c.Path).ToList();
         var restart = changes.Where(c => c.Class == ChangeClass.Restart).Select(c => c.Path).ToList();
+        // Under graceful/force, what waited for a restart is applied too.
+        if (running && a.RestartPolicy is "graceful" or "force") restart = [.. restart.Concat(old.PendingRestart ?? []).Distinct()];
         var stopping = running && a.Running == false;
         if (live.Count > 0)
         {
