@@ -32,6 +32,8 @@ internal sealed class FakeBridgeKernel : ILinkApi, IBridgeVlanApi
         return index;
     }
 
+    public void SetTable(string name, params VlanEntry[] entries) => Tables[_links.Single(l => l.Name == name).Index] = [.. entries];
+
     public IReadOnlyList<VlanEntry> TableOf(string name) => VlanTable.Compress(Tables[_links.Single(l => l.Name == name).Index]);
 
     public Task<IReadOnlyList<Link>> ListAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<Link>>([.. _links]);
