@@ -4,6 +4,7 @@ using Kvm.Bench;
 var only = args.Length > 0 ? args[0] : null;
 var results = new List<Comparison>();
 if (only is null or "startup") results.Add(StartupBench.Run());
+if (only is null or "domains") results.Add(DomainReadBench.Run());
 Console.WriteLine();
 Console.WriteLine(results.All(r => r.Met) ? "all benchmark targets met" : "some benchmark targets NOT met");
 return 0;
