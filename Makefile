@@ -7,9 +7,9 @@ export DOTNET_NOLOGO := 1
 
 RID := linux-x64
 PLUGIN := bin/pulumi-resource-kvm
-DOTNET_TEST := dotnet test --no-build -c Release --logger "console;verbosity=normal"
+DOTNET_TEST := dotnet test --no-build -c Release
 
-.PHONY: all setup lab restore build plugin schema test demo bench clean
+.PHONY: all setup lab restore build plugin vmtests schema test demo bench clean
 
 all: build
 
@@ -25,9 +25,13 @@ lab:
 	bash tests/lab/install-packages.sh
 	bash tests/lab/build-kernel-vm.sh
 
-## build: the NativeAOT plugin at bin/pulumi-resource-kvm, and everything else
-build: plugin
+## build: the NativeAOT plugin at bin/pulumi-resource-kvm, the kernel VM's test runner, and everything else
+build: plugin vmtests
 	dotnet build KvmProvider.sln -c Release --no-restore
+
+vmtests:
+	dotnet publish tests/Kvm.VmTests -c Release -r $(RID) -o bin/vmtests --nologo
+	@rm -f bin/vmtests/*.pdb
 
 plugin:
 	dotnet publish provider/Kvm.Provider -c Release -r $(RID) -o bin --nologo
@@ -52,3 +56,4 @@ bench: setup build
 clean:
 	rm -rf bin artifacts
 	find . -name obj -o -name 'bin' -path '*/Kvm.*/bin' | xargs rm -rf
+include sdk/sdk.mk

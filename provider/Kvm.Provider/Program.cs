@@ -44,7 +44,7 @@ public static class Program
 
         using var engineLog = new EngineLog(options.LogToStderr, options.Verbosity);
         engineLog.Attach(options.EngineAddress);
-        using var host = new ProviderHost(engineLog);
+        using var host = new ProviderHost(engineLog, trace: options.Verbosity >= 9 ? line => Console.Error.WriteLine($"pulumi-resource-kvm: {line}") : null);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

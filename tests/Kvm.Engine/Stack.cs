@@ -35,13 +35,14 @@ public sealed class Stack : IAsyncDisposable
     }
 
     /// <summary>Starts the plugin with a fake engine, then GetPluginInfo -> CheckConfig -> Configure.</summary>
-    public static async Task<Stack> StartAsync(string configJson = "{}", IDictionary<string, string>? environment = null, string stack = "dev", string project = "lab")
+    public static async Task<Stack> StartAsync(string configJson = "{}", IDictionary<string, string>? environment = null, string stack = "dev", string project = "lab",
+        IEnumerable<string>? extraArgs = null)
     {
         var engine = await FakeEngine.StartAsync().ConfigureAwait(false);
         ProviderProcess? provider = null;
         try
         {
-            provider = await ProviderProcess.StartAsync(engine.Address, ["--logtostderr"], environment).ConfigureAwait(false);
+            provider = await ProviderProcess.StartAsync(engine.Address, ["--logtostderr", .. extraArgs ?? []], environment).ConfigureAwait(false);
             var s = new Stack(provider, engine, stack, project, ownsProcess: true);
             await s.ConfigureAsync(configJson).ConfigureAwait(false);
             return s;

@@ -19,10 +19,10 @@ public interface IHostConnections : IDisposable
 /// Netlink sockets opened on first use, inside the configured network namespace, and kept for the
 /// life of the provider process.
 /// </summary>
-public sealed class HostConnections(ProviderConfig config) : IHostConnections
+public sealed class HostConnections(ProviderConfig config, Action<string>? trace = null) : IHostConnections
 {
-    private readonly Lazy<NetlinkSocket> _socket = new(() => NetlinkSocket.Open(Namespace(config)));
-    private readonly Lazy<NetlinkSocket> _vlanSocket = new(() => NetlinkSocket.Open(Namespace(config)));
+    private readonly Lazy<NetlinkSocket> _socket = new(() => Open(config, trace));
+    private readonly Lazy<NetlinkSocket> _vlanSocket = new(() => Open(config, trace));
 
     private readonly Lazy<LibvirtConnection> _libvirt = new(() => OpenLibvirt(config.EffectiveUri));
 
@@ -30,8 +30,14 @@ public sealed class HostConnections(ProviderConfig config) : IHostConnections
     public ILibvirt Libvirt => _libvirt.Value;
     public IBridgeVlanApi Vlans => new BridgeVlanService(_vlanSocket.Value);
 
-    private static NetworkNamespace Namespace(ProviderConfig config) =>
-        config.NetnsPath is { } path ? NetworkNamespace.FromPath(path) : NetworkNamespace.Current;
+    private static NetlinkSocket Open(ProviderConfig config, Action<string>? trace)
+    {
+        var socket = NetlinkSocket.Open(config.NetnsPath is { } path ? NetworkNamespace.FromPath(path) : NetworkNamespace.Current);
+        // -v=9: every request on stderr, so one can see (and tests can count) what an operation sends.
+        if (trace is not null)
+            socket.RequestSent += r => trace($"netlink request {r.Operation}{(r.IsDump ? " dump" : "")} {r.Length} bytes");
+        return socket;
+    }
 
     private static LibvirtConnection OpenLibvirt(string uri)
     {

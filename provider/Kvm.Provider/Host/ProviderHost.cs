@@ -7,10 +7,10 @@ namespace Kvm.Provider.Host;
 /// What every resource shares in one provider process: the configuration, the engine log, the
 /// per-object locks, the Cancel signal, and the connections to the host (opened on first use).
 /// </summary>
-public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConnections>? connect = null) : IDisposable
+public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConnections>? connect = null, Action<string>? trace = null) : IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
-    private readonly Func<ProviderConfig, IHostConnections> _connect = connect ?? (c => new HostConnections(c));
+    private readonly Func<ProviderConfig, IHostConnections> _connect = connect ?? (c => new HostConnections(c, trace));
     private readonly Lock _gate = new();
     private IHostConnections? _connections;
 

@@ -107,7 +107,7 @@ public abstract class Resource<
 
     Task<DiffResult> IResource.DiffAsync(DiffRequest request, CancellationToken ct)
     {
-        // The typed news see ignoreChanges applied, as the default diff does.
+        // Resources that diff on their own see the news with ignoreChanges already applied.
         var news = PropertyBinder.Bind<TArgs>(DiffEngine.ApplyIgnoreChanges(request.News, request.OldInputs, request.IgnoreChanges));
         var oldState = PropertyBinder.Bind<TState>(request.OldState, BindMode.State).Value;
         var oldInputs = PropertyBinder.Bind<TArgs>(request.OldInputs, BindMode.State).Value;

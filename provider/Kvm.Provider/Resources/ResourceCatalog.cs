@@ -9,5 +9,6 @@ public static class ResourceCatalog
     [
         new Bridges.BridgeResource(host),
         new Domains.DomainResource(host),
+        new VlanFilters.VlanFilterResource(host),
     ];
 }

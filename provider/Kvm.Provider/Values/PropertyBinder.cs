@@ -64,7 +64,7 @@ public static class PropertyBinder
             {
                 foreach (var prop in shape.Inputs.Where(p => p.Required))
                 {
-                    if (value[prop.Name] is null or NullValue)
+                    if (value[prop.Name]?.Reveal() is null or NullValue)
                         Fail(PropertyPath.Append(path, prop.Name), "missing required property");
                 }
             }

@@ -77,9 +77,9 @@ public static class StructCodec
         switch (kind)
         {
             case Sentinels.SecretSig:
-                return PropertyValue.Secret(s.Fields.TryGetValue("value", out var inner)
-                    ? DecodeValue(inner, path, depth + 1)
-                    : PropertyValue.Null);
+                if (!s.Fields.TryGetValue("value", out var inner))
+                    throw new PropertyValueException(path, "a secret without a value");
+                return PropertyValue.Secret(DecodeValue(inner, path, depth + 1));
             case Sentinels.OutputValueSig:
                 var known = s.Fields.TryGetValue("value", out var ov) ? DecodeValue(ov, path, depth + 1) : PropertyValue.Unknown;
                 var secret = s.Fields.TryGetValue("secret", out var sv) && sv.KindCase == Value.KindOneofCase.BoolValue && sv.BoolValue;

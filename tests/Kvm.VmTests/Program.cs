@@ -1,0 +1,12 @@
+using Kvm.VmTests;
+
+// kvm-vm-tests [--list] [scenario ...]: run inside the kernel VM by tests/Kvm.Lifecycle.Tests.
+IReadOnlyList<Scenario> scenarios = [.. VlanFilterScenarios.All];
+if (args is ["--list"])
+{
+    foreach (var s in scenarios) Console.WriteLine(s.Name);
+    return 0;
+}
+var failures = await Runner.RunAsync(scenarios, args);
+Console.WriteLine($"KVMTEST DONE {failures} failed");
+return Math.Min(failures, 100);
