@@ -245,7 +245,7 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
             ?? throw ProviderException.NotFound($"domain {name} ({ctx.Id}) no longer exists at {Host.Libvirt.Uri}; run `pulumi refresh` to drop it from the state, then `pulumi up` to create it again");
         var before = Snapshot.Take(domain);
         var changedNics = changes.Where(c => c.Path.StartsWith("interfaces", StringComparison.Ordinal)).Select(c => c.Path).ToList();
-        var routes = await RouteAsync(a, strict: i => changedNics.Any(p => p == "interfaces" || p.StartsWith($"interfaces[{i}]", StringComparison.Ordinal)), ctx.Cancellation).ConfigureAwait(false);
+        var routes = await RouteAsync(a, strict: i => changedNics.Any(p => p == "interfaces" || p == $"interfaces[{i}]" || p.StartsWith($"interfaces[{i}].", StringComparison.Ordinal)), ctx.Cancellation).ConfigureAwait(false);
         if (routes.Contains(true)) await EnsureHookAsync(ctx.Urn, ctx.Cancellation).ConfigureAwait(false);
 
         var applied = false;

@@ -26,9 +26,29 @@ public static class QemuHook
     /// <summary>The folder (inside the state dir) holding one file per domain UUID, touched at each start the hook saw.</summary>
     public const string StartedFolder = "started";
 
-    /// <summary>Runs the hook against the real kernel, reading stdin and writing to stderr.</summary>
+    /// <summary>
+    /// Runs the hook against the real kernel, reading stdin and writing to stderr. <c>qemu-hook --install DIR</c>
+    /// installs it into libvirt's hook folder DIR by hand (the provider does it by itself for a local libvirt;
+    /// for a remote one, run this on the KVM host), then restart libvirtd.
+    /// </summary>
     public static async Task<int> MainAsync(string[] args)
     {
+        if (args is ["--install", var hooksDir])
+        {
+            var binary = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell this program's path");
+            try
+            {
+                var status = new HookInstaller(hooksDir, binary).Ensure();
+                await Console.Error.WriteLineAsync($"{(status.Changed ? "installed" : "already installed:")} {status.ScriptPath}" +
+                    (status.FirstQemuHook ? "; restart libvirtd: it had no qemu hooks, and it looks for them only when it starts" : "")).ConfigureAwait(false);
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"pulumi-resource-kvm {Command} --install: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        }
         return await RunAsync(args, Console.In, Console.Error, () =>
         {
             var socket = NetlinkSocket.Open(NetworkNamespace.Current);
@@ -49,7 +69,8 @@ public static class QemuHook
         var xml = await stdin.ReadToEndAsync(ct).ConfigureAwait(false);
         if (positional.Count < 2)
         {
-            await stderr.WriteLineAsync($"usage: pulumi-resource-kvm {Command} [--state-dir DIR] DOMAIN OPERATION [SUBOPERATION EXTRA] < domain.xml").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"usage: pulumi-resource-kvm {Command} [--state-dir DIR] DOMAIN OPERATION [SUBOPERATION EXTRA] < domain.xml" +
+                $"{Environment.NewLine}       pulumi-resource-kvm {Command} --install HOOKS_DIR").ConfigureAwait(false);
             return 2;
         }
         var (domain, operation) = (positional[0], positional[1]);
