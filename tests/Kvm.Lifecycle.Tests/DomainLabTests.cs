@@ -179,6 +179,33 @@ public sealed class DomainLabTests
     }
 
     [Fact]
+    public async Task A_disk_is_hot_plugged_into_the_running_guest()
+    {
+        using var lv = LabWithBridge();
+        var image = Path.Combine(lv.Mounts.StateDir, "data.img");
+        Shell.Check("qemu-img", "create", "-q", "-f", "raw", image, "16M");
+        await using var stack = await StackFor(lv);
+        (await stack.UpAsync(Res(Domain, "g", Guest("g5", Nic("br-lab"))))).EnsureOk();
+        var before = Identity(lv, "g5");
+
+        stack.Engine.ClearLogs();
+        var withDisk = Res(Domain, "g", Guest("g5", Nic("br-lab"), more: $$""", "disks": [{"targetDev": "vdb", "file": "{{image}}", "format": "raw", "bus": "virtio"}]"""));
+        (await stack.PreviewAsync(withDisk)).EnsureOk();
+        Assert.Equal("kvm:live disks[0]: applied to the running guest", Assert.Single(Messages(stack, "kvm:live")));
+        (await stack.UpAsync(withDisk)).EnsureOk();
+        Assert.Equal(before, Identity(lv, "g5"));
+        Assert.Contains(image, lv.Virsh("domblklist", "g5"));
+        Assert.Contains(image, lv.Virsh("domblklist", "g5", "--inactive"));
+        Assert.All((await stack.UpAsync(withDisk)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+
+        // removing it: gone from the config at once; the running guest is asked to release it
+        (await stack.UpAsync(Res(Domain, "g", Guest("g5", Nic("br-lab"), more: """, "disks": []""")))).EnsureOk();
+        Assert.DoesNotContain(image, lv.Virsh("domblklist", "g5", "--inactive"));
+        Assert.Equal(before, Identity(lv, "g5"));
+        (await stack.DestroyAsync()).EnsureOk();
+    }
+
+    [Fact]
     public async Task A_start_that_fails_keeps_the_domain_in_the_state_and_the_next_up_retries()
     {
         using var lv = LabWithBridge();

@@ -96,6 +96,17 @@ public sealed class DomainResourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Vlans_on_a_libvirt_network_over_a_linux_bridge_take_the_same_path()
+    {
+        IResource r = new DomainResource(_host);
+        var args = Guest() with { Interfaces = [new DomainInterfaceArgs { Type = "network", Network = "default", Vlan = new DomainVlanArgs { Tags = [5, 6], NativeTag = 5, NativeMode = "tagged" } }] };
+        var created = await r.CreateAsync(new Resources.CreateRequest(Urn, "g", await CheckedAsync(r, args), false, null), default);
+        Assert.Equal([new VlanEntry(5, 5, true, false), VlanEntry.Of(6)], _kernel.TableOf(TapOf(created)));
+        using var domain = _libvirt.LookupDomainByName("g");
+        Assert.DoesNotContain("<vlan", domain.GetXmlDesc(DomainXmlFlags.Inactive));
+    }
+
+    [Fact]
     public async Task A_guest_whose_vlans_cannot_be_programmed_is_stopped_again_and_reported_as_init_failed()
     {
         _kernel.NoVlanFiltering = true;
