@@ -10,6 +10,7 @@ if (only is null or "bridges")
     await BridgeBench.ReadWith500LinksAsync();
 }
 if (only is null or "networks") results.Add(NetworkReadBench.Run());
+if (only is null or "domains") results.Add(DomainReadBench.Run());
 Console.WriteLine();
 Console.WriteLine(results.All(r => r.Met) ? "all benchmark targets met" : "some benchmark targets NOT met");
 return 0;

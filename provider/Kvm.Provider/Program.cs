@@ -21,6 +21,9 @@ public static class Program
         var stdout = Console.OpenStandardOutput();
         Console.SetOut(Console.Error);
 
+        // libvirt's qemu hook (installed by the Domain resource) runs the plugin as `qemu-hook ...`.
+        if (args is [Resources.Domains.QemuHook.Command, ..]) return await Resources.Domains.QemuHook.MainAsync(args[1..]).ConfigureAwait(false);
+
         var options = CommandLine.Parse(args);
         if (options.Error is { } error)
         {

@@ -43,13 +43,19 @@ namespace Pulumi.Kvm
     public sealed class ProviderArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// The network namespace in which bridges and VLANs are managed: a name under /run/netns or an absolute path to a namespace file. Defaults to the provider's own namespace.
+        /// The folder of libvirt's hook scripts on this host, where the provider installs its qemu hook that re-applies guest VLANs on Linux bridges when libvirt starts a guest (only for a local libvirt, and only when a Domain needs it). Defaults to /etc/libvirt/hooks.
+        /// </summary>
+        [Input("libvirtHooksDir")]
+        public Input<string>? LibvirtHooksDir { get; set; }
+
+        /// <summary>
+        /// The network namespace in which bridges and VLANs are managed: a name under /run/netns or an absolute path to a namespace file. Defaults to the provider's own namespace. Changing it replaces the resource.
         /// </summary>
         [Input("netns")]
         public Input<string>? Netns { get; set; }
 
         /// <summary>
-        /// The libvirt connection URI, e.g. `qemu:///system` or `qemu+ssh://root@host/system`. Defaults to the `LIBVIRT_DEFAULT_URI` environment variable, else `qemu:///system`.
+        /// The libvirt connection URI, e.g. `qemu:///system` or `qemu+ssh://root@host/system`. Defaults to the `LIBVIRT_DEFAULT_URI` environment variable, else `qemu:///system`. Changing it replaces the resource.
         /// </summary>
         [Input("uri")]
         public Input<string>? Uri { get; set; }

@@ -11,7 +11,7 @@ mkdir -p "$KV/debs"
 
 # Modules wanted in the VM (their dependencies are added from each .ko's modinfo); missing ones
 # are skipped. Order here does not matter: the list written is dependencies first.
-WANTED="crc32c_generic virtio_pci 9pnet_virtio 9p overlay llc stp garp mrp bridge 8021q veth dummy bonding tun
+WANTED="crc32c_generic virtio_pci virtio_balloon 9pnet_virtio 9p overlay llc stp garp mrp bridge 8021q veth dummy bonding tun
  macvlan macvtap vxlan openvswitch"
 
 stamp_now=$( (cat "$LAB_DIR/build-kernel-vm.sh" "$LAB_DIR/kernel-vm-init.sh" "$LAB_DIR/extract-vmlinux.sh") | sha256sum | cut -c1-16)

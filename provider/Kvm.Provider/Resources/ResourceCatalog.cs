@@ -8,6 +8,7 @@ public static class ResourceCatalog
     public static IReadOnlyList<IResource> Create(ProviderHost host) =>
     [
         new Bridges.BridgeResource(host),
+        new Domains.DomainResource(host),
         new VlanFilters.VlanFilterResource(host),
         new Networks.LibvirtNetworkResource(host),
     ];

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -57,13 +56,10 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
         var olds = ConfigKeys(StructCodec.Decode(request.OldInputs ?? request.Olds));
         if (olds.Fields.Count == 0) olds = ConfigKeys(StructCodec.Decode(request.Olds));
         var news = ConfigKeys(StructCodec.Decode(request.News));
-        // A different host or namespace makes every resource of the old provider unmanageable: replace.
+        // A different host or namespace makes every resource of the old provider unmanageable: those keys
+        // replace (ReplaceOnChanges); other settings (the hooks folder) change in place.
         var diff = DiffEngine.Compute(ObjectShape.Of<ProviderConfig>(), olds, news, olds, request.IgnoreChanges, deleteBeforeReplace: false);
-        var replaced = diff with
-        {
-            Detailed = diff.Detailed.ToImmutableSortedDictionary(d => d.Key, d => d.Value.AsReplace(), StringComparer.Ordinal),
-        };
-        return Task.FromResult(ToProto(replaced));
+        return Task.FromResult(ToProto(diff));
     });
 
     public Task<ConfigureResponse> Configure(ConfigureRequest request, ServerCallContext context) => Guard("Configure", () =>

@@ -32,9 +32,19 @@ namespace Pulumi.Kvm
 
         private static readonly global::Pulumi.Config __config = new global::Pulumi.Config("kvm");
 
+        private static readonly __Value<string?> _libvirtHooksDir = new __Value<string?>(() => __config.Get("libvirtHooksDir"));
+        /// <summary>
+        /// The folder of libvirt's hook scripts on this host, where the provider installs its qemu hook that re-applies guest VLANs on Linux bridges when libvirt starts a guest (only for a local libvirt, and only when a Domain needs it). Defaults to /etc/libvirt/hooks.
+        /// </summary>
+        public static string? LibvirtHooksDir
+        {
+            get => _libvirtHooksDir.Get();
+            set => _libvirtHooksDir.Set(value);
+        }
+
         private static readonly __Value<string?> _netns = new __Value<string?>(() => __config.Get("netns"));
         /// <summary>
-        /// The network namespace in which bridges and VLANs are managed: a name under /run/netns or an absolute path to a namespace file. Defaults to the provider's own namespace.
+        /// The network namespace in which bridges and VLANs are managed: a name under /run/netns or an absolute path to a namespace file. Defaults to the provider's own namespace. Changing it replaces the resource.
         /// </summary>
         public static string? Netns
         {
@@ -44,7 +54,7 @@ namespace Pulumi.Kvm
 
         private static readonly __Value<string?> _uri = new __Value<string?>(() => __config.Get("uri"));
         /// <summary>
-        /// The libvirt connection URI, e.g. `qemu:///system` or `qemu+ssh://root@host/system`. Defaults to the `LIBVIRT_DEFAULT_URI` environment variable, else `qemu:///system`.
+        /// The libvirt connection URI, e.g. `qemu:///system` or `qemu+ssh://root@host/system`. Defaults to the `LIBVIRT_DEFAULT_URI` environment variable, else `qemu:///system`. Changing it replaces the resource.
         /// </summary>
         public static string? Uri
         {

@@ -1,0 +1,159 @@
+using System.Collections.Immutable;
+using Kvm.Provider.Schema;
+using Kvm.Provider.Values;
+
+namespace Kvm.Provider.Resources.Domains;
+
+/// <summary>How a change reaches the guest.</summary>
+public enum ChangeClass
+{
+    /// <summary>Applied to the running guest (or to a guest that is not running: written to its config), no restart.</summary>
+    Live,
+
+    /// <summary>Written to the persistent config; takes effect when the guest next starts.</summary>
+    Restart,
+
+    /// <summary>The domain is deleted and created again.</summary>
+    Replace,
+}
+
+/// <summary>One changed property path, its kind in the protocol's terms and how it is applied.</summary>
+public sealed record DomainChange(string Path, DiffKind Kind, ChangeClass Class);
+
+/// <summary>
+/// The Domain's diff: the framework's per-property diff for plain properties, with interfaces and disks
+/// compared as the host's devices they are (by MAC, by target device; see <see cref="DeviceMatching"/>),
+/// and every changed path classified live / restart / replace.
+/// </summary>
+public static class DomainChanges
+{
+    private static readonly ObjectShape NicShape = ObjectShape.Of<DomainInterfaceArgs>();
+    private static readonly ObjectShape DiskShape = ObjectShape.Of<DomainDiskArgs>();
+
+    /// <summary>
+    /// Replaces the positional interfaces/disks entries of <paramref name="byDefault"/> with device-matched
+    /// ones. <paramref name="unknownPaths"/> are the input paths unknown in preview (they show as updates).
+    /// </summary>
+    public static DiffResult Refine(DiffResult byDefault, DomainState old, DomainArgs? oldInputs, DomainArgs news, IReadOnlySet<string> unknownPaths)
+    {
+        var detailed = byDefault.Detailed.ToBuilder();
+        foreach (var key in detailed.Keys.Where(k => IsUnder(k, "interfaces") || IsUnder(k, "disks")).ToList()) detailed.Remove(key);
+
+        if (news.Interfaces is not null || unknownPaths.Contains("interfaces"))
+            CompareNics(old, oldInputs, news, unknownPaths, detailed);
+        else if (oldInputs?.Interfaces is not null)
+            detailed["interfaces"] = DiffKind.Delete;
+
+        if (news.Disks is not null || unknownPaths.Contains("disks"))
+            CompareDisks(old, oldInputs, news, unknownPaths, detailed);
+        else if (oldInputs?.Disks is not null)
+            detailed["disks"] = DiffKind.Delete;
+
+        return byDefault with { Detailed = detailed.ToImmutable() };
+    }
+
+    private static void CompareNics(DomainState old, DomainArgs? oldInputs, DomainArgs news, IReadOnlySet<string> unknown,
+        ImmutableSortedDictionary<string, DiffKind>.Builder into)
+    {
+        if (unknown.Contains("interfaces"))
+        {
+            into["interfaces"] = DiffKind.Update;
+            return;
+        }
+        var existing = old.Interfaces ?? [];
+        var desired = news.Interfaces ?? [];
+        var match = DeviceMatching.Interfaces(desired, [.. existing.Select(n => n.MacAddress)]);
+        CompareItems("interfaces", NicShape, existing, oldInputs?.Interfaces, desired, match, unknown, into);
+    }
+
+    private static void CompareDisks(DomainState old, DomainArgs? oldInputs, DomainArgs news, IReadOnlySet<string> unknown,
+        ImmutableSortedDictionary<string, DiffKind>.Builder into)
+    {
+        if (unknown.Contains("disks"))
+        {
+            into["disks"] = DiffKind.Update;
+            return;
+        }
+        var existing = old.Disks ?? [];
+        var desired = news.Disks ?? [];
+        var match = DeviceMatching.Disks(desired, [.. existing.Select(d => d.TargetDev)]);
+        CompareItems("disks", DiskShape, existing, oldInputs?.Disks, desired, match, unknown, into);
+    }
+
+    private static void CompareItems<T>(string name, ObjectShape shape, T[] existing, T[]? oldInputs, T[] desired, int?[] match,
+        IReadOnlySet<string> unknown, ImmutableSortedDictionary<string, DiffKind>.Builder into) where T : class
+    {
+        for (var i = 0; i < desired.Length; i++)
+        {
+            var path = PropertyPath.Index(name, i);
+            if (unknown.Contains(path))
+            {
+                into[path] = DiffKind.Update;
+                continue;
+            }
+            if (match[i] is not { } j)
+            {
+                into[path] = DiffKind.Add;
+                continue;
+            }
+            var oldInput = oldInputs is not null && j < oldInputs.Length ? oldInputs[j] : null;
+            var itemDiff = DiffEngine.Compute(shape, Writer.Write(existing[j]), Writer.Write(desired[i]),
+                oldInput is null ? ObjectValue.Empty : Writer.Write(oldInput, inputsOnly: true), [], false);
+            foreach (var (sub, kind) in itemDiff.Detailed) into[$"{path}.{sub}"] = kind;
+            foreach (var u in unknown.Where(u => u.StartsWith(path + ".", StringComparison.Ordinal))) into[u] = DiffKind.Update;
+        }
+        // A removed device has no index in the new list; the engine shows it at its old one.
+        foreach (var j in DeviceMatching.Unmatched(match, existing.Length))
+        {
+            var path = PropertyPath.Index(name, j);
+            into[path] = into.ContainsKey(path) ? DiffKind.Update : DiffKind.Delete;
+        }
+    }
+
+    private static bool IsUnder(string path, string top) =>
+        path == top || path.StartsWith(top + ".", StringComparison.Ordinal) || path.StartsWith(top + "[", StringComparison.Ordinal);
+
+    /// <summary>
+    /// How each changed path is applied to a guest that runs (<paramref name="running"/>) with the
+    /// outputs <paramref name="old"/>: memory and vCPUs within the maximum, NIC link state and VLANs,
+    /// hot-plugging whole NICs and disks, and the provider's own settings are live; name, uuid and type
+    /// replace; everything else waits for a restart.
+    /// </summary>
+    public static IReadOnlyList<DomainChange> Classify(DiffResult diff, DomainState old, DomainArgs news)
+    {
+        var running = old.Running == true && old.State is "running" or "paused" or "blocked";
+        var result = new List<DomainChange>();
+        foreach (var (path, kind) in diff.Detailed)
+        {
+            var cls = kind.IsReplace() ? ChangeClass.Replace : ClassOf(path, old, news);
+            if (!running && cls == ChangeClass.Restart) cls = ChangeClass.Live;
+            result.Add(new DomainChange(path, kind, cls));
+        }
+        return result;
+    }
+
+    private static ChangeClass ClassOf(string path, DomainState old, DomainArgs news)
+    {
+        var segments = PropertyPath.Parse(path);
+        var top = segments[0].Key;
+        switch (top)
+        {
+            case "name" or "uuid" or "type":
+                return ChangeClass.Replace;
+            case "memoryMib":
+                return news.MemoryMib is { } mem && old.MaxMemoryMib is { } max && mem <= max ? ChangeClass.Live : ChangeClass.Restart;
+            case "vcpus":
+                return news.Vcpus is { } n && old.MaxVcpus is { } maxV && n <= maxV ? ChangeClass.Live : ChangeClass.Restart;
+            case "running" or "autostart" or "shutdownTimeoutSeconds" or "restartPolicy":
+                return ChangeClass.Live;
+            case "interfaces":
+                // A whole NIC added or removed is hot-plugged; link state and VLANs change live.
+                if (segments.Length <= 2) return ChangeClass.Live;
+                return segments[2].Key is "linkState" or "vlan" ? ChangeClass.Live : ChangeClass.Restart;
+            case "disks":
+                return segments.Length <= 2 ? ChangeClass.Live : ChangeClass.Restart;
+            default:
+                return ChangeClass.Restart;
+        }
+    }
+}
