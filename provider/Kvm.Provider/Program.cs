@@ -1,10 +1,9 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Kvm.Provider.Host;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Rpc;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Kvm.Provider;
@@ -44,15 +43,25 @@ public static class Program
                 return 0;
         }
 
+        // The listening socket comes first and the port line goes out at once: the engine can connect
+        // while the server is still being built (connections wait in the kernel's backlog), and the
+        // server then takes this socket over.
+        var listener = ListenOnLoopback();
+        WriteRaw(stdout, $"{((IPEndPoint)listener.LocalEndPoint!).Port}\n");
+
         using var engineLog = new EngineLog(options.LogToStderr, options.Verbosity);
         engineLog.Attach(options.EngineAddress);
         using var host = new ProviderHost(engineLog, trace: options.Verbosity >= 9 ? line => Console.Error.WriteLine($"pulumi-resource-kvm: {line}") : null);
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // Nothing but Kestrel, routing and gRPC: the default builders read appsettings files and
+        // watch the content root (the engine's working folder, walked recursively) for changes,
+        // which costs start-up time in proportion to whatever folder the plugin is started in.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2);
+            k.ListenHandle((ulong)listener.Handle, l => l.Protocols = HttpProtocols.Http2);
             k.Limits.MaxRequestBodySize = MaxMessageBytes;
         });
         builder.Services.AddGrpc(o =>
@@ -70,11 +79,16 @@ public static class Program
         app.MapGrpcService<ResourceProviderService>();
         await app.StartAsync().ConfigureAwait(false);
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        WriteRaw(stdout, $"{new Uri(address).Port}\n");
-
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
+    }
+
+    private static Socket ListenOnLoopback()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Listen(512);
+        return socket;
     }
 
     public static string SchemaText()
