@@ -9,7 +9,7 @@ RID := linux-x64
 PLUGIN := bin/pulumi-resource-kvm
 DOTNET_TEST := dotnet test --no-build -c Release
 
-.PHONY: all setup lab restore build plugin vmtests schema test demo bench clean
+.PHONY: all setup lab restore build plugin vmtests schema test demo up bench clean
 
 all: build
 
@@ -48,6 +48,12 @@ test: setup build
 ## demo: a full lifecycle against a throwaway lab host, printed like `pulumi up`
 demo: setup build
 	dotnet run -c Release --no-build --project tests/Kvm.Demo
+
+## up: examples/host-network with the real pulumi CLI against a throwaway lab host (needs pulumi on PATH)
+up:
+	@command -v pulumi >/dev/null || { echo "make up: no pulumi CLI on PATH (https://www.pulumi.com/docs/install/); 'make demo' runs the lifecycle without it" >&2; exit 2; }
+	@$(MAKE) --no-print-directory setup build
+	bash tests/lab/make-up.sh
 
 ## bench: benchmarks, reported as ratios against a baseline measured in the same run
 bench: setup build

@@ -2,7 +2,7 @@
 #   make sdk                regenerate sdk/dotnet (C# SDK) and docs/ from schema.json
 #   make sdk-check          fail when sdk/dotnet or docs/ differ from a fresh generation
 #   make sdk-sample-golden  regenerate the generator's golden files from its sample schema
-#   make sdk-build          build sdk/dotnet/Pulumi.Kvm.csproj against the real Pulumi NuGet package
+#   make sdk-build          build and pack sdk/dotnet/Pulumi.Kvm.csproj against the real Pulumi NuGet package (to artifacts/nuget)
 # The recipes use only bash and the dotnet CLI.
 
 SDKGEN := dotnet run --project sdk/Kvm.SdkGen -c Release --
@@ -34,3 +34,5 @@ sdk-build: sdk-check
 		exit 1; \
 	fi
 	dotnet build sdk/dotnet/Pulumi.Kvm.csproj -c Release --no-restore $(SDK_STANDALONE)
+	dotnet pack sdk/dotnet/Pulumi.Kvm.csproj -c Release --no-build $(SDK_STANDALONE) -o artifacts/nuget
+	@echo "sdk-build: Pulumi.Kvm package in artifacts/nuget (dotnet nuget add source $$PWD/artifacts/nuget)"
