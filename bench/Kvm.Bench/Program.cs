@@ -7,6 +7,8 @@ if (only is null or "startup") results.Add(StartupBench.Run());
 if (only is null or "bridges")
 {
     results.Add(await BridgeBench.CreateDeleteAsync());
+    // For reference, not a target: an engine limited to 8 operations at once (`--parallel 8`).
+    await BridgeBench.CreateDeleteAsync(parallel: 8);
     await BridgeBench.ReadWith500LinksAsync();
 }
 if (only is null or "networks") results.Add(NetworkReadBench.Run());
