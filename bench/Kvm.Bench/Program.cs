@@ -13,6 +13,12 @@ if (only is null or "bridges")
 }
 if (only is null or "networks") results.Add(NetworkReadBench.Run());
 if (only is null or "domains") results.Add(DomainReadBench.Run());
+if (only is null or "vlans") results.Add(VlanBench.Run());
+if (only is null or "discover")
+{
+    results.Add(DiscoverBench.Run());
+    results.Add(DiscoverBench.RunVlansInVm());
+}
 Console.WriteLine();
 Console.WriteLine(results.All(r => r.Met) ? "all benchmark targets met" : "some benchmark targets NOT met");
 return 0;

@@ -26,5 +26,5 @@ await using (var stack = await Stack.StartAsync($$"""{"uri": "{{libvirtd.Uri}}",
         foreach (var w in warnings) Console.WriteLine($"    {w.Severity.ToString().ToLowerInvariant()}: {w.Message}");
     }
 }
-VlanAct.Run(Path.Combine(RepoPaths.Root, "bin", "vmtests", "kvm-vm-tests"));
+VlanAct.Run(RepoPaths.VmTestsRunner);
 Title($"demo finished in {(DateTime.UtcNow - started).TotalSeconds:F0} s; the lab is torn down");

@@ -9,6 +9,9 @@ public static class RepoPaths
     public static string ProviderBinary =>
         Environment.GetEnvironmentVariable("KVM_PROVIDER_BINARY") is { Length: > 0 } p ? p : Path.Combine(Root, "bin", "pulumi-resource-kvm");
 
+    /// <summary>The kernel VM's NativeAOT runner (tests/Kvm.VmTests) `make vmtests` publishes.</summary>
+    public static string VmTestsRunner => Path.Combine(Root, "bin", "vmtests", "kvm-vm-tests");
+
     private static string FindRoot()
     {
         if (Environment.GetEnvironmentVariable("KVM_REPO_ROOT") is { Length: > 0 } env) return env;

@@ -9,7 +9,7 @@ namespace Kvm.Lifecycle.Tests;
 /// </summary>
 public sealed class KernelVmRun
 {
-    public static string Runner => Path.Combine(RepoPaths.Root, "bin", "vmtests", "kvm-vm-tests");
+    public static string Runner => RepoPaths.VmTestsRunner;
 
     private readonly Lazy<KernelVmResult> _result = new(() => KernelVm.Run($"""
         # the VM's own loopback (never the host's): the plugin and its engine talk over it

@@ -1,8 +1,9 @@
 using Kvm.VmTests;
 
-// kvm-vm-tests [--list] [scenario ...]: run inside the kernel VM by tests/Kvm.Lifecycle.Tests.
+// kvm-vm-tests [--list | --demo | --bench vlan] [scenario ...]: run inside the kernel VM by tests/Kvm.Lifecycle.Tests.
 IReadOnlyList<Scenario> scenarios = [.. VlanFilterScenarios.All, .. DomainScenarios.All];
 if (args is ["--demo"]) return await VlanDemo.RunAsync();
+if (args is ["--bench", "vlan"]) return await VlanBench.RunAsync();
 if (args is ["--list"])
 {
     foreach (var s in scenarios) Console.WriteLine(s.Name);
