@@ -101,8 +101,10 @@ public sealed class HandMadeHost : IDisposable
         {
             """
             <network><name>hand-iso</name><bridge name='virbr-iso' stp='off'/>
+              <dns><host ip='10.88.0.11'><hostname>web</hostname></host></dns>
               <ip address='10.88.0.1' netmask='255.255.255.0'><dhcp><range start='10.88.0.100' end='10.88.0.200'/>
-                <host mac='52:54:00:88:00:01' name='web' ip='10.88.0.11'/></dhcp></ip></network>
+                <host mac='52:54:00:88:00:01' name='web' ip='10.88.0.11'/></dhcp></ip>
+              <portgroup name='office' default='yes'/></network>
             """,
             "<network><name>hand-nat</name><forward mode='nat'/><bridge name='virbr-nat' stp='off'/><ip address='10.89.0.1' prefix='24'/></network>",
             "<network><name>lan</name><forward mode='bridge'/><bridge name='lan'/></network>",
@@ -112,10 +114,15 @@ public sealed class HandMadeHost : IDisposable
         foreach (var net in new[] { "hand-iso", "hand-nat", "lan" }) Libvirt.Virsh("net-start", net);
         Libvirt.Virsh("net-autostart", "hand-iso");
 
-        // Domains, by hand: "web 1" (a name with a space) only defined, "db" running (a diskless
-        // TCG guest idling in its firmware), each with a NIC on a bridge and one on a network.
+        // Domains, by hand: "web 1" (a name with a space) only defined, with a disk, a serial
+        // port and a VNC console with a password; "db" running (a diskless TCG guest idling in
+        // its firmware). Each has a NIC on a bridge and one on a network.
+        var image = Path.Combine(Libvirt.Mounts.StateDir, "web.img");
+        Shell.Check("qemu-img", "create", "-q", "-f", "raw", image, "1M");
         Libvirt.VirshXml("define", Guest("web 1",
-            NetworkLab.BridgeNic("lan", "52:54:00:aa:00:01") + NetworkLab.NetworkNic("hand-iso", "52:54:00:88:00:01")));
+            NetworkLab.BridgeNic("lan", "52:54:00:aa:00:01") + NetworkLab.NetworkNic("hand-iso", "52:54:00:88:00:01") +
+            $"<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='{image}'/><target dev='vda' bus='virtio'/></disk>" +
+            "<serial type='pty'/><graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='s3cret'/>"));
         Libvirt.VirshXml("define", Guest("db",
             NetworkLab.BridgeNic("br-ports", "52:54:00:aa:00:03") +
             "<interface type='network'><source network='hand-nat'/><mac address='52:54:00:aa:00:04'/><model type='e1000e'/><rom enabled='no'/></interface>"));
@@ -249,6 +256,9 @@ public sealed partial class DiscoverTests(HandMadeHost host) : IClassFixture<Han
         Assert.Contains("Network = handNat.Name,", program);
         Assert.Contains("Network = handIso.Name,", program);
         Assert.Contains("Name = lan.Name,", program); // the bridge-mode network's bridge
+        // the console password is not written into the source
+        Assert.DoesNotContain("s3cret", program);
+        Assert.Contains("config.RequireSecret(", program);
 
         var sdk = Sdk.Value;
         Assert.True(sdk.Image is not null, sdk.Report());
