@@ -1,7 +1,7 @@
 using Kvm.VmTests;
 
 // kvm-vm-tests [--list] [scenario ...]: run inside the kernel VM by tests/Kvm.Lifecycle.Tests.
-IReadOnlyList<Scenario> scenarios = [.. VlanFilterScenarios.All, .. DomainScenarios.All];
+IReadOnlyList<Scenario> scenarios = [.. VlanFilterScenarios.All, .. DomainScenarios.All, .. DiscoverScenarios.All];
 if (args is ["--demo"]) return await VlanDemo.RunAsync();
 if (args is ["--list"])
 {
