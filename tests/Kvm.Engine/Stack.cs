@@ -241,7 +241,12 @@ public sealed class Stack : IAsyncDisposable
         return new RunResult(steps);
     }
 
-    /// <summary>`pulumi import TYPE NAME ID`: Read with only the id, then Check the inputs it returns.</summary>
+    /// <summary>
+    /// `pulumi import TYPE NAME ID`, as the engine's import step does it: Read with only the id,
+    /// Check the inputs it returns, then Diff those checked inputs against the state Read reported.
+    /// Any change fails the import ("inputs to import do not match the existing resource"): an
+    /// imported resource must be what the host has.
+    /// </summary>
     public async Task<RunResult> ImportAsync(string type, string name, string id)
     {
         var urn = Urn(type, name);
@@ -254,8 +259,15 @@ public sealed class Stack : IAsyncDisposable
             var check = await Provider.Client.CheckAsync(new CheckRequest { Urn = urn, Name = name, Type = type, Olds = read.Inputs, News = read.Inputs });
             if (check.Failures.Count > 0)
                 return new RunResult([step with { Op = StepOp.Failed, Inputs = read.Inputs, Failures = [.. check.Failures], Error = "Check refused the imported inputs" }]);
+            var diff = await Provider.Client.DiffAsync(new DiffRequest
+            {
+                Id = read.Id, Urn = urn, Name = name, Type = type, Olds = read.Properties, News = check.Inputs, OldInputs = read.Inputs,
+            });
+            var imported = step with { Id = read.Id, Inputs = check.Inputs, OldOutputs = read.Properties, Outputs = read.Properties, Diff = diff };
+            if (diff.Changes == DiffResponse.Types.DiffChanges.DiffSome)
+                return new RunResult([imported with { Op = StepOp.Failed, Error = "inputs to import do not match the existing resource" }]);
             _state.Add(new ResourceState(type, name, urn, read.Id, check.Inputs, read.Properties));
-            return new RunResult([step with { Id = read.Id, Inputs = check.Inputs, Outputs = read.Properties }]);
+            return new RunResult([imported]);
         }
         catch (RpcException e) { return new RunResult([Failed(step, e)]); }
     }

@@ -89,9 +89,16 @@ public sealed class HostDiscovery(ProviderHost host, IReadOnlyDictionary<string,
             foreach (var table in await host.Vlans.DumpAsync(ct).ConfigureAwait(false))
             {
                 if (!filtering.TryGetValue(table.MasterIndex, out var bridge) || !byIndex.TryGetValue(table.Index, out var port)) continue;
+                var what = table.IsBridgeSelf ? $"VLANs of {bridge.Name} itself" : $"VLANs of {port.Name} on {bridge.Name}";
                 if (BridgeResource.IsGuestTap(port))
                 {
-                    leftOut.Add(new($"VLANs of {port.Name} on {bridge.Name}", "a guest's tap: its VLANs are declared by its domain's interface"));
+                    leftOut.Add(new(what, "a guest's tap: its VLANs are declared by its domain's interface"));
+                    continue;
+                }
+                if (table.Entries.Count == 0)
+                {
+                    // A VlanFilter declares at least one entry (Check refuses an empty table), so it could not be imported.
+                    leftOut.Add(new(what, "the table is empty (no VLAN at all), which a VlanFilter cannot declare"));
                     continue;
                 }
                 ids.Add((VlanFilterResource.TypeToken, $"{bridge.Name}/{port.Name}", $"{bridge.Name}/{port.Name}"));
