@@ -163,5 +163,4 @@ return await Deployment.RunAsync(() =>
         Uuid = "2069914e-bd49-47b7-8c85-4320b5d546ec",
         Vcpus = 1,
     });
-
 });

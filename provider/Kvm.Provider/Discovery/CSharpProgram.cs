@@ -74,7 +74,7 @@ public sealed class CSharpProgram(PackageSchema schema)
             sb.AppendLine("    var config = new Config();");
             sb.AppendLine();
         }
-        sb.Append(body);
+        sb.AppendLine(body.ToString().TrimEnd());
         sb.AppendLine("});");
         return sb.ToString();
     }
