@@ -78,13 +78,14 @@ public sealed class Stack : IAsyncDisposable
 
     private async Task<RunResult> RunAsync(ResourceDecl[] program, bool preview)
     {
+        var command = preview ? StackCommand.Preview : StackCommand.Up;
         var steps = new List<Step>();
         var planned = new Dictionary<string, Struct>(StringComparer.Ordinal);
         foreach (var decl in program)
         {
             var step = await StepAsync(decl, preview, planned).ConfigureAwait(false);
             steps.Add(step);
-            if (step.Op == StepOp.Failed) return new RunResult(steps);
+            if (step.Op == StepOp.Failed) return new RunResult(steps, command);
         }
         // Resources no longer in the program are deleted, dependents first.
         var wanted = program.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
@@ -94,12 +95,12 @@ public sealed class Stack : IAsyncDisposable
             if (!preview)
             {
                 var error = await TryAsync(() => DeleteAsync(gone)).ConfigureAwait(false);
-                if (error is not null) { steps.Add(Failed(step, error)); return new RunResult(steps); }
+                if (error is not null) { steps.Add(Failed(step, error)); return new RunResult(steps, command); }
                 _state.Remove(gone);
             }
             steps.Add(step);
         }
-        return new RunResult(steps);
+        return new RunResult(steps, command);
     }
 
     private async Task<Step> StepAsync(ResourceDecl decl, bool preview, Dictionary<string, Struct> planned)
@@ -238,26 +239,27 @@ public sealed class Stack : IAsyncDisposable
             Replace(r, r with { Id = read.Id, Outputs = read.Properties, Inputs = read.Inputs ?? r.Inputs });
             steps.Add(step with { Op = changed ? StepOp.Refresh : StepOp.Same, Outputs = read.Properties, Inputs = read.Inputs });
         }
-        return new RunResult(steps);
+        return new RunResult(steps, StackCommand.Refresh);
     }
 
     /// <summary>`pulumi import TYPE NAME ID`: Read with only the id, then Check the inputs it returns.</summary>
     public async Task<RunResult> ImportAsync(string type, string name, string id)
     {
+        static RunResult Result(Step step) => new([step], StackCommand.Import);
         var urn = Urn(type, name);
         var step = new Step(StepOp.Import, type, name, urn) { Id = id };
         try
         {
             var read = await Provider.Client.ReadAsync(new ReadRequest { Id = id, Urn = urn, Name = name, Type = type });
-            if (read.Id.Length == 0) return new RunResult([step with { Op = StepOp.Failed, Error = $"{type} \"{id}\" does not exist" }]);
-            if (read.Inputs is null) return new RunResult([step with { Op = StepOp.Failed, Error = "the provider returned no inputs: import not supported" }]);
+            if (read.Id.Length == 0) return Result(step with { Op = StepOp.Failed, Error = $"{type} \"{id}\" does not exist" });
+            if (read.Inputs is null) return Result(step with { Op = StepOp.Failed, Error = "the provider returned no inputs: import not supported" });
             var check = await Provider.Client.CheckAsync(new CheckRequest { Urn = urn, Name = name, Type = type, Olds = read.Inputs, News = read.Inputs });
             if (check.Failures.Count > 0)
-                return new RunResult([step with { Op = StepOp.Failed, Inputs = read.Inputs, Failures = [.. check.Failures], Error = "Check refused the imported inputs" }]);
+                return Result(step with { Op = StepOp.Failed, Inputs = read.Inputs, Failures = [.. check.Failures], Error = "Check refused the imported inputs" });
             _state.Add(new ResourceState(type, name, urn, read.Id, check.Inputs, read.Properties));
-            return new RunResult([step with { Id = read.Id, Inputs = check.Inputs, Outputs = read.Properties }]);
+            return Result(step with { Id = read.Id, Inputs = check.Inputs, Outputs = read.Properties });
         }
-        catch (RpcException e) { return new RunResult([Failed(step, e)]); }
+        catch (RpcException e) { return Result(Failed(step, e)); }
     }
 
     /// <summary>`pulumi destroy`: Delete everything, last created first.</summary>
@@ -268,11 +270,11 @@ public sealed class Stack : IAsyncDisposable
         {
             var step = new Step(StepOp.Delete, r.Type, r.Name, r.Urn) { Id = r.Id, OldOutputs = r.Outputs };
             var error = await TryAsync(() => DeleteAsync(r)).ConfigureAwait(false);
-            if (error is not null) { steps.Add(Failed(step, error)); return new RunResult(steps); }
+            if (error is not null) { steps.Add(Failed(step, error)); return new RunResult(steps, StackCommand.Destroy); }
             _state.Remove(r);
             steps.Add(step);
         }
-        return new RunResult(steps);
+        return new RunResult(steps, StackCommand.Destroy);
     }
 
     /// <summary>Forgets a resource without deleting it (`pulumi state delete`).</summary>
