@@ -15,6 +15,7 @@ public static class VlanDemo
         using var ns = LabNamespace.Create("kvmdemo");
         foreach (var p in new[] { "uplink0", "vm1", "vm2" }) ns.Ip("link", "add", p, "type", "veth", "peer", "name", p + "x");
         await using var stack = await Stack.StartAsync($$"""{"netns": "{{ns.Name}}"}""");
+        var pulumi = new PulumiCli(stack);
 
         var program = new List<ResourceDecl>
         {
@@ -23,31 +24,24 @@ public static class VlanDemo
             Res(VlanFilter, "vm1", """{"bridge": "${br.name}", "port": "vm1", "access": 10}"""),
             Res(VlanFilter, "vm2", """{"bridge": "${br.name}", "port": "vm2", "access": 20}"""),
         };
-        Step("pulumi preview", await stack.PreviewAsync([.. program]));
-        Step("pulumi up", await stack.UpAsync([.. program]));
+        await pulumi.PreviewAsync(program);
+        await pulumi.UpAsync(program);
         Host(ns);
 
-        Console.WriteLine("# vm2 moves to VLAN 150:");
+        Console.WriteLine("\n# vm2 moves to VLAN 150:");
         program[3] = Res(VlanFilter, "vm2", """{"bridge": "${br.name}", "port": "vm2", "access": 150}""");
-        Step("pulumi preview --diff", await stack.PreviewAsync([.. program]));
-        Step("pulumi up", await stack.UpAsync([.. program]));
+        await pulumi.PreviewAsync(program);
+        await pulumi.UpAsync(program);
 
-        Console.WriteLine("# someone tags VLAN 999 on the uplink by hand:");
+        Console.WriteLine("\n# someone tags VLAN 999 on the uplink by hand:");
         Console.WriteLine("$ bridge vlan add vid 999 dev uplink0");
         ns.Exec("bridge", "vlan", "add", "vid", "999", "dev", "uplink0");
-        Step("pulumi refresh", await stack.RefreshAsync());
-        Step("pulumi up   # the table is owned: VLAN 999 goes", await stack.UpAsync([.. program]));
+        await pulumi.RefreshAsync();
+        await pulumi.UpAsync(program, "the table is owned: VLAN 999 goes");
         Host(ns);
 
-        Step("pulumi destroy", await stack.DestroyAsync());
+        await pulumi.DestroyAsync();
         return 0;
-    }
-
-    private static void Step(string command, RunResult result)
-    {
-        Console.WriteLine($"\n$ {command}");
-        Console.WriteLine(StepRenderer.Render(result));
-        if (!result.Ok) throw new InvalidOperationException($"{command} failed");
     }
 
     private static void Host(LabNamespace ns)
