@@ -24,7 +24,7 @@ public static class CommandOutput
         lines.AddRange(["", "Resources:"]);
         lines.AddRange(result.Steps.GroupBy(s => s.Op).OrderBy(g => SummaryOrder(g.Key))
             .Select(g => "    " + StepWords.Summary(g.Key, g.Count(), result.IsPlan)));
-        if (!result.IsPlan) lines.AddRange(["", $"Duration: {elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s"]);
+        if (!result.IsPlan) lines.AddRange(["", $"Duration: {elapsed.TotalSeconds.ToString(elapsed.TotalSeconds < 10 ? "0.00" : "0", CultureInfo.InvariantCulture)}s"]);
         return string.Join("\n", lines);
     }
 
