@@ -54,7 +54,7 @@ public static class StepRenderer
     public static string Render(RunResult result) => string.Join("\n", result.Steps.Select(s => Render(s, result.IsPlan)));
 
     /// <summary>One step: its row (a plan word in a preview, what was done otherwise), then its property changes.</summary>
-    public static string Render(Step s, bool plan)
+    public static string Render(Step s, bool plan = false)
     {
         var lines = new List<string>();
         var head = $" {s.Symbol,-2} {s.Type,-26} {s.Name,-12} {StepWords.Status(s.Op, plan)}";
