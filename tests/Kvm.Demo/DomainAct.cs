@@ -14,7 +14,7 @@ public static class DomainAct
 {
     public const string Domain = "kvm:index:Domain";
     private const string Trunk = "br-trunk";
-    private const string LanMac = "52:54:00:77:00:01";
+    private const string LanMac = NetworkAct.Web1Mac;
 
     /// <summary>web1, as the program declares it.</summary>
     private static ResourceDecl Web1(int vlan, string lanLink)

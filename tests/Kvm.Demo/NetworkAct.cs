@@ -14,8 +14,9 @@ public static class NetworkAct
 {
     public const string Network = "kvm:index:LibvirtNetwork";
 
-    /// <summary>The static DHCP lease of the Domain act's guest (its NIC on lab-lan has this MAC).</summary>
-    public const string Web1Lease = """{"mac": "52:54:00:77:00:01", "name": "web1", "ip": "10.77.0.11"}""";
+    /// <summary>The MAC of the Domain act's guest's NIC on lab-lan, and its static DHCP lease.</summary>
+    public const string Web1Mac = "52:54:00:77:00:01";
+    private const string Web1Lease = $$"""{"mac": "{{Web1Mac}}", "name": "web1", "ip": "10.77.0.11"}""";
 
     /// <summary>An isolated network (no forward) whose dnsmasq hands out 10.77.0.100-200 and the static leases given.</summary>
     private static ResourceDecl Lan(params string[] leases) => Res(Network, "lan", $$$"""
@@ -47,6 +48,8 @@ public static class NetworkAct
         await pulumi.PreviewAsync(program);
         await pulumi.UpAsync(program);
         Host("virsh net-dumpxml lab-lan | grep '<host'", Lines(libvirtd.Virsh("net-dumpxml", "lab-lan"), "<host"));
+        Host($"a DHCP client with MAC {Web1Mac} on virbr-lan (busybox udhcpc in the lab namespace)",
+            $"offered {DhcpClient.Lease(libvirtd.Namespace, "virbr-lan", Web1Mac) ?? "nothing"}");
 
         Say("A new name is a new network: replaced (the old one goes first, its bridge name is taken over)");
         program = [.. earlier, Lan(Web1Lease), Wan("lab-routed", "route")];
