@@ -1,30 +1,57 @@
+using System.Text.Json;
 using Kvm.Demo;
 using Kvm.Engine;
 using Kvm.Lab;
 using static Kvm.Demo.Narrator;
 
 // The provider's lifecycle against a throwaway lab host (a network namespace with a private
-// libvirtd), driven through its gRPC protocol the way the Pulumi engine drives it.
+// libvirtd and Open vSwitch), driven through its gRPC protocol the way the Pulumi engine drives it.
+// Every act keeps the resources of the acts before it; one destroy at the end removes them all,
+// also when an act fails, and disposing the lab ends whatever is still running in it.
 Title("kvm provider demo");
-Say($"plugin: {RepoPaths.ProviderBinary}");
+Console.WriteLine($"# plugin: {RepoPaths.ProviderBinary}");
 var started = DateTime.UtcNow;
 using var ns = LabNamespace.CreateLab();
 using var libvirtd = PrivateLibvirtd.Start(ns);
-Say($"lab host: network namespace {ns.Name}, private libvirtd at {libvirtd.Uri}");
-await using (var stack = await Stack.StartAsync($$"""{"uri": "{{libvirtd.Uri}}", "netns": "{{ns.Name}}"}"""))
+using var ovs = OvsSwitch.Start(ns);
+Console.WriteLine($"# lab host: network namespace {ns.Name}, private libvirtd at {libvirtd.Uri}, Open vSwitch (userspace datapath)");
+var config = JsonSerializer.Serialize(new Dictionary<string, string>
 {
-    await BridgeAct.RunAsync(stack, ns);
-
-    Title("Destroy");
-    Command("pulumi destroy");
-    Show(await stack.DestroyAsync());
-    Host("bridges left in the lab", ns.Ip("-br", "link", "show", "type", "bridge") is { Length: > 0 } left ? left : "(none)");
-    var warnings = stack.Engine.Logs.Where(l => l.Severity >= Pulumirpc.LogSeverity.Warning).ToList();
-    if (warnings.Count > 0)
+    ["uri"] = libvirtd.Uri,
+    ["netns"] = ns.Name,
+    ["libvirtHooksDir"] = libvirtd.HooksDir,
+});
+await using (var stack = await Stack.StartAsync(config))
+{
+    var pulumi = new PulumiCli(stack);
+    var finished = false;
+    try
     {
-        Say("diagnostics the provider sent to the engine:");
-        foreach (var w in warnings) Console.WriteLine($"    {w.Severity.ToString().ToLowerInvariant()}: {w.Message}");
+        var program = await BridgeAct.RunAsync(pulumi, ns);
+        program = await NetworkAct.RunAsync(pulumi, libvirtd, program);
+        await DomainAct.RunAsync(pulumi, libvirtd, ovs, program);
+        finished = true;
+    }
+    finally
+    {
+        await DestroyAsync(pulumi, libvirtd, ns, mayThrow: finished);
     }
 }
 VlanAct.Run(RepoPaths.VmTestsRunner);
 Title($"demo finished in {(DateTime.UtcNow - started).TotalSeconds:F0} s; the lab is torn down");
+
+static async Task DestroyAsync(PulumiCli pulumi, PrivateLibvirtd libvirtd, LabNamespace ns, bool mayThrow)
+{
+    Title(mayThrow ? "Destroy" : "Destroy (after a failure: the lab is cleaned up anyway)");
+    try
+    {
+        await pulumi.DestroyAsync();
+    }
+    catch (Exception e) when (!mayThrow)
+    {
+        Console.WriteLine($"# destroy failed too ({e.Message}); disposing the lab ends what is left");
+    }
+    Host("ip -br link show type bridge", ns.Ip("-br", "link", "show", "type", "bridge"));
+    Host("virsh list --all", libvirtd.Virsh("list", "--all"));
+    Host("virsh net-list --all", libvirtd.Virsh("net-list", "--all"));
+}

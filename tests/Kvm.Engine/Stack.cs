@@ -78,13 +78,14 @@ public sealed class Stack : IAsyncDisposable
 
     private async Task<RunResult> RunAsync(ResourceDecl[] program, bool preview)
     {
+        var command = preview ? StackCommand.Preview : StackCommand.Up;
         var steps = new List<Step>();
         var planned = new Dictionary<string, Struct>(StringComparer.Ordinal);
         foreach (var decl in program)
         {
             var step = await StepAsync(decl, preview, planned).ConfigureAwait(false);
             steps.Add(step);
-            if (step.Op == StepOp.Failed) return new RunResult(steps);
+            if (step.Op == StepOp.Failed) return new RunResult(steps, command);
         }
         // Resources no longer in the program are deleted, dependents first.
         var wanted = program.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
@@ -94,12 +95,12 @@ public sealed class Stack : IAsyncDisposable
             if (!preview)
             {
                 var error = await TryAsync(() => DeleteAsync(gone)).ConfigureAwait(false);
-                if (error is not null) { steps.Add(Failed(step, error)); return new RunResult(steps); }
+                if (error is not null) { steps.Add(Failed(step, error)); return new RunResult(steps, command); }
                 _state.Remove(gone);
             }
             steps.Add(step);
         }
-        return new RunResult(steps);
+        return new RunResult(steps, command);
     }
 
     private async Task<Step> StepAsync(ResourceDecl decl, bool preview, Dictionary<string, Struct> planned)
@@ -238,7 +239,7 @@ public sealed class Stack : IAsyncDisposable
             Replace(r, r with { Id = read.Id, Outputs = read.Properties, Inputs = read.Inputs ?? r.Inputs });
             steps.Add(step with { Op = changed ? StepOp.Refresh : StepOp.Same, Outputs = read.Properties, Inputs = read.Inputs });
         }
-        return new RunResult(steps);
+        return new RunResult(steps, StackCommand.Refresh);
     }
 
     /// <summary>
@@ -249,27 +250,28 @@ public sealed class Stack : IAsyncDisposable
     /// </summary>
     public async Task<RunResult> ImportAsync(string type, string name, string id)
     {
+        static RunResult Result(Step step) => new([step], StackCommand.Import);
         var urn = Urn(type, name);
         var step = new Step(StepOp.Import, type, name, urn) { Id = id };
         try
         {
             var read = await Provider.Client.ReadAsync(new ReadRequest { Id = id, Urn = urn, Name = name, Type = type });
-            if (read.Id.Length == 0) return new RunResult([step with { Op = StepOp.Failed, Error = $"{type} \"{id}\" does not exist" }]);
-            if (read.Inputs is null) return new RunResult([step with { Op = StepOp.Failed, Error = "the provider returned no inputs: import not supported" }]);
+            if (read.Id.Length == 0) return Result(step with { Op = StepOp.Failed, Error = $"{type} \"{id}\" does not exist" });
+            if (read.Inputs is null) return Result(step with { Op = StepOp.Failed, Error = "the provider returned no inputs: import not supported" });
             var check = await Provider.Client.CheckAsync(new CheckRequest { Urn = urn, Name = name, Type = type, Olds = read.Inputs, News = read.Inputs });
             if (check.Failures.Count > 0)
-                return new RunResult([step with { Op = StepOp.Failed, Inputs = read.Inputs, Failures = [.. check.Failures], Error = "Check refused the imported inputs" }]);
+                return Result(step with { Op = StepOp.Failed, Inputs = read.Inputs, Failures = [.. check.Failures], Error = "Check refused the imported inputs" });
             var diff = await Provider.Client.DiffAsync(new DiffRequest
             {
                 Id = read.Id, Urn = urn, Name = name, Type = type, Olds = read.Properties, News = check.Inputs, OldInputs = read.Inputs,
             });
             var imported = step with { Id = read.Id, Inputs = check.Inputs, OldOutputs = read.Properties, Outputs = read.Properties, Diff = diff };
             if (diff.Changes == DiffResponse.Types.DiffChanges.DiffSome)
-                return new RunResult([imported with { Op = StepOp.Failed, Error = "inputs to import do not match the existing resource" }]);
+                return Result(imported with { Op = StepOp.Failed, Error = "inputs to import do not match the existing resource" });
             _state.Add(new ResourceState(type, name, urn, read.Id, check.Inputs, read.Properties));
-            return new RunResult([imported]);
+            return Result(imported);
         }
-        catch (RpcException e) { return new RunResult([Failed(step, e)]); }
+        catch (RpcException e) { return Result(Failed(step, e)); }
     }
 
     /// <summary>`pulumi destroy`: Delete everything, last created first.</summary>
@@ -280,11 +282,11 @@ public sealed class Stack : IAsyncDisposable
         {
             var step = new Step(StepOp.Delete, r.Type, r.Name, r.Urn) { Id = r.Id, OldOutputs = r.Outputs };
             var error = await TryAsync(() => DeleteAsync(r)).ConfigureAwait(false);
-            if (error is not null) { steps.Add(Failed(step, error)); return new RunResult(steps); }
+            if (error is not null) { steps.Add(Failed(step, error)); return new RunResult(steps, StackCommand.Destroy); }
             _state.Remove(r);
             steps.Add(step);
         }
-        return new RunResult(steps);
+        return new RunResult(steps, StackCommand.Destroy);
     }
 
     /// <summary>Forgets a resource without deleting it (`pulumi state delete`).</summary>

@@ -17,25 +17,21 @@ public sealed record Step(StepOp Op, string Type, string Name, string Urn)
     public Grpc.Core.StatusCode? ErrorCode { get; init; }
     public IReadOnlyList<CheckFailure> Failures { get; init; } = [];
 
-    public string Symbol => Op switch
-    {
-        StepOp.Create => "+",
-        StepOp.Update => "~",
-        StepOp.Replace => "+-",
-        StepOp.Delete => "-",
-        StepOp.Refresh => "~",
-        StepOp.Import => "=",
-        StepOp.Failed => "!",
-        _ => " ",
-    };
+    public string Symbol => StepWords.Symbol(Op);
 }
 
+/// <summary>The CLI command a <see cref="RunResult"/> comes from: it decides the words used to show it.</summary>
+public enum StackCommand { Preview, Up, Refresh, Import, Destroy }
+
 /// <summary>The outcome of one command: its steps, and whether every step succeeded.</summary>
-public sealed record RunResult(IReadOnlyList<Step> Steps)
+public sealed record RunResult(IReadOnlyList<Step> Steps, StackCommand Command)
 {
     public bool Ok => Steps.All(s => s.Op != StepOp.Failed);
     public IEnumerable<Step> Changes => Steps.Where(s => s.Op != StepOp.Same);
     public Step this[string name] => Steps.Last(s => s.Name == name);
+
+    /// <summary>Whether the command only planned (a preview): nothing on the host changed.</summary>
+    public bool IsPlan => Command == StackCommand.Preview;
 
     public RunResult EnsureOk()
     {
@@ -55,25 +51,17 @@ public sealed record ResourceState(string Type, string Name, string Urn, string 
 /// <summary>Prints steps the way `pulumi preview` / `pulumi up` do: + ~ - +- and property diffs.</summary>
 public static class StepRenderer
 {
-    public static string Render(RunResult result) => string.Join("\n", result.Steps.Select(Render));
+    public static string Render(RunResult result) => string.Join("\n", result.Steps.Select(s => Render(s, result.IsPlan)));
 
-    public static string Render(Step s)
+    /// <summary>One step: its row (a plan word in a preview, what was done otherwise), then its property changes.</summary>
+    public static string Render(Step s, bool plan = false)
     {
         var lines = new List<string>();
-        var verb = s.Op switch
-        {
-            StepOp.Same => "same",
-            StepOp.Create => "create",
-            StepOp.Update => "update",
-            StepOp.Replace => "replace",
-            StepOp.Delete => "delete",
-            StepOp.Refresh => "refresh (drift)",
-            StepOp.Import => "import",
-            _ => "failed",
-        };
-        var head = $" {s.Symbol,-2} {s.Type,-26} {s.Name,-12} {verb}";
+        var head = $" {s.Symbol,-2} {s.Type,-26} {s.Name,-12} {StepWords.Status(s.Op, plan)}";
         if (s.Diff is { Diffs.Count: > 0 } d)
             head += $" [diff: {string.Join(", ", d.DetailedDiff.Select(x => KindSymbol(x.Value.Kind) + x.Key))}]";
+        var drift = s.Op == StepOp.Refresh ? OutputChanges.Between(s.OldOutputs, s.Outputs) : [];
+        if (drift.Count > 0) head += $" [diff: {string.Join(", ", drift.Select(c => c.Symbol + c.Path))}]";
         lines.Add(head);
         if (s.Diff is not null)
         {
@@ -89,6 +77,7 @@ public static class StepRenderer
                 });
             }
         }
+        lines.AddRange(drift.Select(c => $"      {c}"));
         foreach (var f in s.Failures) lines.Add($"      error: {f.Property}: {f.Reason}");
         if (s.Error is not null) lines.Add($"      error: {s.Error}");
         return string.Join("\n", lines);

@@ -1,6 +1,5 @@
 using System.Security;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Kvm.Engine;
 using Kvm.Lab;
 
@@ -10,7 +9,7 @@ namespace Kvm.Lifecycle.Tests;
 /// Observers and helpers for LibvirtNetwork lifecycle tests, all independent of the provider:
 /// virsh against the private daemon, ip and busybox udhcpc inside its namespace.
 /// </summary>
-internal static partial class NetworkLab
+internal static class NetworkLab
 {
     public const string NetworkType = "kvm:index:LibvirtNetwork";
 
@@ -76,32 +75,8 @@ internal static partial class NetworkLab
     public static int IfIndex(LabNamespace ns, string link) =>
         (ns.Link(link) ?? throw new Xunit.Sdk.XunitException($"{link} does not exist in {ns.Name}")).GetProperty("ifindex").GetInt32();
 
-    /// <summary>
-    /// Asks the network's DHCP server for a lease, as a client with <paramref name="mac"/> plugged
-    /// into <paramref name="bridge"/> through a veth pair (busybox udhcpc, configuring nothing).
-    /// Returns the address offered, or null.
-    /// </summary>
-    public static string? DhcpLease(LabNamespace ns, string bridge, string mac)
-    {
-        var id = Guid.NewGuid().ToString("N")[..6];
-        string client = $"dc{id}", port = $"dp{id}";
-        ns.Ip("link", "add", client, "type", "veth", "peer", "name", port);
-        try
-        {
-            ns.Ip("link", "set", port, "master", bridge, "up");
-            ns.Ip("link", "set", client, "address", mac, "up");
-            var r = ns.Exec("busybox", "udhcpc", "-f", "-q", "-n", "-i", client, "-t", "8", "-T", "1", "-s", "/bin/true");
-            var m = LeaseLine().Match(r.StdOut + r.StdErr);
-            return m.Success ? m.Groups[1].Value : null;
-        }
-        finally
-        {
-            Shell.Run("ip", "-n", ns.Name, "link", "del", client);
-        }
-    }
-
-    [GeneratedRegex(@"lease of (\S+) obtained")]
-    private static partial Regex LeaseLine();
+    /// <summary>The address the network's DHCP server offers a client with <paramref name="mac"/> on <paramref name="bridge"/>, or null.</summary>
+    public static string? DhcpLease(LabNamespace ns, string bridge, string mac) => DhcpClient.Lease(ns, bridge, mac);
 
     /// <summary>The pid of the dnsmasq libvirt runs for the network, from its pid file in the daemon's private /run.</summary>
     public static int? Dnsmasq(PrivateLibvirtd lv, string network) =>

@@ -28,7 +28,8 @@ public static class DomainScenarios
         if (!r.Ok) throw new ScenarioFailure("the run failed: " + StepRenderer.Render(r));
     }
 
-    private static void Tap(LabNamespace ns, string name, string bridge)
+    /// <summary>A tap in a bridge, up: what libvirt makes for a guest NIC.</summary>
+    public static void Tap(LabNamespace ns, string name, string bridge)
     {
         ns.Ip("tuntap", "add", name, "mode", "tap");
         ns.Ip("link", "set", name, "master", bridge);

@@ -1,0 +1,90 @@
+using Kvm.Engine;
+using Kvm.Lab;
+using static Kvm.Demo.Narrator;
+using static Kvm.Engine.Decl;
+
+namespace Kvm.Demo;
+
+/// <summary>
+/// A running TCG guest (it direct-boots the lab kernel and idles; no disk) with a VLAN-tagged NIC
+/// on an Open vSwitch bridge and a NIC on the network of the previous act: a live change shown as
+/// an update in place, drift made with virsh, import of a domain defined by hand.
+/// </summary>
+public static class DomainAct
+{
+    public const string Domain = "kvm:index:Domain";
+    private const string Trunk = "br-trunk";
+    private const string LanMac = NetworkAct.Web1Mac;
+
+    /// <summary>web1, as the program declares it.</summary>
+    private static ResourceDecl Web1(int vlan, string lanLink)
+    {
+        var boot = KernelVm.Boot;
+        return Res(Domain, "web", $$"""
+            {"name": "web1", "type": "qemu", "memoryMib": 256, "vcpus": 1, "machine": "q35",
+             "kernel": "{{boot.Kernel}}", "initrd": "{{boot.Initrd}}", "kernelCmdline": "console=ttyS0 quiet panic=-1 kvmlab.idle",
+             "onPoweroff": "destroy", "onReboot": "destroy", "onCrash": "destroy", "shutdownTimeoutSeconds": 1,
+             "interfaces": [
+               {"type": "bridge", "bridge": "{{Trunk}}", "virtualPort": "openvswitch", "vlan": {"tags": [{{vlan}}]}, "model": "virtio", "bootRom": false},
+               {"type": "network", "network": "lab-lan", "macAddress": "{{LanMac}}", "linkState": "{{lanLink}}", "model": "virtio", "bootRom": false}]}
+            """);
+    }
+
+    /// <summary>Runs the act after <paramref name="earlier"/> (kept in the program); returns the program at the end.</summary>
+    public static async Task<IReadOnlyList<ResourceDecl>> RunAsync(PulumiCli pulumi, PrivateLibvirtd libvirtd, OvsSwitch ovs, IReadOnlyList<ResourceDecl> earlier)
+    {
+        Title("Domains (libvirt API: a qemu TCG guest in the lab's private libvirtd)");
+        Say("This kernel has no bridge VLAN filtering, so the guest's VLAN NIC goes on an Open vSwitch bridge " +
+            "(libvirt tags its port); the kernel VM act below shows VLANs on Linux bridges.");
+        Command($"ovs-vsctl add-br {Trunk} -- set bridge {Trunk} datapath_type=netdev");
+        ovs.AddBridge(Trunk);
+
+        ResourceDecl[] program = [.. earlier, Web1(vlan: 10, lanLink: "up")];
+        await pulumi.PreviewAsync(program);
+        await pulumi.UpAsync(program);
+        var port = pulumi.Stack["web"].Output("interfaces[0].targetDevice")!.StringValue;
+        var guest = new Observed(libvirtd, ovs, port);
+        Host("virsh domiflist web1", libvirtd.Virsh("domiflist", "web1"));
+        guest.Show();
+
+        Say("The program moves web1's trunk NIC to VLAN 20 and takes its LAN link down: both live, the guest keeps running");
+        program = [.. earlier, Web1(vlan: 20, lanLink: "down")];
+        await pulumi.PreviewAsync(program);
+        await pulumi.UpAsync(program);
+        guest.Show();
+
+        Say("Someone brings the LAN link back up with virsh:");
+        Command($"virsh domif-setlink web1 {LanMac} up");
+        libvirtd.Virsh("domif-setlink", "web1", LanMac, "up");
+        await pulumi.RefreshAsync();
+        await pulumi.PreviewAsync(program, "the program says linkState: down");
+        await pulumi.UpAsync(program);
+        guest.Show();
+
+        Say("A domain defined by hand (not started) is imported:");
+        Command("virsh define legacy1.xml");
+        libvirtd.VirshXml("define", LabDomains.Tiny("legacy1",
+            "<interface type='network'><source network='lab-lan'/><mac address='52:54:00:77:00:05'/><model type='virtio'/><rom enabled='no'/></interface>", memoryMiB: 128));
+        var imported = await pulumi.ImportAsync(Domain, "legacy-vm", "legacy1");
+        Say($"generated inputs: {Props.ToJson(imported["legacy-vm"].Inputs)}");
+        program = [.. program, Res(Domain, "legacy-vm", Props.ToJson(imported["legacy-vm"].Inputs))];
+        await pulumi.UpAsync(program, "with the imported declaration: nothing to do");
+        Host("virsh list --all", libvirtd.Virsh("list", "--all"));
+        return program;
+    }
+
+    /// <summary>What the host says about web1: state and domain id (a restart changes it), its OVS port's VLAN, its LAN link.</summary>
+    private sealed record Observed(PrivateLibvirtd Libvirtd, OvsSwitch Ovs, string Port)
+    {
+        public void Show()
+        {
+            var state = Libvirtd.Virsh("domstate", "web1").Trim();
+            var id = Libvirtd.Virsh("domid", "web1").Trim();
+            Host("web1", $"""
+                virsh domstate web1: {state} (domain id {id})
+                ovs-vsctl get port {Port} tag: {Ovs.Vsctl("get", "port", Port, "tag").Trim()}
+                virsh domif-getlink web1 {LanMac}: {Libvirtd.Virsh("domif-getlink", "web1", LanMac).Trim()}
+                """);
+        }
+    }
+}
