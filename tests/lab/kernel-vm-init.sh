@@ -2,7 +2,8 @@
 # /init of the kernel VM's initramfs (built by build-kernel-vm.sh). Loads the modules, then:
 #  - "kvmlab.idle" on the kernel command line: stays up doing nothing (a guest for libvirt tests);
 #  - otherwise: mounts the host root read-only (9p tag hostroot) at /host, private tmpfs on
-#    /host/tmp and /host/run, the job folder (9p tag kvmlab, read-write) at /host/run/kvmlab,
+#    /host/tmp and /host/run (with "kvmlab.keep=PATH", the host's PATH under them stays visible),
+#    the job folder (9p tag kvmlab, read-write) at /host/run/kvmlab,
 #    chroots into /host, runs /run/kvmlab/script.sh with its output in /run/kvmlab/output,
 #    writes its exit code to /run/kvmlab/exitcode and prints it on the console, powers off.
 /bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /host
@@ -37,8 +38,20 @@ mount -t devtmpfs devtmpfs /host/dev
 mkdir -p /host/dev/pts /host/dev/shm
 mount -t devpts devpts /host/dev/pts
 mount -t tmpfs tmpfs /host/dev/shm
+keep=
+for word in $(cat /proc/cmdline); do
+    case $word in kvmlab.keep=/*) keep=${word#kvmlab.keep=} ;; esac
+done
+if [ -n "$keep" ]; then
+    mkdir -p /keep
+    mount -o bind "/host$keep" /keep || { echo "KVMLAB-ERROR: cannot keep $keep"; stop; }
+fi
 mount -t tmpfs -o mode=1777 tmpfs /host/tmp
 mount -t tmpfs -o mode=755 tmpfs /host/run
+if [ -n "$keep" ]; then
+    mkdir -p "/host$keep"
+    mount -o bind /keep "/host$keep" || { echo "KVMLAB-ERROR: cannot keep $keep"; stop; }
+fi
 mkdir -p /host/run/netns /host/run/lock /host/run/kvmlab
 if ! mount -t 9p -o trans=virtio,version=9p2000.L,rw,msize=262144 kvmlab /host/run/kvmlab; then
     echo "KVMLAB-ERROR: cannot mount the job folder"; stop

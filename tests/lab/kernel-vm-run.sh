@@ -29,6 +29,15 @@ mkdir -p "$job"
 [ "$(realpath "$script")" = "$(realpath "$job/script.sh" 2>/dev/null || true)" ] || cp "$script" "$job/script.sh"
 rm -f "$job/output" "$job/exitcode" "$job/console.log"
 
+# The VM gets private /tmp and /run; a checkout inside either (a clone in /tmp) is bound back in.
+keep=
+repo=$(realpath "$LAB_DIR/../..")
+case $repo in
+/tmp/*|/run/*)
+    case $repo in *[!A-Za-z0-9/._+-]*) lab_die "the kernel VM cannot show $repo (under /tmp or /run, with unusual characters): move the checkout";; esac
+    keep=" kvmlab.keep=$repo" ;;
+esac
+
 # -name carries the owner's pid so lab-sweep.sh can end a VM whose owner died.
 rc=0
 timeout -k 5 "$timeout" qemu-system-x86_64 \
@@ -37,7 +46,7 @@ timeout -k 5 "$timeout" qemu-system-x86_64 \
     -nodefaults -nic none -display none -no-reboot \
     -serial "file:$job/console.log" -monitor none \
     -kernel "$kernel" -initrd "$boot/initrd.gz" \
-    -append "console=ttyS0 quiet loglevel=3 panic=-1" \
+    -append "console=ttyS0 quiet loglevel=3 panic=-1$keep" \
     -fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap" \
     -device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot" \
     -fsdev "local,id=kvmlab,path=$job,security_model=none,multidevs=remap" \
