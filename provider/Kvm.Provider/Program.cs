@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using Kvm.Provider.Host;
 using Kvm.Provider.Resources;
@@ -77,6 +78,15 @@ public static class Program
 
         await using var app = builder.Build();
         app.MapGrpcService<ResourceProviderService>();
+        // SIGTERM/SIGINT stop the server gracefully: requests in flight finish before the process
+        // exits, so a host change is never cut off halfway (the empty builder installs no handler).
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
+        void StopGracefully(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            app.Lifetime.StopApplication();
+        }
         await app.StartAsync().ConfigureAwait(false);
 
         await app.WaitForShutdownAsync().ConfigureAwait(false);
