@@ -101,6 +101,16 @@ public sealed class ProviderProcess : IAsyncDisposable
         catch (ObjectDisposedException) { }
     });
 
+    /// <summary>Sends SIGTERM, as the engine does when it is done with a plugin, and waits for the exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using var kill = Process.Start("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync().ConfigureAwait(false);
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _channel.Dispose();

@@ -150,6 +150,16 @@ public class LaunchTests
     }
 
     [Fact]
+    public async Task Sigterm_stops_the_plugin_cleanly()
+    {
+        await using var plugin = await ProviderProcess.StartAsync();
+        await plugin.Client.GetPluginInfoAsync(new Empty());
+        // A graceful stop lets requests in flight finish; dying of the signal would give 143.
+        Assert.Equal(0, await plugin.TerminateAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal("", plugin.StdoutAfterPort);
+    }
+
+    [Fact]
     public async Task Plugin_starts_without_an_engine_address()
     {
         await using var plugin = await ProviderProcess.StartAsync();
