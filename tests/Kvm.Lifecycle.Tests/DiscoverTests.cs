@@ -129,18 +129,7 @@ public sealed class HandMadeHost : IDisposable
         Libvirt.Virsh("start", "db");
     }
 
-    private static string Guest(string name, string interfacesXml) => $"""
-        <domain type='qemu'>
-          <name>{System.Security.SecurityElement.Escape(name)}</name>
-          <memory unit='MiB'>64</memory>
-          <vcpu>1</vcpu>
-          <os><type arch='x86_64' machine='q35'>hvm</type></os>
-          <devices>
-            <emulator>/usr/bin/qemu-system-x86_64</emulator>
-            {interfacesXml}
-          </devices>
-        </domain>
-        """;
+    private static string Guest(string name, string interfacesXml) => NetworkLab.GuestXml(name, interfacesXml);
 
     private DiscoverRun Discover(string format)
     {

@@ -34,21 +34,21 @@ internal static class NetworkLab
         lv.Virsh("net-list", "--all", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>A small TCG guest with no disk and no kernel (it idles in the firmware, at ~1% CPU) and NICs as given.</summary>
-    public static void StartGuest(PrivateLibvirtd lv, string name, string interfacesXml)
-    {
-        lv.VirshXml("create", $"""
-            <domain type='qemu'>
-              <name>{SecurityElement.Escape(name)}</name>
-              <memory unit='MiB'>64</memory>
-              <vcpu>1</vcpu>
-              <os><type arch='x86_64' machine='q35'>hvm</type></os>
-              <devices>
-                <emulator>/usr/bin/qemu-system-x86_64</emulator>
-                {interfacesXml}
-              </devices>
-            </domain>
-            """);
-    }
+    public static void StartGuest(PrivateLibvirtd lv, string name, string interfacesXml) => lv.VirshXml("create", GuestXml(name, interfacesXml));
+
+    /// <summary>The domain XML of such a guest.</summary>
+    public static string GuestXml(string name, string interfacesXml) => $"""
+        <domain type='qemu'>
+          <name>{SecurityElement.Escape(name)}</name>
+          <memory unit='MiB'>64</memory>
+          <vcpu>1</vcpu>
+          <os><type arch='x86_64' machine='q35'>hvm</type></os>
+          <devices>
+            <emulator>/usr/bin/qemu-system-x86_64</emulator>
+            {interfacesXml}
+          </devices>
+        </domain>
+        """;
 
     public static string NetworkNic(string network, string mac) =>
         $"<interface type='network'><source network='{network}'/><mac address='{mac}'/><model type='virtio'/><rom enabled='no'/></interface>";
