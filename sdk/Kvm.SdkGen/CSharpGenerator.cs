@@ -707,25 +707,10 @@ public sealed class CSharpGenerator
         w.Line($"private static readonly global::Pulumi.Config __config = new global::Pulumi.Config({CSharpString(_pkg.Name)});");
         w.Line();
 
-        var usedTypes = new List<ObjectTypeDef>();
-        void Collect(SType t)
-        {
-            switch (t)
-            {
-                case OptionalType o: Collect(o.Element); break;
-                case InputType i: Collect(i.Element); break;
-                case ArrayType a: Collect(a.Element); break;
-                case MapType m: Collect(m.Element); break;
-                case ObjectRef r when !usedTypes.Contains(r.Def):
-                    usedTypes.Add(r.Def);
-                    foreach (var p in r.Def.Properties) Collect(p.Type);
-                    break;
-            }
-        }
+        var usedTypes = SType.ReachableObjects(_pkg.Config.Select(p => p.Type));
         var names = Naming.MemberNames(_pkg.Config, "Config", [.. Naming.ObjectMembers, "Types"]);
         foreach (var p in _pkg.Config)
         {
-            Collect(p.Type);
             var (propertyType, getter) = ConfigProperty(p.Type);
             var initializer = $"__config.{getter}({CSharpString(p.Name)})";
             if (p.HasDefault) initializer += " ?? " + DefaultValue(p, "config");

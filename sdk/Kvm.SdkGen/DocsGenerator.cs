@@ -188,26 +188,8 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
     }
 
     /// <summary>The object types reachable from a resource's inputs and outputs, in order of first use.</summary>
-    internal static List<ObjectTypeDef> NestedTypes(Resource r)
-    {
-        var list = new List<ObjectTypeDef>();
-        void Visit(SType t)
-        {
-            switch (t)
-            {
-                case OptionalType o: Visit(o.Element); break;
-                case InputType i: Visit(i.Element); break;
-                case ArrayType a: Visit(a.Element); break;
-                case MapType m: Visit(m.Element); break;
-                case ObjectRef o when !list.Contains(o.Def):
-                    list.Add(o.Def);
-                    foreach (var p in o.Def.Properties) Visit(p.Type);
-                    break;
-            }
-        }
-        foreach (var p in r.InputProperties.Concat(r.Properties).Concat(r.StateInputs?.Properties ?? [])) Visit(p.Type);
-        return list;
-    }
+    internal static List<ObjectTypeDef> NestedTypes(Resource r) =>
+        SType.ReachableObjects(r.InputProperties.Concat(r.Properties).Concat(r.StateInputs?.Properties ?? []).Select(p => p.Type));
 
     internal static string TypeDoc(SType t) => t.Unwrap() switch
     {

@@ -103,6 +103,28 @@ public abstract record SType
         _ => this,
     };
 
+    /// <summary>The object types the given types reach (through wrappers, arrays, maps and object properties), in order of first use.</summary>
+    public static List<ObjectTypeDef> ReachableObjects(IEnumerable<SType> types)
+    {
+        var found = new List<ObjectTypeDef>();
+        void Visit(SType t)
+        {
+            switch (t)
+            {
+                case OptionalType o: Visit(o.Element); break;
+                case InputType i: Visit(i.Element); break;
+                case ArrayType a: Visit(a.Element); break;
+                case MapType m: Visit(m.Element); break;
+                case ObjectRef r when !found.Contains(r.Def):
+                    found.Add(r.Def);
+                    foreach (var p in r.Def.Properties) Visit(p.Type);
+                    break;
+            }
+        }
+        foreach (var t in types) Visit(t);
+        return found;
+    }
+
     /// <summary>The type with every <see cref="InputType"/> removed (Pulumi's <c>codegen.PlainType</c>).</summary>
     public SType Plain() => this switch
     {
