@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Kvm.Provider.Remote;
+
+/// <summary>
+/// One run of the system's ssh client: its stdin and stdout are the session's byte streams, its
+/// stderr (ssh's own messages and the remote program's) is kept in a short tail for error messages
+/// and passed on line by line. It runs in the plugin's process group, so when the engine ends the
+/// plugin's group ssh ends with it, and the remote side sees its input close.
+/// </summary>
+public sealed class SshProcess : IAsyncDisposable
+{
+    private const int TailLines = 40;
+
+    private readonly Process _process;
+    private readonly Queue<string> _tail = new();
+    private readonly Task _stderrPump;
+
+    public Stream Input => _process.StandardInput.BaseStream;
+    public Stream Output => _process.StandardOutput.BaseStream;
+    public int Pid { get; }
+
+    /// <summary>Completes with ssh's exit code once it has exited and its stderr is read to the end.</summary>
+    public Task<int> Exited { get; }
+
+    private SshProcess(Process process, Action<string>? onStderrLine)
+    {
+        _process = process;
+        Pid = process.Id;
+        _stderrPump = Task.Run(async () =>
+        {
+            try
+            {
+                while (await process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
+                {
+                    lock (_tail)
+                    {
+                        _tail.Enqueue(line);
+                        if (_tail.Count > TailLines) _tail.Dequeue();
+                    }
+                    onStderrLine?.Invoke(line);
+                }
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+            }
+        });
+        Exited = WaitAsync();
+    }
+
+    private async Task<int> WaitAsync()
+    {
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        await _stderrPump.ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
+    /// <summary>What ssh and the remote program printed on stderr lately.</summary>
+    public string StderrTail
+    {
+        get
+        {
+            lock (_tail) return string.Join("\n", _tail);
+        }
+    }
+
+    /// <summary>Starts <c>ssh ARGS</c> (the program found on PATH, as a user's own ssh would be). Throws when there is no ssh.</summary>
+    public static SshProcess Start(IReadOnlyList<string> args, Action<string>? onStderrLine = null)
+    {
+        var psi = new ProcessStartInfo(SshCommand.Program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        Process process;
+        try
+        {
+            process = Process.Start(psi) ?? throw new InvalidOperationException("ssh did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"cannot run the system's ssh client ({e.Message}): install OpenSSH's client (Debian: openssh-client) on the machine running Pulumi", e);
+        }
+        return new SshProcess(process, onStderrLine);
+    }
+
+    /// <summary>Closes ssh's stdin: the remote program sees the end of its input and finishes.</summary>
+    public void CloseInput()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="grace"/> for ssh to exit after its input closed, then ends it.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        CloseInput();
+        try
+        {
+            await Exited.WaitAsync(grace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Kill();
+        }
+    }
+
+    public void Kill()
+    {
+        try
+        {
+            _process.Kill();
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        try
+        {
+            await Exited.ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+    }
+}
