@@ -5,7 +5,7 @@ namespace Kvm.Lab;
 /// tests/lab/lab-holder.sh runs under <c>ip netns exec</c> (which gives it a private mount
 /// namespace), bind-mounts folders under <see cref="StateDir"/> over /run, /var, /etc/libvirt and
 /// /etc/openvswitch, and leaves a holder process (<c>sleep infinity</c>). Commands join it with
-/// <c>nsenter -t HOLDER -m -n</c>: each sees the same private mounts, whichever fixture started
+/// <c>nsenter -t HOLDER -m -n -r</c>: each sees the same private mounts, whichever fixture started
 /// first, and the host's folders are never written. Get one from <see cref="LabNamespace.Mounts"/>.
 /// A private /root (StateDir/root) is added on demand: <see cref="UsePrivateHome"/>.
 /// </summary>
@@ -70,10 +70,12 @@ public sealed class LabMounts
 
     /// <summary>
     /// The command prefix that runs a program in this namespace's network and lab mount namespace
-    /// (<c>nsenter -t HOLDER -m -n --</c>): for programs a test starts itself, such as the plugin.
+    /// (<c>nsenter -t HOLDER -m -n -r --</c>): for programs a test starts itself, such as the plugin.
+    /// -r: entering a mount namespace sets the root to the namespace's own, which in the kernel VM
+    /// (a chroot into the machine's root) is the initramfs; the holder's root is the right one.
     /// </summary>
     public IReadOnlyList<string> EnterPrefix =>
-        ["nsenter", "-t", HolderPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "-n", "--"];
+        ["nsenter", "-t", HolderPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "-n", "-r", "--"];
 
     /// <summary>Runs a command in the namespace's network and lab mount namespace.</summary>
     public ShellResult Exec(string file, params string[] args) => Exec(file, args, TimeSpan.FromMinutes(5));
