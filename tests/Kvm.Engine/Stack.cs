@@ -34,15 +34,18 @@ public sealed class Stack : IAsyncDisposable
         _ownsProcess = ownsProcess;
     }
 
-    /// <summary>Starts the plugin with a fake engine, then GetPluginInfo -> CheckConfig -> Configure.</summary>
+    /// <summary>
+    /// Starts the plugin with a fake engine, then GetPluginInfo -> CheckConfig -> Configure. With a
+    /// <paramref name="placement"/>, the plugin runs there and the engine listens in its network namespace.
+    /// </summary>
     public static async Task<Stack> StartAsync(string configJson = "{}", IDictionary<string, string>? environment = null, string stack = "dev", string project = "lab",
-        IEnumerable<string>? extraArgs = null)
+        IEnumerable<string>? extraArgs = null, PluginPlacement? placement = null)
     {
-        var engine = await FakeEngine.StartAsync().ConfigureAwait(false);
+        var engine = await FakeEngine.StartAsync(placement?.NetnsPath).ConfigureAwait(false);
         ProviderProcess? provider = null;
         try
         {
-            provider = await ProviderProcess.StartAsync(engine.Address, ["--logtostderr", .. extraArgs ?? []], environment).ConfigureAwait(false);
+            provider = await ProviderProcess.StartAsync(engine.Address, ["--logtostderr", .. extraArgs ?? []], environment, placement: placement).ConfigureAwait(false);
             var s = new Stack(provider, engine, stack, project, ownsProcess: true);
             await s.ConfigureAsync(configJson).ConfigureAwait(false);
             return s;

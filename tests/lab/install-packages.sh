@@ -3,8 +3,6 @@
 # apt-get update runs only when something is missing. Daemons are not started by the install
 # (a temporary policy-rc.d says no), so nothing runs in the default namespace afterwards.
 set -eu
-# openssh-server brings /usr/lib/openssh/sftp-server (openssh-sftp-server), which the SFTP client
-# tests (tests/Kvm.Provider.Tests/Remote/Sftp) run as a child process over pipes.
 PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0 qemu-system-x86 qemu-utils dnsmasq-base iptables nftables busybox-static cpio openvswitch-switch openssh-server openssh-client"
 
 missing=
