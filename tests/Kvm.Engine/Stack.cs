@@ -12,10 +12,17 @@ namespace Kvm.Engine;
 /// </summary>
 public sealed class Stack : IAsyncDisposable
 {
+    public const string DefaultProvider = "default";
+
     private readonly List<ResourceState> _state = [];
     private readonly bool _ownsProcess;
+    private readonly Dictionary<string, ProviderProcess> _providers = new(StringComparer.Ordinal);
 
+    /// <summary>The default provider's plugin process.</summary>
     public ProviderProcess Provider { get; }
+
+    /// <summary>Every provider's plugin process by name (the default one is <see cref="DefaultProvider"/>), as the engine runs one per provider.</summary>
+    public IReadOnlyDictionary<string, ProviderProcess> Providers => _providers;
     public FakeEngine Engine { get; }
     public string StackName { get; }
     public string Project { get; }
@@ -28,6 +35,7 @@ public sealed class Stack : IAsyncDisposable
     private Stack(ProviderProcess provider, FakeEngine engine, string stack, string project, bool ownsProcess)
     {
         Provider = provider;
+        _providers[DefaultProvider] = provider;
         Engine = engine;
         StackName = stack;
         Project = project;
@@ -58,13 +66,39 @@ public sealed class Stack : IAsyncDisposable
         }
     }
 
-    public async Task ConfigureAsync(string configJson)
+    public Task ConfigureAsync(string configJson) => ConfigureAsync(Provider, DefaultProvider, configJson);
+
+    /// <summary>
+    /// An explicit provider (`new Kvm.Provider(name, args)` in a program): its own plugin process, started
+    /// like the default one and sharing the engine; resources declared with <see cref="ResourceDecl.Provider"/> = <paramref name="name"/> use it.
+    /// </summary>
+    public async Task<ProviderProcess> AddProviderAsync(string name, string configJson, IEnumerable<string>? extraArgs = null, PluginPlacement? placement = null)
     {
-        var client = Provider.Client;
+        if (_providers.ContainsKey(name)) throw new InvalidOperationException($"the stack already has a provider named {name}");
+        var provider = await ProviderProcess.StartAsync(Engine.Address, ["--logtostderr", .. extraArgs ?? []], placement: placement).ConfigureAwait(false);
+        try
+        {
+            await ConfigureAsync(provider, name, configJson).ConfigureAwait(false);
+        }
+        catch
+        {
+            await provider.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        _providers[name] = provider;
+        return provider;
+    }
+
+    private ResourceProvider.ResourceProviderClient ClientOf(string? provider) =>
+        (_providers.TryGetValue(provider ?? DefaultProvider, out var p) ? p : throw new InvalidOperationException($"the stack has no provider named {provider}")).Client;
+
+    private async Task ConfigureAsync(ProviderProcess provider, string name, string configJson)
+    {
+        var client = provider.Client;
         await client.GetPluginInfoAsync(new Empty());
         var config = Props.Parse(configJson);
-        var urn = $"urn:pulumi:{StackName}::{Project}::pulumi:providers:kvm::default";
-        var checkedConfig = await client.CheckConfigAsync(new CheckRequest { Urn = urn, Name = "default", Type = "pulumi:providers:kvm", Olds = new Struct(), News = config });
+        var urn = $"urn:pulumi:{StackName}::{Project}::pulumi:providers:kvm::{name}";
+        var checkedConfig = await client.CheckConfigAsync(new CheckRequest { Urn = urn, Name = name, Type = "pulumi:providers:kvm", Olds = new Struct(), News = config });
         if (checkedConfig.Failures.Count > 0)
             throw new InvalidOperationException("provider config refused: " + string.Join("; ", checkedConfig.Failures.Select(f => $"{f.Property}: {f.Reason}")));
         var request = new ConfigureRequest { Args = checkedConfig.Inputs, AcceptSecrets = true, AcceptResources = true, SendsOldInputs = true, SendsOldInputsToDelete = true };
@@ -108,7 +142,7 @@ public sealed class Stack : IAsyncDisposable
 
     private async Task<Step> StepAsync(ResourceDecl decl, bool preview, Dictionary<string, Struct> planned)
     {
-        var client = Provider.Client;
+        var client = ClientOf(decl.Provider);
         var urn = Urn(decl.Type, decl.Name);
         var existing = _state.SingleOrDefault(r => r.Name == decl.Name);
         var inputs = Props.Resolve(Props.Parse(decl.InputsJson), (res, prop) =>
@@ -137,13 +171,13 @@ public sealed class Stack : IAsyncDisposable
             {
                 var created = await client.CreateAsync(new CreateRequest { Urn = urn, Name = decl.Name, Type = decl.Type, Properties = checkedInputs, Preview = preview, Timeout = 300 });
                 planned[decl.Name] = created.Properties;
-                if (!preview) _state.Add(new ResourceState(decl.Type, decl.Name, urn, created.Id, checkedInputs, created.Properties));
+                if (!preview) _state.Add(new ResourceState(decl.Type, decl.Name, urn, created.Id, checkedInputs, created.Properties) { Provider = decl.Provider ?? DefaultProvider });
                 return baseStep with { Op = StepOp.Create, Id = created.Id, Outputs = created.Properties };
             }
             catch (RpcException e)
             {
                 if (!preview && InitFailure(e) is { } init)
-                    _state.Add(new ResourceState(decl.Type, decl.Name, urn, init.Id, checkedInputs, init.Properties) { InitErrors = true });
+                    _state.Add(new ResourceState(decl.Type, decl.Name, urn, init.Id, checkedInputs, init.Properties) { InitErrors = true, Provider = decl.Provider ?? DefaultProvider });
                 return Failed(baseStep, e);
             }
         }
@@ -190,7 +224,7 @@ public sealed class Stack : IAsyncDisposable
                     await DeleteAsync(existing).ConfigureAwait(false);
                     _state.Remove(existing);
                 }
-                _state.Add(new ResourceState(decl.Type, decl.Name, urn, created.Id, checkedInputs, created.Properties));
+                _state.Add(new ResourceState(decl.Type, decl.Name, urn, created.Id, checkedInputs, created.Properties) { Provider = decl.Provider ?? DefaultProvider });
                 planned[decl.Name] = created.Properties;
                 return baseStep with { Op = StepOp.Replace, Id = created.Id, Outputs = created.Properties };
             }
@@ -229,7 +263,7 @@ public sealed class Stack : IAsyncDisposable
             ReadResponse read;
             try
             {
-                read = await Provider.Client.ReadAsync(new ReadRequest { Id = r.Id, Urn = r.Urn, Name = r.Name, Type = r.Type, Properties = r.Outputs, Inputs = r.Inputs });
+                read = await ClientOf(r.Provider).ReadAsync(new ReadRequest { Id = r.Id, Urn = r.Urn, Name = r.Name, Type = r.Type, Properties = r.Outputs, Inputs = r.Inputs });
             }
             catch (RpcException e) { steps.Add(Failed(step, e)); continue; }
             if (read.Id.Length == 0)
@@ -251,27 +285,28 @@ public sealed class Stack : IAsyncDisposable
     /// Any change fails the import ("inputs to import do not match the existing resource"): an
     /// imported resource must be what the host has.
     /// </summary>
-    public async Task<RunResult> ImportAsync(string type, string name, string id)
+    public async Task<RunResult> ImportAsync(string type, string name, string id, string? provider = null)
     {
+        var client = ClientOf(provider);
         static RunResult Result(Step step) => new([step], StackCommand.Import);
         var urn = Urn(type, name);
         var step = new Step(StepOp.Import, type, name, urn) { Id = id };
         try
         {
-            var read = await Provider.Client.ReadAsync(new ReadRequest { Id = id, Urn = urn, Name = name, Type = type });
+            var read = await client.ReadAsync(new ReadRequest { Id = id, Urn = urn, Name = name, Type = type });
             if (read.Id.Length == 0) return Result(step with { Op = StepOp.Failed, Error = $"{type} \"{id}\" does not exist" });
             if (read.Inputs is null) return Result(step with { Op = StepOp.Failed, Error = "the provider returned no inputs: import not supported" });
-            var check = await Provider.Client.CheckAsync(new CheckRequest { Urn = urn, Name = name, Type = type, Olds = read.Inputs, News = read.Inputs });
+            var check = await client.CheckAsync(new CheckRequest { Urn = urn, Name = name, Type = type, Olds = read.Inputs, News = read.Inputs });
             if (check.Failures.Count > 0)
                 return Result(step with { Op = StepOp.Failed, Inputs = read.Inputs, Failures = [.. check.Failures], Error = "Check refused the imported inputs" });
-            var diff = await Provider.Client.DiffAsync(new DiffRequest
+            var diff = await client.DiffAsync(new DiffRequest
             {
                 Id = read.Id, Urn = urn, Name = name, Type = type, Olds = read.Properties, News = check.Inputs, OldInputs = read.Inputs,
             });
             var imported = step with { Id = read.Id, Inputs = check.Inputs, OldOutputs = read.Properties, Outputs = read.Properties, Diff = diff };
             if (diff.Changes == DiffResponse.Types.DiffChanges.DiffSome)
                 return Result(imported with { Op = StepOp.Failed, Error = "inputs to import do not match the existing resource" });
-            _state.Add(new ResourceState(type, name, urn, read.Id, check.Inputs, read.Properties));
+            _state.Add(new ResourceState(type, name, urn, read.Id, check.Inputs, read.Properties) { Provider = provider ?? DefaultProvider });
             return Result(imported);
         }
         catch (RpcException e) { return Result(Failed(step, e)); }
@@ -296,7 +331,7 @@ public sealed class Stack : IAsyncDisposable
     public void Forget(string name) => _state.RemoveAll(r => r.Name == name);
 
     private async Task DeleteAsync(ResourceState r) =>
-        await Provider.Client.DeleteAsync(new DeleteRequest { Id = r.Id, Urn = r.Urn, Name = r.Name, Type = r.Type, Properties = r.Outputs, OldInputs = r.Inputs, Timeout = 300 });
+        await ClientOf(r.Provider).DeleteAsync(new DeleteRequest { Id = r.Id, Urn = r.Urn, Name = r.Name, Type = r.Type, Properties = r.Outputs, OldInputs = r.Inputs, Timeout = 300 });
 
     private void Replace(ResourceState old, ResourceState updated) => _state[_state.IndexOf(old)] = updated;
 
@@ -320,15 +355,17 @@ public sealed class Stack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_ownsProcess)
+        // The engine ends every plugin it started: Cancel, then the process. Explicit providers are always ours.
+        foreach (var (name, provider) in _providers)
         {
+            if (name == DefaultProvider && !_ownsProcess) continue;
             try
             {
-                await Provider.Client.CancelAsync(new Empty(), deadline: DateTime.UtcNow.AddSeconds(5));
+                await provider.Client.CancelAsync(new Empty(), deadline: DateTime.UtcNow.AddSeconds(5));
             }
             catch (RpcException) { }
-            await Provider.DisposeAsync().ConfigureAwait(false);
-            await Engine.DisposeAsync().ConfigureAwait(false);
+            await provider.DisposeAsync().ConfigureAwait(false);
         }
+        if (_ownsProcess) await Engine.DisposeAsync().ConfigureAwait(false);
     }
 }

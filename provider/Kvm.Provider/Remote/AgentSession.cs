@@ -67,10 +67,12 @@ public sealed class AgentSession : IAsyncDisposable
             session._readLoop = Task.Run(session.ReadLoopAsync, CancellationToken.None);
             return new AgentStart(session, 0, "");
         }
-        catch (AgentProtocolException) when (ssh.Exited.IsCompleted || await ExitsSoonAsync(ssh).ConfigureAwait(false))
+        catch (AgentProtocolException)
         {
             // The remote side printed something and quit (a shell's "not found", a loader error): that is the story.
-            return await FailedAsync(ssh, frames).ConfigureAwait(false);
+            if (await ExitsSoonAsync(ssh).ConfigureAwait(false)) return await FailedAsync(ssh, frames).ConfigureAwait(false);
+            await DiscardAsync(ssh, frames).ConfigureAwait(false);
+            throw;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -87,7 +87,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
                 SendsOldInputs = request.SendsOldInputs,
                 SendsOldInputsToDelete = request.SendsOldInputsToDelete,
             };
-            await remote.ConfigureAsync(onHost, Token(ct)).ConfigureAwait(false);
+            await remote.ConfigureAsync(onHost, ct).ConfigureAwait(false);
         }
         return new ConfigureResponse
         {
@@ -142,7 +142,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
     {
         try
         {
-            return await remote.CallAsync(AgentMethods.Create, request, request.Preview ? CallSafety.Retryable : CallSafety.Once, Token(ct)).ConfigureAwait(false);
+            return await remote.CallAsync(AgentMethods.Create, request, request.Preview ? CallSafety.Retryable : CallSafety.Once, ct).ConfigureAwait(false);
         }
         catch (AgentConnectionLostException lost) when (!request.Preview && lost.MayHaveRun)
         {
@@ -211,7 +211,9 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
     {
         try
         {
-            return await remote.CallAsync(method, request, safety, Token(ct)).ConfigureAwait(false);
+            // The engine's Cancel goes to the agent (see Cancel), which stops at its next step and answers:
+            // waiting for that answer, not dropping the call here, is what leaves the host in a known state.
+            return await remote.CallAsync(method, request, safety, ct).ConfigureAwait(false);
         }
         catch (AgentConnectionLostException e)
         {
