@@ -37,7 +37,8 @@ public static class AgentCommand
 
         await using var frames = new FrameStream(stdin, stdout);
         var log = new AgentLog(frames);
-        using var host = new ProviderHost(log, trace: verbosity >= 9 ? line => Console.Error.WriteLine($"pulumi-resource-kvm agent: {line}") : null);
+        Action<string>? trace = verbosity >= 9 ? line => Console.Error.WriteLine($"pulumi-resource-kvm agent: {line}") : null;
+        using var host = new ProviderHost(log, trace: trace);
         var service = new ResourceProviderService(host, new ResourceRegistry(ResourceCatalog.Create(host)), engineLog: null, onRemoteHost: true);
 
         await stdout.WriteAsync(AgentProtocol.Marker).ConfigureAwait(false);
@@ -52,6 +53,7 @@ public static class AgentCommand
                 {
                     case Frame.BodyOneofCase.Call:
                         var id = frame.Id;
+                        trace?.Invoke($"call {id}: {frame.Call.Method}");
                         inFlight[id] = Task.Run(async () =>
                         {
                             await ServeAsync(service, host, frames, frame).ConfigureAwait(false);
@@ -59,6 +61,7 @@ public static class AgentCommand
                         });
                         break;
                     case Frame.BodyOneofCase.Cancel:
+                        trace?.Invoke("cancel");
                         host.Cancel();
                         break;
                     default:

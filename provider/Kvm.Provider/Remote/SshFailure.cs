@@ -16,7 +16,8 @@ public static class SshFailure
 
     /// <summary>The agent binary is not at its path on the host (so it must be installed).</summary>
     public static bool IsMissingProgram(int exitCode, string stderr) =>
-        exitCode == CommandNotFound || (exitCode == CannotExecute && stderr.Contains("No such file", StringComparison.Ordinal));
+        exitCode == CommandNotFound
+        || (exitCode == CannotExecute && (stderr.Contains("No such file", StringComparison.Ordinal) || stderr.Contains("Not a directory", StringComparison.Ordinal)));
 
     /// <summary>A message naming the host, what happened and what to check.</summary>
     public static string Describe(SshDestination host, int exitCode, string stderr)
@@ -33,6 +34,8 @@ public static class SshFailure
             return $"cannot resolve the host name of {host}: check the name, or give it a Host entry in ~/.ssh/config ({last})";
         if (Has("Connection refused"))
             return $"{host} refused the SSH connection (port {port}): check that sshd runs there and listens on that port";
+        if (Has("not responding"))
+            return $"{host} stopped answering ({last}; ssh gives up after {SshCommand.AliveCountMax} keep-alives {SshCommand.AliveIntervalSeconds} s apart): the host, or the network between here and there, went away";
         if (Has("timed out") || Has("No route to host") || Has("Network is unreachable") || Has("Host is down"))
             return $"cannot reach {host} over SSH ({last}): check that the host is up, its address and port, and the network between here and there";
         if (Has("Permission denied") || Has("Too many authentication failures"))

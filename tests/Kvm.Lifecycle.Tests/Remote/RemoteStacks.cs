@@ -11,8 +11,8 @@ internal static class RemoteStacks
     public static PluginPlacement Workstation(RemoteLab lab) => new(lab.Workstation.Mounts.EnterPrefix, lab.Workstation.Path);
 
     /// <summary>A stack whose default provider manages <paramref name="host"/> (an alias of the workstation's ~/.ssh/config, or a destination).</summary>
-    public static Task<Stack> StartAsync(RemoteLab lab, string host, IDictionary<string, string>? more = null) =>
-        Stack.StartAsync(Config(host, more), placement: Workstation(lab));
+    public static Task<Stack> StartAsync(RemoteLab lab, string host, IDictionary<string, string>? more = null, IEnumerable<string>? extraArgs = null) =>
+        Stack.StartAsync(Config(host, more), extraArgs: extraArgs, placement: Workstation(lab));
 
     public static string Config(string host, IDictionary<string, string>? more = null)
     {

@@ -15,6 +15,7 @@ public class SshFailureTests
     [InlineData(255, "root@10.250.1.2: Permission denied (publickey).", "refused the SSH login", "authorized_keys")]
     [InlineData(255, "No ED25519 host key is known for [10.250.1.2]:2222 and you have requested strict checking.\nHost key verification failed.", "not in known_hosts", "connect once by hand")]
     [InlineData(255, "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\nHost key verification failed.", "has changed", "ssh-keygen -R kvm1")]
+    [InlineData(255, "Timeout, server 10.250.1.2 not responding.", "stopped answering", "went away")]
     [InlineData(255, "kex_exchange_identification: read: Connection reset by peer", "was closed", "sshd's log")]
     [InlineData(126, "bash: line 1: .pulumi-kvm/bin/x: cannot execute binary file: Exec format error", "cannot run the provider's binary", "x86-64")]
     [InlineData(1, ".pulumi-kvm/bin/x: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not found (required by .pulumi-kvm/bin/x)", "C library", "glibc")]
@@ -30,6 +31,7 @@ public class SshFailureTests
     [Theory]
     [InlineData(127, "sh: 1: .pulumi-kvm/bin/x: not found", true)]
     [InlineData(127, "bash: line 1: .pulumi-kvm/bin/x: No such file or directory", true)]
+    [InlineData(126, "bash: line 1: .pulumi-kvm/bin/x: Not a directory", true)]
     [InlineData(126, "bash: line 1: .pulumi-kvm/bin/x: Exec format error", false)]
     [InlineData(255, "Connection refused", false)]
     public void A_missing_agent_is_told_apart_from_a_failure(int exitCode, string stderr, bool missing) =>
