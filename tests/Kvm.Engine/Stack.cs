@@ -60,6 +60,8 @@ public sealed class Stack : IAsyncDisposable
         }
         catch
         {
+            // What the plugin said about it is the first thing to read when a start fails.
+            if (provider is not null && provider.Stderr.Length > 0) Console.Error.WriteLine($"plugin stderr:\n{provider.Stderr}");
             if (provider is not null) await provider.DisposeAsync().ConfigureAwait(false);
             await engine.DisposeAsync().ConfigureAwait(false);
             throw;

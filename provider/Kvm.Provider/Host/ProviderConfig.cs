@@ -79,13 +79,15 @@ public sealed record ProviderConfig
         if (Uri is not null && LibvirtUri.TryParse(Uri) is null)
             failures.Add(new CheckFailure("uri", $"\"{Uri}\" is not a libvirt URI (expected driver[+transport]://[host]/path, e.g. qemu:///system)"));
         var remote = Resolve(failures);
-        if (remote is not null && Netns is not null)
+        // A host named at all (even one refused above) means the user does not want this machine.
+        var elsewhere = remote?.Destination.ToString() ?? Host;
+        if (elsewhere is not null && Netns is not null)
             failures.Add(new CheckFailure("netns",
-                $"names a namespace of the machine running Pulumi, but everything happens on the host {remote.Destination}; to work inside a namespace of that host set hostNetns instead"));
+                $"names a namespace of the machine running Pulumi, but everything happens on the host {elsewhere}; to work inside a namespace of that host set hostNetns instead"));
         if (remote is null && HostNetns is not null && !failures.Any(f => f.Property is "host" or "uri"))
             failures.Add(new CheckFailure("hostNetns", "is a namespace of the remote host, but no host is set (host, or a qemu+ssh:// uri); for a namespace of this machine use netns"));
         if (NamespaceProblem("hostNetns", HostNetns, checkExists: false) is { } badHostNs) failures.Add(badHostNs);
-        if (NamespaceProblem(onRemoteHost ? "hostNetns" : "netns", Netns, checkExists: remote is null) is { } badNs) failures.Add(badNs);
+        if (NamespaceProblem(onRemoteHost ? "hostNetns" : "netns", Netns, checkExists: elsewhere is null) is { } badNs) failures.Add(badNs);
         if (LibvirtHooksDir is { } hooks && !Path.IsPathFullyQualified(hooks))
             failures.Add(new CheckFailure("libvirtHooksDir", $"\"{hooks}\" is not an absolute path"));
         return failures;

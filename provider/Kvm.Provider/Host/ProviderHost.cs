@@ -26,6 +26,12 @@ public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConne
     /// <summary>The remote host every resource call goes to, or null when the provider manages the machine it runs on.</summary>
     public IRemoteHost? Remote { get; private set; }
 
+    /// <summary>
+    /// The configuration key that says where the provider acts (host, uri, netns, hostNetns) whose value is not
+    /// known yet: in a preview it comes from another resource's output. Until it is, nothing may touch any host.
+    /// </summary>
+    public string? UnknownPlacement { get; private set; }
+
     /// <summary>Signalled when the engine sends Cancel: in-flight work stops at its next step.</summary>
     public CancellationToken Cancellation => _cancel.Token;
 
@@ -48,18 +54,24 @@ public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConne
                 // A guard, not a path: with a remote host the resources run in its agent, never here.
                 if (Remote is not null)
                     throw new InvalidOperationException($"the provider manages {Remote.Target.Destination}: nothing may touch this machine's kernel or libvirt");
+                if (UnknownPlacement is { } key)
+                    throw new Resources.ProviderException(Grpc.Core.StatusCode.FailedPrecondition,
+                        $"the provider's {key} is not known yet (it comes from another resource's output), so it cannot tell which host to work on; `pulumi up` resolves it first");
                 return _connections ??= _connect(Config);
             }
         }
     }
 
     /// <summary>Takes a new configuration: local connections and any remote session of the old one are closed.</summary>
-    public void Configure(ProviderConfig config)
+    /// <param name="unknownPlacement">The key among those that place the provider whose value is still unknown (see <see cref="UnknownPlacement"/>).</param>
+    public void Configure(ProviderConfig config, string? unknownPlacement = null)
     {
         IRemoteHost? oldRemote;
         lock (_gate)
         {
-            var target = config.Remote;
+            UnknownPlacement = unknownPlacement;
+            if (unknownPlacement is not null) config = new ProviderConfig();
+            var target = unknownPlacement is null ? config.Remote : null;
             if (target is not null && reachRemote is null)
                 throw new Resources.ProviderException(Grpc.Core.StatusCode.InvalidArgument,
                     $"invalid provider configuration: this provider already runs on the KVM host it manages, so it cannot reach another one ({target.Destination})");

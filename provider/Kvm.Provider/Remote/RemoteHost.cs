@@ -100,6 +100,11 @@ public sealed class RemoteHost(RemoteTarget target, IEngineLog log, int verbosit
             }
             return session;
         }
+        catch (SshClientMissingException e)
+        {
+            lock (_gate) _connecting = null;
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"cannot reach {Host}: {e.Message}"));
+        }
         catch
         {
             lock (_gate) _connecting = null;

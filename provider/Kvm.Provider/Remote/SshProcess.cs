@@ -3,6 +3,9 @@ using System.Text;
 
 namespace Kvm.Provider.Remote;
 
+/// <summary>The machine running Pulumi has no usable ssh client.</summary>
+public sealed class SshClientMissingException(string message, Exception? inner = null) : Exception(message, inner);
+
 /// <summary>
 /// One run of the system's ssh client: its stdin and stdout are the session's byte streams, its
 /// stderr (ssh's own messages and the remote program's) is kept in a short tail for error messages
@@ -68,7 +71,7 @@ public sealed class SshProcess : IAsyncDisposable
     /// <summary>Starts <c>ssh ARGS</c> (the program found on PATH, as a user's own ssh would be). Throws when there is no ssh.</summary>
     public static SshProcess Start(IReadOnlyList<string> args, Action<string>? onStderrLine = null)
     {
-        var psi = new ProcessStartInfo(SshCommand.Program)
+        var psi = new ProcessStartInfo(Locate())
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -84,9 +87,25 @@ public sealed class SshProcess : IAsyncDisposable
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException($"cannot run the system's ssh client ({e.Message}): install OpenSSH's client (Debian: openssh-client) on the machine running Pulumi", e);
+            throw new SshClientMissingException($"cannot run the system's ssh client {psi.FileName} ({e.Message})", e);
         }
         return new SshProcess(process, onStderrLine);
+    }
+
+    /// <summary>
+    /// ssh's full path, found on PATH as a shell would (absolute entries only). Done here rather than by
+    /// Process, which also looks in the current folder first and fails when that folder is gone.
+    /// </summary>
+    private static string Locate()
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Path.IsPathFullyQualified(dir)) continue;
+            var candidate = Path.Combine(dir, SshCommand.Program);
+            if (!OperatingSystem.IsWindows() && File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+                return candidate;
+        }
+        throw new SshClientMissingException("the system's ssh client is not on PATH: install OpenSSH's client (Debian: openssh-client) on the machine running Pulumi");
     }
 
     /// <summary>Closes ssh's stdin: the remote program sees the end of its input and finishes.</summary>

@@ -75,7 +75,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
         var failures = bound.Failures.Concat(bound.Value.Validate(onRemoteHost)).ToList();
         if (failures.Count > 0)
             throw ProviderException.InvalidArgument($"invalid provider configuration: {string.Join("; ", failures)}");
-        host.Configure(bound.Value);
+        host.Configure(bound.Value, PlacementKeys.FirstOrDefault(bound.IsUnknown));
         if (host.Remote is { } remote)
         {
             // The agent on the host is configured as a provider there: the same settings, as that host sees them.
@@ -103,6 +103,8 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
 
     public Task<Pulumirpc.CheckResponse> Check(Pulumirpc.CheckRequest request, CancellationToken ct) =>
         host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Check, request, CallSafety.Retryable, ct) :
+        // Where the provider acts is not known yet (a preview): the inputs pass as they are, the host checks them at `pulumi up`.
+        host.UnknownPlacement is not null ? Task.FromResult(new Pulumirpc.CheckResponse { Inputs = request.News }) :
         Guard("Check", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
@@ -115,6 +117,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
 
     public Task<DiffResponse> Diff(Pulumirpc.DiffRequest request, CancellationToken ct) =>
         host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Diff, request, CallSafety.Retryable, ct) :
+        host.UnknownPlacement is not null ? Task.FromResult(new DiffResponse { Changes = DiffResponse.Types.DiffChanges.DiffUnknown }) :
         Guard("Diff", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
@@ -125,6 +128,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
 
     public Task<CreateResponse> Create(Pulumirpc.CreateRequest request, CancellationToken ct) =>
         host.Remote is { } remote ? CreateRemotelyAsync(remote, request, ct) :
+        host.UnknownPlacement is not null && request.Preview ? Task.FromResult(new CreateResponse { Properties = request.Properties }) :
         Guard("Create", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
@@ -181,6 +185,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
 
     public Task<UpdateResponse> Update(Pulumirpc.UpdateRequest request, CancellationToken ct) =>
         host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Update, request, request.Preview ? CallSafety.Retryable : CallSafety.Once, ct) :
+        host.UnknownPlacement is not null && request.Preview ? Task.FromResult(new UpdateResponse { Properties = request.News }) :
         Guard("Update", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
@@ -241,6 +246,9 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
             throw ErrorMapping.ToRpc(e, operation);
         }
     }
+
+    /// <summary>The configuration keys that decide which host and namespace the provider acts on.</summary>
+    private static readonly string[] PlacementKeys = ["host", "uri", "netns", "hostNetns"];
 
     /// <summary>Keys the engine adds to every provider's inputs; they are not ours to check.</summary>
     private static readonly HashSet<string> EngineKeys = ["version", "pluginDownloadURL", "__internal"];
