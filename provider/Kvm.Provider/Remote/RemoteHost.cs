@@ -22,6 +22,7 @@ public sealed class RemoteHost(RemoteTarget target, IEngineLog log, int verbosit
     private Task<AgentSession>? _connecting;
     private volatile ConfigureRequest? _configure;
     private volatile bool _cancelled;
+    private bool _disposed;
 
     public RemoteTarget Target => target;
 
@@ -71,6 +72,7 @@ public sealed class RemoteHost(RemoteTarget target, IEngineLog log, int verbosit
         Task<AgentSession> connecting;
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_session is { IsAlive: true } live) return live;
             // The shared attempt must not die with the first caller's cancellation.
             connecting = _connecting ??= Task.Run(() => ConnectAsync(CancellationToken.None), CancellationToken.None);
@@ -240,6 +242,7 @@ public sealed class RemoteHost(RemoteTarget target, IEngineLog log, int verbosit
         Task<AgentSession>? connecting;
         lock (_gate)
         {
+            _disposed = true;
             session = _session;
             connecting = _connecting;
             _session = null;

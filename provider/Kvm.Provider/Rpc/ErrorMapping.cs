@@ -23,6 +23,8 @@ public static class ErrorMapping
         PropertyValueException v => new RpcException(new Status(StatusCode.InvalidArgument,
             v.Path.Length == 0 ? v.Message : $"{v.Path}: {v.Message}")),
         OperationCanceledException => new RpcException(new Status(StatusCode.Cancelled, $"{operation} was cancelled")),
+        // A remote host out of reach, or a session that broke: the message says whether the change may have been made.
+        Remote.AgentConnectionLostException or Remote.AgentProtocolException => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
         _ => Unexpected(e, operation),
     };
 

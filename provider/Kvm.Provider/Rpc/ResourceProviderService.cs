@@ -142,30 +142,21 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
     /// follows from its inputs (a name), the engine is told the object may exist under that id
     /// (ErrorResourceInitFailed), so it is tracked: the next refresh finds it, or finds it gone.
     /// </summary>
-    private async Task<CreateResponse> CreateRemotelyAsync(IRemoteHost remote, Pulumirpc.CreateRequest request, CancellationToken ct)
+    private Task<CreateResponse> CreateRemotelyAsync(IRemoteHost remote, Pulumirpc.CreateRequest request, CancellationToken ct) => Guard("Create", async () =>
     {
         try
         {
             return await remote.CallAsync(AgentMethods.Create, request, request.Preview ? CallSafety.Retryable : CallSafety.Once, ct).ConfigureAwait(false);
         }
-        catch (AgentConnectionLostException lost) when (!request.Preview && lost.MayHaveRun)
+        catch (AgentConnectionLostException lost) when (!request.Preview && lost.MayHaveRun
+            && registry.Resolve(request.Type, request.Urn).ProvisionalId(StructCodec.Decode(request.Properties)) is { } id)
         {
             var inputs = StructCodec.Decode(request.Properties);
-            var id = registry.Resolve(request.Type, request.Urn).ProvisionalId(inputs);
-            if (id is null) throw lost.ToRpc();
-            throw ErrorMapping.ToRpc(new ResourceInitFailedException(id, inputs,
+            throw new ResourceInitFailedException(id, inputs,
                 $"{lost.Message}; if it was created it is recorded under id \"{id}\": run `pulumi refresh` (or `pulumi up --refresh`) to see what the host holds")
-            { Properties = inputs, Inputs = inputs }, "Create");
+            { Properties = inputs, Inputs = inputs };
         }
-        catch (AgentConnectionLostException lost)
-        {
-            throw lost.ToRpc();
-        }
-        catch (AgentProtocolException e)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"{remote.Target.Destination}: {e.Message}"));
-        }
-    }
+    });
 
     public Task<ReadResponse> Read(Pulumirpc.ReadRequest request, CancellationToken ct) =>
         host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Read, request, CallSafety.Retryable, ct) :
@@ -209,26 +200,15 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
             return new Empty();
         });
 
-    /// <summary>A call answered by the agent on the remote host; a lost session is the host being out of reach.</summary>
-    private async Task<TResponse> ForwardAsync<TRequest, TResponse>(IRemoteHost remote, AgentMethod<TRequest, TResponse> method, IMessage request, CallSafety safety, CancellationToken ct)
+    /// <summary>
+    /// A call answered by the agent on the remote host. The engine's Cancel goes to the agent (see Cancel),
+    /// which stops at its next step and answers: waiting for that answer, not dropping the call here, is
+    /// what leaves the host in a known state.
+    /// </summary>
+    private static Task<TResponse> ForwardAsync<TRequest, TResponse>(IRemoteHost remote, AgentMethod<TRequest, TResponse> method, IMessage request, CallSafety safety, CancellationToken ct)
         where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse>
-    {
-        try
-        {
-            // The engine's Cancel goes to the agent (see Cancel), which stops at its next step and answers:
-            // waiting for that answer, not dropping the call here, is what leaves the host in a known state.
-            return await remote.CallAsync(method, request, safety, ct).ConfigureAwait(false);
-        }
-        catch (AgentConnectionLostException e)
-        {
-            throw e.ToRpc();
-        }
-        catch (AgentProtocolException e)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"{remote.Target.Destination}: {e.Message}"));
-        }
-    }
+        where TResponse : IMessage<TResponse> =>
+        Guard(method.Name, () => remote.CallAsync(method, request, safety, ct));
 
     private CancellationToken Token(CancellationToken ct) =>
         CancellationTokenSource.CreateLinkedTokenSource(ct, host.Cancellation).Token;
