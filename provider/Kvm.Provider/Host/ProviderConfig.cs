@@ -5,7 +5,7 @@ using Kvm.Provider.Values;
 namespace Kvm.Provider.Host;
 
 /// <summary>The provider's configuration (`kvm:uri`, `kvm:host`, ... in Pulumi config).</summary>
-public sealed record ProviderConfig
+public sealed partial record ProviderConfig
 {
     public const string DefaultUri = "qemu:///system";
 

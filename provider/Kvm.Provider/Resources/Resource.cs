@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Kvm.Provider.Host;
 using Kvm.Provider.Schema;
 using Kvm.Provider.Values;
@@ -60,10 +59,8 @@ public sealed record DeleteContext<TArgs, TState>(string Id, string Urn, TState 
 /// usually the inputs plus what the host reports) and the six operations. Binding, defaults,
 /// unknowns, secrets and the default diff are done here once for all resources.
 /// </summary>
-public abstract class Resource<
-    [DynamicallyAccessedMembers(ObjectShape.Members)] TArgs,
-    [DynamicallyAccessedMembers(ObjectShape.Members)] TState>(ProviderHost host) : IResource
-    where TArgs : class where TState : class
+public abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
+    where TArgs : class, IShaped<TArgs> where TState : class, IShaped<TState>
 {
     protected ProviderHost Host { get; } = host;
 

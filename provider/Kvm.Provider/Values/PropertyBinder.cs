@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Kvm.Provider.Schema;
 
 namespace Kvm.Provider.Values;
@@ -29,7 +28,7 @@ public static class PropertyBinder
     public const int DefaultMaxStringLength = 4096;
     public const int DefaultMaxItems = 8192;
 
-    public static Bound<T> Bind<[DynamicallyAccessedMembers(ObjectShape.Members)] T>(ObjectValue value, BindMode mode = BindMode.Inputs) where T : class
+    public static Bound<T> Bind<T>(ObjectValue value, BindMode mode = BindMode.Inputs) where T : class, IShaped<T>
     {
         var ctx = new Context(mode);
         var result = (T)ctx.BindObject(ObjectShape.Of<T>(), value, "");
@@ -46,7 +45,7 @@ public static class PropertyBinder
 
         public object BindObject(ObjectShape shape, ObjectValue value, string path)
         {
-            var instance = shape.CreateInstance();
+            var values = new object?[shape.Properties.Length];
             foreach (var (key, raw) in value.Fields)
             {
                 var prop = shape.Find(key);
@@ -58,7 +57,7 @@ public static class PropertyBinder
                     continue;
                 }
                 var bound = BindValue(prop, prop.Type, raw, propPath);
-                if (bound is not null) prop.Info.SetValue(instance, bound);
+                if (bound is not null) values[prop.Index] = bound;
             }
             if (mode == BindMode.Inputs)
             {
@@ -68,7 +67,7 @@ public static class PropertyBinder
                         Fail(PropertyPath.Append(path, prop.Name), "missing required property");
                 }
             }
-            return instance;
+            return shape.Construct(values);
         }
 
         private object? BindValue(PropertyShape prop, ValueShape type, PropertyValue raw, string path)
@@ -97,7 +96,7 @@ public static class PropertyBinder
                         Fail(path, $"has {arr.Items.Length} items; at most {max} are accepted");
                         return null;
                     }
-                    var result = Array.CreateInstanceFromArrayType(a.ArrayType, arr.Items.Length);
+                    var result = a.NewArray(arr.Items.Length);
                     for (var i = 0; i < arr.Items.Length; i++)
                     {
                         var item = BindValue(prop, a.Item, arr.Items[i], PropertyPath.Index(path, i));

@@ -3,7 +3,7 @@ using Kvm.Provider.Schema;
 namespace Kvm.Provider.Resources.Bridges;
 
 /// <summary>The inputs of a Linux bridge.</summary>
-public record BridgeArgs
+public partial record BridgeArgs
 {
     [Input("name", "The bridge's interface name (1-15 characters, no '/', ':' or whitespace). It is the resource's id.", Required = true, ReplaceOnChanges = true, MaxLength = 15)]
     public string? Name { get; init; }
@@ -52,7 +52,7 @@ public record BridgeArgs
 }
 
 /// <summary>A bridge as the kernel reports it: the inputs as observed, plus what only the host can tell.</summary>
-public sealed record BridgeState : BridgeArgs
+public sealed partial record BridgeState : BridgeArgs
 {
     [Output("ifindex", "The kernel's interface index of the bridge.", Required = true)]
     public int? Ifindex { get; init; }
