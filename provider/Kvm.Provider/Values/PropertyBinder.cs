@@ -30,9 +30,16 @@ public static class PropertyBinder
 
     public static Bound<T> Bind<T>(ObjectValue value, BindMode mode = BindMode.Inputs) where T : class, IShaped<T>
     {
+        var bound = Bind(ObjectShape.Of<T>(), value, mode);
+        return new Bound<T>((T)bound.Value, bound.Failures, bound.UnknownPaths, bound.SecretPaths);
+    }
+
+    /// <summary>The same for a record known only by its shape.</summary>
+    public static Bound<object> Bind(ObjectShape shape, ObjectValue value, BindMode mode = BindMode.Inputs)
+    {
         var ctx = new Context(mode);
-        var result = (T)ctx.BindObject(ObjectShape.Of<T>(), value, "");
-        return new Bound<T>(result, [.. ctx.Failures], [.. ctx.Unknowns], [.. ctx.Secrets]);
+        var result = ctx.BindObject(shape, value, "");
+        return new Bound<object>(result, [.. ctx.Failures], [.. ctx.Unknowns], [.. ctx.Secrets]);
     }
 
     private sealed class Context(BindMode mode)
