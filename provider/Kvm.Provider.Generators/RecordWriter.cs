@@ -78,7 +78,10 @@ internal static class RecordWriter
             sb.Append("namespace ").Append(type.ContainingNamespace.ToDisplayString()).AppendLine(";");
         sb.AppendLine();
         sb.Append("partial ").Append(type.IsRecord ? "record " : "class ").Append(type.Name)
-          .Append(" : ").Append(S).Append(".IShaped<").Append(full).Append(">, ").Append(S).AppendLine(".IShapedRecord");
+          .Append(" : ").Append(S).Append(".IShaped<").Append(full).Append(">, ").Append(S).Append(".IShapedRecord");
+        if (shapedBase is not null)
+            sb.Append(", ").Append(S).Append(".IStateOf<").Append(full).Append(", ").Append(shapedBase.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).Append('>');
+        sb.AppendLine();
         sb.AppendLine("{");
 
         sb.AppendLine($"    private static {S}.ObjectShape? __kvmShape;");

@@ -68,6 +68,12 @@ public interface IShaped<TSelf> where TSelf : IShaped<TSelf>
     static abstract ObjectShape Shape { get; }
 }
 
+/// <summary>A State record deriving from its Args record: the inputs as a state, the outputs unset (generated).</summary>
+public interface IStateOf<TSelf, TInputs> where TSelf : TInputs
+{
+    static abstract TSelf FromInputs(TInputs inputs);
+}
+
 /// <summary>A record that can tell its own shape when held as <c>object</c>.</summary>
 public interface IShapedRecord
 {

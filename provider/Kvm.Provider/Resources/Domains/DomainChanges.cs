@@ -4,19 +4,6 @@ using Kvm.Provider.Values;
 
 namespace Kvm.Provider.Resources.Domains;
 
-/// <summary>How a change reaches the guest.</summary>
-public enum ChangeClass
-{
-    /// <summary>Applied to the running guest (or to a guest that is not running: written to its config), no restart.</summary>
-    Live,
-
-    /// <summary>Written to the persistent config; takes effect when the guest next starts.</summary>
-    Restart,
-
-    /// <summary>The domain is deleted and created again.</summary>
-    Replace,
-}
-
 /// <summary>One changed property path, its kind in the protocol's terms and how it is applied.</summary>
 public sealed record DomainChange(string Path, DiffKind Kind, ChangeClass Class);
 

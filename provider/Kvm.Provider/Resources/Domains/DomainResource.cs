@@ -14,7 +14,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// within their maximum, NIC link state and VLANs, hot-plugged NICs and disks); the rest is written to the
 /// persistent config and, under restartPolicy never, reported rather than forced.
 /// </summary>
-public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller>? hookInstaller = null) : Resource<DomainArgs, DomainState>(host)
+public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller>? hookInstaller = null) : LegacyResource<DomainArgs, DomainState>(host)
 {
     public const string TypeToken = "kvm:index:Domain";
 
@@ -126,7 +126,7 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
 
     // ---- Create ----
 
-    protected override async Task<Outcome<DomainState>> CreateAsync(CreateContext<DomainArgs> ctx)
+    protected override async Task<Outcome<DomainState>> CreateAsync(LegacyCreateContext<DomainArgs> ctx)
     {
         var a = ctx.Args;
         if (ctx.Preview) return PlannedCreate(a, ctx.Inputs);
@@ -229,7 +229,7 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
 
     // ---- Update ----
 
-    protected override async Task<Outcome<DomainState>> UpdateAsync(UpdateContext<DomainArgs, DomainState> ctx)
+    protected override async Task<Outcome<DomainState>> UpdateAsync(LegacyUpdateContext<DomainArgs, DomainState> ctx)
     {
         var a = ctx.Args;
         var changes = DomainChanges.Classify(DiffOf(ctx), ctx.OldState, a);
@@ -327,7 +327,7 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
     }
 
     /// <summary>The detailed diff of an update, computed as Diff did (the engine has applied ignoreChanges to the inputs).</summary>
-    private DiffResult DiffOf(UpdateContext<DomainArgs, DomainState> ctx)
+    private DiffResult DiffOf(LegacyUpdateContext<DomainArgs, DomainState> ctx)
     {
         PropertyValue news = Writer.Write(ctx.News.Value);
         foreach (var path in ctx.News.UnknownPaths)
@@ -760,7 +760,7 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
         return new Outcome<DomainState>(a.Uuid ?? "", state) { UnknownOutputs = [.. unknown] };
     }
 
-    private static Outcome<DomainState> PlannedUpdate(DomainArgs a, UpdateContext<DomainArgs, DomainState> ctx, IReadOnlyList<DomainChange> changes)
+    private static Outcome<DomainState> PlannedUpdate(DomainArgs a, LegacyUpdateContext<DomainArgs, DomainState> ctx, IReadOnlyList<DomainChange> changes)
     {
         var old = ctx.OldState;
         var wasRunning = old.Running == true;

@@ -13,7 +13,7 @@ namespace Kvm.Provider.Resources.Networks;
 /// (virNetworkUpdate LIVE|CONFIG, no restart); other settings need a restart (a new persistent
 /// definition, then destroy + start: the only path that interrupts guests); name and uuid replace.
 /// </summary>
-public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<LibvirtNetworkArgs, LibvirtNetworkState>(host)
+public sealed class LibvirtNetworkResource(ProviderHost host) : LegacyResource<LibvirtNetworkArgs, LibvirtNetworkState>(host)
 {
     public const string TypeToken = "kvm:index:LibvirtNetwork";
 
@@ -138,7 +138,7 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
 
     // ---- Create ----
 
-    protected override async Task<Outcome<LibvirtNetworkState>> CreateAsync(CreateContext<LibvirtNetworkArgs> ctx)
+    protected override async Task<Outcome<LibvirtNetworkState>> CreateAsync(LegacyCreateContext<LibvirtNetworkArgs> ctx)
     {
         var a = ctx.Args;
         var name = a.Name!;
@@ -229,7 +229,7 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
 
     // ---- Update ----
 
-    protected override async Task<Outcome<LibvirtNetworkState>> UpdateAsync(UpdateContext<LibvirtNetworkArgs, LibvirtNetworkState> ctx)
+    protected override async Task<Outcome<LibvirtNetworkState>> UpdateAsync(LegacyUpdateContext<LibvirtNetworkArgs, LibvirtNetworkState> ctx)
     {
         var a = ctx.Args;
         var name = EnsureId(ctx.Id);

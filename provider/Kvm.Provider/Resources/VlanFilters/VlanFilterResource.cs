@@ -11,7 +11,7 @@ namespace Kvm.Provider.Resources.VlanFilters;
 /// `kvm:index:VlanFilter`: the whole VLAN table of one bridge port (or of the bridge itself), with
 /// exact `bridge vlan` semantics. The id is `bridge/port`.
 /// </summary>
-public sealed class VlanFilterResource(ProviderHost host) : Resource<VlanFilterArgs, VlanFilterState>(host)
+public sealed class VlanFilterResource(ProviderHost host) : LegacyResource<VlanFilterArgs, VlanFilterState>(host)
 {
     public const string TypeToken = "kvm:index:VlanFilter";
 
@@ -80,10 +80,10 @@ public sealed class VlanFilterResource(ProviderHost host) : Resource<VlanFilterA
 
     private static string? Form(VlanFilterArgs a) => a.Vlans is not null ? "vlans" : a.Access is not null ? "access" : a.Trunk is not null ? "trunk" : null;
 
-    protected override Task<Outcome<VlanFilterState>> CreateAsync(CreateContext<VlanFilterArgs> ctx) =>
+    protected override Task<Outcome<VlanFilterState>> CreateAsync(LegacyCreateContext<VlanFilterArgs> ctx) =>
         ApplyAsync(ctx.Args, ctx.Inputs, ctx.Preview, oldState: null, ctx.Cancellation);
 
-    protected override Task<Outcome<VlanFilterState>> UpdateAsync(UpdateContext<VlanFilterArgs, VlanFilterState> ctx) =>
+    protected override Task<Outcome<VlanFilterState>> UpdateAsync(LegacyUpdateContext<VlanFilterArgs, VlanFilterState> ctx) =>
         ApplyAsync(ctx.Args, ctx.News, ctx.Preview, ctx.OldState, ctx.Cancellation);
 
     private async Task<Outcome<VlanFilterState>> ApplyAsync(VlanFilterArgs a, Bound<VlanFilterArgs> bound, bool preview, VlanFilterState? oldState, CancellationToken ct)
