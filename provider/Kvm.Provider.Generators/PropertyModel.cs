@@ -9,6 +9,7 @@ namespace Kvm.Provider.Generators;
 internal sealed class PropertyModel
 {
     private readonly AttributeData _marker;
+    private readonly IPropertySymbol _property;
     private readonly string _declaringType;
     private readonly ITypeSymbol _type;
 
@@ -22,6 +23,7 @@ internal sealed class PropertyModel
     private PropertyModel(IPropertySymbol property, AttributeData marker)
     {
         _marker = marker;
+        _property = property;
         _declaringType = property.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         _type = property.Type;
         Name = property.Name;
@@ -78,10 +80,19 @@ internal sealed class PropertyModel
             $"IsInput: {Bool(IsInput)}, Required: {Bool(Flag("Required"))}, ReplaceOnChanges: {Bool(IsInput && Flag("ReplaceOnChanges"))}, Secret: {Bool(Flag("Secret"))}, " +
             $"Min: {RecordWriter.Literal(IsInput ? Number("Min") : double.NaN)}, Max: {RecordWriter.Literal(IsInput ? Number("Max") : double.NaN)}, MaxLength: {(IsInput ? maxLength : 0)}, " +
             $"OneOf: {(IsInput ? oneOf : "global::System.Collections.Immutable.ImmutableArray<string>.Empty")}, Default: {(IsInput ? defaultValue : "null")}, Unordered: {Bool(IsInput && Flag("Unordered"))}, " +
-            $"Index: {index}, Get: static record => (({owner})record).{Name})";
+            $"Index: {index}, Get: static record => (({owner})record).{Name}, Netlink: {Netlink()})";
     }
 
     private static string Bool(bool b) => b ? "true" : "false";
+
+    /// <summary>The number of the [Netlink] attribute on the property, or null.</summary>
+    private string Netlink()
+    {
+        var attribute = _property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ShapeGenerator.NetlinkAttribute);
+        return attribute is not null && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is ushort type
+            ? $"(ushort){type.ToString(CultureInfo.InvariantCulture)}"
+            : "null";
+    }
 
     private static string Constant(TypedConstant c) => c.Value switch
     {

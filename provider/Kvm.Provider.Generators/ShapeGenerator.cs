@@ -18,6 +18,7 @@ public sealed class ShapeGenerator : IIncrementalGenerator
     internal const string InputAttribute = Schema + ".InputAttribute";
     internal const string OutputAttribute = Schema + ".OutputAttribute";
     internal const string SchemaTypeAttribute = Schema + ".SchemaTypeAttribute";
+    internal const string NetlinkAttribute = Schema + ".NetlinkAttribute";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {

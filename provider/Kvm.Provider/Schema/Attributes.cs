@@ -43,3 +43,14 @@ public sealed class SchemaTypeAttribute(string token, string description) : Attr
     public string Token { get; } = token;
     public string Description { get; } = description;
 }
+
+/// <summary>
+/// The rtnetlink attribute that carries a boolean property of a bridge: a u8 IFLA_BR_* on/off setting
+/// (Kvm.Netlink.BridgeSwitch). The Bridge writes it when the program sets it and reads it back, with
+/// no code of its own.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class NetlinkAttribute(ushort type) : Attribute
+{
+    public ushort Type { get; } = type;
+}

@@ -45,6 +45,7 @@ public sealed record ObjectTypeShape(Func<ObjectShape> Shape) : ValueShape
 /// <summary>One property of an Args/State record as the schema, binder and diff see it (generated from its attribute).</summary>
 /// <param name="Index">Its place in <see cref="ObjectShape.Properties"/>, and in the values <see cref="ObjectShape.Construct"/> takes.</param>
 /// <param name="Get">Reads the property from a record of the shape's type.</param>
+/// <param name="Netlink">The rtnetlink attribute that carries it, when it is declared with [Netlink].</param>
 public sealed record PropertyShape(
     string Name,
     string Description,
@@ -60,7 +61,8 @@ public sealed record PropertyShape(
     object? Default,
     bool Unordered,
     int Index,
-    Func<object, object?> Get);
+    Func<object, object?> Get,
+    ushort? Netlink = null);
 
 /// <summary>A record whose schema shape is generated at build time (Kvm.Provider.Generators).</summary>
 public interface IShaped<TSelf> where TSelf : IShaped<TSelf>

@@ -52,7 +52,7 @@ public sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bridg
                 Mtu = (uint?)a.Mtu,
                 Address = a.MacAddress is { } mac ? Netlink.MacAddress.Parse(mac) : null,
                 AdminState = a.Up == false ? AdminState.Down : AdminState.Up,
-                Options = Options(a, observed: null),
+                Options = Options(a, bridge: null),
             }, ctx.Cancellation).ConfigureAwait(false);
         }
         catch (NetlinkException e)
@@ -108,7 +108,7 @@ public sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bridg
             Mtu = a.Mtu is { } mtu && mtu != bridge.Mtu ? (uint)mtu : null,
             Address = a.MacAddress is { } mac && Netlink.MacAddress.Parse(mac) is var parsed && parsed != bridge.Address ? parsed : null,
             AdminState = a.Up is { } up && up != bridge.IsUp ? (up ? AdminState.Up : AdminState.Down) : null,
-            Bridge = Options(a, bridge.Bridge),
+            Bridge = Options(a, bridge),
         };
         var toAdd = new List<Link>();
         var toRelease = new List<Link>();
@@ -204,8 +204,9 @@ public sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bridg
     }
 
     /// <summary>Bridge options to send: only inputs the program sets, and (on update) only where the kernel differs.</summary>
-    private static BridgeOptions Options(BridgeArgs a, BridgeOptions? observed)
+    private static BridgeOptions Options(BridgeArgs a, Link? bridge)
     {
+        var observed = bridge?.Bridge;
         static T? Changed<T>(T? wanted, T? current) where T : struct => wanted is { } w && !Equals(w, current) ? w : null;
         var stp = a.Stp is { } s ? (s ? BridgeStpState.Kernel : BridgeStpState.Disabled) : (BridgeStpState?)null;
         var stpChanged = observed is null ? stp : stp is { } st && (st == BridgeStpState.Disabled) != (observed.StpState is null or BridgeStpState.Disabled) ? st : null;
@@ -221,6 +222,7 @@ public sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bridg
             VlanProtocol = Changed(Protocol(a.VlanProtocol), observed?.VlanProtocol),
             VlanDefaultPvid = Changed((ushort?)a.DefaultPvid, observed?.VlanDefaultPvid),
             MulticastSnooping = Changed(a.MulticastSnooping, observed?.MulticastSnooping),
+            Switches = NetlinkSwitches.Wanted(a, bridge),
         };
     }
 
@@ -267,7 +269,7 @@ public sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bridg
     {
         bool IsPort(Link l) => !IsGuestTap(l) || declared?.Contains(l.Name) == true;
         var o = link.Bridge ?? BridgeOptions.Empty;
-        return new BridgeState
+        return NetlinkSwitches.Observed(new BridgeState
         {
             Name = link.Name,
             Mtu = (int)link.Mtu,
@@ -293,7 +295,7 @@ public sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bridg
             ForceDestroy = forceDestroy ?? false,
             Ifindex = link.Index,
             OperState = link.OperationalState.ToString().ToLowerInvariant(),
-        };
+        }, link);
     }
 
     /// <summary>A tap (kind tun) on a bridge is a guest's NIC (libvirt's vnetN) or a VPN's end: it belongs to whoever made it.</summary>
