@@ -10,7 +10,8 @@ namespace Kvm.Provider.Resources.Networks;
 /// restart that puts running guests' taps back on the bridge), delete. What it reads of the host is
 /// in LibvirtNetworkApplier.Observing.cs.
 /// </summary>
-public sealed partial class LibvirtNetworkApplier(ProviderHost host) : Applier<LibvirtNetworkArgs, LibvirtNetworkState>(host)
+/// <param name="planner">Decides what a difference between the program and the host's definitions means (the update compares with the host, not the state).</param>
+public sealed partial class LibvirtNetworkApplier(ProviderHost host, LibvirtNetworkPlanner planner) : Applier<LibvirtNetworkArgs, LibvirtNetworkState>(host)
 {
     /// <summary>The running guests on the network, for the preview's words; a host that cannot be asked says so rather than failing the preview.</summary>
     public override Task<IReadOnlyList<string>> AffectedGuestsAsync(LibvirtNetworkState old, CancellationToken ct)
@@ -114,7 +115,10 @@ public sealed partial class LibvirtNetworkApplier(ProviderHost host) : Applier<L
         var libvirt = Host.Libvirt;
         var now = Observe(name) ?? throw ProviderException.NotFound(
             $"the libvirt network {name} no longer exists at {libvirt.Uri}; run `pulumi refresh` to drop it from the state, then `pulumi up` to create it again");
-        var restart = ctx.Plan.PathsOf(ChangeClass.Restart).Any();
+        // Against what the host holds now, not what the engine remembers: persistent and (if running) live.
+        var persistent = ChangesAgainst(now.Persistent, now, ctx);
+        var live = now.Live is { } liveArgs ? ChangesAgainst(liveArgs, now, ctx) : [];
+        var restart = persistent.Concat(live).Any(c => c.Class == ChangeClass.Restart);
         var wantActive = a.Active ?? true;
 
         using var network = FindNetwork(name) ?? throw ProviderException.NotFound($"the libvirt network {name} vanished during the update");
@@ -128,7 +132,7 @@ public sealed partial class LibvirtNetworkApplier(ProviderHost host) : Applier<L
         {
             if (restart)
             {
-                var tops = ctx.Plan.Changes.Select(c => PropertyPath.TopLevel(c.Path)).Where(t => !NetworkChanges.IsRunState(t)).ToHashSet(StringComparer.Ordinal);
+                var tops = persistent.Select(c => PropertyPath.TopLevel(c.Path)).Where(t => !NetworkChanges.IsRunState(t)).ToHashSet(StringComparer.Ordinal);
                 if (tops.Count > 0)
                 {
                     step = "defining the new configuration";
@@ -223,6 +227,14 @@ public sealed partial class LibvirtNetworkApplier(ProviderHost host) : Applier<L
     private static string Describe(NetworkUpdate op) =>
         $"{op.Command switch { NetworkUpdateCommand.Delete => "deleting", NetworkUpdateCommand.Modify => "modifying", _ => "adding" }} " +
         $"{op.Section switch { NetworkUpdateSection.IpDhcpHost => "DHCP host", NetworkUpdateSection.IpDhcpRange => "DHCP range", NetworkUpdateSection.DnsHost => "DNS host", _ => "portgroup" }} {op.Xml}";
+
+    /// <summary>The program's changes against one of the host's definitions, classified as a plan classifies them.</summary>
+    private IReadOnlyList<PlannedChange> ChangesAgainst(LibvirtNetworkArgs observed, Observation now, UpdateContext<LibvirtNetworkArgs, LibvirtNetworkState> ctx)
+    {
+        var state = NetworkMapping.ToState(observed, now.State.BridgeName ?? "", "", []);
+        var byDefault = RecordDiff.Compare(state, ctx.News.Value, ctx.OldInputs, ctx.News.UnknownPaths, deleteBeforeReplace: true);
+        return planner.Plan(new DiffContext<LibvirtNetworkArgs, LibvirtNetworkState>(ctx.Id, ctx.Urn, ctx.News, state, ctx.OldInputs, byDefault)).Changes;
+    }
 
     public override async Task DeleteAsync(DeleteContext<LibvirtNetworkArgs, LibvirtNetworkState> ctx)
     {

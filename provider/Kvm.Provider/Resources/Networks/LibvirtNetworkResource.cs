@@ -22,7 +22,9 @@ public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<Libvirt
         Import: `pulumi import kvm:index:LibvirtNetwork <name> <id>` (id: the network name or UUID).
         """;
 
-    protected override Planner<LibvirtNetworkArgs, LibvirtNetworkState> Planner { get; } = new LibvirtNetworkPlanner();
+    private static readonly LibvirtNetworkPlanner Rules = new();
 
-    protected override Applier<LibvirtNetworkArgs, LibvirtNetworkState> Applier { get; } = new LibvirtNetworkApplier(host);
+    protected override Planner<LibvirtNetworkArgs, LibvirtNetworkState> Planner => Rules;
+
+    protected override Applier<LibvirtNetworkArgs, LibvirtNetworkState> Applier { get; } = new LibvirtNetworkApplier(host, Rules);
 }
