@@ -329,10 +329,7 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
     /// <summary>The detailed diff of an update, computed as Diff did (the engine has applied ignoreChanges to the inputs).</summary>
     private DiffResult DiffOf(LegacyUpdateContext<DomainArgs, DomainState> ctx)
     {
-        PropertyValue news = Writer.Write(ctx.News.Value);
-        foreach (var path in ctx.News.UnknownPaths)
-            news = PropertyPath.Set(news, PropertyPath.Parse(path).AsSpan(), _ => PropertyValue.Unknown);
-        var byDefault = DiffEngine.Compute(InputShape, Writer.Write(ctx.OldState), (ObjectValue)news, Writer.Write(ctx.OldInputs, inputsOnly: true), [], true);
+        var byDefault = RecordDiff.Compare(InputShape, ctx.OldState, ctx.News.Value, ctx.OldInputs, ctx.News.UnknownPaths, true);
         return DomainChanges.Refine(byDefault, ctx.OldState, ctx.OldInputs, ctx.News.Value, ctx.News.UnknownPaths);
     }
 
@@ -715,7 +712,7 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
         {
             Interfaces = [.. (liveArgs.Interfaces ?? []).OrderBy(n => order.IndexOf(n.MacAddress) is var i && i >= 0 ? i : int.MaxValue)],
         };
-        var diff = DiffEngine.Compute(Schema.ObjectShape.Of<DomainArgs>(), Writer.Write(liveArgs), Writer.Write(configArgs), Writer.Write(configArgs), [], false);
+        var diff = RecordDiff.Compare(liveArgs, configArgs, configArgs);
         return [.. diff.Detailed.Keys.Where(p => !IgnoredForPending(p))];
     }
 
@@ -760,7 +757,7 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
         return new Outcome<DomainState>(a.Uuid ?? "", state) { UnknownOutputs = [.. unknown] };
     }
 
-    private static Outcome<DomainState> PlannedUpdate(DomainArgs a, LegacyUpdateContext<DomainArgs, DomainState> ctx, IReadOnlyList<DomainChange> changes)
+    private static Outcome<DomainState> PlannedUpdate(DomainArgs a, LegacyUpdateContext<DomainArgs, DomainState> ctx, IReadOnlyList<PlannedChange> changes)
     {
         var old = ctx.OldState;
         var wasRunning = old.Running == true;
@@ -822,7 +819,7 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
     /// The preview's classification, one engine-log line per class, each with a fixed prefix that tools
     /// parse (examples/ci-preview): <c>kvm:live PATHS: ...</c> (info) and <c>kvm:restart PATHS: ...</c> (warning).
     /// </summary>
-    private async Task LogPlanAsync(string urn, string name, DomainArgs a, DomainState old, IReadOnlyList<DomainChange> changes)
+    private async Task LogPlanAsync(string urn, string name, DomainArgs a, DomainState old, IReadOnlyList<PlannedChange> changes)
     {
         var running = old.Running == true;
         var live = changes.Where(c => c.Class == ChangeClass.Live && c.Path != "running").Select(c => c.Path).ToList();
