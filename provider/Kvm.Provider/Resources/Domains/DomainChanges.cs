@@ -7,12 +7,19 @@ namespace Kvm.Provider.Resources.Domains;
 /// <summary>
 /// The Domain's diff: the framework's per-property diff for plain properties, with interfaces and disks
 /// compared as the host's devices they are (by MAC, by target device; see <see cref="DeviceMatching"/>),
-/// and every changed path classified live / restart / replace. Pure: records in, classified changes out.
+/// and every changed path classified live / restart / replace. Pure: records in, a <see cref="Resources.Plan"/> out.
 /// </summary>
 public static class DomainChanges
 {
     private static readonly ObjectShape NicShape = ObjectShape.Of<DomainInterfaceArgs>();
     private static readonly ObjectShape DiskShape = ObjectShape.Of<DomainDiskArgs>();
+
+    /// <summary>The device-matched diff of <paramref name="byDefault"/>, classified for a guest with the outputs <paramref name="old"/>.</summary>
+    public static Plan Plan(DiffResult byDefault, DomainState old, DomainArgs? oldInputs, DomainArgs news, IReadOnlySet<string> unknownPaths)
+    {
+        var diff = Refine(byDefault, old, oldInputs, news, unknownPaths);
+        return new Plan(diff, Classify(diff, old, news));
+    }
 
     /// <summary>
     /// Replaces the positional interfaces/disks entries of <paramref name="byDefault"/> with device-matched
