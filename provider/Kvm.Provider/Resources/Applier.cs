@@ -17,8 +17,11 @@ public abstract class Applier<TArgs, TState>(ProviderHost host)
     /// <summary>Rules that need a look at the host (a port that must exist); they run once the planner's rules pass. Never changes the host.</summary>
     public virtual Task<IEnumerable<CheckFailure>> CheckAsync(CheckContext<TArgs> ctx) => Task.FromResult(Enumerable.Empty<CheckFailure>());
 
-    /// <summary>The running guests a change of this object would reach, for the preview's words; nothing when the host cannot tell.</summary>
-    public virtual Task<IReadOnlyList<string>> AffectedGuestsAsync(TState old, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
+    /// <summary>
+    /// The running guests <paramref name="plan"/> would cut off, for the preview's words; nothing when it cuts
+    /// none off (the host is then not asked) or the host cannot tell.
+    /// </summary>
+    public virtual Task<IReadOnlyList<string>> AffectedGuestsAsync(TState old, TArgs news, Plan plan, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
 
     public abstract Task<Outcome<TState>> CreateAsync(CreateContext<TArgs> ctx);
     public abstract Task<Observed<TArgs, TState>?> ReadAsync(ReadContext<TArgs, TState> ctx);

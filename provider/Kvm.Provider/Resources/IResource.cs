@@ -44,8 +44,8 @@ public sealed record PreviewContext<TArgs, TState>(string Id, string Urn, Bound<
     public TArgs Args => Inputs.Value;
 }
 
-/// <summary>What a preview says about a plan: the old outputs, and the guests the host says the change affects.</summary>
-public sealed record AnnounceContext<TArgs, TState>(string Urn, Plan Plan, TArgs News, TState OldState, TArgs? OldInputs, IReadOnlyList<string> AffectedGuests);
+/// <summary>What a preview says about a plan: the resource's id, the old outputs, and the guests the host says the change affects.</summary>
+public sealed record AnnounceContext<TArgs, TState>(string Id, string Urn, Plan Plan, TArgs News, TState OldState, TArgs? OldInputs, IReadOnlyList<string> AffectedGuests);
 
 public sealed record CreateContext<TArgs>(string Urn, string Name, Bound<TArgs> Inputs, TimeSpan? Timeout, CancellationToken Cancellation)
 {

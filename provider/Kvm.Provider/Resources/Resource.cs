@@ -50,7 +50,7 @@ public abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         var oldState = PropertyBinder.Bind<TState>(request.OldState, BindMode.State).Value;
         var oldInputs = PropertyBinder.Bind<TArgs>(request.OldInputs, BindMode.State).Value;
         var plan = PlanOf(request.Id, request.Urn, news, oldState, oldInputs);
-        if (plan.Replaces) await AnnounceAsync(request.Urn, plan, news.Value, oldState, oldInputs, replacement: true, ct).ConfigureAwait(false);
+        if (plan.Replaces) await AnnounceAsync(request.Id, request.Urn, plan, news.Value, oldState, oldInputs, replacement: true, ct).ConfigureAwait(false);
         return plan.Diff with { DeleteBeforeReplace = Planner.DeleteBeforeReplace && plan.Diff.IsReplace };
     }
 
@@ -62,11 +62,11 @@ public abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
     }
 
     /// <summary>Logs what the preview says about a plan: a replacement's lines at Diff, the others at the Update preview.</summary>
-    private async Task AnnounceAsync(string urn, Plan plan, TArgs news, TState oldState, TArgs? oldInputs, bool replacement, CancellationToken ct)
+    private async Task AnnounceAsync(string id, string urn, Plan plan, TArgs news, TState oldState, TArgs? oldInputs, bool replacement, CancellationToken ct)
     {
         if (plan.Changes.IsEmpty) return;
-        var affected = await Applier.AffectedGuestsAsync(oldState, ct).ConfigureAwait(false);
-        foreach (var line in Planner.Announce(new AnnounceContext<TArgs, TState>(urn, plan, news, oldState, oldInputs, affected)))
+        var affected = await Applier.AffectedGuestsAsync(oldState, news, plan, ct).ConfigureAwait(false);
+        foreach (var line in Planner.Announce(new AnnounceContext<TArgs, TState>(id, urn, plan, news, oldState, oldInputs, affected)))
         {
             if (line.OfReplacement == replacement)
                 await Host.Log.LogAsync(line.Severity, line.Message, urn).ConfigureAwait(false);
@@ -123,7 +123,7 @@ public abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         {
             if (request.Preview)
             {
-                await AnnounceAsync(request.Urn, plan, news.Value, oldState, oldInputs, replacement: false, ct).ConfigureAwait(false);
+                await AnnounceAsync(request.Id, request.Urn, plan, news.Value, oldState, oldInputs, replacement: false, ct).ConfigureAwait(false);
                 outcome = Planner.Preview(new PreviewContext<TArgs, TState>(request.Id, request.Urn, news, oldState, oldInputs, plan));
             }
             else

@@ -37,7 +37,7 @@ public class DomainPlannerTests
     }
 
     private static List<Announcement> Announce(DomainArgs news, DomainState? old = null) =>
-        [.. Planner.Announce(new AnnounceContext<DomainArgs, DomainState>(Urn, PlanOf(Bind(news), old), news, old ?? Observed, Program, []))];
+        [.. Planner.Announce(new AnnounceContext<DomainArgs, DomainState>("g", Urn, PlanOf(Bind(news), old), news, old ?? Observed, Program, []))];
 
     [Fact]
     public void A_rename_is_announced_as_a_replacement_of_the_old_domain()

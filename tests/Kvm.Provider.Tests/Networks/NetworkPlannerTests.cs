@@ -42,7 +42,7 @@ public class NetworkPlannerTests
     private static Plan PlanFromLan(string news, params string[] liveDrift) => PlanOf(StateOf(Lan, liveDrift), Inputs(Lan).Value, news);
 
     private static Announcement[] Announce(Plan plan, string news, params string[] guests) =>
-        [.. Planner.Announce(new AnnounceContext<LibvirtNetworkArgs, LibvirtNetworkState>(NetworkHarness.Urn, plan, Inputs(news).Value, StateOf(Lan), Inputs(Lan).Value, guests))];
+        [.. Planner.Announce(new AnnounceContext<LibvirtNetworkArgs, LibvirtNetworkState>("lan", NetworkHarness.Urn, plan, Inputs(news).Value, StateOf(Lan), Inputs(Lan).Value, guests))];
 
     private static string With(string json, string replace, string by)
     {
@@ -123,7 +123,7 @@ public class NetworkPlannerTests
     {
         var news = With(Lan, "\"prefix\": 24", "\"prefix\": 16");
         var line = Assert.Single(Planner.Announce(new AnnounceContext<LibvirtNetworkArgs, LibvirtNetworkState>(
-            NetworkHarness.Urn, PlanFromLan(news), Inputs(news).Value, StateOf(Lan), Inputs(Lan).Value, AttachedGuests.Unlisted("no connection"))));
+            "lan", NetworkHarness.Urn, PlanFromLan(news), Inputs(news).Value, StateOf(Lan), Inputs(Lan).Value, AttachedGuests.Unlisted("no connection"))));
         Assert.Equal("kvm:restart ips[0].prefix: the network lan will be restarted; attached guests lose connectivity: unknown (the guests could not be listed: no connection)", line.Message);
     }
 

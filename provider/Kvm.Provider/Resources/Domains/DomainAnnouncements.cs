@@ -13,9 +13,8 @@ public static class DomainAnnouncements
         if (plan.Replaces)
         {
             var paths = plan.Diff.Detailed.Where(d => d.Value.IsReplace()).Select(d => d.Key);
-            // The id is the UUID (Read and Create report it so): the old name, else that, says which domain goes.
             yield return Announcement.Replacement(
-                $"kvm:replace {string.Join(", ", paths)}: domain {old.Name ?? old.Uuid} is deleted (shut down, undefined) and created again");
+                $"kvm:replace {string.Join(", ", paths)}: domain {old.Name ?? ctx.Id} is deleted (shut down, undefined) and created again");
         }
 
         var name = a.Name!;

@@ -13,9 +13,17 @@ namespace Kvm.Provider.Resources.Networks;
 /// <param name="planner">Decides what a difference between the program and the host's definitions means (the update compares with the host, not the state).</param>
 public sealed partial class LibvirtNetworkApplier(ProviderHost host, LibvirtNetworkPlanner planner) : Applier<LibvirtNetworkArgs, LibvirtNetworkState>(host)
 {
-    /// <summary>The running guests on the network, for the preview's words; a host that cannot be asked says so rather than failing the preview.</summary>
-    public override Task<IReadOnlyList<string>> AffectedGuestsAsync(LibvirtNetworkState old, CancellationToken ct)
+    /// <summary>
+    /// The running guests on the network, for the preview's words, when the plan cuts them off (a restart of a running
+    /// network, a replacement, a stop); a host that cannot be asked says so rather than failing the preview.
+    /// </summary>
+    public override Task<IReadOnlyList<string>> AffectedGuestsAsync(LibvirtNetworkState old, LibvirtNetworkArgs news, Plan plan, CancellationToken ct)
     {
+        var running = old.Active ?? true;
+        var cutsOff = plan.Replaces || plan.PathsOf(ChangeClass.Replace).Any()
+            || (running && news.Active != false && plan.PathsOf(ChangeClass.Restart).Any())
+            || (running && news.Active == false);
+        if (!cutsOff) return Task.FromResult<IReadOnlyList<string>>([]);
         IReadOnlyList<string> guests;
         try
         {

@@ -145,7 +145,7 @@ public sealed class LibvirtNetworkPlanner : Planner<LibvirtNetworkArgs, LibvirtN
     public override IEnumerable<Announcement> Announce(AnnounceContext<LibvirtNetworkArgs, LibvirtNetworkState> ctx)
     {
         var (old, a) = (ctx.OldState, ctx.News);
-        var name = old.Name ?? ctx.OldInputs?.Name ?? "";
+        var name = old.Name ?? ctx.OldInputs?.Name ?? ctx.Id;
         var guests = AttachedGuests.DescribeNames(ctx.AffectedGuests);
         List<string> PathsOf(ChangeClass cls) => [.. ctx.Plan.PathsOf(cls).Order(StringComparer.Ordinal)];
         var running = old.Active ?? true;
