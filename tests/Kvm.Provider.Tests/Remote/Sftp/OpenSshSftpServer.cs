@@ -30,6 +30,17 @@ internal sealed class OpenSshSftpServer : IAsyncDisposable
         get { lock (_log) return _log.ToString(); }
     }
 
+    /// <summary>
+    /// Waits until the server's log (its stderr, read as it comes) holds <paramref name="text"/>; the
+    /// server logs a request after it answers it, so the line may come a moment after the reply.
+    /// </summary>
+    public async Task<bool> LoggedAsync(string text)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; await Task.Delay(10))
+            if (Log.Contains(text, StringComparison.Ordinal)) return true;
+        return Log.Contains(text, StringComparison.Ordinal);
+    }
+
     public bool HasExited => _process.HasExited;
 
     /// <param name="arguments">Extra sftp-server options, e.g. "-P", "posix-rename" to deny a request.</param>
