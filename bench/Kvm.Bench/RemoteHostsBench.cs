@@ -53,6 +53,17 @@ public static class RemoteHostsBench
         Console.WriteLine($"  every run, in order: one host {string.Join(", ", wallsOne.Select(w => $"{w:F0}"))} ms; " +
             $"{Hosts} hosts {string.Join(", ", wallsAll.Select(w => $"{w:F0}"))} ms");
         Report(runs, single, eight, cpuOne, cpuAll, lab.Hosts.Select(h => h.Alias).ToList(), ssh);
+
+        using (SshMultiplexing.Enable(lab))
+        {
+            // A master per host first (not measured); then every plugin opens a session in its host's connection.
+            ColdRefresh.RunTogether(all, Stack.UnboundedParallelism);
+            var (muxOne, muxAll) = (new List<CpuUse>(), new List<CpuUse>());
+            var mux = Measure.Rounds(runs, () => Measured(one, muxOne, []), () => Measured(all, muxAll, []));
+            Console.WriteLine($"  for reference, with ControlMaster/ControlPersist in the workstation's ~/.ssh/config (masters up): one host {mux[0]:F0} ms, {Hosts} at once {mux[1]:F0} ms " +
+                $"({mux[1] / mux[0]:F1}x); CPU of {Hosts} at once {Measure.Median(muxAll.Select(c => c.OursMs)):F0} ms, of which plugins + ssh clients {Measure.Median(muxAll.Select(c => c.ChildrenMs)):F0} ms " +
+                $"and the workstation's ssh masters {Measure.Median(muxAll.Select(c => c.GroupMs["workstation"])):F0} ms");
+        }
         return comparison;
     }
 
