@@ -11,9 +11,11 @@ namespace Kvm.Bench;
 /// leaves: through the plugin on the workstation over ssh (<see cref="Remote"/>), and optionally through
 /// the local path, a plugin beside the harness reading the same namespace and libvirtd (<see cref="Local"/>).
 /// The first import over ssh installs the plugin's agent on the host, so every refresh measured afterwards
-/// finds it installed, as a user's second `pulumi` command does.
+/// finds it installed, as a user's second `pulumi` command does. <see cref="Remote"/> runs with the
+/// provider's defaults, whose SSH connection outlives each plugin by a minute for the next command
+/// (sshControlPersist); <see cref="RemoteFreshLogin"/> with sshControlPersist 0, so every command logs in.
 /// </summary>
-public sealed record BenchHost(RemoteLabHost Host, int Ports, RefreshTarget Remote, RefreshTarget? Local)
+public sealed record BenchHost(RemoteLabHost Host, int Ports, RefreshTarget Remote, RefreshTarget RemoteFreshLogin, RefreshTarget? Local)
 {
     public static async Task<BenchHost> PrepareAsync(RemoteLab lab, RemoteLabHost host, bool withLocal)
     {
@@ -34,7 +36,12 @@ public sealed record BenchHost(RemoteLabHost Host, int Ports, RefreshTarget Remo
             local = new RefreshTarget($"{host.Alias} local path", localConfig, null, await ImportAsync(found, localConfig, null).ConfigureAwait(false));
         }
         Console.WriteLine($"  {host.Alias}: {DiscoverBench.Describe(ports)}; made, discovered and imported in {sw.Elapsed.TotalSeconds:F1} s");
-        return new BenchHost(host, ports, remote, local);
+        var freshLogin = remote with
+        {
+            Label = $"{host.Alias} over ssh, a new login",
+            ConfigJson = $$"""{"host": "{{host.Alias}}", "sshControlPersist": 0}""",
+        };
+        return new BenchHost(host, ports, remote, freshLogin, local);
     }
 
     /// <summary>`pulumi import` of every resource found, one after the other, by a stack of its own; returns the state it leaves.</summary>
