@@ -261,24 +261,71 @@ public sealed class Stack : IAsyncDisposable
         var steps = new List<Step>();
         foreach (var r in _state.ToList())
         {
-            var step = new Step(StepOp.Same, r.Type, r.Name, r.Urn) { Id = r.Id, OldOutputs = r.Outputs, Inputs = r.Inputs };
-            ReadResponse read;
-            try
-            {
-                read = await ClientOf(r.Provider).ReadAsync(new ReadRequest { Id = r.Id, Urn = r.Urn, Name = r.Name, Type = r.Type, Properties = r.Outputs, Inputs = r.Inputs });
-            }
-            catch (RpcException e) { steps.Add(Failed(step, e)); continue; }
-            if (read.Id.Length == 0)
-            {
-                _state.Remove(r);
-                steps.Add(step with { Op = StepOp.Delete });
-                continue;
-            }
-            var changed = !read.Properties.Equals(r.Outputs) || !(read.Inputs ?? r.Inputs).Equals(r.Inputs);
-            Replace(r, r with { Id = read.Id, Outputs = read.Properties, Inputs = read.Inputs ?? r.Inputs });
-            steps.Add(step with { Op = changed ? StepOp.Refresh : StepOp.Same, Outputs = read.Properties, Inputs = read.Inputs });
+            var (step, next) = await ReadForRefreshAsync(r).ConfigureAwait(false);
+            Apply(r, step, next);
+            steps.Add(step);
         }
         return new RunResult(steps, StackCommand.Refresh);
+    }
+
+    /// <summary>The engine's default `--parallel` (2147483647): every resource's operation may run at once.</summary>
+    public const int UnboundedParallelism = int.MaxValue;
+
+    /// <summary>
+    /// `pulumi refresh` as the engine runs it: up to <paramref name="parallelism"/> Reads in flight at
+    /// once (its `--parallel`; <see cref="UnboundedParallelism"/> is the default). The steps come back in
+    /// state order and the state ends as after <see cref="RefreshAsync()"/>, which reads one at a time.
+    /// </summary>
+    public async Task<RunResult> RefreshAsync(int parallelism)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
+        var resources = _state.ToList();
+        using var gate = new SemaphoreSlim(Math.Min(parallelism, Math.Max(resources.Count, 1)));
+        var reads = await Task.WhenAll(resources.Select(async r =>
+        {
+            await gate.WaitAsync().ConfigureAwait(false);
+            try { return await ReadForRefreshAsync(r).ConfigureAwait(false); }
+            finally { gate.Release(); }
+        })).ConfigureAwait(false);
+        // The state changes only once every Read is back, so no Read saw another's outcome.
+        for (var i = 0; i < resources.Count; i++) Apply(resources[i], reads[i].Step, reads[i].Next);
+        return new RunResult([.. reads.Select(x => x.Step)], StackCommand.Refresh);
+    }
+
+    /// <summary>
+    /// Replaces the state with <paramref name="state"/>, as the engine reads its state file when a command
+    /// starts: a fresh plugin then serves resources it never created or imported itself.
+    /// </summary>
+    public void LoadState(IEnumerable<ResourceState> state)
+    {
+        var loaded = state.ToList();
+        if (loaded.FirstOrDefault(r => !_providers.ContainsKey(r.Provider)) is { } orphan)
+            throw new InvalidOperationException($"{orphan.Name} belongs to provider {orphan.Provider}, which this stack does not have");
+        _state.Clear();
+        _state.AddRange(loaded);
+    }
+
+    /// <summary>One resource's Read for a refresh: its step, and what the state holds for it afterwards (null: nothing changes).</summary>
+    private async Task<(Step Step, ResourceState? Next)> ReadForRefreshAsync(ResourceState r)
+    {
+        var step = new Step(StepOp.Same, r.Type, r.Name, r.Urn) { Id = r.Id, OldOutputs = r.Outputs, Inputs = r.Inputs };
+        ReadResponse read;
+        try
+        {
+            read = await ClientOf(r.Provider).ReadAsync(new ReadRequest { Id = r.Id, Urn = r.Urn, Name = r.Name, Type = r.Type, Properties = r.Outputs, Inputs = r.Inputs });
+        }
+        catch (RpcException e) { return (Failed(step, e), null); }
+        if (read.Id.Length == 0) return (step with { Op = StepOp.Delete }, null);
+        var changed = !read.Properties.Equals(r.Outputs) || !(read.Inputs ?? r.Inputs).Equals(r.Inputs);
+        return (step with { Op = changed ? StepOp.Refresh : StepOp.Same, Outputs = read.Properties, Inputs = read.Inputs },
+            r with { Id = read.Id, Outputs = read.Properties, Inputs = read.Inputs ?? r.Inputs });
+    }
+
+    /// <summary>Records a refresh step in the state: a gone resource leaves it, a read one takes what was read.</summary>
+    private void Apply(ResourceState r, Step step, ResourceState? next)
+    {
+        if (step.Op == StepOp.Delete) _state.Remove(r);
+        else if (next is not null) Replace(r, next);
     }
 
     /// <summary>

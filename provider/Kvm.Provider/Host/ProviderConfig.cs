@@ -15,7 +15,7 @@ public sealed partial record ProviderConfig
 
         ## Remote hosts
 
-        Set `host` (or a `qemu+ssh://` `uri`) and every resource of the provider lives on that host: bridges, VLAN tables, libvirt networks and domains, guest VLANs and the qemu hook; `preview`, `up`, `refresh`, `import` and `destroy` behave exactly as on the machine running Pulumi, and nothing touches that machine's own networking. The plugin starts `ssh HOST .pulumi-kvm/bin/pulumi-resource-kvm-VERSION-HASH agent` with the system's OpenSSH client and sends every operation over that one session; the agent is the provider's own binary, acting on the host's kernel (rtnetlink) and libvirt as the provider does locally. ssh runs with BatchMode (it never prompts), so your `~/.ssh/config`, ssh-agent, keys, jump hosts and known_hosts apply, and a host key that is unknown or changed is an error. When the agent is missing on the host or of another version, the plugin installs it: it uploads its own binary through the host's sftp subsystem into `~/.pulumi-kvm/bin/` of the remote user, checks that the copy runs and has the same SHA-256, and renames it into place. Nothing else is run or written on the host beyond what the resources do (the qemu hook in `libvirtHooksDir`).
+        Set `host` (or a `qemu+ssh://` `uri`) and every resource of the provider lives on that host: bridges, VLAN tables, libvirt networks and domains, guest VLANs and the qemu hook; `preview`, `up`, `refresh`, `import` and `destroy` behave exactly as on the machine running Pulumi, and nothing touches that machine's own networking. The plugin starts `ssh HOST .pulumi-kvm/bin/pulumi-resource-kvm-VERSION-HASH agent` with the system's OpenSSH client and sends every operation over that one session; the agent is the provider's own binary, acting on the host's kernel (rtnetlink) and libvirt as the provider does locally. ssh runs with BatchMode (it never prompts), so your `~/.ssh/config`, ssh-agent, keys, jump hosts and known_hosts apply, and a host key that is unknown or changed is an error. The connection stays open for `sshControlPersist` seconds (60) after the plugin exits, so the next `pulumi` command reuses it instead of logging in again (OpenSSH's ControlMaster, its socket and log in `~/.pulumi-kvm/ssh/`; your own ssh configuration's sharing takes precedence). When the agent is missing on the host or of another version, the plugin installs it: it uploads its own binary through the host's sftp subsystem into `~/.pulumi-kvm/bin/` of the remote user, checks that the copy runs and has the same SHA-256, and renames it into place. Nothing else is run or written on the host beyond what the resources do (the qemu hook in `libvirtHooksDir`).
 
         The remote user needs: an SSH login by key without prompts, with the host's key in known_hosts; the sftp subsystem (part of Debian's openssh-server); a home folder where it may write and run `~/.pulumi-kvm/bin/`; and the rights the resources use there: CAP_NET_ADMIN in the network namespace (bridges, VLANs), libvirt's system socket (root, or the libvirt group), and write access to `libvirtHooksDir`. In practice: root. The host must be x86-64 Linux with kernel 4.20 or later.
 
@@ -33,6 +33,11 @@ public sealed partial record ProviderConfig
 
     [Input("hostNetns", "A network namespace on the remote `host` in which bridges and VLANs are managed: a name under /run/netns there or an absolute path to a namespace file there. Defaults to the namespace the remote user's SSH sessions run in.", MaxLength = 1024, ReplaceOnChanges = true)]
     public string? HostNetns { get; init; }
+
+    public const int DefaultSshControlPersist = 60;
+
+    [Input("sshControlPersist", "With a remote `host`: how many seconds the SSH connection to it stays open after the plugin exits, so the next `pulumi` command reuses it instead of logging in again (OpenSSH's ControlMaster/ControlPersist; its socket and log are in ~/.pulumi-kvm/ssh/). 0 closes the connection with the plugin. When your ssh configuration sets up connection sharing for the host itself, yours applies and this is not used. Defaults to 60.", Min = 0, Max = 86400)]
+    public int? SshControlPersist { get; init; }
 
     public const string DefaultHooksDir = "/etc/libvirt/hooks";
 
@@ -126,9 +131,10 @@ public sealed partial record ProviderConfig
         }
 
         var uri = LibvirtUri.TryParse(EffectiveUri);
-        if (uri is null) return destination is null ? null : new RemoteTarget(destination, new SshOptions(), OnHostConfig(null));
+        var persist = SshControlPersist ?? DefaultSshControlPersist;
+        if (uri is null) return destination is null ? null : new RemoteTarget(destination, new SshOptions(ControlPersistSeconds: persist), OnHostConfig(null));
         var source = UriSource;
-        if (!uri.IsRemote) return destination is null ? null : new RemoteTarget(destination, new SshOptions(), OnHostConfig(uri.OnHost(OnHostParameters)));
+        if (!uri.IsRemote) return destination is null ? null : new RemoteTarget(destination, new SshOptions(ControlPersistSeconds: persist), OnHostConfig(uri.OnHost(OnHostParameters)));
 
         if (!uri.IsSsh || string.IsNullOrEmpty(uri.Host))
         {
@@ -161,7 +167,8 @@ public sealed partial record ProviderConfig
         var ssh = new SshOptions(
             IdentityFile: uri.Parameter("keyfile") is { Length: > 0 } key ? key : null,
             KnownHostsFile: uri.Parameter("known_hosts") is { Length: > 0 } kh ? kh : null,
-            AcceptNewHostKeys: uri.Parameter("no_verify") is { Length: > 0 } nv && nv != "0");
+            AcceptNewHostKeys: uri.Parameter("no_verify") is { Length: > 0 } nv && nv != "0",
+            ControlPersistSeconds: persist);
         return new RemoteTarget(destination ?? fromUri, ssh, OnHostConfig(uri.OnHost(OnHostParameters)));
     }
 
@@ -182,5 +189,5 @@ public sealed partial record ProviderConfig
 /// <summary>A remote KVM host: where to reach it, how, and the configuration the plugin runs with there.</summary>
 public sealed record RemoteTarget(SshDestination Destination, SshOptions Ssh, ProviderConfig OnHost);
 
-/// <summary>SSH settings taken from a qemu+ssh URI's parameters; everything else comes from the user's ssh configuration.</summary>
-public sealed record SshOptions(string? IdentityFile = null, string? KnownHostsFile = null, bool AcceptNewHostKeys = false);
+/// <summary>SSH settings taken from a qemu+ssh URI's parameters and the provider's sshControlPersist; everything else comes from the user's ssh configuration.</summary>
+public sealed record SshOptions(string? IdentityFile = null, string? KnownHostsFile = null, bool AcceptNewHostKeys = false, int ControlPersistSeconds = 0);

@@ -49,10 +49,10 @@ public sealed class AgentSession : IAsyncDisposable
         _onLog = onLog;
     }
 
-    /// <summary>Runs <paramref name="agentPath"/> on the host over ssh and waits for its hello.</summary>
-    public static async Task<AgentStart> StartAsync(IReadOnlyList<string> sshArgs, SshDestination host, Func<Log, Task> onLog, Action<string>? onStderr, CancellationToken ct)
+    /// <summary>Runs the agent on the host over ssh (<paramref name="sshArgs"/>; ssh's log file, if it has one, is <paramref name="sshLog"/>) and waits for its hello.</summary>
+    public static async Task<AgentStart> StartAsync(IReadOnlyList<string> sshArgs, string? sshLog, SshDestination host, Func<Log, Task> onLog, Action<string>? onStderr, CancellationToken ct)
     {
-        var ssh = SshProcess.Start(sshArgs, onStderr);
+        var ssh = SshProcess.Start(sshArgs, onStderr, sshLog);
         var frames = new FrameStream(ssh.Output, ssh.Input);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(HelloTimeout);

@@ -23,6 +23,10 @@ public sealed class RemoteHost(RemoteTarget target, IEngineLog log, int verbosit
     private volatile ConfigureRequest? _configure;
     private volatile bool _cancelled;
     private bool _disposed;
+    private Task<SshSharing?>? _sharing;
+
+    /// <summary>The connection-sharing options, worked out once per plugin process (two `ssh -G`, no connection).</summary>
+    private Task<SshSharing?> SharingAsync() => _sharing ??= SshMultiplexing.OptionsAsync(target, CancellationToken.None);
 
     public RemoteTarget Target => target;
 
@@ -153,14 +157,15 @@ public sealed class RemoteHost(RemoteTarget target, IEngineLog log, int verbosit
         }
     }
 
-    private Task<AgentStart> StartAgentAsync(string path, bool reportHash, CancellationToken ct)
+    private async Task<AgentStart> StartAgentAsync(string path, bool reportHash, CancellationToken ct)
     {
         List<string> command = [path, AgentProtocol.Command];
         if (reportHash) command.Add("--sha256");
         if (verbosity > 0) command.Add($"-v={verbosity}");
-        return AgentSession.StartAsync(SshCommand.Session(target, command), Host,
+        var sharing = await SharingAsync().ConfigureAwait(false);
+        return await AgentSession.StartAsync(SshCommand.Session(target, command, sharing), sharing?.LogPath, Host,
             l => log.LogAsync((LogSeverity)l.Severity, l.Message, l.Urn.Length == 0 ? null : l.Urn),
-            stderr is null ? null : line => stderr($"[{Host}] {line}"), ct);
+            stderr is null ? null : line => stderr($"[{Host}] {line}"), ct).ConfigureAwait(false);
     }
 
     private string? HelloProblem(Hello hello, PluginBinary binary)
@@ -177,7 +182,8 @@ public sealed class RemoteHost(RemoteTarget target, IEngineLog log, int verbosit
     /// <summary>Uploads this plugin's binary to the host, checks the copy runs and is byte-identical, then moves it into place.</summary>
     private async Task InstallAsync(PluginBinary binary, CancellationToken ct)
     {
-        await using var ssh = SshProcess.Start(SshCommand.Sftp(target), stderr is null ? null : line => stderr($"[{Host} sftp] {line}"));
+        var sharing = await SharingAsync().ConfigureAwait(false);
+        await using var ssh = SshProcess.Start(SshCommand.Sftp(target, sharing), stderr is null ? null : line => stderr($"[{Host} sftp] {line}"), sharing?.LogPath);
         Sftp.SftpClient client;
         try
         {

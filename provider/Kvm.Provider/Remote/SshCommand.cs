@@ -16,15 +16,19 @@ public static class SshCommand
     /// <summary>How often ssh checks that the host still answers, and how many misses end the session.</summary>
     public const int AliveIntervalSeconds = 10, AliveCountMax = 3;
 
-    /// <summary>ssh's argv (without the program) to run <paramref name="remoteCommand"/> on the host. Its words are ours and fixed: no user text.</summary>
-    public static IReadOnlyList<string> Session(RemoteTarget target, IReadOnlyList<string> remoteCommand) =>
-        [.. Common(target), "--", target.Destination.Host, .. remoteCommand];
+    /// <summary>
+    /// ssh's argv (without the program) to run <paramref name="remoteCommand"/> on the host. Its words are ours and fixed: no user text.
+    /// <paramref name="sharing"/>: the connection-sharing options (<see cref="SshMultiplexing"/>), if any.
+    /// </summary>
+    public static IReadOnlyList<string> Session(RemoteTarget target, IReadOnlyList<string> remoteCommand, SshSharing? sharing = null) =>
+        [.. Options(target), .. sharing?.Options ?? [], "--", target.Destination.Host, .. remoteCommand];
 
     /// <summary>ssh's argv for the host's sftp subsystem (used to install the agent).</summary>
-    public static IReadOnlyList<string> Sftp(RemoteTarget target) =>
-        [.. Common(target), "-s", "--", target.Destination.Host, "sftp"];
+    public static IReadOnlyList<string> Sftp(RemoteTarget target, SshSharing? sharing = null) =>
+        [.. Options(target), .. sharing?.Options ?? [], "-s", "--", target.Destination.Host, "sftp"];
 
-    private static IEnumerable<string> Common(RemoteTarget target)
+    /// <summary>The options every ssh run of the provider gets, before the destination.</summary>
+    public static IEnumerable<string> Options(RemoteTarget target)
     {
         yield return "-T";          // no terminal: the session carries binary frames
         yield return "-x";          // no X11 forwarding

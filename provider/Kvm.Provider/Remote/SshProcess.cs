@@ -9,7 +9,8 @@ public sealed class SshClientMissingException(string message, Exception? inner =
 /// <summary>
 /// One run of the system's ssh client: its stdin and stdout are the session's byte streams, its
 /// stderr (ssh's own messages and the remote program's) is kept in a short tail for error messages
-/// and passed on line by line. It runs in the plugin's process group, so when the engine ends the
+/// and passed on line by line. When ssh logs to a file instead (-E, see <see cref="SshMultiplexing"/>),
+/// what it appended there during this run joins the tail. It runs in the plugin's process group, so when the engine ends the
 /// plugin's group ssh ends with it, and the remote side sees its input close.
 /// </summary>
 public sealed class SshProcess : IAsyncDisposable
@@ -19,6 +20,8 @@ public sealed class SshProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
     private readonly Task _stderrPump;
+    private readonly string? _logPath;
+    private readonly long _logStart;
 
     public Stream Input => _process.StandardInput.BaseStream;
     public Stream Output => _process.StandardOutput.BaseStream;
@@ -27,9 +30,11 @@ public sealed class SshProcess : IAsyncDisposable
     /// <summary>Completes with ssh's exit code once it has exited and its stderr is read to the end.</summary>
     public Task<int> Exited { get; }
 
-    private SshProcess(Process process, Action<string>? onStderrLine)
+    private SshProcess(Process process, Action<string>? onStderrLine, string? logPath, long logStart)
     {
         _process = process;
+        _logPath = logPath;
+        _logStart = logStart;
         Pid = process.Id;
         _stderrPump = Task.Run(async () =>
         {
@@ -59,17 +64,51 @@ public sealed class SshProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>What ssh and the remote program printed on stderr lately.</summary>
+    /// <summary>What ssh and the remote program printed on stderr lately, and what ssh logged meanwhile.</summary>
     public string StderrTail
     {
         get
         {
-            lock (_tail) return string.Join("\n", _tail);
+            string[] stderr;
+            lock (_tail) stderr = [.. _tail];
+            return string.Join("\n", [.. LoggedSinceStart().TakeLast(TailLines), .. stderr]);
         }
     }
 
-    /// <summary>Starts <c>ssh ARGS</c> (the program found on PATH, as a user's own ssh would be). Throws when there is no ssh.</summary>
-    public static SshProcess Start(IReadOnlyList<string> args, Action<string>? onStderrLine = null)
+    /// <summary>The lines ssh appended to its log file since this run started (other ssh runs may share the file: all of them are about this host).</summary>
+    private IEnumerable<string> LoggedSinceStart()
+    {
+        if (_logPath is null) return [];
+        try
+        {
+            using var file = new FileStream(_logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            // Started over (it grew too large) after this run began: all of it is recent.
+            file.Position = file.Length >= _logStart ? _logStart : 0;
+            return new StreamReader(file).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    private static long LengthOf(string? path)
+    {
+        try
+        {
+            return path is not null && File.Exists(path) ? new FileInfo(path).Length : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Starts <c>ssh ARGS</c> (the program found on PATH, as a user's own ssh would be). Throws when there is no ssh.
+    /// <paramref name="logPath"/>: the file ARGS tell ssh to log to (-E), if any.
+    /// </summary>
+    public static SshProcess Start(IReadOnlyList<string> args, Action<string>? onStderrLine = null, string? logPath = null)
     {
         var psi = new ProcessStartInfo(Locate())
         {
@@ -80,6 +119,7 @@ public sealed class SshProcess : IAsyncDisposable
             StandardErrorEncoding = Encoding.UTF8,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        var logStart = LengthOf(logPath);
         Process process;
         try
         {
@@ -89,7 +129,7 @@ public sealed class SshProcess : IAsyncDisposable
         {
             throw new SshClientMissingException($"cannot run the system's ssh client {psi.FileName} ({e.Message})", e);
         }
-        return new SshProcess(process, onStderrLine);
+        return new SshProcess(process, onStderrLine, logPath, logStart);
     }
 
     /// <summary>

@@ -72,6 +72,16 @@ namespace Pulumi.Kvm
             set => _netns.Set(value);
         }
 
+        private static readonly __Value<int?> _sshControlPersist = new __Value<int?>(() => __config.GetInt32("sshControlPersist"));
+        /// <summary>
+        /// With a remote `host`: how many seconds the SSH connection to it stays open after the plugin exits, so the next `pulumi` command reuses it instead of logging in again (OpenSSH's ControlMaster/ControlPersist; its socket and log are in ~/.pulumi-kvm/ssh/). 0 closes the connection with the plugin. When your ssh configuration sets up connection sharing for the host itself, yours applies and this is not used. Defaults to 60. Range 0-86400.
+        /// </summary>
+        public static int? SshControlPersist
+        {
+            get => _sshControlPersist.Get();
+            set => _sshControlPersist.Set(value);
+        }
+
         private static readonly __Value<string?> _uri = new __Value<string?>(() => __config.Get("uri"));
         /// <summary>
         /// The libvirt connection URI, e.g. `qemu:///system`. With `host` set it is opened on that host (`qemu:///system` there). A `qemu+ssh://[user@]host[:port]/system` URI names the host by itself (as if `host` were set; its `keyfile`, `known_hosts` and `no_verify` parameters apply to the SSH connection). Defaults to the `LIBVIRT_DEFAULT_URI` environment variable, else `qemu:///system`. Changing it replaces the resource.

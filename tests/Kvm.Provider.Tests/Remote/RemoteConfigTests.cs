@@ -60,9 +60,17 @@ public class RemoteConfigTests
         Assert.Empty(Failures(config));
         var remote = config.Remote!;
         Assert.Equal(new SshDestination("root", "kvm1", 2222), remote.Destination);
-        Assert.Equal(new SshOptions("/keys/id_kvm", "/keys/known", AcceptNewHostKeys: true), remote.Ssh);
+        Assert.Equal(new SshOptions("/keys/id_kvm", "/keys/known", AcceptNewHostKeys: true, ControlPersistSeconds: ProviderConfig.DefaultSshControlPersist), remote.Ssh);
         // On the host, libvirt is local: the transport and its parameters stay here, the socket goes there.
         Assert.Equal("qemu:///system?socket=%2Frun%2Flibvirt%2Flibvirt-sock", remote.OnHost.Uri);
+    }
+
+    [Fact]
+    public void The_connection_stays_open_a_minute_for_the_next_command_unless_told_otherwise()
+    {
+        Assert.Equal(60, new ProviderConfig { Host = "kvm1" }.Remote!.Ssh.ControlPersistSeconds);
+        Assert.Equal(0, new ProviderConfig { Host = "kvm1", SshControlPersist = 0 }.Remote!.Ssh.ControlPersistSeconds);
+        Assert.Equal(600, new ProviderConfig { Uri = "qemu+ssh://kvm1/system", SshControlPersist = 600 }.Remote!.Ssh.ControlPersistSeconds);
     }
 
     [Fact]

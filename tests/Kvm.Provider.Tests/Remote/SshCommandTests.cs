@@ -31,6 +31,16 @@ public class SshCommandTests
     }
 
     [Fact]
+    public void Connection_sharing_options_go_before_the_destination()
+    {
+        var target = new ProviderConfig { Host = "kvm1" }.Remote!;
+        string[] options = ["-o", "ControlMaster=auto", "-o", "ControlPath=/home/u/.pulumi-kvm/ssh/abc", "-o", "ControlPersist=60", "-E", "/home/u/.pulumi-kvm/ssh/abc.log"];
+        var sharing = new SshSharing(options, "/home/u/.pulumi-kvm/ssh/abc.log");
+        Assert.Equal([.. Safety, .. options, "--", "kvm1", "x"], SshCommand.Session(target, ["x"], sharing));
+        Assert.Equal([.. Safety, .. options, "-s", "--", "kvm1", "sftp"], SshCommand.Sftp(target, sharing));
+    }
+
+    [Fact]
     public void The_agent_is_named_by_version_and_content_hash_in_a_fixed_folder()
     {
         var binary = new PluginBinary("/x", "0.1.0", "0123456789abcdef" + new string('0', 48));
