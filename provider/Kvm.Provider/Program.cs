@@ -1,8 +1,11 @@
+using Kvm.Provider.Agent;
+using Kvm.Provider.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using Kvm.Provider.Host;
+using Kvm.Provider.Remote;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Rpc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -25,7 +28,7 @@ public static class Program
         if (args is [Resources.Domains.QemuHook.Command, ..]) return await Resources.Domains.QemuHook.MainAsync(args[1..]).ConfigureAwait(false);
 
         // On a remote host, the plugin on the workstation runs this binary as `agent` over ssh.
-        if (args is [Remote.AgentProtocol.Command, ..]) return await Remote.AgentCommand.RunAsync(args[1..], Console.OpenStandardInput(), stdout).ConfigureAwait(false);
+        if (args is [Remote.AgentProtocol.Command, ..]) return await Agent.AgentCommand.RunAsync(args[1..], Console.OpenStandardInput(), stdout).ConfigureAwait(false);
 
         var options = CommandLine.Parse(args);
         if (options.Error is { } error)

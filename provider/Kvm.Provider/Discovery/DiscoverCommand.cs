@@ -1,9 +1,11 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Remote;
 using Kvm.Provider.Remote.Wire;
 using Kvm.Provider.Resources;
+using Kvm.Provider.Rpc;
 using Kvm.Provider.Values;
 using Kvm.SdkGen.Schema;
 using Pulumirpc;

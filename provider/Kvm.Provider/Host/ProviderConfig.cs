@@ -187,7 +187,4 @@ public sealed partial record ProviderConfig
 }
 
 /// <summary>A remote KVM host: where to reach it, how, and the configuration the plugin runs with there.</summary>
-public sealed record RemoteTarget(SshDestination Destination, SshOptions Ssh, ProviderConfig OnHost);
-
-/// <summary>SSH settings taken from a qemu+ssh URI's parameters and the provider's sshControlPersist; everything else comes from the user's ssh configuration.</summary>
-public sealed record SshOptions(string? IdentityFile = null, string? KnownHostsFile = null, bool AcceptNewHostKeys = false, int ControlPersistSeconds = 0);
+public sealed record RemoteTarget(SshDestination Destination, SshOptions Ssh, ProviderConfig OnHost) : ISshTarget;

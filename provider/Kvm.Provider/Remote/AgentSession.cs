@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
 using Grpc.Core;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Remote.Wire;
 using Kvm.Provider.Rpc;
 
@@ -169,7 +170,7 @@ public sealed class AgentSession : IAsyncDisposable
     private RpcException ToRpc(Fault fault)
     {
         var trailers = new Metadata();
-        if (!fault.StatusDetails.IsEmpty) trailers.Add(ErrorMapping.StatusDetailsTrailer, fault.StatusDetails.ToByteArray());
+        if (!fault.StatusDetails.IsEmpty) trailers.Add(GrpcTrailers.StatusDetails, fault.StatusDetails.ToByteArray());
         return new RpcException(new Status((StatusCode)fault.Code, $"on {_host}: {fault.Message}"), trailers);
     }
 

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Kvm.Provider.Host;
 using Pulumirpc;
 
 namespace Kvm.Provider.Remote;
@@ -10,7 +9,7 @@ namespace Kvm.Provider.Remote;
 /// </summary>
 public interface IRemoteHost : IAsyncDisposable
 {
-    RemoteTarget Target { get; }
+    ISshTarget Target { get; }
 
     /// <summary>Configures the agent (and remembers it, for the sessions that follow a lost one).</summary>
     Task ConfigureAsync(ConfigureRequest request, CancellationToken ct);

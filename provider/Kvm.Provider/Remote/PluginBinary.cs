@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using Kvm.Provider.Rpc;
+using Kvm.Provider.Schema;
 
 namespace Kvm.Provider.Remote;
 
@@ -26,7 +26,7 @@ public sealed record PluginBinary(string Path, string Version, string Sha256)
         if (RuntimeFeature.IsDynamicCodeCompiled)
             throw new InvalidOperationException("remote hosts need the published NativeAOT plugin (make build): this is a JIT build, whose executable cannot run on its own on another machine");
         var path = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell the path of the plugin's own executable");
-        return new PluginBinary(path, ResourceProviderService.Version, HashOf(path));
+        return new PluginBinary(path, PluginPackage.Version, HashOf(path));
     }
 
     public static string HashOf(string path)

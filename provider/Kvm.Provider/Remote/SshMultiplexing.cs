@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Kvm.Provider.Host;
 
 namespace Kvm.Provider.Remote;
 
@@ -23,7 +22,7 @@ public static class SshMultiplexing
     private const long MaxLogBytes = 256 * 1024;
 
     /// <summary>The ssh options that share connections to the target, or null (sharing is off, the user's config does it, or it cannot be set up).</summary>
-    public static async Task<SshSharing?> OptionsAsync(RemoteTarget target, CancellationToken ct)
+    public static async Task<SshSharing?> OptionsAsync(ISshTarget target, CancellationToken ct)
     {
         if (target.Ssh.ControlPersistSeconds <= 0) return null;
         var theirs = await EffectiveConfigAsync(target, [], ct).ConfigureAwait(false);
@@ -47,7 +46,7 @@ public static class SshMultiplexing
     }
 
     /// <summary>`ssh -G`: the configuration ssh would use for the target (it does not connect), as lower-case keys; null when ssh fails.</summary>
-    private static async Task<Dictionary<string, string>?> EffectiveConfigAsync(RemoteTarget target, IReadOnlyList<string> extra, CancellationToken ct)
+    private static async Task<Dictionary<string, string>?> EffectiveConfigAsync(ISshTarget target, IReadOnlyList<string> extra, CancellationToken ct)
     {
         await using var ssh = SshProcess.Start([.. SshCommand.Options(target), .. extra, "-G", "--", target.Destination.Host]);
         ssh.CloseInput();

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Kvm.Libvirt;
 using Kvm.Netlink;
+using Kvm.Provider.Diagnostics;
 
 namespace Kvm.Provider.Resources;
 

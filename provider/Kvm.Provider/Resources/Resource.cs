@@ -1,3 +1,4 @@
+using Kvm.Provider.Diagnostics;
 using System.Collections.Immutable;
 using Kvm.Provider.Host;
 using Kvm.Provider.Schema;

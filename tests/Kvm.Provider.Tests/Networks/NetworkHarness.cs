@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using Kvm.Libvirt;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Resources.Networks;

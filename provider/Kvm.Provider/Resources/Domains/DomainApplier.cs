@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using Grpc.Core;
 using Kvm.Libvirt;
 using Kvm.Netlink;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Values;
 

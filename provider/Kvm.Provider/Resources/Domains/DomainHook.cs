@@ -1,3 +1,4 @@
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 
 namespace Kvm.Provider.Resources.Domains;

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Kvm.Libvirt;
 using Kvm.Netlink;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 
 namespace Kvm.Provider.Resources.Domains;

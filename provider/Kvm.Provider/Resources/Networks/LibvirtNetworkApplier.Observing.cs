@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Kvm.Libvirt;
 using Kvm.Netlink;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 
 namespace Kvm.Provider.Resources.Networks;

@@ -1,4 +1,5 @@
 using Kvm.Libvirt;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Values;
 

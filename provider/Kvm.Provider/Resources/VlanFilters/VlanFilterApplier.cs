@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Kvm.Netlink;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Resources.Bridges;
 using Kvm.Provider.Values;

@@ -1,7 +1,7 @@
 using Grpc.Net.Client;
 using Pulumirpc;
 
-namespace Kvm.Provider.Host;
+namespace Kvm.Provider.Diagnostics;
 
 /// <summary>Diagnostics the user sees: through the engine's Log service, else on stderr.</summary>
 public interface IEngineLog
