@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Kvm.Provider;
 
-public static class Program
+internal static class Program
 {
     /// <summary>The engine's cap on one message (it sends whole resource states in one request).</summary>
     private const int MaxMessageBytes = 400 * 1024 * 1024;
@@ -126,7 +126,7 @@ public static class Program
 }
 
 /// <summary>The plugin's command line: the engine's flags, or a subcommand for people.</summary>
-public sealed record CommandLine(string? Command, bool LogToStderr, int Verbosity, string? Tracing, string? EngineAddress, string? Error)
+internal sealed record CommandLine(string? Command, bool LogToStderr, int Verbosity, string? Tracing, string? EngineAddress, string? Error)
 {
     public const string Usage = """
         usage: pulumi-resource-kvm [--logtostderr] [-v=N] [--tracing ADDRESS] [ENGINE_ADDRESS]

@@ -21,7 +21,7 @@ namespace Kvm.Provider.Agent;
 /// qemu hook). When its input ends (the plugin is done, or the connection died) it finishes the calls
 /// in flight, so no change is left half-made, and exits.
 /// </summary>
-public static class AgentCommand
+internal static class AgentCommand
 {
     public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout)
     {

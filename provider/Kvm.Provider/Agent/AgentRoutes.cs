@@ -7,7 +7,7 @@ using Kvm.Provider.Rpc;
 namespace Kvm.Provider.Agent;
 
 /// <summary>How the agent answers one <see cref="AgentMethod{TRequest, TResponse}"/>: parse the request, run it with the agent's own provider.</summary>
-public sealed record AgentRoute(string Name, Func<ResourceProviderService, ByteString, CancellationToken, Task<IMessage>> ServeAsync)
+internal sealed record AgentRoute(string Name, Func<ResourceProviderService, ByteString, CancellationToken, Task<IMessage>> ServeAsync)
 {
     public static AgentRoute To<TRequest, TResponse>(AgentMethod<TRequest, TResponse> method, Func<ResourceProviderService, TRequest, CancellationToken, Task<TResponse>> serve)
         where TRequest : IMessage<TRequest>
@@ -28,7 +28,7 @@ public sealed record AgentRoute(string Name, Func<ResourceProviderService, ByteS
 }
 
 /// <summary>Every call the agent serves, by name.</summary>
-public static class AgentRoutes
+internal static class AgentRoutes
 {
     public static IReadOnlyDictionary<string, AgentRoute> ByName { get; } = new[]
     {

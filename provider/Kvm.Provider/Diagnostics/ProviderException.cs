@@ -6,7 +6,7 @@ namespace Kvm.Provider.Diagnostics;
 /// A failure with a deliberate gRPC code. InvalidArgument, FailedPrecondition, NotFound and
 /// AlreadyExists promise the engine that nothing was applied.
 /// </summary>
-public class ProviderException(StatusCode code, string message, Exception? inner = null) : Exception(message, inner)
+internal class ProviderException(StatusCode code, string message, Exception? inner = null) : Exception(message, inner)
 {
     public StatusCode Code { get; } = code;
 

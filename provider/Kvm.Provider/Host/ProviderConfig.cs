@@ -5,7 +5,7 @@ using Kvm.Provider.Values;
 namespace Kvm.Provider.Host;
 
 /// <summary>The provider's configuration (`kvm:uri`, `kvm:host`, ... in Pulumi config).</summary>
-public sealed partial record ProviderConfig
+internal sealed partial record ProviderConfig
 {
     public const string DefaultUri = "qemu:///system";
 
@@ -187,4 +187,4 @@ public sealed partial record ProviderConfig
 }
 
 /// <summary>A remote KVM host: where to reach it, how, and the configuration the plugin runs with there.</summary>
-public sealed record RemoteTarget(SshDestination Destination, SshOptions Ssh, ProviderConfig OnHost) : ISshTarget;
+internal sealed record RemoteTarget(SshDestination Destination, SshOptions Ssh, ProviderConfig OnHost) : ISshTarget;

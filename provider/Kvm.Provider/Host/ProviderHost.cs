@@ -11,7 +11,7 @@ namespace Kvm.Provider.Host;
 /// With a remote host configured, <see cref="Remote"/> is that host and nothing here touches this
 /// machine's kernel or libvirt: the resources run in the plugin's agent on the host.
 /// </summary>
-public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConnections>? connect = null, Action<string>? trace = null,
+internal sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConnections>? connect = null, Action<string>? trace = null,
     Func<RemoteTarget, IRemoteHost>? reachRemote = null) : IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();

@@ -5,7 +5,7 @@ using Pulumirpc;
 namespace Kvm.Provider.Remote;
 
 /// <summary>Whether a call may be sent again on a new session after the old one died with it in flight.</summary>
-public enum CallSafety
+internal enum CallSafety
 {
     /// <summary>It changes nothing on the host (Check, Diff, Read, a preview): sending it twice is harmless.</summary>
     Retryable,
@@ -15,12 +15,12 @@ public enum CallSafety
 }
 
 /// <summary>One call the plugin forwards to its agent: its name on the wire and how to read its request and its answer.</summary>
-public sealed record AgentMethod<TRequest, TResponse>(string Name, MessageParser<TRequest> Requests, MessageParser<TResponse> Responses)
+internal sealed record AgentMethod<TRequest, TResponse>(string Name, MessageParser<TRequest> Requests, MessageParser<TResponse> Responses)
     where TRequest : IMessage<TRequest>
     where TResponse : IMessage<TResponse>;
 
 /// <summary>The calls an agent serves: the provider's own RPCs that act on the host, by the names gRPC gives them, and discover.</summary>
-public static class AgentMethods
+internal static class AgentMethods
 {
     public static readonly AgentMethod<ConfigureRequest, ConfigureResponse> Configure = new("Configure", ConfigureRequest.Parser, ConfigureResponse.Parser);
     public static readonly AgentMethod<CheckRequest, CheckResponse> Check = new("Check", CheckRequest.Parser, CheckResponse.Parser);

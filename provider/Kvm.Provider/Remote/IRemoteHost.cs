@@ -7,7 +7,7 @@ namespace Kvm.Provider.Remote;
 /// A KVM host the plugin manages from afar: every call that acts on resources is answered by the
 /// plugin's agent there (the same provider code, against that host's kernel and libvirt).
 /// </summary>
-public interface IRemoteHost : IAsyncDisposable
+internal interface IRemoteHost : IAsyncDisposable
 {
     ISshTarget Target { get; }
 

@@ -9,7 +9,7 @@ namespace Kvm.Provider.Remote;
 /// content hash name the copy there (<c>~/.pulumi-kvm/bin/pulumi-resource-kvm-VERSION-HASH</c>), so
 /// a copy of another version or build is never mistaken for this one.
 /// </summary>
-public sealed record PluginBinary(string Path, string Version, string Sha256)
+internal sealed record PluginBinary(string Path, string Version, string Sha256)
 {
     /// <summary>The folder of agent binaries in the remote user's home (sftp and ssh both start there).</summary>
     public const string RemoteFolder = ".pulumi-kvm/bin";

@@ -14,7 +14,7 @@ namespace Kvm.Provider.Remote;
 /// (or is another version) it is installed there first: uploaded through the sftp subsystem to a
 /// temporary name, checked by running it (it reports its own SHA-256), then renamed into place.
 /// </summary>
-public sealed class RemoteHost(ISshTarget target, IEngineLog log, int verbosity = 0, Action<string>? stderr = null) : IRemoteHost
+internal sealed class RemoteHost(ISshTarget target, IEngineLog log, int verbosity = 0, Action<string>? stderr = null) : IRemoteHost
 {
     private readonly Lazy<PluginBinary> _binary = new(PluginBinary.Current);
     private readonly Lock _gate = new();

@@ -8,7 +8,7 @@ namespace Kvm.Provider.Remote;
 /// on top, the provider insists on what keeps a `pulumi up` safe: never prompt (BatchMode), no
 /// forwarding of anything, no terminal, and a dead link noticed within half a minute.
 /// </summary>
-public static class SshCommand
+internal static class SshCommand
 {
     public const string Program = "ssh";
 

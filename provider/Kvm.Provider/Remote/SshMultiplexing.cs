@@ -10,7 +10,7 @@ namespace Kvm.Provider.Remote;
 /// The socket lives in ~/.pulumi-kvm/ssh/ (mode 0700). When the user's own ssh configuration sets up
 /// sharing (ControlMaster / ControlPath), it is theirs that applies, untouched.
 /// </summary>
-public static class SshMultiplexing
+internal static class SshMultiplexing
 {
     /// <summary>Where the sockets go, in ssh's own tokens: the local user's home, and a hash of the connection's parameters.</summary>
     public const string SocketPattern = "%d/.pulumi-kvm/ssh/%C";
@@ -63,4 +63,4 @@ public static class SshMultiplexing
 }
 
 /// <summary>ssh options that share one connection between sessions, and the file ssh (the master included) writes its messages to.</summary>
-public sealed record SshSharing(IReadOnlyList<string> Options, string LogPath);
+internal sealed record SshSharing(IReadOnlyList<string> Options, string LogPath);

@@ -9,7 +9,7 @@ namespace Kvm.Provider.Resources;
 /// what the planner decided (an Update carries its <see cref="Plan"/>) and reports what the host
 /// holds afterwards; previews never reach it.
 /// </summary>
-public abstract class Applier<TArgs, TState>(ProviderHost host)
+internal abstract class Applier<TArgs, TState>(ProviderHost host)
     where TArgs : class, IShaped<TArgs> where TState : class, IShaped<TState>
 {
     protected ProviderHost Host { get; } = host;

@@ -9,7 +9,7 @@ namespace Kvm.Provider.Resources;
 /// The diff at the protocol's edge: the engine's property maps, with ignoreChanges applied, bound
 /// to records of the shape and compared as records (see <see cref="RecordDiff"/>).
 /// </summary>
-public static class DiffEngine
+internal static class DiffEngine
 {
     public static DiffResult Compute(ObjectShape inputs, ObjectValue oldState, ObjectValue news, ObjectValue oldInputs,
         IEnumerable<string> ignoreChanges, bool deleteBeforeReplace)

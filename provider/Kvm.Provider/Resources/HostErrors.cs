@@ -12,7 +12,7 @@ namespace Kvm.Provider.Resources;
 /// AlreadyExists, NotFound). A connection to libvirt lost mid-call is Unavailable (the change may or
 /// may not have been made); what cannot be told apart from a bug stays Unknown.
 /// </summary>
-public static class HostErrors
+internal static class HostErrors
 {
     /// <param name="what">The operation, for people: "creating bridge br0".</param>
     /// <param name="where">Where the kernel is: "the provider's network namespace", "network namespace lab1".</param>

@@ -6,7 +6,7 @@ using Kvm.Provider.Values;
 namespace Kvm.Provider.Resources;
 
 /// <summary>A resource type as the RPC layer sees it: property maps in, property maps out.</summary>
-public interface IResource
+internal interface IResource
 {
     string Token { get; }
     string Description { get; }
@@ -24,45 +24,45 @@ public interface IResource
 }
 
 /// <summary>What Create or Update leaves on the host; in preview, the outputs only the host can tell are listed as unknown.</summary>
-public sealed record Outcome<TState>(string Id, TState State)
+internal sealed record Outcome<TState>(string Id, TState State)
 {
     public ImmutableArray<string> UnknownOutputs { get; init; } = [];
 }
 
 /// <summary>What Read observed: the state and the inputs that reproduce it.</summary>
-public sealed record Observed<TArgs, TState>(string Id, TState State, TArgs Inputs);
+internal sealed record Observed<TArgs, TState>(string Id, TState State, TArgs Inputs);
 
 /// <param name="Declared">What the program has declared so far (a VlanFilter's bridge, a NIC's network), as Check saw it.</param>
-public sealed record CheckContext<TArgs>(string Urn, string Name, Bound<TArgs> News, TArgs? Olds, DeclaredResources Declared, CancellationToken Cancellation);
+internal sealed record CheckContext<TArgs>(string Urn, string Name, Bound<TArgs> News, TArgs? Olds, DeclaredResources Declared, CancellationToken Cancellation);
 
 /// <param name="Default">The typed per-property diff of the inputs against the old outputs (see <see cref="RecordDiff"/>).</param>
-public sealed record DiffContext<TArgs, TState>(string Id, string Urn, Bound<TArgs> News, TState OldState, TArgs OldInputs, DiffResult Default);
+internal sealed record DiffContext<TArgs, TState>(string Id, string Urn, Bound<TArgs> News, TState OldState, TArgs OldInputs, DiffResult Default);
 
 /// <summary>A preview of a Create (<see cref="OldState"/> null) or of an Update (with its plan): nothing may touch the host.</summary>
-public sealed record PreviewContext<TArgs, TState>(string Id, string Urn, Bound<TArgs> Inputs, TState? OldState, TArgs? OldInputs, Plan? Plan)
+internal sealed record PreviewContext<TArgs, TState>(string Id, string Urn, Bound<TArgs> Inputs, TState? OldState, TArgs? OldInputs, Plan? Plan)
 {
     public TArgs Args => Inputs.Value;
 }
 
 /// <summary>What a preview says about a plan: the resource's id, the old outputs, and the guests the host says the change affects.</summary>
-public sealed record AnnounceContext<TArgs, TState>(string Id, string Urn, Plan Plan, TArgs News, TState OldState, TArgs? OldInputs, IReadOnlyList<string> AffectedGuests);
+internal sealed record AnnounceContext<TArgs, TState>(string Id, string Urn, Plan Plan, TArgs News, TState OldState, TArgs? OldInputs, IReadOnlyList<string> AffectedGuests);
 
-public sealed record CreateContext<TArgs>(string Urn, string Name, Bound<TArgs> Inputs, TimeSpan? Timeout, CancellationToken Cancellation)
+internal sealed record CreateContext<TArgs>(string Urn, string Name, Bound<TArgs> Inputs, TimeSpan? Timeout, CancellationToken Cancellation)
 {
     public TArgs Args => Inputs.Value;
 }
 
-public sealed record ReadContext<TArgs, TState>(string Id, string Urn, TState? OldState, TArgs? OldInputs, CancellationToken Cancellation)
+internal sealed record ReadContext<TArgs, TState>(string Id, string Urn, TState? OldState, TArgs? OldInputs, CancellationToken Cancellation)
 {
     public bool IsImport => OldState is null && OldInputs is null;
 }
 
 /// <param name="Plan">The change, as the planner classified it (computed once for this Update).</param>
-public sealed record UpdateContext<TArgs, TState>(string Id, string Urn, TState OldState, TArgs OldInputs, Bound<TArgs> News, Plan Plan,
+internal sealed record UpdateContext<TArgs, TState>(string Id, string Urn, TState OldState, TArgs OldInputs, Bound<TArgs> News, Plan Plan,
     TimeSpan? Timeout, CancellationToken Cancellation)
 {
     public TArgs Args => News.Value;
 }
 
-public sealed record DeleteContext<TArgs, TState>(string Id, string Urn, TState State, TArgs? OldInputs, TimeSpan? Timeout, CancellationToken Cancellation);
+internal sealed record DeleteContext<TArgs, TState>(string Id, string Urn, TState State, TArgs? OldInputs, TimeSpan? Timeout, CancellationToken Cancellation);
 

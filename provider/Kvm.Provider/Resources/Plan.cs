@@ -4,7 +4,7 @@ using Pulumirpc;
 namespace Kvm.Provider.Resources;
 
 /// <summary>How a change reaches the host object, for every resource alike.</summary>
-public enum ChangeClass
+internal enum ChangeClass
 {
     /// <summary>Applied to the running object (a running guest, a running network) without interrupting it.</summary>
     Live,
@@ -17,14 +17,14 @@ public enum ChangeClass
 }
 
 /// <summary>One changed property path: its kind in the protocol's terms and how it reaches the host.</summary>
-public sealed record PlannedChange(string Path, DiffKind Kind, ChangeClass Class);
+internal sealed record PlannedChange(string Path, DiffKind Kind, ChangeClass Class);
 
 /// <summary>
 /// What a change of inputs means for the host object: the diff the engine sees and each changed
 /// path classified. Computed once per operation (Diff, or Update from its own request) by the
 /// resource's planner, and handed to the preview, the announcements and the applier alike.
 /// </summary>
-public sealed record Plan(DiffResult Diff, ImmutableArray<PlannedChange> Changes)
+internal sealed record Plan(DiffResult Diff, ImmutableArray<PlannedChange> Changes)
 {
     public static Plan Unclassified(DiffResult diff) =>
         new(diff, [.. diff.Detailed.Select(d => new PlannedChange(d.Key, d.Value, d.Value.IsReplace() ? ChangeClass.Replace : ChangeClass.Live))]);
@@ -40,7 +40,7 @@ public sealed record Plan(DiffResult Diff, ImmutableArray<PlannedChange> Changes
 /// A replacement's line goes out at Diff (the engine then creates the new object, whose Create knows
 /// nothing of the old one); the others at the Update preview.
 /// </summary>
-public sealed record Announcement(LogSeverity Severity, string Message, bool OfReplacement = false)
+internal sealed record Announcement(LogSeverity Severity, string Message, bool OfReplacement = false)
 {
     public static Announcement Info(string message) => new(LogSeverity.Info, message);
     public static Announcement Warning(string message) => new(LogSeverity.Warning, message);

@@ -8,7 +8,7 @@ namespace Kvm.Provider.Resources;
 /// object (diff, classes, preview wording) and what a preview shows. It never reaches the host, so
 /// it is unit-tested with records alone; <see cref="Applier{TArgs,TState}"/> is the other half.
 /// </summary>
-public abstract class Planner<TArgs, TState>
+internal abstract class Planner<TArgs, TState>
     where TArgs : class, IShaped<TArgs> where TState : class, IShaped<TState>
 {
     /// <summary>Names are unique on a host, so a replacement must remove the old object first.</summary>

@@ -10,7 +10,7 @@ namespace Kvm.Provider.Resources;
 /// without a default); on an update the required outputs stay as they were, and inputs left to the
 /// host are unknown.
 /// </summary>
-public static class PreviewOutputs
+internal static class PreviewOutputs
 {
     public static Outcome<TState> OfCreate<TArgs, TState>(string id, Bound<TArgs> inputs)
         where TArgs : class, IShaped<TArgs>

@@ -12,7 +12,7 @@ namespace Kvm.Provider.Resources;
 /// named by path in <c>unknown</c> and always count as updates. Per-item paths for lists,
 /// per-field paths for objects; unordered lists match items by value.
 /// </summary>
-public static class RecordDiff
+internal static class RecordDiff
 {
     /// <summary>The changes from <paramref name="old"/> (outputs) to <paramref name="news"/> (inputs) of records of <typeparamref name="T"/>.</summary>
     public static DiffResult Compare<T>(T? old, T news, T? oldInputs, IReadOnlySet<string>? unknown = null, bool deleteBeforeReplace = false)

@@ -13,7 +13,7 @@ namespace Kvm.Provider.Resources;
 /// Binding, defaults, unknowns, secrets, the typed diff and the preview's announcements are done
 /// here once for all resources.
 /// </summary>
-public abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
+internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
     where TArgs : class, IShaped<TArgs> where TState : class, IShaped<TState>
 {
     protected ProviderHost Host { get; } = host;

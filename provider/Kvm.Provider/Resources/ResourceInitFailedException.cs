@@ -4,7 +4,7 @@ namespace Kvm.Provider.Resources;
 /// The object was created on the host but not fully configured. The engine records the id and
 /// state (so nothing is orphaned) and the next `pulumi up` finishes the job.
 /// </summary>
-public sealed class ResourceInitFailedException(string id, object state, string reason, Exception? inner = null)
+internal sealed class ResourceInitFailedException(string id, object state, string reason, Exception? inner = null)
     : Exception(reason, inner)
 {
     public string Id { get; } = id;

@@ -11,7 +11,7 @@ namespace Kvm.Provider.Rpc;
 /// Turns exceptions into deliberate gRPC statuses. InvalidArgument / FailedPrecondition /
 /// NotFound / AlreadyExists mean nothing was applied; Unknown means the host's state is unknown.
 /// </summary>
-public static class ErrorMapping
+internal static class ErrorMapping
 {
     public static RpcException ToRpc(Exception e, string operation) => e switch
     {

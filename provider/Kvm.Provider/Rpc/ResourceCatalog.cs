@@ -8,7 +8,7 @@ using Kvm.Provider.Resources.VlanFilters;
 namespace Kvm.Provider.Rpc;
 
 /// <summary>Every resource type the provider serves.</summary>
-public static class ResourceCatalog
+internal static class ResourceCatalog
 {
     public static IReadOnlyList<IResource> Create(ProviderHost host) =>
     [

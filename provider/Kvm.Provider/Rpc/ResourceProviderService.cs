@@ -20,7 +20,7 @@ namespace Kvm.Provider.Rpc;
 /// apart from the shared host.
 /// </summary>
 /// <param name="onRemoteHost">This is the plugin's agent on a remote host (configuration failures name the user's keys as the workstation sees them).</param>
-public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry registry, EngineLog? engineLog, bool onRemoteHost = false)
+internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistry registry, EngineLog? engineLog, bool onRemoteHost = false)
 {
     public Task<PluginInfo> GetPluginInfo(Empty request, CancellationToken ct) =>
         Task.FromResult(new PluginInfo { Version = PluginPackage.Version });

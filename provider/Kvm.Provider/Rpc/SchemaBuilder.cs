@@ -10,7 +10,7 @@ namespace Kvm.Provider.Rpc;
 /// The Pulumi package schema, derived from the resources' Args/State records: what
 /// `pulumi-resource-kvm schema` prints, GetSchema returns and the SDK generator reads.
 /// </summary>
-public static class SchemaBuilder
+internal static class SchemaBuilder
 {
     public static string Build(IEnumerable<IResource> resources)
     {

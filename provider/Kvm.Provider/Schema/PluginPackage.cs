@@ -3,7 +3,7 @@ using System.Reflection;
 namespace Kvm.Provider.Schema;
 
 /// <summary>The package this plugin is: its name in type tokens and its version, as the schema, the engine and a remote agent see them.</summary>
-public static class PluginPackage
+internal static class PluginPackage
 {
     public const string Name = "kvm";
 

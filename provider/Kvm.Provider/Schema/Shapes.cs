@@ -2,15 +2,15 @@ using System.Collections.Immutable;
 
 namespace Kvm.Provider.Schema;
 
-public enum ScalarKind { String, Boolean, Integer, Number }
+internal enum ScalarKind { String, Boolean, Integer, Number }
 
 /// <summary>The schema-level type of one property.</summary>
-public abstract record ValueShape
+internal abstract record ValueShape
 {
     public abstract string Describe();
 }
 
-public sealed record ScalarShape(ScalarKind Kind, Type ClrType) : ValueShape
+internal sealed record ScalarShape(ScalarKind Kind, Type ClrType) : ValueShape
 {
     public static readonly ScalarShape String = new(ScalarKind.String, typeof(string));
     public static readonly ScalarShape Boolean = new(ScalarKind.Boolean, typeof(bool));
@@ -29,13 +29,13 @@ public sealed record ScalarShape(ScalarKind Kind, Type ClrType) : ValueShape
 
 /// <param name="Item">The shape of each item.</param>
 /// <param name="NewArray">Makes the property's array type with a length (generated: no reflection).</param>
-public sealed record ArrayShape(ValueShape Item, Func<int, Array> NewArray) : ValueShape
+internal sealed record ArrayShape(ValueShape Item, Func<int, Array> NewArray) : ValueShape
 {
     public override string Describe() => "a list";
 }
 
 /// <summary>A property whose value is a [SchemaType] record; its shape is looked up when first needed.</summary>
-public sealed record ObjectTypeShape(Func<ObjectShape> Shape) : ValueShape
+internal sealed record ObjectTypeShape(Func<ObjectShape> Shape) : ValueShape
 {
     public ObjectShape Object => Shape();
 
@@ -46,7 +46,7 @@ public sealed record ObjectTypeShape(Func<ObjectShape> Shape) : ValueShape
 /// <param name="Index">Its place in <see cref="ObjectShape.Properties"/>, and in the values <see cref="ObjectShape.Construct"/> takes.</param>
 /// <param name="Get">Reads the property from a record of the shape's type.</param>
 /// <param name="Netlink">The rtnetlink attribute that carries it, when it is declared with [Netlink].</param>
-public sealed record PropertyShape(
+internal sealed record PropertyShape(
     string Name,
     string Description,
     ValueShape Type,
@@ -65,19 +65,19 @@ public sealed record PropertyShape(
     ushort? Netlink = null);
 
 /// <summary>A record whose schema shape is generated at build time (Kvm.Provider.Generators).</summary>
-public interface IShaped<TSelf> where TSelf : IShaped<TSelf>
+internal interface IShaped<TSelf> where TSelf : IShaped<TSelf>
 {
     static abstract ObjectShape Shape { get; }
 }
 
 /// <summary>A State record deriving from its Args record: the inputs as a state, the outputs unset (generated).</summary>
-public interface IStateOf<TSelf, TInputs> where TSelf : TInputs
+internal interface IStateOf<TSelf, TInputs> where TSelf : TInputs
 {
     static abstract TSelf FromInputs(TInputs inputs);
 }
 
 /// <summary>A record that can tell its own shape when held as <c>object</c>.</summary>
-public interface IShapedRecord
+internal interface IShapedRecord
 {
     ObjectShape GetShape();
 }
@@ -87,7 +87,7 @@ public interface IShapedRecord
 /// from their attributes at build time by the source generator, which also writes the accessors and
 /// the constructor. Nothing here uses reflection, so the NativeAOT build keeps no extra metadata.
 /// </summary>
-public sealed class ObjectShape
+internal sealed class ObjectShape
 {
     private readonly Dictionary<string, PropertyShape> _byName;
     private readonly Func<object?[], object> _construct;

@@ -7,14 +7,14 @@ namespace Kvm.Provider.Values;
 /// A typed record bound from a property map, with what could not be bound (failures) and
 /// where the map held unknowns (left at their defaults) or secrets.
 /// </summary>
-public sealed record Bound<T>(T Value, ImmutableArray<CheckFailure> Failures, ImmutableHashSet<string> UnknownPaths, ImmutableHashSet<string> SecretPaths)
+internal sealed record Bound<T>(T Value, ImmutableArray<CheckFailure> Failures, ImmutableHashSet<string> UnknownPaths, ImmutableHashSet<string> SecretPaths)
 {
     public bool Ok => Failures.IsEmpty;
     public bool IsUnknown(string path) => UnknownPaths.Contains(path);
     public bool HasUnknowns => !UnknownPaths.IsEmpty;
 }
 
-public enum BindMode
+internal enum BindMode
 {
     /// <summary>Program inputs: every rule applies and unknown keys are refused.</summary>
     Inputs,
@@ -23,7 +23,7 @@ public enum BindMode
 }
 
 /// <summary>Binds property maps to Args/State records, checking types, ranges and required inputs.</summary>
-public static class PropertyBinder
+internal static class PropertyBinder
 {
     public const int DefaultMaxStringLength = 4096;
     public const int DefaultMaxItems = 8192;

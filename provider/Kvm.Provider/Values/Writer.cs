@@ -4,7 +4,7 @@ using Kvm.Provider.Schema;
 namespace Kvm.Provider.Values;
 
 /// <summary>Turns Args/State records back into property maps (nulls are left out).</summary>
-public static class Writer
+internal static class Writer
 {
     public static ObjectValue Write(object record, bool inputsOnly = false) =>
         WriteObject(ObjectShape.Of(record), record, inputsOnly);

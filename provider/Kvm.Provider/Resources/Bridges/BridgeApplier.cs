@@ -7,7 +7,7 @@ using Kvm.Provider.Values;
 namespace Kvm.Provider.Resources.Bridges;
 
 /// <summary>The Bridge on the host: rtnetlink requests to make, change, read and delete it, and its ports.</summary>
-public sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, BridgeState>(host)
+internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, BridgeState>(host)
 {
     /// <summary>Ports must already exist, and not be bridges: the provider enslaves interfaces, it does not create them.</summary>
     public override async Task<IEnumerable<CheckFailure>> CheckAsync(CheckContext<BridgeArgs> ctx)

@@ -4,7 +4,7 @@ using Kvm.Provider.Schema;
 namespace Kvm.Provider.Resources.Bridges;
 
 /// <summary>The inputs of a Linux bridge.</summary>
-public partial record BridgeArgs
+internal partial record BridgeArgs
 {
     [Input("name", "The bridge's interface name (1-15 characters, no '/', ':' or whitespace). It is the resource's id.", Required = true, ReplaceOnChanges = true, MaxLength = 15)]
     public string? Name { get; init; }
@@ -61,7 +61,7 @@ public partial record BridgeArgs
 }
 
 /// <summary>A bridge as the kernel reports it: the inputs as observed, plus what only the host can tell.</summary>
-public sealed partial record BridgeState : BridgeArgs
+internal sealed partial record BridgeState : BridgeArgs
 {
     [Output("ifindex", "The kernel's interface index of the bridge.", Required = true)]
     public int? Ifindex { get; init; }

@@ -4,7 +4,7 @@ using Kvm.Provider.Values;
 namespace Kvm.Provider.Resources.Bridges;
 
 /// <summary>The Bridge's pure rules: names, MAC, STP timers, ports as the program lists them; the preview's outputs.</summary>
-public sealed class BridgePlanner : Planner<BridgeArgs, BridgeState>
+internal sealed class BridgePlanner : Planner<BridgeArgs, BridgeState>
 {
     public override IEnumerable<CheckFailure> Validate(CheckContext<BridgeArgs> ctx)
     {

@@ -5,7 +5,7 @@ namespace Kvm.Provider.Resources.Bridges;
 /// <summary>
 /// `kvm:index:Bridge`: a Linux bridge over our own rtnetlink client. The id is the bridge's name.
 /// </summary>
-public sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, BridgeState>(host)
+internal sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, BridgeState>(host)
 {
     public const string TypeToken = "kvm:index:Bridge";
 

@@ -5,7 +5,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// that tools parse (examples/ci-preview): <c>kvm:live PATHS: ...</c> (info), <c>kvm:restart PATHS: ...</c>
 /// (warning) and, for a replacement, <c>kvm:replace PATHS: ...</c> (warning, logged at Diff).
 /// </summary>
-public static class DomainAnnouncements
+internal static class DomainAnnouncements
 {
     public static IEnumerable<Announcement> Of(AnnounceContext<DomainArgs, DomainState> ctx)
     {

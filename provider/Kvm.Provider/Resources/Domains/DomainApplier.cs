@@ -13,7 +13,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// <see cref="InterfaceSources"/>, <see cref="DomainLiveChanges"/>, <see cref="DomainPower"/>,
 /// <see cref="DomainObserver"/> and <see cref="DomainHook"/>). An update acts on the plan it is given.
 /// </summary>
-public sealed class DomainApplier : Applier<DomainArgs, DomainState>
+internal sealed class DomainApplier : Applier<DomainArgs, DomainState>
 {
     private readonly InterfaceSources _sources;
     private readonly DomainObserver _observer;

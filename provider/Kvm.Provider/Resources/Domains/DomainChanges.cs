@@ -9,7 +9,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// compared as the host's devices they are (by MAC, by target device; see <see cref="DeviceMatching"/>),
 /// and every changed path classified live / restart / replace. Pure: records in, a <see cref="Resources.Plan"/> out.
 /// </summary>
-public static class DomainChanges
+internal static class DomainChanges
 {
     private static readonly ObjectShape NicShape = ObjectShape.Of<DomainInterfaceArgs>();
     private static readonly ObjectShape DiskShape = ObjectShape.Of<DomainDiskArgs>();

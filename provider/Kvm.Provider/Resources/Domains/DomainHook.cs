@@ -8,7 +8,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// when a guest gets VLANs on a Linux bridge, telling whether libvirtd ran it at a start, and
 /// forgetting a deleted guest. A remote libvirt's hook folder is not this machine's: nothing happens.
 /// </summary>
-public sealed class DomainHook(ProviderHost host, Func<string, HookInstaller>? installer = null)
+internal sealed class DomainHook(ProviderHost host, Func<string, HookInstaller>? installer = null)
 {
     private readonly Func<string, HookInstaller> _installer = installer
         ?? (dir => new HookInstaller(dir, Environment.ProcessPath ?? throw new InvalidOperationException("the provider cannot tell its own executable")));

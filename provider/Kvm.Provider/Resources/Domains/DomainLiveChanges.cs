@@ -5,7 +5,7 @@ using Kvm.Provider.Host;
 namespace Kvm.Provider.Resources.Domains;
 
 /// <summary>What changed on the running guest itself, and whether something it refused now waits for a restart.</summary>
-public sealed record LiveResult(bool Applied, bool NeedsRestart);
+internal sealed record LiveResult(bool Applied, bool NeedsRestart);
 
 /// <summary>
 /// Brings a running guest to its new persistent config where libvirt can without a restart: memory and
@@ -13,7 +13,7 @@ public sealed record LiveResult(bool Applied, bool NeedsRestart);
 /// taps (over netlink) and disk hot-(un)plug. What the guest refuses stays in the persistent config and is
 /// reported as waiting for a restart.
 /// </summary>
-public sealed class DomainLiveChanges(ProviderHost host)
+internal sealed class DomainLiveChanges(ProviderHost host)
 {
     /// <param name="before">The domain before the new config was defined.</param>
     /// <param name="config">The persistent config now defined.</param>

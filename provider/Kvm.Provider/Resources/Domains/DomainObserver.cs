@@ -7,7 +7,7 @@ using LibvirtDomainState = Kvm.Libvirt.DomainState;
 namespace Kvm.Provider.Resources.Domains;
 
 /// <summary>What libvirt reports about one domain: five calls, no waiting.</summary>
-public sealed record DomainSnapshot(DomainDefinition Config, DomainDefinition? Live, string LiveXml, LibvirtDomainState State, bool Autostart)
+internal sealed record DomainSnapshot(DomainDefinition Config, DomainDefinition? Live, string LiveXml, LibvirtDomainState State, bool Autostart)
 {
     public bool Active => Live is not null;
 
@@ -34,7 +34,7 @@ public sealed record DomainSnapshot(DomainDefinition Config, DomainDefinition? L
 /// programs. The memory is the configured balloon target: what the guest actually holds moves with its
 /// balloon driver.
 /// </summary>
-public sealed class DomainObserver(ProviderHost host)
+internal sealed class DomainObserver(ProviderHost host)
 {
     public Task<DomainState> ObserveAsync(ILibvirtDomain domain, DomainArgs? reference, CancellationToken ct) =>
         ObserveAsync(DomainSnapshot.Take(domain), reference, ct);

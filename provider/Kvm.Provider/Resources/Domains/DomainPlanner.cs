@@ -6,7 +6,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// The Domain's pure half: the rules that need only the inputs, the device-matched and classified
 /// diff, the outputs a preview plans and the preview's lines. Never reaches libvirt or the kernel.
 /// </summary>
-public sealed class DomainPlanner : Planner<DomainArgs, DomainState>
+internal sealed class DomainPlanner : Planner<DomainArgs, DomainState>
 {
     public override IEnumerable<CheckFailure> Validate(CheckContext<DomainArgs> ctx) => DomainValidation.Static(ctx.News);
 

@@ -7,7 +7,7 @@ using Kvm.Provider.Host;
 namespace Kvm.Provider.Resources.Domains;
 
 /// <summary>Starting a guest (with its Linux-bridge VLANs on its taps before anything else may count on it) and stopping it.</summary>
-public sealed class DomainPower(ProviderHost host, DomainObserver observer, DomainHook hook)
+internal sealed class DomainPower(ProviderHost host, DomainObserver observer, DomainHook hook)
 {
     /// <summary>
     /// Starts the guest, then makes sure its Linux-bridge VLANs are on its taps (the hook normally did it

@@ -8,7 +8,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// what the host told before wherever the change leaves it as it is. Its own rule rather than
 /// <see cref="PreviewOutputs"/>: which outputs stay depends on the plan (a restart renames taps).
 /// </summary>
-public static class DomainPreview
+internal static class DomainPreview
 {
     public static Outcome<DomainState> OfCreate(Bound<DomainArgs> inputs)
     {

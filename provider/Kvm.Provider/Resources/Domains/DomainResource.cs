@@ -9,7 +9,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// persistent config and, under restartPolicy never, reported rather than forced.
 /// </summary>
 /// <param name="hookInstaller">Makes the qemu hook's installer for a hook folder; tests give their own.</param>
-public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller>? hookInstaller = null) : Resource<DomainArgs, DomainState>(host)
+internal sealed class DomainResource(ProviderHost host, Func<string, HookInstaller>? hookInstaller = null) : Resource<DomainArgs, DomainState>(host)
 {
     public const string TypeToken = "kvm:index:Domain";
 

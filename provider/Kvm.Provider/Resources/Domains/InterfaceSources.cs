@@ -12,7 +12,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// name exist (at Check, and again before a change), and who programs each NIC's VLANs: libvirt
 /// (Open vSwitch) or the provider (a Linux bridge, where libvirt refuses <c>&lt;vlan&gt;</c>).
 /// </summary>
-public sealed class InterfaceSources(ProviderHost host)
+internal sealed class InterfaceSources(ProviderHost host)
 {
     /// <summary>Bridges, networks and host devices named by interfaces exist, or are declared by the same program.</summary>
     public async Task<IEnumerable<CheckFailure>> CheckAsync(CheckContext<DomainArgs> ctx)

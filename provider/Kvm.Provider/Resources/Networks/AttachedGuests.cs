@@ -4,13 +4,13 @@ using System.Xml.Linq;
 namespace Kvm.Provider.Resources.Networks;
 
 /// <summary>A running guest's NIC on a network: its host-side tap and MAC, from the domain's live XML.</summary>
-public sealed record GuestNic(string Guest, string? TapName, string? Mac);
+internal sealed record GuestNic(string Guest, string? TapName, string? Mac);
 
 /// <summary>
 /// The guests attached to a network, read from domain XML: interfaces of type network naming it, or
 /// of type bridge on its bridge; and how a preview names them.
 /// </summary>
-public static class AttachedGuests
+internal static class AttachedGuests
 {
     /// <summary>The NICs of one domain XML on the network (by name) or on its bridge.</summary>
     public static IEnumerable<GuestNic> NicsOn(string guest, string domainXml, string network, string? bridge)

@@ -7,7 +7,7 @@ using Kvm.Provider.Host;
 namespace Kvm.Provider.Resources.Networks;
 
 /// <summary>What the LibvirtNetwork's applier reads of the host: the network's definitions, the guests on it, their taps.</summary>
-public sealed partial class LibvirtNetworkApplier
+internal sealed partial class LibvirtNetworkApplier
 {
     /// <summary>A network as libvirt holds it now: both definitions, and the resource's view of them.</summary>
     /// <param name="Persistent">The persistent definition as inputs: the inputs that reproduce the network.</param>

@@ -12,7 +12,7 @@ namespace Kvm.Provider.Resources.Networks;
 /// in LibvirtNetworkApplier.Observing.cs.
 /// </summary>
 /// <param name="planner">Decides what a difference between the program and the host's definitions means (the update compares with the host, not the state).</param>
-public sealed partial class LibvirtNetworkApplier(ProviderHost host, LibvirtNetworkPlanner planner) : Applier<LibvirtNetworkArgs, LibvirtNetworkState>(host)
+internal sealed partial class LibvirtNetworkApplier(ProviderHost host, LibvirtNetworkPlanner planner) : Applier<LibvirtNetworkArgs, LibvirtNetworkState>(host)
 {
     /// <summary>
     /// The running guests on the network, for the preview's words, when the plan cuts them off (a restart of a running

@@ -8,7 +8,7 @@ namespace Kvm.Provider.Resources.Networks;
 /// each changed path's class (<see cref="NetworkChanges.Classify"/>), the preview's outputs and its
 /// <c>kvm:</c> lines. It never reaches libvirt.
 /// </summary>
-public sealed class LibvirtNetworkPlanner : Planner<LibvirtNetworkArgs, LibvirtNetworkState>
+internal sealed class LibvirtNetworkPlanner : Planner<LibvirtNetworkArgs, LibvirtNetworkState>
 {
     /// <summary>Values libvirt fills in: a program that stops setting one lets libvirt keep its choice (no change, never a replacement).</summary>
     private static readonly HashSet<string> FilledIn = ["uuid", "macAddress", "bridge", "bridge.name", "bridge.stp", "bridge.delay", "forward.interfaces"];

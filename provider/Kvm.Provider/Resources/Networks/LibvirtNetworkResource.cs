@@ -8,7 +8,7 @@ namespace Kvm.Provider.Resources.Networks;
 /// (virNetworkUpdate LIVE|CONFIG, no restart); other settings need a restart (a new persistent
 /// definition, then destroy + start: the only path that interrupts guests); name and uuid replace.
 /// </summary>
-public sealed class LibvirtNetworkResource(ProviderHost host) : Resource<LibvirtNetworkArgs, LibvirtNetworkState>(host)
+internal sealed class LibvirtNetworkResource(ProviderHost host) : Resource<LibvirtNetworkArgs, LibvirtNetworkState>(host)
 {
     public const string TypeToken = "kvm:index:LibvirtNetwork";
 

@@ -8,7 +8,7 @@ namespace Kvm.Provider.Resources.Networks;
 /// The change classification of a libvirt network and the virNetworkUpdate requests of the live
 /// class: only the delta (add / delete / modify per DHCP host, DHCP range, DNS host, portgroup).
 /// </summary>
-public static class NetworkChanges
+internal static class NetworkChanges
 {
     /// <summary>
     /// The class of a detailed-diff path (<c>ips[0].dhcp.hosts[2]</c>, <c>forward.mode</c>, ...).

@@ -9,7 +9,7 @@ namespace Kvm.Provider.Resources.Networks;
 /// existing definition, so the XML the resource does not model (routes, bandwidth, forwarders,
 /// metadata...) survives.
 /// </summary>
-public static class NetworkMapping
+internal static class NetworkMapping
 {
     public static string ModeName(NetworkForwardMode mode) => mode switch
     {

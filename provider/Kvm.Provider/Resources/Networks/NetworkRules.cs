@@ -9,7 +9,7 @@ namespace Kvm.Provider.Resources.Networks;
 /// addresses (<see cref="NetworkAddressRules"/>). Everything here is decided from the inputs alone,
 /// before libvirt is called. Unknown values (preview) are skipped.
 /// </summary>
-public static class NetworkRules
+internal static class NetworkRules
 {
     /// <summary>libvirt makes files named after the network (NAME.xml, NAME.conf, NAME.hostsfile...) under a 255-byte file-name limit.</summary>
     public const int MaxNameLength = 200;

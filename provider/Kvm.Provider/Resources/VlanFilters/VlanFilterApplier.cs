@@ -8,7 +8,7 @@ using Kvm.Provider.Values;
 namespace Kvm.Provider.Resources.VlanFilters;
 
 /// <summary>A port's VLAN table on the host: read, replaced by delta (the old table put back if the kernel refuses), reset on delete.</summary>
-public sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterArgs, VlanFilterState>(host)
+internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterArgs, VlanFilterState>(host)
 {
     public override async Task<IEnumerable<CheckFailure>> CheckAsync(CheckContext<VlanFilterArgs> ctx)
     {

@@ -5,7 +5,7 @@ using Kvm.Provider.Values;
 namespace Kvm.Provider.Resources.VlanFilters;
 
 /// <summary>The VlanFilter's pure rules: the table's form and entries, the entry-by-entry diff, the preview.</summary>
-public sealed class VlanFilterPlanner : Planner<VlanFilterArgs, VlanFilterState>
+internal sealed class VlanFilterPlanner : Planner<VlanFilterArgs, VlanFilterState>
 {
     public override string? HostNameOf(VlanFilterArgs args) => args.Bridge is { } b && args.Port is { } p ? $"{b}/{p}" : null;
 

@@ -6,7 +6,7 @@ namespace Kvm.Provider.Resources.VlanFilters;
 /// `kvm:index:VlanFilter`: the whole VLAN table of one bridge port (or of the bridge itself), with
 /// exact `bridge vlan` semantics. The id is `bridge/port`.
 /// </summary>
-public sealed class VlanFilterResource(ProviderHost host) : Resource<VlanFilterArgs, VlanFilterState>(host)
+internal sealed class VlanFilterResource(ProviderHost host) : Resource<VlanFilterArgs, VlanFilterState>(host)
 {
     public const string TypeToken = "kvm:index:VlanFilter";
 
