@@ -1,9 +1,9 @@
-using Kvm.Provider.Agent;
-using Kvm.Provider.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Kvm.Provider.Agent;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Remote;
 using Kvm.Provider.Resources;

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
-using Kvm.Provider.Values;
-using Kvm.SdkGen.Schema;
 using Kvm.Provider.Resources.Bridges;
 using Kvm.Provider.Resources.Networks;
 using Kvm.Provider.Resources.VlanFilters;
+using Kvm.Provider.Values;
+using Kvm.SdkGen.Schema;
 
 namespace Kvm.Provider.Discovery;
 

@@ -1,5 +1,5 @@
-using Kvm.Provider.Diagnostics;
 using System.Collections.Immutable;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Schema;
 using Kvm.Provider.Values;
