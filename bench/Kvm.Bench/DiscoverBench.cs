@@ -20,13 +20,26 @@ public static partial class DiscoverBench
     private const int Bridges = 50, Networks = 20, StartedNetworks = 4, Domains = 100;
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
 
+    /// <summary>How many resources <see cref="Populate"/> makes (VLAN filters aside: this kernel has none).</summary>
+    public const int Resources = Bridges + Networks + Domains;
+
+    /// <summary>What <see cref="Populate"/> makes, by resource type (the last part of its token), as discover must find it.</summary>
+    public static IReadOnlyDictionary<string, int> Made { get; } = new Dictionary<string, int>
+    {
+        ["Bridge"] = Bridges, ["VlanFilter"] = 0, ["LibvirtNetwork"] = Networks, ["Domain"] = Domains,
+    };
+
+    /// <summary>What <see cref="Populate"/> made, for a bench's output.</summary>
+    public static string Describe(int ports) =>
+        $"{Bridges} bridges ({ports} veth ports), {Networks} networks ({StartedNetworks} running), {Domains} defined domains";
+
     public static Comparison Run(int runs = 5)
     {
         using var lv = PrivateLibvirtd.Start();
         var ns = lv.Namespace;
         var sw = Stopwatch.StartNew();
         var ports = Populate(lv);
-        Console.WriteLine($"  host: {Bridges} bridges ({ports} veth ports), {Networks} networks ({StartedNetworks} running), {Domains} defined domains, made in {sw.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"  host: {Describe(ports)}, made in {sw.Elapsed.TotalSeconds:F1} s");
 
         var outDir = Path.Combine(lv.Mounts.StateDir, "bench-discover");
         Directory.CreateDirectory(outDir);
@@ -41,11 +54,7 @@ public static partial class DiscoverBench
             Shell.Run("sh", [Path.Combine(RepoPaths.Root, "bench", "Kvm.Bench", "discover-baseline.sh"), lv.Uri, ns.Name, Path.Combine(outDir, "by-hand")], stdin: null, timeout: TimeSpan.FromMinutes(5))
                 .EnsureSuccess("discover-baseline.sh");
 
-        var expected = new Dictionary<string, int>
-        {
-            ["Bridge"] = Bridges, ["VlanFilter"] = 0, ["LibvirtNetwork"] = Networks, ["Domain"] = Domains,
-        };
-        var countsOk = Check("import", CountImport(Discover("import")), expected) & Check("csharp", CountCSharp(Discover("csharp")), expected);
+        var countsOk = Check("import", CountImport(Discover("import")), Made) & Check("csharp", CountCSharp(Discover("csharp")), Made);
         ByHand();
         Console.WriteLine($"  baseline: {Directory.GetFiles(Path.Combine(outDir, "by-hand")).Length} files written by {4 + Networks + Domains} processes");
 
@@ -85,11 +94,13 @@ public static partial class DiscoverBench
     }
 
     /// <summary>
-    /// Bridges brd00..brd49 (bridge i has i % 3 veth ports: 49 in all; their peers stay out of any
-    /// bridge), isolated networks with their own bridges (stp off, no DHCP: started ones need no
-    /// dnsmasq), and tiny diskless domains, half on a bridge and half on a network.
+    /// Fills the host behind <paramref name="lv"/> (its namespace and private libvirtd) with bridges
+    /// brd00..brd49 (bridge i has i % 3 veth ports: 49 in all, the number returned; their peers stay
+    /// out of any bridge), isolated networks with their own bridges (stp off, no DHCP: started ones
+    /// need no dnsmasq), and tiny diskless domains, half on a bridge and half on a network. The same
+    /// on every host: another bench can populate several alike.
     /// </summary>
-    private static int Populate(PrivateLibvirtd lv)
+    public static int Populate(PrivateLibvirtd lv)
     {
         var ip = new StringBuilder();
         var ports = 0;
@@ -123,6 +134,23 @@ public static partial class DiscoverBench
         foreach (var chunk in commands.Chunk(60)) lv.Virsh(string.Join(" ; ", chunk));
         return ports;
     }
+
+    /// <summary>
+    /// `discover --format import` of the host behind <paramref name="lv"/> (run here, reading its
+    /// namespace and libvirtd), written to <paramref name="file"/>: the resources found, in order.
+    /// </summary>
+    public static IReadOnlyList<ImportEntry> DiscoverImport(PrivateLibvirtd lv, string file)
+    {
+        Shell.Run(RepoPaths.ProviderBinary, ["discover", "--uri", lv.Uri, "--netns", lv.Namespace.Name, "--format", "import", "--out", file], stdin: null, timeout: TimeSpan.FromMinutes(2))
+            .EnsureSuccess("discover --format import");
+        using var doc = JsonDocument.Parse(File.ReadAllText(file));
+        return [.. doc.RootElement.GetProperty("resources").EnumerateArray()
+            .Select(r => new ImportEntry(r.GetProperty("type").GetString()!, r.GetProperty("name").GetString()!, r.GetProperty("id").GetString()!))];
+    }
+
+    /// <summary>Found against <see cref="Made"/>, by type, printed; false when any differs.</summary>
+    public static bool CheckMade(string what, IEnumerable<ImportEntry> found) =>
+        Check(what, found.GroupBy(r => r.Type.Split(':')[^1]).ToDictionary(g => g.Key, g => g.Count()), Made);
 
     private static Dictionary<string, int> CountImport(string json)
     {

@@ -19,6 +19,7 @@ if (only is null or "discover")
     results.Add(DiscoverBench.Run());
     results.Add(DiscoverBench.RunVlansInVm());
 }
+if (only is null or "remote") results.AddRange(RemoteBench.Run());
 Console.WriteLine();
 Console.WriteLine(results.All(r => r.Met) ? "all benchmark targets met" : "some benchmark targets NOT met");
 return 0;

@@ -55,7 +55,7 @@ public sealed class NetlinkSocket : IDisposable
     public static NetlinkSocket Open(NetworkNamespace networkNamespace)
     {
         ArgumentNullException.ThrowIfNull(networkNamespace);
-        var handle = networkNamespace.Path is null ? CreateBoundSocket() : CreateInNamespace(networkNamespace.Path);
+        var handle = networkNamespace.Create(CreateBoundSocket);
         Socket? socket = null;
         try
         {
@@ -190,36 +190,6 @@ public sealed class NetlinkSocket : IDisposable
         {
             throw new NetlinkException(e.NativeErrorCode, request.Operation, $"receive failed: {e.Message}", innerException: e);
         }
-    }
-
-    private static SafeSocketHandle CreateInNamespace(string namespacePath)
-    {
-        SafeSocketHandle? created = null;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var namespaceFile = File.OpenHandle(namespacePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                if (Interop.SetNs(namespaceFile, Interop.CLONE_NEWNET) != 0)
-                    throw new NetlinkException(Marshal.GetLastPInvokeError(), $"setns({namespacePath})");
-                created = CreateBoundSocket();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-            // The thread ends here, and with it the only thread that ever entered the namespace.
-        })
-        {
-            IsBackground = true,
-            Name = "netlink netns entry",
-        };
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-            ExceptionDispatchInfo.Throw(failure);
-        return created!;
     }
 
     private static SafeSocketHandle CreateBoundSocket()

@@ -29,5 +29,44 @@ public sealed record NetworkNamespace
         return new NetworkNamespace(path);
     }
 
+    /// <summary>
+    /// Runs <paramref name="create"/> inside this namespace and returns what it made (a socket, which
+    /// stays in the namespace it was created in whichever thread uses it later). setns moves only the
+    /// calling thread, so this happens on a thread of its own that enters the namespace and then ends:
+    /// no pool thread ever runs in a foreign namespace. The process's own namespace runs it in place.
+    /// </summary>
+    public T Create<T>(Func<T> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        if (Path is null) return create();
+        var path = Path;
+        T? created = default;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                using var namespaceFile = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                if (Interop.SetNs(namespaceFile, Interop.CLONE_NEWNET) != 0)
+                    throw new NetlinkException(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), $"setns({path})");
+                created = create();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            // The thread ends here, and with it the only thread that ever entered the namespace.
+        })
+        {
+            IsBackground = true,
+            Name = "netns entry",
+        };
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        return created!;
+    }
+
     public override string ToString() => Path ?? "(current namespace)";
 }

@@ -24,6 +24,9 @@ public static class Program
         // libvirt's qemu hook (installed by the Domain resource) runs the plugin as `qemu-hook ...`.
         if (args is [Resources.Domains.QemuHook.Command, ..]) return await Resources.Domains.QemuHook.MainAsync(args[1..]).ConfigureAwait(false);
 
+        // On a remote host, the plugin on the workstation runs this binary as `agent` over ssh.
+        if (args is [Remote.AgentProtocol.Command, ..]) return await Remote.AgentCommand.RunAsync(args[1..], Console.OpenStandardInput(), stdout).ConfigureAwait(false);
+
         var options = CommandLine.Parse(args);
         if (options.Error is { } error)
         {
@@ -35,7 +38,7 @@ public static class Program
         switch (options.Command)
         {
             case "discover":
-                return await Discovery.DiscoverCommand.RunAsync(args[1..], stdout).ConfigureAwait(false);
+                return await Discovery.DiscoverCommand.RunAsync(args[1..], stdout, Console.Error).ConfigureAwait(false);
             case "schema":
                 WriteRaw(stdout, SchemaText());
                 return 0;
@@ -52,7 +55,12 @@ public static class Program
 
         using var engineLog = new EngineLog(options.LogToStderr, options.Verbosity);
         engineLog.Attach(options.EngineAddress);
-        using var host = new ProviderHost(engineLog, trace: options.Verbosity >= 9 ? line => Console.Error.WriteLine($"pulumi-resource-kvm: {line}") : null);
+        void Stderr(string line)
+        {
+            lock (Console.Error) Console.Error.WriteLine($"pulumi-resource-kvm: {line}");
+        }
+        using var host = new ProviderHost(engineLog, trace: options.Verbosity >= 9 ? Stderr : null,
+            reachRemote: target => new Remote.RemoteHost(target, engineLog, options.Verbosity, Stderr));
 
         // Nothing but Kestrel, routing and gRPC: the default builders read appsettings files and
         // watch the content root (the engine's working folder, walked recursively) for changes,

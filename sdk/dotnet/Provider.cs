@@ -10,7 +10,15 @@ using Pulumi.Serialization;
 namespace Pulumi.Kvm
 {
     /// <summary>
-    /// The provider type for the kvm package: which libvirt daemon and which network namespace it manages.
+    /// The provider type for the kvm package: which KVM host it manages (the machine running Pulumi, or a remote `host` reached over SSH), which libvirt daemon there, and which network namespace.
+    /// 
+    /// ## Remote hosts
+    /// 
+    /// Set `host` (or a `qemu+ssh://` `uri`) and every resource of the provider lives on that host: bridges, VLAN tables, libvirt networks and domains, guest VLANs and the qemu hook; `preview`, `up`, `refresh`, `import` and `destroy` behave exactly as on the machine running Pulumi, and nothing touches that machine's own networking. The plugin starts `ssh HOST .pulumi-kvm/bin/pulumi-resource-kvm-VERSION-HASH agent` with the system's OpenSSH client and sends every operation over that one session; the agent is the provider's own binary, acting on the host's kernel (rtnetlink) and libvirt as the provider does locally. ssh runs with BatchMode (it never prompts), so your `~/.ssh/config`, ssh-agent, keys, jump hosts and known_hosts apply, and a host key that is unknown or changed is an error. The connection stays open for `sshControlPersist` seconds (60) after the plugin exits, so the next `pulumi` command reuses it instead of logging in again (OpenSSH's ControlMaster, its socket and log in `~/.pulumi-kvm/ssh/`; your own ssh configuration's sharing takes precedence). When the agent is missing on the host or of another version, the plugin installs it: it uploads its own binary through the host's sftp subsystem into `~/.pulumi-kvm/bin/` of the remote user, checks that the copy runs and has the same SHA-256, and renames it into place. Nothing else is run or written on the host beyond what the resources do (the qemu hook in `libvirtHooksDir`).
+    /// 
+    /// The remote user needs: an SSH login by key without prompts, with the host's key in known_hosts; the sftp subsystem (part of Debian's openssh-server); a home folder where it may write and run `~/.pulumi-kvm/bin/`; and the rights the resources use there: CAP_NET_ADMIN in the network namespace (bridges, VLANs), libvirt's system socket (root, or the libvirt group), and write access to `libvirtHooksDir`. In practice: root. The host must be x86-64 Linux with kernel 4.20 or later.
+    /// 
+    /// Several hosts in one program: one explicit `Kvm.Provider` per host, passed to each resource with `new CustomResourceOptions { Provider = ... }`.
     /// </summary>
     [KvmResourceType("pulumi:providers:kvm")]
     public partial class Provider : global::Pulumi.ProviderResource
@@ -43,19 +51,37 @@ namespace Pulumi.Kvm
     public sealed class ProviderArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// The folder of libvirt's hook scripts on this host, where the provider installs its qemu hook that re-applies guest VLANs on Linux bridges when libvirt starts a guest (only for a local libvirt, and only when a Domain needs it). Defaults to /etc/libvirt/hooks.
+        /// The KVM host to manage, as an OpenSSH destination `[user@]host[:port]`: a host name, an address or an alias of your `~/.ssh/config`. Every operation of every resource then happens on that host: the provider runs its own binary there through the system's `ssh` client (so your ssh configuration, agent, keys, jump hosts and known_hosts apply; it never prompts), and installs that binary into `~/.pulumi-kvm/bin/` of the remote user when it is missing or of another version. The remote user must be root, or may create bridges (CAP_NET_ADMIN), use libvirt's system socket and write `libvirtHooksDir`. Unset: the machine running Pulumi, unless `uri` is a `qemu+ssh://` URI. Changing it replaces the resource.
+        /// </summary>
+        [Input("host")]
+        public Input<string>? Host { get; set; }
+
+        /// <summary>
+        /// A network namespace on the remote `host` in which bridges and VLANs are managed: a name under /run/netns there or an absolute path to a namespace file there. Defaults to the namespace the remote user's SSH sessions run in. Changing it replaces the resource.
+        /// </summary>
+        [Input("hostNetns")]
+        public Input<string>? HostNetns { get; set; }
+
+        /// <summary>
+        /// The folder of libvirt's hook scripts on the KVM host (the remote `host` when set), where the provider installs its qemu hook that re-applies guest VLANs on Linux bridges when libvirt starts a guest (only when a Domain needs it). Defaults to /etc/libvirt/hooks.
         /// </summary>
         [Input("libvirtHooksDir")]
         public Input<string>? LibvirtHooksDir { get; set; }
 
         /// <summary>
-        /// The network namespace in which bridges and VLANs are managed: a name under /run/netns or an absolute path to a namespace file. Defaults to the provider's own namespace. Changing it replaces the resource.
+        /// The network namespace in which bridges and VLANs are managed, on the machine running Pulumi: a name under /run/netns or an absolute path to a namespace file. Defaults to the provider's own namespace. With a remote `host`, use `hostNetns`. Changing it replaces the resource.
         /// </summary>
         [Input("netns")]
         public Input<string>? Netns { get; set; }
 
         /// <summary>
-        /// The libvirt connection URI, e.g. `qemu:///system` or `qemu+ssh://root@host/system`. Defaults to the `LIBVIRT_DEFAULT_URI` environment variable, else `qemu:///system`. Changing it replaces the resource.
+        /// With a remote `host`: how many seconds the SSH connection to it stays open after the plugin exits, so the next `pulumi` command reuses it instead of logging in again (OpenSSH's ControlMaster/ControlPersist; its socket and log are in ~/.pulumi-kvm/ssh/). 0 closes the connection with the plugin. When your ssh configuration sets up connection sharing for the host itself, yours applies and this is not used. Defaults to 60. Range 0-86400.
+        /// </summary>
+        [Input("sshControlPersist", json: true)]
+        public Input<int>? SshControlPersist { get; set; }
+
+        /// <summary>
+        /// The libvirt connection URI, e.g. `qemu:///system`. With `host` set it is opened on that host (`qemu:///system` there). A `qemu+ssh://[user@]host[:port]/system` URI names the host by itself (as if `host` were set; its `keyfile`, `known_hosts` and `no_verify` parameters apply to the SSH connection). Defaults to the `LIBVIRT_DEFAULT_URI` environment variable, else `qemu:///system`. Changing it replaces the resource.
         /// </summary>
         [Input("uri")]
         public Input<string>? Uri { get; set; }

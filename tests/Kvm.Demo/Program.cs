@@ -37,6 +37,7 @@ await using (var stack = await Stack.StartAsync(config))
         await DestroyAsync(pulumi, libvirtd, ns, mayThrow: finished);
     }
 }
+await RemoteAct.RunAsync();
 VlanAct.Run(RepoPaths.VmTestsRunner);
 Title($"demo finished in {(DateTime.UtcNow - started).TotalSeconds:F0} s; the lab is torn down");
 

@@ -13,6 +13,9 @@ public sealed record ResourceDecl(string Type, string Name, string InputsJson)
 {
     public IReadOnlyList<string> IgnoreChanges { get; init; } = [];
 
+    /// <summary>The explicit provider that manages it (<see cref="Stack.AddProviderAsync"/>), or null for the default one.</summary>
+    public string? Provider { get; init; }
+
     /// <summary>Which resources this one refers to (for the order of creation and deletion).</summary>
     public IEnumerable<string> References => RefPattern.Matches(InputsJson).Select(m => m.Groups[1].Value).Distinct();
 

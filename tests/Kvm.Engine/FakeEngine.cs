@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pulumirpc;
@@ -33,11 +34,26 @@ public sealed class FakeEngine : IAsyncDisposable
         Address = address;
     }
 
-    public static async Task<FakeEngine> StartAsync()
+    /// <summary>
+    /// Starts the engine's Log service on 127.0.0.1 (a free port): of the harness's network
+    /// namespace, or of the one behind <paramref name="netnsPath"/> where a plugin placed there
+    /// (<see cref="PluginPlacement"/>) can reach it.
+    /// </summary>
+    public static async Task<FakeEngine> StartAsync(string? netnsPath = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        if (netnsPath is not null)
+        {
+            // Kestrel listens on whatever socket this returns (bound here, listen() is Kestrel's).
+            builder.WebHost.UseSockets(o => o.CreateBoundListenSocket = endpoint =>
+            {
+                var socket = NetnsSocket.CreateTcp(netnsPath);
+                socket.Bind(endpoint);
+                return socket;
+            });
+        }
         builder.Services.AddGrpc();
         var sink = new LogSink();
         builder.Services.AddSingleton(sink);

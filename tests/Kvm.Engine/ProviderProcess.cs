@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Grpc.Net.Client;
 using Pulumirpc;
@@ -27,32 +29,64 @@ public sealed class ProviderProcess : IAsyncDisposable
     /// <summary>Anything the plugin wrote to stdout after its port line (must stay empty).</summary>
     public string StdoutAfterPort { get { lock (_extraStdout) return _extraStdout.ToString(); } }
 
-    private ProviderProcess(Process process, int port)
+    private ProviderProcess(Process process, int port, string? netnsPath)
     {
         _process = process;
         Port = port;
-        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions
+        var options = new GrpcChannelOptions
         {
             MaxReceiveMessageSize = 400 * 1024 * 1024,
             MaxSendMessageSize = 400 * 1024 * 1024,
-        });
+        };
+        // The plugin listens on 127.0.0.1 of its own namespace: connect from a socket made there.
+        if (netnsPath is not null)
+            options.HttpHandler = new SocketsHttpHandler { ConnectCallback = (context, ct) => ConnectInNamespaceAsync(netnsPath, context.DnsEndPoint.Port, ct) };
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", options);
         Client = new ResourceProvider.ResourceProviderClient(_channel);
     }
 
-    public static async Task<ProviderProcess> StartAsync(string? engineAddress = null, IEnumerable<string>? extraArgs = null,
-        IDictionary<string, string>? environment = null, string? binary = null)
+    private static async ValueTask<Stream> ConnectInNamespaceAsync(string netnsPath, int port, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(binary ?? RepoPaths.ProviderBinary)
+        var socket = NetnsSocket.CreateTcp(netnsPath);
+        try
+        {
+            socket.NoDelay = true;
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts the plugin (<paramref name="binary"/>, else the built one) and reads its port. With a
+    /// <paramref name="placement"/>, it is started behind the placement's launch prefix (e.g. in
+    /// a lab workstation's namespaces) and reached inside the placement's network namespace.
+    /// </summary>
+    public static async Task<ProviderProcess> StartAsync(string? engineAddress = null, IEnumerable<string>? extraArgs = null,
+        IDictionary<string, string>? environment = null, string? binary = null, PluginPlacement? placement = null)
+    {
+        var plugin = binary ?? RepoPaths.ProviderBinary;
+        if (!File.Exists(plugin))
+            throw new FileNotFoundException($"the provider binary {plugin} does not exist: run `make build` first");
+        var prefix = placement?.LaunchPrefix ?? [];
+        var psi = new ProcessStartInfo(prefix.Count > 0 ? prefix[0] : plugin)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (prefix.Count > 0)
+        {
+            foreach (var a in prefix.Skip(1)) psi.ArgumentList.Add(a);
+            psi.ArgumentList.Add(plugin);
+        }
         foreach (var a in extraArgs ?? []) psi.ArgumentList.Add(a);
         if (engineAddress is not null) psi.ArgumentList.Add(engineAddress);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
-        if (!File.Exists(psi.FileName))
-            throw new FileNotFoundException($"the provider binary {psi.FileName} does not exist: run `make build` first");
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {psi.FileName}");
         var stdout = process.StandardOutput.BaseStream;
@@ -63,7 +97,7 @@ public sealed class ProviderProcess : IAsyncDisposable
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             throw new InvalidOperationException($"the provider's first stdout line was \"{line}\", not a port. stderr: {err}");
         }
-        var p = new ProviderProcess(process, port);
+        var p = new ProviderProcess(process, port, placement?.NetnsPath);
         p.Pump(process.StandardError.BaseStream, p._stderr);
         p.Pump(stdout, p._extraStdout);
         return p;

@@ -45,6 +45,10 @@ public sealed record ResourceState(string Type, string Name, string Urn, string 
 {
     /// <summary>Set when Create reported ErrorResourceInitFailed: the next up must update it.</summary>
     public bool InitErrors { get; init; }
+
+    /// <summary>The name of the provider that manages it ("default" unless the program names one).</summary>
+    public string Provider { get; init; } = Stack.DefaultProvider;
+
     public Value? Output(string path) => Props.Get(Outputs, path);
 }
 

@@ -5,8 +5,9 @@ namespace Kvm.Lab;
 /// tests/lab/lab-holder.sh runs under <c>ip netns exec</c> (which gives it a private mount
 /// namespace), bind-mounts folders under <see cref="StateDir"/> over /run, /var, /etc/libvirt and
 /// /etc/openvswitch, and leaves a holder process (<c>sleep infinity</c>). Commands join it with
-/// <c>nsenter -t HOLDER -m -n</c>: each sees the same private mounts, whichever fixture started
+/// <c>nsenter -t HOLDER -m -n -r</c>: each sees the same private mounts, whichever fixture started
 /// first, and the host's folders are never written. Get one from <see cref="LabNamespace.Mounts"/>.
+/// A private /root (StateDir/root) is added on demand: <see cref="UsePrivateHome"/>.
 /// </summary>
 public sealed class LabMounts
 {
@@ -42,24 +43,48 @@ public sealed class LabMounts
         return new LabMounts(ns.Name, dir, int.Parse(r.StdOut.Trim(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The host path of a path inside the lab mount namespace (/run/x -> StateDir/run/x; /var, /etc/libvirt, /etc/openvswitch likewise).</summary>
+    /// <summary>
+    /// The host path of a path inside the lab mount namespace (/run/x -> StateDir/run/x; /var,
+    /// /etc/libvirt, /etc/openvswitch likewise, and /root once <see cref="UsePrivateHome"/> made it private).
+    /// </summary>
     public string HostPath(string inside)
     {
-        foreach (var top in new[] { "/run", "/var", "/etc/libvirt", "/etc/openvswitch" })
-            if (inside == top || inside.StartsWith(top + "/", StringComparison.Ordinal))
-                return StateDir + (top.StartsWith("/etc/", StringComparison.Ordinal) ? "/etc" + inside[4..] : inside);
+        foreach (var top in new[] { "/run", "/var", "/etc/libvirt", "/etc/openvswitch", "/root" })
+        {
+            if (inside != top && !inside.StartsWith(top + "/", StringComparison.Ordinal)) continue;
+            if (top == "/root" && !HasPrivateHome) return inside;
+            return StateDir + (top.StartsWith("/etc/", StringComparison.Ordinal) ? "/etc" + inside[4..] : inside);
+        }
         return inside;
     }
+
+    /// <summary>Whether /root in here is the private folder StateDir/root (see <see cref="UsePrivateHome"/>).</summary>
+    public bool HasPrivateHome => File.Exists(Path.Combine(StateDir, "root", ".kvmlab-private"));
+
+    /// <summary>
+    /// Makes /root in here the private folder StateDir/root (tests/lab/lab-home.sh; idempotent).
+    /// OpenSSH finds ~/.ssh through root's passwd entry, not $HOME, so this is how a lab gets its own
+    /// keys, ssh config and known_hosts; what a session writes into its home stays in the lab.
+    /// </summary>
+    public void UsePrivateHome() => Script("lab-home.sh", StateDir).EnsureSuccess("tests/lab/lab-home.sh");
+
+    /// <summary>
+    /// The command prefix that runs a program in this namespace's network and lab mount namespace
+    /// (<c>nsenter -t HOLDER -m -n -r --</c>): for programs a test starts itself, such as the plugin.
+    /// -r: entering a mount namespace sets the root to the namespace's own, which in the kernel VM
+    /// (a chroot into the machine's root) is the initramfs; the holder's root is the right one.
+    /// </summary>
+    public IReadOnlyList<string> EnterPrefix =>
+        ["nsenter", "-t", HolderPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "-n", "-r", "--"];
 
     /// <summary>Runs a command in the namespace's network and lab mount namespace.</summary>
     public ShellResult Exec(string file, params string[] args) => Exec(file, args, TimeSpan.FromMinutes(5));
 
-    public ShellResult Exec(string file, IEnumerable<string> args, TimeSpan timeout)
+    public ShellResult Exec(string file, IEnumerable<string> args, TimeSpan timeout, string? stdin = null)
     {
         if (!Poll.Alive(HolderPid))
             throw new InvalidOperationException($"the lab mount namespace holder {HolderPid} of {NamespaceName} is gone");
-        return Shell.Run("nsenter", ["-t", HolderPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "-n", "--", file, .. args],
-            stdin: null, timeout: timeout);
+        return Shell.Run(EnterPrefix[0], [.. EnterPrefix.Skip(1), file, .. args], stdin, timeout);
     }
 
     /// <summary>Runs a command in the lab namespace and returns stdout; throws on failure.</summary>

@@ -25,9 +25,17 @@ public static class LabSetup
         return true;
     });
 
-    /// <summary>Installs the lab's packages if needed and sweeps stale leftovers; runs once per process.</summary>
+    /// <summary>Whether this runs inside the kernel VM (its init sets KVMLAB_KERNEL_VM=1).</summary>
+    public static bool InKernelVm => Environment.GetEnvironmentVariable("KVMLAB_KERNEL_VM") == "1";
+
+    /// <summary>
+    /// Installs the lab's packages if needed and sweeps stale leftovers; runs once per process.
+    /// Inside the kernel VM neither applies (the machine's root, read-only, with fresh /tmp and
+    /// /run), and each process start there costs a good part of a second.
+    /// </summary>
     public static void Ensure()
     {
+        if (InKernelVm) return;
         _ = packages.Value;
         _ = swept.Value;
     }

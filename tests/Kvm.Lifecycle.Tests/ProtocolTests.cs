@@ -61,6 +61,40 @@ public sealed class ProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CheckConfig_refuses_a_configuration_that_would_split_the_work_between_two_machines()
+    {
+        var bad = await _client.CheckConfigAsync(new CheckRequest
+        {
+            Urn = "urn:pulumi:dev::lab::pulumi:providers:kvm::default",
+            News = Json("""{"host": "root@kvm1", "netns": "lab1", "uri": "qemu+tcp://kvm2/system"}"""),
+        });
+        var byKey = bad.Failures.ToDictionary(f => f.Property, f => f.Reason);
+        Assert.Contains("hostNetns", byKey["netns"]);
+        Assert.Contains("write the uri as the host sees it", byKey["uri"]);
+
+        var good = await _client.CheckConfigAsync(new CheckRequest { News = Json("""{"uri": "qemu+ssh://root@kvm1/system", "hostNetns": "tenant1"}""") });
+        Assert.Empty(good.Failures);
+    }
+
+    [Fact]
+    public async Task A_host_not_known_in_a_preview_is_planned_without_touching_any_host()
+    {
+        var configure = new ConfigureRequest { Args = Json($$"""{"host": "{{Props.Unknown}}"}""") };
+        await _client.ConfigureAsync(configure);
+        var news = Json("""{"name": "br-unknown"}""");
+        const string urn = "urn:pulumi:dev::lab::kvm:index:Bridge::br";
+        var check = await _client.CheckAsync(new CheckRequest { Urn = urn, Type = "kvm:index:Bridge", News = news });
+        Assert.Empty(check.Failures);
+        var diff = await _client.DiffAsync(new DiffRequest { Id = "br-unknown", Urn = urn, Type = "kvm:index:Bridge", Olds = news, News = news });
+        Assert.Equal(DiffResponse.Types.DiffChanges.DiffUnknown, diff.Changes);
+        var planned = await _client.CreateAsync(new CreateRequest { Urn = urn, Type = "kvm:index:Bridge", Properties = news, Preview = true });
+        Assert.Equal("br-unknown", planned.Properties.Fields["name"].StringValue);
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await _client.CreateAsync(new CreateRequest { Urn = urn, Type = "kvm:index:Bridge", Properties = news }));
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Contains("the provider's host is not known yet", e.Status.Detail);
+    }
+
+    [Fact]
     public async Task DiffConfig_replaces_the_provider_when_the_host_changes()
     {
         var diff = await _client.DiffConfigAsync(new DiffRequest
@@ -71,6 +105,8 @@ public sealed class ProtocolTests : IAsyncLifetime
         });
         Assert.Equal(DiffResponse.Types.DiffChanges.DiffSome, diff.Changes);
         Assert.Equal(["uri"], diff.Replaces);
+        var otherHost = await _client.DiffConfigAsync(new DiffRequest { Olds = Json("""{"host": "kvm1"}"""), OldInputs = Json("""{"host": "kvm1"}"""), News = Json("""{"host": "kvm2"}""") });
+        Assert.Equal(["host"], otherHost.Replaces);
         var same = await _client.DiffConfigAsync(new DiffRequest { Olds = Json("""{"uri": "test:///default"}"""), News = Json("""{"uri": "test:///default"}""") });
         Assert.Equal(DiffResponse.Types.DiffChanges.DiffNone, same.Changes);
     }

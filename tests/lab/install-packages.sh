@@ -3,7 +3,7 @@
 # apt-get update runs only when something is missing. Daemons are not started by the install
 # (a temporary policy-rc.d says no), so nothing runs in the default namespace afterwards.
 set -eu
-PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0 qemu-system-x86 qemu-utils dnsmasq-base iptables nftables busybox-static cpio openvswitch-switch"
+PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0 qemu-system-x86 qemu-utils dnsmasq-base iptables nftables busybox-static cpio openvswitch-switch openssh-server openssh-client"
 
 missing=
 for p in $PACKAGES; do

@@ -57,7 +57,8 @@ if ! mount -t 9p -o trans=virtio,version=9p2000.L,rw,msize=262144 kvmlab /host/r
     echo "KVMLAB-ERROR: cannot mount the job folder"; stop
 fi
 
-chroot /host /usr/bin/env -i HOME=/tmp TERM=dumb LANG=C.UTF-8 \
+# KVMLAB_KERNEL_VM tells the lab fixtures they run in here (nothing to install or sweep).
+chroot /host /usr/bin/env -i HOME=/tmp TERM=dumb LANG=C.UTF-8 KVMLAB_KERNEL_VM=1 \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 \
     /bin/sh -c 'cd /run/kvmlab && exec /bin/sh /run/kvmlab/script.sh > /run/kvmlab/output 2>&1 < /dev/null'

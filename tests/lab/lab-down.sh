@@ -8,6 +8,7 @@ ns=kvmlab-$1 S=/tmp/kvmlab-$1
 if [ -d "$S" ]; then
     sh "$LAB_DIR/libvirtd-stop.sh" "$S"
     sh "$LAB_DIR/ovs-stop.sh" "$S"
+    sh "$LAB_DIR/sshd-stop.sh" "$S"
 fi
 if ip netns list | cut -d' ' -f1 | grep -qx "$ns"; then
     pids=$(ip netns pids "$ns")

@@ -10,5 +10,7 @@ ns=$(cat "$S/netns")
 # The pid must still be our holder: in the namespace it was started in.
 [ -n "$ns" ] && [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "net:[$(stat -L -c %i "/run/netns/$ns" 2>/dev/null)]" ] \
     || lab_die "the holder $pid of $S is gone"
-# Entering a mount namespace resets the working folder to its root: go back to ours.
-exec nsenter -t "$pid" -m -n -- sh -c 'cd "$0" 2>/dev/null || cd /; exec "$@"' "$PWD" "$@"
+# Entering a mount namespace sets root and working folder to the namespace's root: -r takes the
+# holder's root instead (they differ in the kernel VM, which chroots into the machine's root from
+# its initramfs), and we go back to our folder.
+exec nsenter -t "$pid" -m -n -r -- sh -c 'cd "$0" 2>/dev/null || cd /; exec "$@"' "$PWD" "$@"

@@ -3,7 +3,7 @@
 # Gives the mount namespace `ip netns exec` made for this command private /run, /var,
 # /etc/libvirt and /etc/openvswitch, backed by folders under S (an absolute path outside /run
 # and /var, e.g. /tmp/kvmlab-x), and leaves a holder process (sleep) in it whose pid it prints
-# and writes to S/holder.pid. Later commands join with: nsenter -t PID -m -n -- CMD
+# and writes to S/holder.pid. Later commands join with: nsenter -t PID -m -n -r -- CMD
 # (or lab-exec.sh S CMD). Everything started that way shares these mounts: libvirtd sees the
 # /run/openvswitch of an ovsdb-server started beside it. The host's folders are only read
 # (config files are copied); nothing mounted here propagates back to the host.

@@ -1,24 +1,91 @@
+using Google.Protobuf;
+using Grpc.Core;
 using Kvm.Provider.Host;
+using Kvm.Provider.Remote;
+using Kvm.Provider.Remote.Wire;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Values;
 using Kvm.SdkGen.Schema;
+using Pulumirpc;
 
 namespace Kvm.Provider.Discovery;
 
-/// <summary>`pulumi-resource-kvm discover [--uri U] [--netns N] [--out FILE] [--format import|csharp]`.</summary>
+/// <summary>`pulumi-resource-kvm discover [--host H] [--uri U] [--netns N | --host-netns N] [--out FILE] [--format import|csharp]`.</summary>
 public static class DiscoverCommand
 {
     public const string Usage = """
-        usage: pulumi-resource-kvm discover [--uri URI] [--netns NAME|PATH] [--out FILE] [--format import|csharp]
+        usage: pulumi-resource-kvm discover [--host [USER@]HOST[:PORT]] [--uri URI] [--netns NAME|PATH | --host-netns NAME|PATH]
+                                            [--out FILE] [--format import|csharp]
           Scans the host read-only and writes what it would manage:
             --format import   Pulumi's bulk import file, for `pulumi import --file FILE` (the default)
             --format csharp   a C# program declaring the same resources with the Pulumi.Kvm SDK
+            --host            scan a remote KVM host over ssh (as the provider's `host` setting does)
           What it leaves out, and why, goes to stderr.
         """;
 
-    public static async Task<int> RunAsync(string[] args, Stream stdout)
+    private sealed record Options(string? Uri, string? Netns, string? Host, string? HostNetns, string? Output, string Format);
+
+    public static async Task<int> RunAsync(string[] args, Stream stdout, TextWriter stderr)
     {
-        string? uri = null, netns = null, output = null, format = "import";
+        if (Parse(args, stderr, out var help) is not { } o) return help ? 0 : 2;
+        var config = new ProviderConfig { Uri = o.Uri, Netns = o.Netns, Host = o.Host, HostNetns = o.HostNetns };
+        var problems = config.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            foreach (var p in problems) await stderr.WriteLineAsync($"discover: --{Flag(p.Property)}: {p.Reason}").ConfigureAwait(false);
+            return 2;
+        }
+
+        byte[] text;
+        int exitCode;
+        if (config.Remote is { } target)
+        {
+            (exitCode, text) = await RunRemotelyAsync(target, o.Format, stderr).ConfigureAwait(false);
+            if (exitCode != 0) return exitCode;
+            await stderr.WriteLineAsync($"discover: these resources are on {target.Destination}: configure the stack's provider for it (pulumi config set kvm:host {target.Destination}) before `pulumi import`").ConfigureAwait(false);
+        }
+        else
+        {
+            (exitCode, text) = await RunHereAsync(config, o.Format, stderr).ConfigureAwait(false);
+            if (exitCode != 0) return exitCode;
+        }
+
+        if (o.Output is null)
+        {
+            stdout.Write(text);
+            stdout.Flush();
+        }
+        else
+        {
+            await File.WriteAllBytesAsync(o.Output, text).ConfigureAwait(false);
+            await stderr.WriteLineAsync($"discover: wrote {o.Output}").ConfigureAwait(false);
+        }
+        return 0;
+    }
+
+    /// <summary>The agent's Discover call: discover on this host, its output and diagnostics returned instead of written.</summary>
+    public static async Task<DiscoverResponse> ServeAsync(DiscoverRequest request, CancellationToken ct)
+    {
+        using var diagnostics = new StringWriter();
+        var o = Parse([.. request.Args], diagnostics, out _);
+        if (o is not null && (o.Host is not null || o.HostNetns is not null || o.Output is not null))
+        {
+            await diagnostics.WriteLineAsync("discover: on a remote host, --host, --host-netns and --out are the workstation's business").ConfigureAwait(false);
+            o = null;
+        }
+        if (o is null) return new DiscoverResponse { ExitCode = 2, Diagnostics = diagnostics.ToString() };
+        var config = new ProviderConfig { Uri = o.Uri, Netns = o.Netns };
+        var problems = config.Validate(onRemoteHost: true).ToList();
+        foreach (var p in problems) await diagnostics.WriteLineAsync($"discover: --{Flag(p.Property)}: {p.Reason}").ConfigureAwait(false);
+        if (problems.Count > 0 || config.Remote is not null) return new DiscoverResponse { ExitCode = 2, Diagnostics = diagnostics.ToString() };
+        var (exitCode, text) = await RunHereAsync(config, o.Format, diagnostics).ConfigureAwait(false);
+        return new DiscoverResponse { ExitCode = exitCode, Output = ByteString.CopyFrom(text), Diagnostics = diagnostics.ToString() };
+    }
+
+    private static Options? Parse(string[] args, TextWriter stderr, out bool help)
+    {
+        help = false;
+        string? uri = null, netns = null, host = null, hostNetns = null, output = null, format = "import";
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -28,33 +95,35 @@ public static class DiscoverCommand
                 {
                     case "--uri": uri = Next(); break;
                     case "--netns": netns = Next(); break;
+                    case "--host": host = Next(); break;
+                    case "--host-netns": hostNetns = Next(); break;
                     case "--out": output = Next(); break;
                     case "--format": format = Next(); break;
                     case "-h" or "--help":
-                        Console.Error.WriteLine(Usage);
-                        return 0;
+                        stderr.WriteLine(Usage);
+                        help = true;
+                        return null;
                     default: throw new ArgumentException($"unknown argument {args[i]}");
                 }
             }
             catch (ArgumentException e)
             {
-                Console.Error.WriteLine($"discover: {e.Message}\n{Usage}");
-                return 2;
+                stderr.WriteLine($"discover: {e.Message}\n{Usage}");
+                return null;
             }
         }
         if (format is not ("import" or "csharp"))
         {
-            Console.Error.WriteLine($"discover: --format is import or csharp, not {format}");
-            return 2;
+            stderr.WriteLine($"discover: --format is import or csharp, not {format}");
+            return null;
         }
-        var config = new ProviderConfig { Uri = uri, Netns = netns };
-        var problems = config.Validate().ToList();
-        if (problems.Count > 0)
-        {
-            foreach (var p in problems) Console.Error.WriteLine($"discover: --{p.Property}: {p.Reason}");
-            return 2;
-        }
+        return new Options(uri, netns, host, hostNetns, output, format);
+    }
 
+    private static string Flag(string property) => property == "hostNetns" ? "host-netns" : property;
+
+    private static async Task<(int ExitCode, byte[] Text)> RunHereAsync(ProviderConfig config, string format, TextWriter stderr)
+    {
         using var host = new ProviderHost(new EngineLog(alsoToStderr: false, verbosity: 0));
         host.Configure(config);
         var resources = ResourceCatalog.Create(host);
@@ -65,28 +134,49 @@ public static class DiscoverCommand
         }
         catch (Exception e) when (e is ProviderException or Netlink.NetlinkException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"discover: {e.Message}");
-            return 1;
+            await stderr.WriteLineAsync($"discover: {e.Message}").ConfigureAwait(false);
+            return (1, []);
         }
 
-        foreach (var l in result.LeftOut) Console.Error.WriteLine($"discover: left out {l.What}: {l.Reason}");
-        Console.Error.WriteLine($"discover: found {result.Resources.Count} resources: " +
-            string.Join(", ", result.Resources.GroupBy(r => r.Token).Select(g => $"{g.Count()} {g.Key.Split(':')[^1]}")));
+        foreach (var l in result.LeftOut) await stderr.WriteLineAsync($"discover: left out {l.What}: {l.Reason}").ConfigureAwait(false);
+        await stderr.WriteLineAsync($"discover: found {result.Resources.Count} resources: " +
+            string.Join(", ", result.Resources.GroupBy(r => r.Token).Select(g => $"{g.Count()} {g.Key.Split(':')[^1]}"))).ConfigureAwait(false);
 
         var text = format == "import"
             ? ImportFile.Render(result)
             : new CSharpProgram(SchemaLoader.Load(new Rpc.ResourceRegistry(resources).SchemaJson)).Render(result);
-        if (output is null)
+        return (0, System.Text.Encoding.UTF8.GetBytes(text));
+    }
+
+    /// <summary>Runs discover in the plugin's agent on the host (installing it there if needed) and brings back what it found.</summary>
+    private static async Task<(int ExitCode, byte[] Text)> RunRemotelyAsync(RemoteTarget target, string format, TextWriter stderr)
+    {
+        var request = new DiscoverRequest { Args = { "--format", format } };
+        if (target.OnHost.Uri is { } uri) request.Args.Add(["--uri", uri]);
+        if (target.OnHost.Netns is { } netns) request.Args.Add(["--netns", netns]);
+        var log = new StderrLog(stderr);
+        await using var remote = new RemoteHost(target, log, stderr: null);
+        try
         {
-            var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-            stdout.Write(bytes);
-            stdout.Flush();
+            var response = await remote.CallAsync(AgentMethods.Discover, request, CallSafety.Retryable, CancellationToken.None).ConfigureAwait(false);
+            await stderr.WriteAsync(response.Diagnostics).ConfigureAwait(false);
+            return (response.ExitCode, response.Output.ToByteArray());
         }
-        else
+        catch (RpcException e)
         {
-            await File.WriteAllTextAsync(output, text).ConfigureAwait(false);
-            Console.Error.WriteLine($"discover: wrote {output}");
+            await stderr.WriteLineAsync($"discover: {e.Status.Detail}").ConfigureAwait(false);
+            return (1, []);
         }
-        return 0;
+        catch (Exception e) when (e is AgentConnectionLostException or AgentProtocolException)
+        {
+            await stderr.WriteLineAsync($"discover: {e.Message}").ConfigureAwait(false);
+            return (1, []);
+        }
+    }
+
+    private sealed class StderrLog(TextWriter stderr) : IEngineLog
+    {
+        public Task LogAsync(LogSeverity severity, string message, string? urn = null) =>
+            stderr.WriteLineAsync($"discover: {severity.ToString().ToLowerInvariant()}: {message}");
     }
 }

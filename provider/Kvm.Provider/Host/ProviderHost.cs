@@ -1,13 +1,17 @@
 using Kvm.Libvirt;
 using Kvm.Netlink;
+using Kvm.Provider.Remote;
 
 namespace Kvm.Provider.Host;
 
 /// <summary>
 /// What every resource shares in one provider process: the configuration, the engine log, the
 /// per-object locks, the Cancel signal, and the connections to the host (opened on first use).
+/// With a remote host configured, <see cref="Remote"/> is that host and nothing here touches this
+/// machine's kernel or libvirt: the resources run in the plugin's agent on the host.
 /// </summary>
-public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConnections>? connect = null, Action<string>? trace = null) : IDisposable
+public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConnections>? connect = null, Action<string>? trace = null,
+    Func<RemoteTarget, IRemoteHost>? reachRemote = null) : IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
     private readonly Func<ProviderConfig, IHostConnections> _connect = connect ?? (c => new HostConnections(c, trace));
@@ -18,6 +22,15 @@ public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConne
     public IEngineLog Log { get; } = log;
     public ObjectLocks Locks { get; } = new();
     public DeclaredResources Declared { get; } = new();
+
+    /// <summary>The remote host every resource call goes to, or null when the provider manages the machine it runs on.</summary>
+    public IRemoteHost? Remote { get; private set; }
+
+    /// <summary>
+    /// The configuration key that says where the provider acts (host, uri, netns, hostNetns) whose value is not
+    /// known yet: in a preview it comes from another resource's output. Until it is, nothing may touch any host.
+    /// </summary>
+    public string? UnknownPlacement { get; private set; }
 
     /// <summary>Signalled when the engine sends Cancel: in-flight work stops at its next step.</summary>
     public CancellationToken Cancellation => _cancel.Token;
@@ -36,25 +49,51 @@ public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConne
     {
         get
         {
-            lock (_gate) return _connections ??= _connect(Config);
+            lock (_gate)
+            {
+                // A guard, not a path: with a remote host the resources run in its agent, never here.
+                if (Remote is not null)
+                    throw new InvalidOperationException($"the provider manages {Remote.Target.Destination}: nothing may touch this machine's kernel or libvirt");
+                if (UnknownPlacement is { } key)
+                    throw new Resources.ProviderException(Grpc.Core.StatusCode.FailedPrecondition,
+                        $"the provider's {key} is not known yet (it comes from another resource's output), so it cannot tell which host to work on; `pulumi up` resolves it first");
+                return _connections ??= _connect(Config);
+            }
         }
     }
 
-    public void Configure(ProviderConfig config)
+    /// <summary>Takes a new configuration: local connections and any remote session of the old one are closed.</summary>
+    /// <param name="unknownPlacement">The key among those that place the provider whose value is still unknown (see <see cref="UnknownPlacement"/>).</param>
+    public void Configure(ProviderConfig config, string? unknownPlacement = null)
     {
+        IRemoteHost? oldRemote;
         lock (_gate)
         {
+            UnknownPlacement = unknownPlacement;
+            if (unknownPlacement is not null) config = new ProviderConfig();
+            var target = unknownPlacement is null ? config.Remote : null;
+            if (target is not null && reachRemote is null)
+                throw new Resources.ProviderException(Grpc.Core.StatusCode.InvalidArgument,
+                    $"invalid provider configuration: this provider already runs on the KVM host it manages, so it cannot reach another one ({target.Destination})");
             Config = config;
             _connections?.Dispose();
             _connections = null;
+            oldRemote = Remote;
+            Remote = target is null ? null : reachRemote!(target);
         }
+        oldRemote?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    public void Cancel() => _cancel.Cancel();
+    public void Cancel()
+    {
+        _cancel.Cancel();
+        Remote?.Cancel();
+    }
 
     public void Dispose()
     {
         _connections?.Dispose();
+        Remote?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _cancel.Dispose();
     }
 }

@@ -19,6 +19,9 @@ public interface IResource
     Task<ReadResult> ReadAsync(ReadRequest request, CancellationToken ct);
     Task<ObjectValue> UpdateAsync(UpdateRequest request, CancellationToken ct);
     Task DeleteAsync(DeleteRequest request, CancellationToken ct);
+
+    /// <summary>The id the object of these inputs has (or would have) when it follows from them alone, e.g. its name; an id Read accepts. Null when it does not.</summary>
+    string? ProvisionalId(ObjectValue inputs);
 }
 
 /// <summary>What Create or Update leaves on the host; in preview, the outputs only the host can tell are listed as unknown.</summary>
@@ -178,6 +181,12 @@ public abstract class Resource<
         var state = PropertyBinder.Bind<TState>(request.State, BindMode.State).Value;
         var oldInputs = request.OldInputs.Fields.Count == 0 ? null : PropertyBinder.Bind<TArgs>(request.OldInputs, BindMode.State).Value;
         return DeleteAsync(new DeleteContext<TArgs, TState>(request.Id, request.Urn, state, oldInputs, request.Timeout, ct));
+    }
+
+    string? IResource.ProvisionalId(ObjectValue inputs)
+    {
+        var bound = PropertyBinder.Bind<TArgs>(inputs);
+        return bound.Ok && !bound.HasUnknowns ? HostNameOf(bound.Value) : null;
     }
 
     private static Bound<TArgs> BindChecked(ObjectValue inputs, bool preview)

@@ -23,8 +23,17 @@ public static class ErrorMapping
         PropertyValueException v => new RpcException(new Status(StatusCode.InvalidArgument,
             v.Path.Length == 0 ? v.Message : $"{v.Path}: {v.Message}")),
         OperationCanceledException => new RpcException(new Status(StatusCode.Cancelled, $"{operation} was cancelled")),
-        _ => new RpcException(new Status(StatusCode.Unknown, $"{operation} failed: {e.Message}")),
+        // A remote host out of reach, or a session that broke: the message says whether the change may have been made.
+        Remote.AgentConnectionLostException or Remote.AgentProtocolException => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
+        _ => Unexpected(e, operation),
     };
+
+    /// <summary>An exception no code path expected: a bug. The engine gets its message; the plugin's stderr gets all of it.</summary>
+    private static RpcException Unexpected(Exception e, string operation)
+    {
+        lock (Console.Error) Console.Error.WriteLine($"pulumi-resource-kvm: {operation} failed unexpectedly: {e}");
+        return new RpcException(new Status(StatusCode.Unknown, $"{operation} failed: {e.Message}"));
+    }
 
     private static RpcException InitFailed(ResourceInitFailedException e)
     {

@@ -17,20 +17,20 @@ public sealed class ProviderServiceMethods : IServiceMethodProvider<ResourceProv
 
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<ResourceProviderService> context)
     {
-        Add(context, "GetSchema", GetSchemaRequest.Parser, (s, r, c) => s.GetSchema(r, c));
-        Add(context, "CheckConfig", CheckRequest.Parser, (s, r, c) => s.CheckConfig(r, c));
-        Add(context, "DiffConfig", DiffRequest.Parser, (s, r, c) => s.DiffConfig(r, c));
-        Add(context, "Configure", ConfigureRequest.Parser, (s, r, c) => s.Configure(r, c));
-        Add(context, "Invoke", InvokeRequest.Parser, (s, r, c) => s.Invoke(r, c));
-        Add(context, "Check", CheckRequest.Parser, (s, r, c) => s.Check(r, c));
-        Add(context, "Diff", DiffRequest.Parser, (s, r, c) => s.Diff(r, c));
-        Add(context, "Create", CreateRequest.Parser, (s, r, c) => s.Create(r, c));
-        Add(context, "Read", ReadRequest.Parser, (s, r, c) => s.Read(r, c));
-        Add(context, "Update", UpdateRequest.Parser, (s, r, c) => s.Update(r, c));
-        Add(context, "Delete", DeleteRequest.Parser, (s, r, c) => s.Delete(r, c));
-        Add(context, "Cancel", Empty.Parser, (s, r, c) => s.Cancel(r, c));
-        Add(context, "GetPluginInfo", Empty.Parser, (s, r, c) => s.GetPluginInfo(r, c));
-        Add(context, "Attach", PluginAttach.Parser, (s, r, c) => s.Attach(r, c));
+        Add(context, "GetSchema", GetSchemaRequest.Parser, (s, r, c) => s.GetSchema(r, c.CancellationToken));
+        Add(context, "CheckConfig", CheckRequest.Parser, (s, r, c) => s.CheckConfig(r, c.CancellationToken));
+        Add(context, "DiffConfig", DiffRequest.Parser, (s, r, c) => s.DiffConfig(r, c.CancellationToken));
+        Add(context, "Configure", ConfigureRequest.Parser, (s, r, c) => s.Configure(r, c.CancellationToken));
+        Add(context, "Invoke", InvokeRequest.Parser, (s, r, c) => s.Invoke(r, c.CancellationToken));
+        Add(context, "Check", CheckRequest.Parser, (s, r, c) => s.Check(r, c.CancellationToken));
+        Add(context, "Diff", DiffRequest.Parser, (s, r, c) => s.Diff(r, c.CancellationToken));
+        Add(context, "Create", CreateRequest.Parser, (s, r, c) => s.Create(r, c.CancellationToken));
+        Add(context, "Read", ReadRequest.Parser, (s, r, c) => s.Read(r, c.CancellationToken));
+        Add(context, "Update", UpdateRequest.Parser, (s, r, c) => s.Update(r, c.CancellationToken));
+        Add(context, "Delete", DeleteRequest.Parser, (s, r, c) => s.Delete(r, c.CancellationToken));
+        Add(context, "Cancel", Empty.Parser, (s, r, c) => s.Cancel(r, c.CancellationToken));
+        Add(context, "GetPluginInfo", Empty.Parser, (s, r, c) => s.GetPluginInfo(r, c.CancellationToken));
+        Add(context, "Attach", PluginAttach.Parser, (s, r, c) => s.Attach(r, c.CancellationToken));
     }
 
     private static void Add<TRequest, TResponse>(ServiceMethodProviderContext<ResourceProviderService> context, string name,

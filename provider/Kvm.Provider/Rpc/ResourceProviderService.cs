@@ -1,7 +1,9 @@
 using System.Reflection;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Kvm.Provider.Host;
+using Kvm.Provider.Remote;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Schema;
 using Kvm.Provider.Values;
@@ -12,36 +14,40 @@ namespace Kvm.Provider.Rpc;
 
 /// <summary>
 /// pulumirpc.ResourceProvider: decodes the engine's requests, dispatches them by type token to the
-/// resources, and encodes the answers. Every handler is stateless apart from the shared host.
+/// resources, and encodes the answers. With a remote host configured, every call that acts on
+/// resources goes to the plugin's agent on that host instead (see <see cref="IRemoteHost"/>), which
+/// answers it with this same class against its own kernel and libvirt. Every handler is stateless
+/// apart from the shared host.
 /// </summary>
-public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry registry, EngineLog engineLog)
+/// <param name="onRemoteHost">This is the plugin's agent on a remote host (configuration failures name the user's keys as the workstation sees them).</param>
+public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry registry, EngineLog? engineLog, bool onRemoteHost = false)
 {
     public static string Version { get; } =
         typeof(ResourceProviderService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    public Task<PluginInfo> GetPluginInfo(Empty request, ServerCallContext context) =>
+    public Task<PluginInfo> GetPluginInfo(Empty request, CancellationToken ct) =>
         Task.FromResult(new PluginInfo { Version = Version });
 
-    public Task<GetSchemaResponse> GetSchema(GetSchemaRequest request, ServerCallContext context)
+    public Task<GetSchemaResponse> GetSchema(GetSchemaRequest request, CancellationToken ct)
     {
         if (request.SubpackageName.Length > 0)
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"kvm has no subpackage \"{request.SubpackageName}\""));
         return Task.FromResult(new GetSchemaResponse { Schema = registry.SchemaJson });
     }
 
-    public Task<Empty> Attach(PluginAttach request, ServerCallContext context)
+    public Task<Empty> Attach(PluginAttach request, CancellationToken ct)
     {
-        engineLog.Attach(request.Address);
+        engineLog?.Attach(request.Address);
         return Task.FromResult(new Empty());
     }
 
-    public Task<Empty> Cancel(Empty request, ServerCallContext context)
+    public Task<Empty> Cancel(Empty request, CancellationToken ct)
     {
         host.Cancel();
         return Task.FromResult(new Empty());
     }
 
-    public Task<Pulumirpc.CheckResponse> CheckConfig(Pulumirpc.CheckRequest request, ServerCallContext context) => Guard("CheckConfig", () =>
+    public Task<Pulumirpc.CheckResponse> CheckConfig(Pulumirpc.CheckRequest request, CancellationToken ct) => Guard("CheckConfig", () =>
     {
         var news = StructCodec.Decode(request.News);
         var bound = PropertyBinder.Bind<ProviderConfig>(ConfigKeys(news));
@@ -51,7 +57,7 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
         return Task.FromResult(response);
     });
 
-    public Task<DiffResponse> DiffConfig(Pulumirpc.DiffRequest request, ServerCallContext context) => Guard("DiffConfig", () =>
+    public Task<DiffResponse> DiffConfig(Pulumirpc.DiffRequest request, CancellationToken ct) => Guard("DiffConfig", () =>
     {
         var olds = ConfigKeys(StructCodec.Decode(request.OldInputs ?? request.Olds));
         if (olds.Fields.Count == 0) olds = ConfigKeys(StructCodec.Decode(request.Olds));
@@ -62,61 +68,103 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
         return Task.FromResult(ToProto(diff));
     });
 
-    public Task<ConfigureResponse> Configure(ConfigureRequest request, ServerCallContext context) => Guard("Configure", () =>
+    public Task<ConfigureResponse> Configure(ConfigureRequest request, CancellationToken ct) => Guard("Configure", async () =>
     {
         var args = request.Args is { Fields.Count: > 0 } ? StructCodec.Decode(request.Args) : FromVariables(request.Variables);
         var bound = PropertyBinder.Bind<ProviderConfig>(ConfigKeys(args));
-        var failures = bound.Failures.Concat(bound.Value.Validate()).ToList();
+        var failures = bound.Failures.Concat(bound.Value.Validate(onRemoteHost)).ToList();
         if (failures.Count > 0)
             throw ProviderException.InvalidArgument($"invalid provider configuration: {string.Join("; ", failures)}");
-        host.Configure(bound.Value);
-        return Task.FromResult(new ConfigureResponse
+        host.Configure(bound.Value, PlacementKeys.FirstOrDefault(bound.IsUnknown));
+        if (host.Remote is { } remote)
+        {
+            // The agent on the host is configured as a provider there: the same settings, as that host sees them.
+            var onHost = new ConfigureRequest
+            {
+                Args = StructCodec.Encode(Writer.Write(remote.Target.OnHost, inputsOnly: true)),
+                AcceptSecrets = request.AcceptSecrets,
+                AcceptResources = request.AcceptResources,
+                SendsOldInputs = request.SendsOldInputs,
+                SendsOldInputsToDelete = request.SendsOldInputsToDelete,
+            };
+            await remote.ConfigureAsync(onHost, ct).ConfigureAwait(false);
+        }
+        return new ConfigureResponse
         {
             AcceptSecrets = true,
             SupportsPreview = true,
             AcceptResources = true,
             AcceptOutputs = false,
-        });
+        };
     });
 
-    public Task<InvokeResponse> Invoke(InvokeRequest request, ServerCallContext context) =>
+    public Task<InvokeResponse> Invoke(InvokeRequest request, CancellationToken ct) =>
         throw new RpcException(new Status(StatusCode.Unimplemented, $"the kvm provider has no functions (asked for \"{request.Tok}\")"));
 
-    public Task<Pulumirpc.CheckResponse> Check(Pulumirpc.CheckRequest request, ServerCallContext context) =>
+    public Task<Pulumirpc.CheckResponse> Check(Pulumirpc.CheckRequest request, CancellationToken ct) =>
+        host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Check, request, CallSafety.Retryable, ct) :
+        // Where the provider acts is not known yet (a preview): the inputs pass as they are, the host checks them at `pulumi up`.
+        host.UnknownPlacement is not null ? Task.FromResult(new Pulumirpc.CheckResponse { Inputs = request.News }) :
         Guard("Check", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
             var result = await resource.CheckAsync(new Res.CheckRequest(request.Urn, request.Name,
-                StructCodec.Decode(request.Olds), StructCodec.Decode(request.News)), Token(context)).ConfigureAwait(false);
+                StructCodec.Decode(request.Olds), StructCodec.Decode(request.News)), Token(ct)).ConfigureAwait(false);
             var response = new Pulumirpc.CheckResponse { Inputs = StructCodec.Encode(result.Inputs) };
             response.Failures.AddRange(result.Failures.Select(ToProto));
             return response;
         });
 
-    public Task<DiffResponse> Diff(Pulumirpc.DiffRequest request, ServerCallContext context) =>
+    public Task<DiffResponse> Diff(Pulumirpc.DiffRequest request, CancellationToken ct) =>
+        host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Diff, request, CallSafety.Retryable, ct) :
+        host.UnknownPlacement is not null ? Task.FromResult(new DiffResponse { Changes = DiffResponse.Types.DiffChanges.DiffUnknown }) :
         Guard("Diff", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
             var result = await resource.DiffAsync(new Res.DiffRequest(request.Id, request.Urn, StructCodec.Decode(request.Olds),
-                StructCodec.Decode(request.News), StructCodec.Decode(request.OldInputs), [.. request.IgnoreChanges]), Token(context)).ConfigureAwait(false);
+                StructCodec.Decode(request.News), StructCodec.Decode(request.OldInputs), [.. request.IgnoreChanges]), Token(ct)).ConfigureAwait(false);
             return ToProto(result);
         });
 
-    public Task<CreateResponse> Create(Pulumirpc.CreateRequest request, ServerCallContext context) =>
+    public Task<CreateResponse> Create(Pulumirpc.CreateRequest request, CancellationToken ct) =>
+        host.Remote is { } remote ? CreateRemotelyAsync(remote, request, ct) :
+        host.UnknownPlacement is not null && request.Preview ? Task.FromResult(new CreateResponse { Properties = request.Properties }) :
         Guard("Create", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
             var result = await resource.CreateAsync(new Res.CreateRequest(request.Urn, request.Name, StructCodec.Decode(request.Properties),
-                request.Preview, Timeout(request.Timeout)), Token(context)).ConfigureAwait(false);
+                request.Preview, Timeout(request.Timeout)), Token(ct)).ConfigureAwait(false);
             return new CreateResponse { Id = result.Id, Properties = StructCodec.Encode(result.State) };
         });
 
-    public Task<ReadResponse> Read(Pulumirpc.ReadRequest request, ServerCallContext context) =>
+    /// <summary>
+    /// A Create whose session dies before the answer may or may not have made the object. When its id
+    /// follows from its inputs (a name), the engine is told the object may exist under that id
+    /// (ErrorResourceInitFailed), so it is tracked: the next refresh finds it, or finds it gone.
+    /// </summary>
+    private Task<CreateResponse> CreateRemotelyAsync(IRemoteHost remote, Pulumirpc.CreateRequest request, CancellationToken ct) => Guard("Create", async () =>
+    {
+        try
+        {
+            return await remote.CallAsync(AgentMethods.Create, request, request.Preview ? CallSafety.Retryable : CallSafety.Once, ct).ConfigureAwait(false);
+        }
+        catch (AgentConnectionLostException lost) when (!request.Preview && lost.MayHaveRun
+            && registry.Resolve(request.Type, request.Urn).ProvisionalId(StructCodec.Decode(request.Properties)) is { } id)
+        {
+            var inputs = StructCodec.Decode(request.Properties);
+            throw new ResourceInitFailedException(id, inputs,
+                $"{lost.Message}; if it was created it is recorded under id \"{id}\": run `pulumi refresh` (or `pulumi up --refresh`) to see what the host holds")
+            { Properties = inputs, Inputs = inputs };
+        }
+    });
+
+    public Task<ReadResponse> Read(Pulumirpc.ReadRequest request, CancellationToken ct) =>
+        host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Read, request, CallSafety.Retryable, ct) :
         Guard("Read", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
             var result = await resource.ReadAsync(new Res.ReadRequest(request.Id, request.Urn, StructCodec.Decode(request.Properties),
-                StructCodec.Decode(request.Inputs)), Token(context)).ConfigureAwait(false);
+                StructCodec.Decode(request.Inputs)), Token(ct)).ConfigureAwait(false);
             if (result.IsGone) return new ReadResponse { Id = "" };
             return new ReadResponse
             {
@@ -126,7 +174,9 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
             };
         });
 
-    public Task<UpdateResponse> Update(Pulumirpc.UpdateRequest request, ServerCallContext context) =>
+    public Task<UpdateResponse> Update(Pulumirpc.UpdateRequest request, CancellationToken ct) =>
+        host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Update, request, request.Preview ? CallSafety.Retryable : CallSafety.Once, ct) :
+        host.UnknownPlacement is not null && request.Preview ? Task.FromResult(new UpdateResponse { Properties = request.News }) :
         Guard("Update", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
@@ -134,23 +184,34 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
                 throw ProviderException.InvalidArgument("Update needs the id of the resource");
             var result = await resource.UpdateAsync(new Res.UpdateRequest(request.Id, request.Urn, StructCodec.Decode(request.Olds),
                 StructCodec.Decode(request.News), StructCodec.Decode(request.OldInputs), request.Preview, [.. request.IgnoreChanges],
-                Timeout(request.Timeout)), Token(context)).ConfigureAwait(false);
+                Timeout(request.Timeout)), Token(ct)).ConfigureAwait(false);
             return new UpdateResponse { Properties = StructCodec.Encode(result) };
         });
 
-    public Task<Empty> Delete(Pulumirpc.DeleteRequest request, ServerCallContext context) =>
+    public Task<Empty> Delete(Pulumirpc.DeleteRequest request, CancellationToken ct) =>
+        host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Delete, request, CallSafety.Once, ct) :
         Guard("Delete", async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
             if (string.IsNullOrEmpty(request.Id))
                 throw ProviderException.InvalidArgument("Delete needs the id of the resource");
             await resource.DeleteAsync(new Res.DeleteRequest(request.Id, request.Urn, StructCodec.Decode(request.Properties),
-                StructCodec.Decode(request.OldInputs), Timeout(request.Timeout)), Token(context)).ConfigureAwait(false);
+                StructCodec.Decode(request.OldInputs), Timeout(request.Timeout)), Token(ct)).ConfigureAwait(false);
             return new Empty();
         });
 
-    private CancellationToken Token(ServerCallContext context) =>
-        CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, host.Cancellation).Token;
+    /// <summary>
+    /// A call answered by the agent on the remote host. The engine's Cancel goes to the agent (see Cancel),
+    /// which stops at its next step and answers: waiting for that answer, not dropping the call here, is
+    /// what leaves the host in a known state.
+    /// </summary>
+    private static Task<TResponse> ForwardAsync<TRequest, TResponse>(IRemoteHost remote, AgentMethod<TRequest, TResponse> method, IMessage request, CallSafety safety, CancellationToken ct)
+        where TRequest : IMessage<TRequest>
+        where TResponse : IMessage<TResponse> =>
+        Guard(method.Name, () => remote.CallAsync(method, request, safety, ct));
+
+    private CancellationToken Token(CancellationToken ct) =>
+        CancellationTokenSource.CreateLinkedTokenSource(ct, host.Cancellation).Token;
 
     private static TimeSpan? Timeout(double seconds) => seconds > 0 && double.IsFinite(seconds) ? TimeSpan.FromSeconds(seconds) : null;
 
@@ -165,6 +226,9 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
             throw ErrorMapping.ToRpc(e, operation);
         }
     }
+
+    /// <summary>The configuration keys that decide which host and namespace the provider acts on.</summary>
+    private static readonly string[] PlacementKeys = ["host", "uri", "netns", "hostNetns"];
 
     /// <summary>Keys the engine adds to every provider's inputs; they are not ours to check.</summary>
     private static readonly HashSet<string> EngineKeys = ["version", "pluginDownloadURL", "__internal"];

@@ -60,7 +60,7 @@ public static class SchemaBuilder
             w.WriteEndObject();
 
             w.WriteStartObject("provider");
-            w.WriteString("description", "The provider type for the kvm package: which libvirt daemon and which network namespace it manages.");
+            w.WriteString("description", ProviderConfig.Description);
             w.WriteStartObject("inputProperties");
             WriteProperties(w, config.Inputs, inputs: true);
             w.WriteEndObject();

@@ -32,9 +32,29 @@ namespace Pulumi.Kvm
 
         private static readonly global::Pulumi.Config __config = new global::Pulumi.Config("kvm");
 
+        private static readonly __Value<string?> _host = new __Value<string?>(() => __config.Get("host"));
+        /// <summary>
+        /// The KVM host to manage, as an OpenSSH destination `[user@]host[:port]`: a host name, an address or an alias of your `~/.ssh/config`. Every operation of every resource then happens on that host: the provider runs its own binary there through the system's `ssh` client (so your ssh configuration, agent, keys, jump hosts and known_hosts apply; it never prompts), and installs that binary into `~/.pulumi-kvm/bin/` of the remote user when it is missing or of another version. The remote user must be root, or may create bridges (CAP_NET_ADMIN), use libvirt's system socket and write `libvirtHooksDir`. Unset: the machine running Pulumi, unless `uri` is a `qemu+ssh://` URI. Changing it replaces the resource.
+        /// </summary>
+        public static string? Host
+        {
+            get => _host.Get();
+            set => _host.Set(value);
+        }
+
+        private static readonly __Value<string?> _hostNetns = new __Value<string?>(() => __config.Get("hostNetns"));
+        /// <summary>
+        /// A network namespace on the remote `host` in which bridges and VLANs are managed: a name under /run/netns there or an absolute path to a namespace file there. Defaults to the namespace the remote user's SSH sessions run in. Changing it replaces the resource.
+        /// </summary>
+        public static string? HostNetns
+        {
+            get => _hostNetns.Get();
+            set => _hostNetns.Set(value);
+        }
+
         private static readonly __Value<string?> _libvirtHooksDir = new __Value<string?>(() => __config.Get("libvirtHooksDir"));
         /// <summary>
-        /// The folder of libvirt's hook scripts on this host, where the provider installs its qemu hook that re-applies guest VLANs on Linux bridges when libvirt starts a guest (only for a local libvirt, and only when a Domain needs it). Defaults to /etc/libvirt/hooks.
+        /// The folder of libvirt's hook scripts on the KVM host (the remote `host` when set), where the provider installs its qemu hook that re-applies guest VLANs on Linux bridges when libvirt starts a guest (only when a Domain needs it). Defaults to /etc/libvirt/hooks.
         /// </summary>
         public static string? LibvirtHooksDir
         {
@@ -44,7 +64,7 @@ namespace Pulumi.Kvm
 
         private static readonly __Value<string?> _netns = new __Value<string?>(() => __config.Get("netns"));
         /// <summary>
-        /// The network namespace in which bridges and VLANs are managed: a name under /run/netns or an absolute path to a namespace file. Defaults to the provider's own namespace. Changing it replaces the resource.
+        /// The network namespace in which bridges and VLANs are managed, on the machine running Pulumi: a name under /run/netns or an absolute path to a namespace file. Defaults to the provider's own namespace. With a remote `host`, use `hostNetns`. Changing it replaces the resource.
         /// </summary>
         public static string? Netns
         {
@@ -52,9 +72,19 @@ namespace Pulumi.Kvm
             set => _netns.Set(value);
         }
 
+        private static readonly __Value<int?> _sshControlPersist = new __Value<int?>(() => __config.GetInt32("sshControlPersist"));
+        /// <summary>
+        /// With a remote `host`: how many seconds the SSH connection to it stays open after the plugin exits, so the next `pulumi` command reuses it instead of logging in again (OpenSSH's ControlMaster/ControlPersist; its socket and log are in ~/.pulumi-kvm/ssh/). 0 closes the connection with the plugin. When your ssh configuration sets up connection sharing for the host itself, yours applies and this is not used. Defaults to 60. Range 0-86400.
+        /// </summary>
+        public static int? SshControlPersist
+        {
+            get => _sshControlPersist.Get();
+            set => _sshControlPersist.Set(value);
+        }
+
         private static readonly __Value<string?> _uri = new __Value<string?>(() => __config.Get("uri"));
         /// <summary>
-        /// The libvirt connection URI, e.g. `qemu:///system` or `qemu+ssh://root@host/system`. Defaults to the `LIBVIRT_DEFAULT_URI` environment variable, else `qemu:///system`. Changing it replaces the resource.
+        /// The libvirt connection URI, e.g. `qemu:///system`. With `host` set it is opened on that host (`qemu:///system` there). A `qemu+ssh://[user@]host[:port]/system` URI names the host by itself (as if `host` were set; its `keyfile`, `known_hosts` and `no_verify` parameters apply to the SSH connection). Defaults to the `LIBVIRT_DEFAULT_URI` environment variable, else `qemu:///system`. Changing it replaces the resource.
         /// </summary>
         public static string? Uri
         {

@@ -18,14 +18,24 @@ public sealed class NamespaceEntryTests
 
         await lab.Links.CreateBridgeAsync(new NewBridge("br0"));
 
-        var threadNamespaces = Directory.GetDirectories("/proc/self/task")
+        // Thread.Join returns when the entry thread's managed work is done; the OS thread may still be
+        // on its way out for a moment (and listed under /proc/self/task). It must be gone soon after.
+        string[] threadNamespaces = [];
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; await Task.Delay(10))
+        {
+            threadNamespaces = ThreadNamespaces();
+            if (threadNamespaces.SequenceEqual([home])) break;
+        }
+        Assert.StartsWith("net:[", home);
+        Assert.Equal([home], threadNamespaces);
+    }
+
+    private static string[] ThreadNamespaces() =>
+        Directory.GetDirectories("/proc/self/task")
             .Select(task => TryReadLink(Path.Combine(task, "ns", "net")))
             .OfType<string>()
             .Distinct()
             .ToArray();
-        Assert.StartsWith("net:[", home);
-        Assert.Equal([home], threadNamespaces);
-    }
 
     private static string? TryReadLink(string path)
     {

@@ -903,7 +903,7 @@ public sealed class DomainResource(ProviderHost host, Func<string, HookInstaller
         }
         if (result.Contains(true) && !IsLocalQemu(Host.Libvirt.Uri) && !Host.Libvirt.Uri.StartsWith("test:", StringComparison.Ordinal))
             throw ProviderException.FailedPrecondition(
-                $"VLANs on a Linux bridge are programmed by the provider on the host's own kernel, but libvirt at {Host.Libvirt.Uri} is remote; run the provider on the KVM host (nothing was changed)");
+                $"VLANs on a Linux bridge are programmed by the provider on the KVM host's kernel, but libvirt at {Host.Libvirt.Uri} is on another machine; set the provider's host to that machine (nothing was changed)");
         return result;
     }
 
