@@ -2,14 +2,17 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Kvm.Provider.Agent;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
+using Kvm.Provider.Remote;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Rpc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Kvm.Provider;
 
-public static class Program
+internal static class Program
 {
     /// <summary>The engine's cap on one message (it sends whole resource states in one request).</summary>
     private const int MaxMessageBytes = 400 * 1024 * 1024;
@@ -25,7 +28,7 @@ public static class Program
         if (args is [Resources.Domains.QemuHook.Command, ..]) return await Resources.Domains.QemuHook.MainAsync(args[1..]).ConfigureAwait(false);
 
         // On a remote host, the plugin on the workstation runs this binary as `agent` over ssh.
-        if (args is [Remote.AgentProtocol.Command, ..]) return await Remote.AgentCommand.RunAsync(args[1..], Console.OpenStandardInput(), stdout).ConfigureAwait(false);
+        if (args is [Remote.AgentProtocol.Command, ..]) return await Agent.AgentCommand.RunAsync(args[1..], Console.OpenStandardInput(), stdout).ConfigureAwait(false);
 
         var options = CommandLine.Parse(args);
         if (options.Error is { } error)
@@ -123,7 +126,7 @@ public static class Program
 }
 
 /// <summary>The plugin's command line: the engine's flags, or a subcommand for people.</summary>
-public sealed record CommandLine(string? Command, bool LogToStderr, int Verbosity, string? Tracing, string? EngineAddress, string? Error)
+internal sealed record CommandLine(string? Command, bool LogToStderr, int Verbosity, string? Tracing, string? EngineAddress, string? Error)
 {
     public const string Usage = """
         usage: pulumi-resource-kvm [--logtostderr] [-v=N] [--tracing ADDRESS] [ENGINE_ADDRESS]

@@ -92,6 +92,18 @@ namespace Pulumi.Kvm
         public Output<string> Name { get; private set; } = null!;
 
         /// <summary>
+        /// The same for IPv6 traffic and ip6tables (`net.bridge.bridge-nf-call-ip6tables`).
+        /// </summary>
+        [Output("nfCallIp6tables")]
+        public Output<bool?> NfCallIp6tables { get; private set; } = null!;
+
+        /// <summary>
+        /// Whether IPv4 traffic crossing the bridge goes through the host's iptables even when the host-wide `net.bridge.bridge-nf-call-iptables` sysctl is off (needs the br_netfilter module). false leaves it to that sysctl: to keep guests' traffic out of the host's firewall, the sysctl must be off too.
+        /// </summary>
+        [Output("nfCallIptables")]
+        public Output<bool?> NfCallIptables { get; private set; } = null!;
+
+        /// <summary>
         /// The operational state (RFC 2863) as `ip link` shows it, lower case: up, down, lowerlayerdown, unknown, ...
         /// </summary>
         [Output("operState")]
@@ -237,6 +249,18 @@ namespace Pulumi.Kvm
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;
 
+        /// <summary>
+        /// The same for IPv6 traffic and ip6tables (`net.bridge.bridge-nf-call-ip6tables`).
+        /// </summary>
+        [Input("nfCallIp6tables")]
+        public Input<bool>? NfCallIp6tables { get; set; }
+
+        /// <summary>
+        /// Whether IPv4 traffic crossing the bridge goes through the host's iptables even when the host-wide `net.bridge.bridge-nf-call-iptables` sysctl is off (needs the br_netfilter module). false leaves it to that sysctl: to keep guests' traffic out of the host's firewall, the sysctl must be off too.
+        /// </summary>
+        [Input("nfCallIptables")]
+        public Input<bool>? NfCallIptables { get; set; }
+
         [Input("ports")]
         private InputList<string>? _ports;
 
@@ -360,6 +384,18 @@ namespace Pulumi.Kvm
         /// </summary>
         [Input("name")]
         public Input<string>? Name { get; set; }
+
+        /// <summary>
+        /// The same for IPv6 traffic and ip6tables (`net.bridge.bridge-nf-call-ip6tables`).
+        /// </summary>
+        [Input("nfCallIp6tables")]
+        public Input<bool>? NfCallIp6tables { get; set; }
+
+        /// <summary>
+        /// Whether IPv4 traffic crossing the bridge goes through the host's iptables even when the host-wide `net.bridge.bridge-nf-call-iptables` sysctl is off (needs the br_netfilter module). false leaves it to that sysctl: to keep guests' traffic out of the host's firewall, the sysctl must be off too.
+        /// </summary>
+        [Input("nfCallIptables")]
+        public Input<bool>? NfCallIptables { get; set; }
 
         /// <summary>
         /// The operational state (RFC 2863) as `ip link` shows it, lower case: up, down, lowerlayerdown, unknown, ...

@@ -3,7 +3,7 @@ using Kvm.Provider.Schema;
 namespace Kvm.Provider.Tests;
 
 [SchemaType("kvm:test:Port", "A test port.")]
-public sealed record PortArgs
+internal sealed partial record PortArgs
 {
     [Input("name", "Port name.", Required = true)]
     public string? Name { get; init; }
@@ -12,7 +12,7 @@ public sealed record PortArgs
     public int? Cost { get; init; }
 }
 
-public record ThingArgs
+internal partial record ThingArgs
 {
     [Input("name", "Name.", Required = true, ReplaceOnChanges = true, MaxLength = 15)]
     public string? Name { get; init; }
@@ -39,7 +39,7 @@ public record ThingArgs
     public PortArgs[]? Ports { get; init; }
 }
 
-public sealed record ThingState : ThingArgs
+internal sealed partial record ThingState : ThingArgs
 {
     [Output("ifindex", "Index.", Required = true)]
     public int? Ifindex { get; init; }

@@ -30,7 +30,7 @@ public sealed class LibvirtException : Exception
     public bool IsNotFound => Code is LibvirtErrorCode.NoNetwork or LibvirtErrorCode.NoDomain;
 
     /// <summary>Errors libvirt raises when the transport to the daemon failed rather than the operation.</summary>
-    internal bool MayMeanConnectionLost =>
+    public bool MayMeanConnectionLost =>
         Code is LibvirtErrorCode.SystemError or LibvirtErrorCode.Rpc
         || Domain is LibvirtErrorDomain.Rpc or LibvirtErrorDomain.Remote;
 

@@ -44,6 +44,9 @@ public sealed record BridgeOptions
 
     public bool? MulticastSnooping { get; init; }
 
+    /// <summary>On/off settings to write by attribute number (see <see cref="BridgeSwitches"/>; read ones are <see cref="Link.BridgeSwitches"/>).</summary>
+    public BridgeSwitches Switches { get; init; } = BridgeSwitches.None;
+
     public bool IsEmpty => this == Empty;
 
     public static BridgeOptions Empty { get; } = new();

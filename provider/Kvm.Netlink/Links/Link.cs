@@ -28,6 +28,9 @@ public sealed record Link(
 
     /// <summary>IFLA_GROUP: the device group (0 is the default group).</summary>
     public uint Group { get; init; }
+
+    /// <summary>For a bridge, every on/off (u8) IFLA_BR_* setting the kernel reported, by attribute number.</summary>
+    public BridgeSwitches BridgeSwitches { get; init; } = BridgeSwitches.None;
 }
 
 /// <summary>IFLA_INFO_KIND values this library names.</summary>

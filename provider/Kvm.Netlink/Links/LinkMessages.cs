@@ -171,8 +171,22 @@ internal static class LinkMessages
 
         if (name is null)
             ThrowHelper.Decode($"RTM_NEWLINK for ifindex {header.Index} has no IFLA_IFNAME");
-        var bridge = kind == LinkKinds.Bridge && hasKindData ? ParseBridgeOptions(kindData) : null;
-        return new Link(header.Index, name, kind, mtu, address, operationalState, (LinkFlags)header.Flags, masterIndex, bridge, portKind) { Group = group };
+        var isBridge = kind == LinkKinds.Bridge && hasKindData;
+        var bridge = isBridge ? ParseBridgeOptions(kindData) : null;
+        return new Link(header.Index, name, kind, mtu, address, operationalState, (LinkFlags)header.Flags, masterIndex, bridge, portKind)
+        {
+            Group = group,
+            BridgeSwitches = isBridge ? ParseBridgeSwitches(kindData) : BridgeSwitches.None,
+        };
+    }
+
+    /// <summary>Every IFLA_BR_* attribute with a one-byte value: the bridge's on/off settings.</summary>
+    public static BridgeSwitches ParseBridgeSwitches(ReadOnlySpan<byte> data)
+    {
+        var switches = BridgeSwitches.None;
+        foreach (var attribute in new NetlinkAttributeReader(data))
+            if (attribute.Value.Length == 1) switches = switches.With(attribute.Type, attribute.GetByte() != 0);
+        return switches;
     }
 
     public static BridgeOptions ParseBridgeOptions(ReadOnlySpan<byte> data)
@@ -234,7 +248,7 @@ internal static class LinkMessages
 
     private static void WriteBridgeOptions(NetlinkMessageWriter writer, BridgeOptions options)
     {
-        // In attribute-number order; the kernel applies them in its own fixed order anyway.
+        // The named ones in attribute-number order, then the switches; the kernel applies them in its own fixed order anyway.
         if (options.ForwardDelayCentiseconds is { } forwardDelay)
             writer.AddUInt32(BridgeAttribute.ForwardDelay, forwardDelay);
         if (options.HelloTimeCentiseconds is { } helloTime)
@@ -255,5 +269,7 @@ internal static class LinkMessages
             writer.AddByte(BridgeAttribute.MulticastSnooping, snooping ? (byte)1 : (byte)0);
         if (options.VlanDefaultPvid is { } pvid)
             writer.AddUInt16(BridgeAttribute.VlanDefaultPvid, pvid);
+        foreach (var (type, on) in options.Switches.All)
+            writer.AddByte(type, on ? (byte)1 : (byte)0);
     }
 }

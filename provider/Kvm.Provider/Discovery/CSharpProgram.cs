@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
-using Kvm.Provider.Values;
-using Kvm.SdkGen.Schema;
 using Kvm.Provider.Resources.Bridges;
 using Kvm.Provider.Resources.Networks;
 using Kvm.Provider.Resources.VlanFilters;
+using Kvm.Provider.Values;
+using Kvm.SdkGen.Schema;
 
 namespace Kvm.Provider.Discovery;
 
@@ -15,7 +15,7 @@ namespace Kvm.Provider.Discovery;
 /// import --file` of the same discovery, `pulumi up` of this program shows no changes. Member
 /// names come from the same naming rules the SDK generator uses.
 /// </summary>
-public sealed class CSharpProgram(PackageSchema schema)
+internal sealed class CSharpProgram(PackageSchema schema)
 {
     /// <summary>Inputs that name another resource's host object: rendered as that resource's output.</summary>
     public sealed record Reference(string Token, string Path, string Target, string Output);

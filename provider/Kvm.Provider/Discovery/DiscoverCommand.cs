@@ -1,9 +1,11 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Remote;
 using Kvm.Provider.Remote.Wire;
 using Kvm.Provider.Resources;
+using Kvm.Provider.Rpc;
 using Kvm.Provider.Values;
 using Kvm.SdkGen.Schema;
 using Pulumirpc;
@@ -11,7 +13,7 @@ using Pulumirpc;
 namespace Kvm.Provider.Discovery;
 
 /// <summary>`pulumi-resource-kvm discover [--host H] [--uri U] [--netns N | --host-netns N] [--out FILE] [--format import|csharp]`.</summary>
-public static class DiscoverCommand
+internal static class DiscoverCommand
 {
     public const string Usage = """
         usage: pulumi-resource-kvm discover [--host [USER@]HOST[:PORT]] [--uri URI] [--netns NAME|PATH | --host-netns NAME|PATH]

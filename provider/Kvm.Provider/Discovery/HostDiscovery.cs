@@ -1,5 +1,6 @@
 using Kvm.Libvirt;
 using Kvm.Netlink;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Resources.Bridges;
@@ -10,22 +11,22 @@ using Kvm.Provider.Values;
 namespace Kvm.Provider.Discovery;
 
 /// <summary>One object found on the host, as the resource's import Read reports it.</summary>
-public sealed record Found(string Token, string HostName, string Id, ObjectValue Inputs, ObjectValue State)
+internal sealed record Found(string Token, string HostName, string Id, ObjectValue Inputs, ObjectValue State)
 {
     public string LogicalName { get; init; } = "";
 }
 
 /// <summary>Something on the host discovery does not declare, and why.</summary>
-public sealed record LeftOut(string What, string Reason);
+internal sealed record LeftOut(string What, string Reason);
 
-public sealed record DiscoveryResult(IReadOnlyList<Found> Resources, IReadOnlyList<LeftOut> LeftOut);
+internal sealed record DiscoveryResult(IReadOnlyList<Found> Resources, IReadOnlyList<LeftOut> LeftOut);
 
 /// <summary>
 /// Scans a host read-only (netlink dumps and gets, libvirt lookups and XML reads) and reads every
 /// object it would manage through the resource's own import Read, so what it reports is exactly
 /// what `pulumi import` then records.
 /// </summary>
-public sealed class HostDiscovery(ProviderHost host, IReadOnlyDictionary<string, IResource> resources)
+internal sealed class HostDiscovery(ProviderHost host, IReadOnlyDictionary<string, IResource> resources)
 {
     private const int Parallelism = 8;
 

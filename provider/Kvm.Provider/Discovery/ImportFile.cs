@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Kvm.Provider.Discovery;
 
 /// <summary>Pulumi's bulk import file: `pulumi import --file host.json`.</summary>
-public static class ImportFile
+internal static class ImportFile
 {
     public static string Render(DiscoveryResult result)
     {

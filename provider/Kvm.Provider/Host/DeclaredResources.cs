@@ -8,7 +8,7 @@ namespace Kvm.Provider.Host;
 /// VlanFilter's Check can see that the Bridge it names is declared with vlanFiltering false, and a
 /// Domain's Check that the network its NIC names is declared by the same program.
 /// </summary>
-public sealed class DeclaredResources
+internal sealed class DeclaredResources
 {
     private readonly ConcurrentDictionary<(string Token, string HostName), object> _declared = new();
 

@@ -1,12 +1,13 @@
 using Grpc.Core;
 using Kvm.Libvirt;
 using Kvm.Netlink;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Resources;
 
 namespace Kvm.Provider.Host;
 
 /// <summary>The provider's ways into the host; mocked in unit tests.</summary>
-public interface IHostConnections : IDisposable
+internal interface IHostConnections : IDisposable
 {
     ILinkApi Links { get; }
     IBridgeVlanApi Vlans { get; }
@@ -22,7 +23,7 @@ public interface IHostConnections : IDisposable
 /// Netlink sockets opened on first use, inside the configured network namespace, and kept for the
 /// life of the provider process.
 /// </summary>
-public sealed class HostConnections(ProviderConfig config, Action<string>? trace = null) : IHostConnections
+internal sealed class HostConnections(ProviderConfig config, Action<string>? trace = null) : IHostConnections
 {
     private readonly Lazy<NetlinkSocket> _socket = new(() => Open(config, trace));
     private readonly Lazy<NetlinkSocket> _vlanSocket = new(() => Open(config, trace));

@@ -5,7 +5,7 @@ namespace Kvm.Provider.Host;
 /// (libvirt's own syntax, https://libvirt.org/uri.html). Only what the provider must decide on is
 /// read: whether the URI reaches another machine, and how.
 /// </summary>
-public sealed record LibvirtUri(string Driver, string? Transport, string? User, string? Host, int? Port, string Path, IReadOnlyList<KeyValuePair<string, string>> Parameters)
+internal sealed record LibvirtUri(string Driver, string? Transport, string? User, string? Host, int? Port, string Path, IReadOnlyList<KeyValuePair<string, string>> Parameters)
 {
     /// <summary>libvirt's transports that run the system's (or an embedded) SSH client.</summary>
     public bool IsSsh => Transport is "ssh" or "libssh" or "libssh2";

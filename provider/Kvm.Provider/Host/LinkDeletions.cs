@@ -8,7 +8,7 @@ namespace Kvm.Provider.Host;
 /// therefore committed in groups: while one batch is in the kernel the next ones queue, and
 /// go together as one batch (one wait) when it returns. A lone deletion goes at once.
 /// </summary>
-public sealed class LinkDeletions(Func<ILinkApi> links)
+internal sealed class LinkDeletions(Func<ILinkApi> links)
 {
     private readonly Lock _gate = new();
     private List<(int Index, TaskCompletionSource<DeleteOutcome> Done)> _queue = [];

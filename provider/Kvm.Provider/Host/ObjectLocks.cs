@@ -6,7 +6,7 @@ namespace Kvm.Provider.Host;
 /// Serialises changes to one host object (a bridge, a network, a domain) while the engine runs
 /// many operations at once; operations on different objects go in parallel.
 /// </summary>
-public sealed class ObjectLocks
+internal sealed class ObjectLocks
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 

@@ -5,7 +5,7 @@ using Kvm.Provider.Values;
 namespace Kvm.Provider.Host;
 
 /// <summary>The provider's configuration (`kvm:uri`, `kvm:host`, ... in Pulumi config).</summary>
-public sealed record ProviderConfig
+internal sealed partial record ProviderConfig
 {
     public const string DefaultUri = "qemu:///system";
 
@@ -187,7 +187,4 @@ public sealed record ProviderConfig
 }
 
 /// <summary>A remote KVM host: where to reach it, how, and the configuration the plugin runs with there.</summary>
-public sealed record RemoteTarget(SshDestination Destination, SshOptions Ssh, ProviderConfig OnHost);
-
-/// <summary>SSH settings taken from a qemu+ssh URI's parameters and the provider's sshControlPersist; everything else comes from the user's ssh configuration.</summary>
-public sealed record SshOptions(string? IdentityFile = null, string? KnownHostsFile = null, bool AcceptNewHostKeys = false, int ControlPersistSeconds = 0);
+internal sealed record RemoteTarget(SshDestination Destination, SshOptions Ssh, ProviderConfig OnHost) : ISshTarget;

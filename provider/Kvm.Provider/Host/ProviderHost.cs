@@ -1,5 +1,6 @@
 using Kvm.Libvirt;
 using Kvm.Netlink;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Remote;
 
 namespace Kvm.Provider.Host;
@@ -10,7 +11,7 @@ namespace Kvm.Provider.Host;
 /// With a remote host configured, <see cref="Remote"/> is that host and nothing here touches this
 /// machine's kernel or libvirt: the resources run in the plugin's agent on the host.
 /// </summary>
-public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConnections>? connect = null, Action<string>? trace = null,
+internal sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConnections>? connect = null, Action<string>? trace = null,
     Func<RemoteTarget, IRemoteHost>? reachRemote = null) : IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
@@ -55,7 +56,7 @@ public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConne
                 if (Remote is not null)
                     throw new InvalidOperationException($"the provider manages {Remote.Target.Destination}: nothing may touch this machine's kernel or libvirt");
                 if (UnknownPlacement is { } key)
-                    throw new Resources.ProviderException(Grpc.Core.StatusCode.FailedPrecondition,
+                    throw new ProviderException(Grpc.Core.StatusCode.FailedPrecondition,
                         $"the provider's {key} is not known yet (it comes from another resource's output), so it cannot tell which host to work on; `pulumi up` resolves it first");
                 return _connections ??= _connect(Config);
             }
@@ -73,7 +74,7 @@ public sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostConne
             if (unknownPlacement is not null) config = new ProviderConfig();
             var target = unknownPlacement is null ? config.Remote : null;
             if (target is not null && reachRemote is null)
-                throw new Resources.ProviderException(Grpc.Core.StatusCode.InvalidArgument,
+                throw new ProviderException(Grpc.Core.StatusCode.InvalidArgument,
                     $"invalid provider configuration: this provider already runs on the KVM host it manages, so it cannot reach another one ({target.Destination})");
             Config = config;
             _connections?.Dispose();

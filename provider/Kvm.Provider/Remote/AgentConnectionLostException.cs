@@ -7,7 +7,7 @@ namespace Kvm.Provider.Remote;
 /// (<see cref="MayHaveRun"/>): the agent finishes what it started even when the plugin goes away, but
 /// its answer is lost.
 /// </summary>
-public sealed class AgentConnectionLostException(string message, bool mayHaveRun, Exception? inner = null) : IOException(message, inner)
+internal sealed class AgentConnectionLostException(string message, bool mayHaveRun, Exception? inner = null) : IOException(message, inner)
 {
     /// <summary>The call had been sent when the session ended.</summary>
     public bool MayHaveRun { get; } = mayHaveRun;

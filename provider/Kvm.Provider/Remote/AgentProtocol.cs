@@ -1,7 +1,7 @@
 namespace Kvm.Provider.Remote;
 
 /// <summary>Constants both ends of the agent protocol (Protocol/remote.proto) agree on.</summary>
-public static class AgentProtocol
+internal static class AgentProtocol
 {
     /// <summary>The version of remote.proto this build speaks; Hello carries it.</summary>
     public const uint Version = 1;

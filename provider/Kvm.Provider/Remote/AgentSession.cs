@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
 using Grpc.Core;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Remote.Wire;
 using Kvm.Provider.Rpc;
 
 namespace Kvm.Provider.Remote;
 
 /// <summary>How starting the agent over ssh ended: a live session, or ssh's exit with what it printed.</summary>
-public sealed record AgentStart(AgentSession? Session, int ExitCode, string Stderr);
+internal sealed record AgentStart(AgentSession? Session, int ExitCode, string Stderr);
 
 /// <summary>
 /// One SSH session with the plugin's agent on a host: every call of the plugin goes over it as a
@@ -15,7 +16,7 @@ public sealed record AgentStart(AgentSession? Session, int ExitCode, string Stde
 /// come back the same way. When the session ends, every call still waiting fails with
 /// <see cref="AgentConnectionLostException"/>; the owner (<see cref="RemoteHost"/>) opens a new one.
 /// </summary>
-public sealed class AgentSession : IAsyncDisposable
+internal sealed class AgentSession : IAsyncDisposable
 {
     /// <summary>How long a new session may take to say hello: ssh's own connect timeout, plus starting the agent.</summary>
     private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(90);
@@ -169,7 +170,7 @@ public sealed class AgentSession : IAsyncDisposable
     private RpcException ToRpc(Fault fault)
     {
         var trailers = new Metadata();
-        if (!fault.StatusDetails.IsEmpty) trailers.Add(ErrorMapping.StatusDetailsTrailer, fault.StatusDetails.ToByteArray());
+        if (!fault.StatusDetails.IsEmpty) trailers.Add(GrpcTrailers.StatusDetails, fault.StatusDetails.ToByteArray());
         return new RpcException(new Status((StatusCode)fault.Code, $"on {_host}: {fault.Message}"), trailers);
     }
 

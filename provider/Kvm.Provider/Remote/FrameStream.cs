@@ -6,13 +6,13 @@ using Kvm.Provider.Remote.Wire;
 namespace Kvm.Provider.Remote;
 
 /// <summary>The other end broke the agent protocol (a frame that does not parse, or one too large).</summary>
-public sealed class AgentProtocolException(string message, Exception? inner = null) : IOException(message, inner);
+internal sealed class AgentProtocolException(string message, Exception? inner = null) : IOException(message, inner);
 
 /// <summary>
 /// Length-delimited <see cref="Frame"/>s over a byte stream pair (an SSH session's stdin/stdout):
 /// one reader, any number of concurrent writers (each frame goes out whole, in one write).
 /// </summary>
-public sealed class FrameStream(Stream input, Stream output) : IAsyncDisposable
+internal sealed class FrameStream(Stream input, Stream output) : IAsyncDisposable
 {
     /// <summary>The engine's own cap on one message, plus room for the frame around it.</summary>
     public const int MaxFrameBytes = 401 * 1024 * 1024;

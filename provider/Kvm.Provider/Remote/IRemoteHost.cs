@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Kvm.Provider.Host;
 using Pulumirpc;
 
 namespace Kvm.Provider.Remote;
@@ -8,9 +7,9 @@ namespace Kvm.Provider.Remote;
 /// A KVM host the plugin manages from afar: every call that acts on resources is answered by the
 /// plugin's agent there (the same provider code, against that host's kernel and libvirt).
 /// </summary>
-public interface IRemoteHost : IAsyncDisposable
+internal interface IRemoteHost : IAsyncDisposable
 {
-    RemoteTarget Target { get; }
+    ISshTarget Target { get; }
 
     /// <summary>Configures the agent (and remembers it, for the sessions that follow a lost one).</summary>
     Task ConfigureAsync(ConfigureRequest request, CancellationToken ct);

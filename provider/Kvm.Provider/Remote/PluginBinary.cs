@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using Kvm.Provider.Rpc;
+using Kvm.Provider.Schema;
 
 namespace Kvm.Provider.Remote;
 
@@ -9,7 +9,7 @@ namespace Kvm.Provider.Remote;
 /// content hash name the copy there (<c>~/.pulumi-kvm/bin/pulumi-resource-kvm-VERSION-HASH</c>), so
 /// a copy of another version or build is never mistaken for this one.
 /// </summary>
-public sealed record PluginBinary(string Path, string Version, string Sha256)
+internal sealed record PluginBinary(string Path, string Version, string Sha256)
 {
     /// <summary>The folder of agent binaries in the remote user's home (sftp and ssh both start there).</summary>
     public const string RemoteFolder = ".pulumi-kvm/bin";
@@ -26,7 +26,7 @@ public sealed record PluginBinary(string Path, string Version, string Sha256)
         if (RuntimeFeature.IsDynamicCodeCompiled)
             throw new InvalidOperationException("remote hosts need the published NativeAOT plugin (make build): this is a JIT build, whose executable cannot run on its own on another machine");
         var path = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell the path of the plugin's own executable");
-        return new PluginBinary(path, ResourceProviderService.Version, HashOf(path));
+        return new PluginBinary(path, PluginPackage.Version, HashOf(path));
     }
 
     public static string HashOf(string path)

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
-using Kvm.Provider.Host;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Remote.Wire;
 using Pulumirpc;
 
@@ -14,7 +14,7 @@ namespace Kvm.Provider.Remote;
 /// (or is another version) it is installed there first: uploaded through the sftp subsystem to a
 /// temporary name, checked by running it (it reports its own SHA-256), then renamed into place.
 /// </summary>
-public sealed class RemoteHost(RemoteTarget target, IEngineLog log, int verbosity = 0, Action<string>? stderr = null) : IRemoteHost
+internal sealed class RemoteHost(ISshTarget target, IEngineLog log, int verbosity = 0, Action<string>? stderr = null) : IRemoteHost
 {
     private readonly Lazy<PluginBinary> _binary = new(PluginBinary.Current);
     private readonly Lock _gate = new();
@@ -28,7 +28,7 @@ public sealed class RemoteHost(RemoteTarget target, IEngineLog log, int verbosit
     /// <summary>The connection-sharing options, worked out once per plugin process (two `ssh -G`, no connection).</summary>
     private Task<SshSharing?> SharingAsync() => _sharing ??= SshMultiplexing.OptionsAsync(target, CancellationToken.None);
 
-    public RemoteTarget Target => target;
+    public ISshTarget Target => target;
 
     private SshDestination Host => target.Destination;
 

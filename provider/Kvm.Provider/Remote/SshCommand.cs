@@ -1,5 +1,4 @@
 using System.Globalization;
-using Kvm.Provider.Host;
 
 namespace Kvm.Provider.Remote;
 
@@ -9,7 +8,7 @@ namespace Kvm.Provider.Remote;
 /// on top, the provider insists on what keeps a `pulumi up` safe: never prompt (BatchMode), no
 /// forwarding of anything, no terminal, and a dead link noticed within half a minute.
 /// </summary>
-public static class SshCommand
+internal static class SshCommand
 {
     public const string Program = "ssh";
 
@@ -20,15 +19,15 @@ public static class SshCommand
     /// ssh's argv (without the program) to run <paramref name="remoteCommand"/> on the host. Its words are ours and fixed: no user text.
     /// <paramref name="sharing"/>: the connection-sharing options (<see cref="SshMultiplexing"/>), if any.
     /// </summary>
-    public static IReadOnlyList<string> Session(RemoteTarget target, IReadOnlyList<string> remoteCommand, SshSharing? sharing = null) =>
+    public static IReadOnlyList<string> Session(ISshTarget target, IReadOnlyList<string> remoteCommand, SshSharing? sharing = null) =>
         [.. Options(target), .. sharing?.Options ?? [], "--", target.Destination.Host, .. remoteCommand];
 
     /// <summary>ssh's argv for the host's sftp subsystem (used to install the agent).</summary>
-    public static IReadOnlyList<string> Sftp(RemoteTarget target, SshSharing? sharing = null) =>
+    public static IReadOnlyList<string> Sftp(ISshTarget target, SshSharing? sharing = null) =>
         [.. Options(target), .. sharing?.Options ?? [], "-s", "--", target.Destination.Host, "sftp"];
 
     /// <summary>The options every ssh run of the provider gets, before the destination.</summary>
-    public static IEnumerable<string> Options(RemoteTarget target)
+    public static IEnumerable<string> Options(ISshTarget target)
     {
         yield return "-T";          // no terminal: the session carries binary frames
         yield return "-x";          // no X11 forwarding

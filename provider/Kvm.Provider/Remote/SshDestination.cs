@@ -8,7 +8,7 @@ namespace Kvm.Provider.Remote;
 /// a name, an IPv4 address or a bracketed IPv6 address; what is not given (user, port) is left to
 /// ssh and the user's configuration.
 /// </summary>
-public sealed record SshDestination(string? User, string Host, int? Port)
+internal sealed record SshDestination(string? User, string Host, int? Port)
 {
     /// <summary>How people write it (and how messages name the host): <c>root@h1</c>, <c>h1:2222</c>, <c>[fd00::1]:22</c>.</summary>
     public override string ToString()

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Kvm.Provider.Remote;
 
 /// <summary>What went wrong reaching a host, for people: the host, the cause as ssh told it, and what to check.</summary>
-public static class SshFailure
+internal static class SshFailure
 {
     /// <summary>ssh's own exit code for its failures (connection, authentication, host key).</summary>
     public const int SshError = 255;

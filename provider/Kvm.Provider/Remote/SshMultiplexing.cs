@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Kvm.Provider.Host;
 
 namespace Kvm.Provider.Remote;
 
@@ -11,7 +10,7 @@ namespace Kvm.Provider.Remote;
 /// The socket lives in ~/.pulumi-kvm/ssh/ (mode 0700). When the user's own ssh configuration sets up
 /// sharing (ControlMaster / ControlPath), it is theirs that applies, untouched.
 /// </summary>
-public static class SshMultiplexing
+internal static class SshMultiplexing
 {
     /// <summary>Where the sockets go, in ssh's own tokens: the local user's home, and a hash of the connection's parameters.</summary>
     public const string SocketPattern = "%d/.pulumi-kvm/ssh/%C";
@@ -23,7 +22,7 @@ public static class SshMultiplexing
     private const long MaxLogBytes = 256 * 1024;
 
     /// <summary>The ssh options that share connections to the target, or null (sharing is off, the user's config does it, or it cannot be set up).</summary>
-    public static async Task<SshSharing?> OptionsAsync(RemoteTarget target, CancellationToken ct)
+    public static async Task<SshSharing?> OptionsAsync(ISshTarget target, CancellationToken ct)
     {
         if (target.Ssh.ControlPersistSeconds <= 0) return null;
         var theirs = await EffectiveConfigAsync(target, [], ct).ConfigureAwait(false);
@@ -47,7 +46,7 @@ public static class SshMultiplexing
     }
 
     /// <summary>`ssh -G`: the configuration ssh would use for the target (it does not connect), as lower-case keys; null when ssh fails.</summary>
-    private static async Task<Dictionary<string, string>?> EffectiveConfigAsync(RemoteTarget target, IReadOnlyList<string> extra, CancellationToken ct)
+    private static async Task<Dictionary<string, string>?> EffectiveConfigAsync(ISshTarget target, IReadOnlyList<string> extra, CancellationToken ct)
     {
         await using var ssh = SshProcess.Start([.. SshCommand.Options(target), .. extra, "-G", "--", target.Destination.Host]);
         ssh.CloseInput();
@@ -64,4 +63,4 @@ public static class SshMultiplexing
 }
 
 /// <summary>ssh options that share one connection between sessions, and the file ssh (the master included) writes its messages to.</summary>
-public sealed record SshSharing(IReadOnlyList<string> Options, string LogPath);
+internal sealed record SshSharing(IReadOnlyList<string> Options, string LogPath);

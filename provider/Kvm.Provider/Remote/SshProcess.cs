@@ -4,7 +4,7 @@ using System.Text;
 namespace Kvm.Provider.Remote;
 
 /// <summary>The machine running Pulumi has no usable ssh client.</summary>
-public sealed class SshClientMissingException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class SshClientMissingException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// One run of the system's ssh client: its stdin and stdout are the session's byte streams, its
@@ -13,7 +13,7 @@ public sealed class SshClientMissingException(string message, Exception? inner =
 /// what it appended there during this run joins the tail. It runs in the plugin's process group, so when the engine ends the
 /// plugin's group ssh ends with it, and the remote side sees its input close.
 /// </summary>
-public sealed class SshProcess : IAsyncDisposable
+internal sealed class SshProcess : IAsyncDisposable
 {
     private const int TailLines = 40;
 

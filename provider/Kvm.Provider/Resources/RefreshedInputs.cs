@@ -10,7 +10,7 @@ namespace Kvm.Provider.Resources;
 /// program "removed", and a key the host cannot report (forceDestroy) keeps its old value.
 /// Items of unordered lists compare whole, so they are kept whole.
 /// </summary>
-public static class RefreshedInputs
+internal static class RefreshedInputs
 {
     public static ObjectValue Project(ObjectShape shape, ObjectValue observed, ObjectValue old)
     {

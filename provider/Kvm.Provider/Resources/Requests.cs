@@ -6,37 +6,37 @@ namespace Kvm.Provider.Resources;
 // The protocol's requests as the resources see them: property maps already decoded, one record
 // per operation so fields can be added without breaking signatures.
 
-public sealed record CheckRequest(string Urn, string Name, ObjectValue Olds, ObjectValue News);
+internal sealed record CheckRequest(string Urn, string Name, ObjectValue Olds, ObjectValue News);
 
-public sealed record CheckResult(ObjectValue Inputs, ImmutableArray<CheckFailure> Failures);
+internal sealed record CheckResult(ObjectValue Inputs, ImmutableArray<CheckFailure> Failures);
 
-public sealed record DiffRequest(string Id, string Urn, ObjectValue OldState, ObjectValue News, ObjectValue OldInputs, ImmutableArray<string> IgnoreChanges);
+internal sealed record DiffRequest(string Id, string Urn, ObjectValue OldState, ObjectValue News, ObjectValue OldInputs, ImmutableArray<string> IgnoreChanges);
 
-public sealed record CreateRequest(string Urn, string Name, ObjectValue Inputs, bool Preview, TimeSpan? Timeout);
+internal sealed record CreateRequest(string Urn, string Name, ObjectValue Inputs, bool Preview, TimeSpan? Timeout);
 
-public sealed record CreateResult(string Id, ObjectValue State);
+internal sealed record CreateResult(string Id, ObjectValue State);
 
-public sealed record ReadRequest(string Id, string Urn, ObjectValue State, ObjectValue Inputs)
+internal sealed record ReadRequest(string Id, string Urn, ObjectValue State, ObjectValue Inputs)
 {
     /// <summary>An import: the engine knows nothing of the resource but its id.</summary>
     public bool IsImport => State.Fields.Count == 0 && Inputs.Fields.Count == 0;
 }
 
 /// <summary>What Read found; <see cref="Gone"/> when the object no longer exists.</summary>
-public sealed record ReadResult(string Id, ObjectValue State, ObjectValue Inputs)
+internal sealed record ReadResult(string Id, ObjectValue State, ObjectValue Inputs)
 {
     public static readonly ReadResult Gone = new("", ObjectValue.Empty, ObjectValue.Empty);
     public bool IsGone => Id.Length == 0;
 }
 
-public sealed record UpdateRequest(string Id, string Urn, ObjectValue OldState, ObjectValue News, ObjectValue OldInputs, bool Preview, ImmutableArray<string> IgnoreChanges, TimeSpan? Timeout);
+internal sealed record UpdateRequest(string Id, string Urn, ObjectValue OldState, ObjectValue News, ObjectValue OldInputs, bool Preview, ImmutableArray<string> IgnoreChanges, TimeSpan? Timeout);
 
-public sealed record DeleteRequest(string Id, string Urn, ObjectValue State, ObjectValue OldInputs, TimeSpan? Timeout);
+internal sealed record DeleteRequest(string Id, string Urn, ObjectValue State, ObjectValue OldInputs, TimeSpan? Timeout);
 
 /// <summary>How one property changes, in the protocol's terms.</summary>
-public enum DiffKind { Add, AddReplace, Delete, DeleteReplace, Update, UpdateReplace }
+internal enum DiffKind { Add, AddReplace, Delete, DeleteReplace, Update, UpdateReplace }
 
-public static class DiffKindExtensions
+internal static class DiffKindExtensions
 {
     public static bool IsReplace(this DiffKind k) => k is DiffKind.AddReplace or DiffKind.DeleteReplace or DiffKind.UpdateReplace;
 
@@ -63,7 +63,7 @@ public static class DiffKindExtensions
 /// and "changed at all" are derived, so the protocol's invariants (every key in diffs has a
 /// detailed path and back) hold by construction.
 /// </summary>
-public sealed record DiffResult(ImmutableSortedDictionary<string, DiffKind> Detailed, bool DeleteBeforeReplace)
+internal sealed record DiffResult(ImmutableSortedDictionary<string, DiffKind> Detailed, bool DeleteBeforeReplace)
 {
     public static DiffResult None => new(ImmutableSortedDictionary.Create<string, DiffKind>(StringComparer.Ordinal), false);
 

@@ -1,97 +1,31 @@
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Schema;
 using Kvm.Provider.Values;
 
 namespace Kvm.Provider.Resources;
 
-/// <summary>A resource type as the RPC layer sees it: property maps in, property maps out.</summary>
-public interface IResource
-{
-    string Token { get; }
-    string Description { get; }
-    ObjectShape InputShape { get; }
-    ObjectShape OutputShape { get; }
-    Task<CheckResult> CheckAsync(CheckRequest request, CancellationToken ct);
-    Task<DiffResult> DiffAsync(DiffRequest request, CancellationToken ct);
-    Task<CreateResult> CreateAsync(CreateRequest request, CancellationToken ct);
-    Task<ReadResult> ReadAsync(ReadRequest request, CancellationToken ct);
-    Task<ObjectValue> UpdateAsync(UpdateRequest request, CancellationToken ct);
-    Task DeleteAsync(DeleteRequest request, CancellationToken ct);
-
-    /// <summary>The id the object of these inputs has (or would have) when it follows from them alone, e.g. its name; an id Read accepts. Null when it does not.</summary>
-    string? ProvisionalId(ObjectValue inputs);
-}
-
-/// <summary>What Create or Update leaves on the host; in preview, the outputs only the host can tell are listed as unknown.</summary>
-public sealed record Outcome<TState>(string Id, TState State)
-{
-    public ImmutableArray<string> UnknownOutputs { get; init; } = [];
-}
-
-/// <summary>What Read observed: the state and the inputs that reproduce it.</summary>
-public sealed record Observed<TArgs, TState>(string Id, TState State, TArgs Inputs);
-
-public sealed record CheckContext<TArgs>(string Urn, string Name, Bound<TArgs> News, TArgs? Olds, CancellationToken Cancellation);
-
-public sealed record DiffContext<TArgs, TState>(string Id, string Urn, Bound<TArgs> News, TState OldState, TArgs OldInputs, DiffResult Default);
-
-public sealed record CreateContext<TArgs>(string Urn, string Name, Bound<TArgs> Inputs, bool Preview, TimeSpan? Timeout, CancellationToken Cancellation)
-{
-    public TArgs Args => Inputs.Value;
-}
-
-public sealed record ReadContext<TArgs, TState>(string Id, string Urn, TState? OldState, TArgs? OldInputs, CancellationToken Cancellation)
-{
-    public bool IsImport => OldState is null && OldInputs is null;
-}
-
-public sealed record UpdateContext<TArgs, TState>(string Id, string Urn, TState OldState, TArgs OldInputs, Bound<TArgs> News, bool Preview,
-    TimeSpan? Timeout, CancellationToken Cancellation)
-{
-    public TArgs Args => News.Value;
-}
-
-public sealed record DeleteContext<TArgs, TState>(string Id, string Urn, TState State, TArgs? OldInputs, TimeSpan? Timeout, CancellationToken Cancellation);
-
 /// <summary>
-/// A resource written against typed records: an Args record (inputs), a State record (outputs,
-/// usually the inputs plus what the host reports) and the six operations. Binding, defaults,
-/// unknowns, secrets and the default diff are done here once for all resources.
+/// One resource type as the RPC layer sees it, in the one shape all share: a pure
+/// <see cref="Planner{TArgs,TState}"/> and a host <see cref="Applier{TArgs,TState}"/> over an Args
+/// record (inputs) and a State record (the inputs as observed, plus what only the host can tell).
+/// Binding, defaults, unknowns, secrets, the typed diff and the preview's announcements are done
+/// here once for all resources.
 /// </summary>
-public abstract class Resource<
-    [DynamicallyAccessedMembers(ObjectShape.Members)] TArgs,
-    [DynamicallyAccessedMembers(ObjectShape.Members)] TState>(ProviderHost host) : IResource
-    where TArgs : class where TState : class
+internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
+    where TArgs : class, IShaped<TArgs> where TState : class, IShaped<TState>
 {
     protected ProviderHost Host { get; } = host;
 
     public abstract string Token { get; }
     public abstract string Description { get; }
 
-    /// <summary>Names are unique on a host, so a replacement must remove the old object first.</summary>
-    protected virtual bool DeleteBeforeReplace => true;
+    protected abstract Planner<TArgs, TState> Planner { get; }
+    protected abstract Applier<TArgs, TState> Applier { get; }
 
     public ObjectShape InputShape => ObjectShape.Of<TArgs>();
     public ObjectShape OutputShape => ObjectShape.Of<TState>();
-
-    /// <summary>Rules beyond types and ranges; may read (never change) the host.</summary>
-    protected virtual Task<IEnumerable<CheckFailure>> ValidateAsync(CheckContext<TArgs> ctx) => Task.FromResult(Enumerable.Empty<CheckFailure>());
-
-    /// <summary>The name of the host object these inputs manage (a bridge name, a network name), so other resources' Check can find it.</summary>
-    protected virtual string? HostNameOf(TArgs args) => null;
-
-    /// <summary>Rewrites accepted inputs into the form the host reports (e.g. lower-case MACs), so they never show as drift.</summary>
-    protected virtual ObjectValue NormalizeInputs(ObjectValue news) => news;
-
-    /// <summary>Override to classify changes beyond the default per-property comparison.</summary>
-    protected virtual DiffResult Diff(DiffContext<TArgs, TState> ctx) => ctx.Default;
-
-    protected abstract Task<Outcome<TState>> CreateAsync(CreateContext<TArgs> ctx);
-    protected abstract Task<Observed<TArgs, TState>?> ReadAsync(ReadContext<TArgs, TState> ctx);
-    protected abstract Task<Outcome<TState>> UpdateAsync(UpdateContext<TArgs, TState> ctx);
-    protected abstract Task DeleteAsync(DeleteContext<TArgs, TState> ctx);
 
     async Task<CheckResult> IResource.CheckAsync(CheckRequest request, CancellationToken ct)
     {
@@ -100,23 +34,44 @@ public abstract class Resource<
         if (failures.Count == 0)
         {
             var olds = request.Olds.Fields.Count == 0 ? null : PropertyBinder.Bind<TArgs>(request.Olds, BindMode.State).Value;
-            failures.AddRange(await ValidateAsync(new CheckContext<TArgs>(request.Urn, request.Name, news, olds, ct)).ConfigureAwait(false));
+            var ctx = new CheckContext<TArgs>(request.Urn, request.Name, news, olds, Host.Declared, ct);
+            failures.AddRange(Planner.Validate(ctx));
+            if (failures.Count == 0) failures.AddRange(await Applier.CheckAsync(ctx).ConfigureAwait(false));
         }
-        if (failures.Count == 0 && HostNameOf(news.Value) is { } hostName)
+        if (failures.Count == 0 && Planner.HostNameOf(news.Value) is { } hostName)
             Host.Declared.Record(Token, hostName, news.Value);
         var inputs = WithDefaults(request.News);
-        return new CheckResult(failures.Count == 0 ? NormalizeInputs(inputs) : inputs, [.. failures]);
+        return new CheckResult(failures.Count == 0 ? Planner.NormalizeInputs(inputs) : inputs, [.. failures]);
     }
 
-    Task<DiffResult> IResource.DiffAsync(DiffRequest request, CancellationToken ct)
+    async Task<DiffResult> IResource.DiffAsync(DiffRequest request, CancellationToken ct)
     {
-        // Resources that diff on their own see the news with ignoreChanges already applied.
+        // The engine's ignoreChanges apply before anything is compared.
         var news = PropertyBinder.Bind<TArgs>(DiffEngine.ApplyIgnoreChanges(request.News, request.OldInputs, request.IgnoreChanges));
         var oldState = PropertyBinder.Bind<TState>(request.OldState, BindMode.State).Value;
         var oldInputs = PropertyBinder.Bind<TArgs>(request.OldInputs, BindMode.State).Value;
-        var byDefault = DiffEngine.Compute(InputShape, request.OldState, request.News, request.OldInputs, request.IgnoreChanges, DeleteBeforeReplace);
-        var result = Diff(new DiffContext<TArgs, TState>(request.Id, request.Urn, news, oldState, oldInputs, byDefault));
-        return Task.FromResult(result with { DeleteBeforeReplace = DeleteBeforeReplace && result.IsReplace });
+        var plan = PlanOf(request.Id, request.Urn, news, oldState, oldInputs);
+        if (plan.Replaces) await AnnounceAsync(request.Id, request.Urn, plan, news.Value, oldState, oldInputs, replacement: true, ct).ConfigureAwait(false);
+        return plan.Diff with { DeleteBeforeReplace = Planner.DeleteBeforeReplace && plan.Diff.IsReplace };
+    }
+
+    /// <summary>The typed diff of the inputs against the old outputs, classified by the planner: once per operation.</summary>
+    private Plan PlanOf(string id, string urn, Bound<TArgs> news, TState oldState, TArgs oldInputs)
+    {
+        var byDefault = RecordDiff.Compare(InputShape, oldState, news.Value, oldInputs, news.UnknownPaths, Planner.DeleteBeforeReplace);
+        return Planner.Plan(new DiffContext<TArgs, TState>(id, urn, news, oldState, oldInputs, byDefault));
+    }
+
+    /// <summary>Logs what the preview says about a plan: a replacement's lines at Diff, the others at the Update preview.</summary>
+    private async Task AnnounceAsync(string id, string urn, Plan plan, TArgs news, TState oldState, TArgs? oldInputs, bool replacement, CancellationToken ct)
+    {
+        if (plan.Changes.IsEmpty) return;
+        var affected = await Applier.AffectedGuestsAsync(oldState, news, plan, ct).ConfigureAwait(false);
+        foreach (var line in Planner.Announce(new AnnounceContext<TArgs, TState>(id, urn, plan, news, oldState, oldInputs, affected)))
+        {
+            if (line.OfReplacement == replacement)
+                await Host.Log.LogAsync(line.Severity, line.Message, urn).ConfigureAwait(false);
+        }
     }
 
     async Task<CreateResult> IResource.CreateAsync(CreateRequest request, CancellationToken ct)
@@ -125,7 +80,9 @@ public abstract class Resource<
         Outcome<TState> outcome;
         try
         {
-            outcome = await CreateAsync(new CreateContext<TArgs>(request.Urn, request.Name, inputs, request.Preview, request.Timeout, ct)).ConfigureAwait(false);
+            outcome = request.Preview
+                ? Planner.Preview(new PreviewContext<TArgs, TState>("", request.Urn, inputs, null, null, null))
+                : await Applier.CreateAsync(new CreateContext<TArgs>(request.Urn, request.Name, inputs, request.Timeout, ct)).ConfigureAwait(false);
         }
         catch (ResourceInitFailedException e)
         {
@@ -144,7 +101,7 @@ public abstract class Resource<
             throw ProviderException.InvalidArgument($"Read of {Token} needs an id");
         var oldState = request.State.Fields.Count == 0 ? null : PropertyBinder.Bind<TState>(request.State, BindMode.State).Value;
         var oldInputs = request.Inputs.Fields.Count == 0 ? null : PropertyBinder.Bind<TArgs>(request.Inputs, BindMode.State);
-        var observed = await ReadAsync(new ReadContext<TArgs, TState>(request.Id, request.Urn, oldState, oldInputs?.Value, ct)).ConfigureAwait(false);
+        var observed = await Applier.ReadAsync(new ReadContext<TArgs, TState>(request.Id, request.Urn, oldState, oldInputs?.Value, ct)).ConfigureAwait(false);
         if (observed is null) return ReadResult.Gone;
 
         var secretPaths = oldInputs?.SecretPaths ?? [];
@@ -160,10 +117,20 @@ public abstract class Resource<
         var news = BindChecked(request.News, request.Preview);
         var oldState = PropertyBinder.Bind<TState>(request.OldState, BindMode.State).Value;
         var oldInputs = PropertyBinder.Bind<TArgs>(request.OldInputs, BindMode.State).Value;
+        // The engine has applied ignoreChanges to these inputs already.
+        var plan = PlanOf(request.Id, request.Urn, news, oldState, oldInputs);
         Outcome<TState> outcome;
         try
         {
-            outcome = await UpdateAsync(new UpdateContext<TArgs, TState>(request.Id, request.Urn, oldState, oldInputs, news, request.Preview, request.Timeout, ct)).ConfigureAwait(false);
+            if (request.Preview)
+            {
+                await AnnounceAsync(request.Id, request.Urn, plan, news.Value, oldState, oldInputs, replacement: false, ct).ConfigureAwait(false);
+                outcome = Planner.Preview(new PreviewContext<TArgs, TState>(request.Id, request.Urn, news, oldState, oldInputs, plan));
+            }
+            else
+            {
+                outcome = await Applier.UpdateAsync(new UpdateContext<TArgs, TState>(request.Id, request.Urn, oldState, oldInputs, news, plan, request.Timeout, ct)).ConfigureAwait(false);
+            }
         }
         catch (ResourceInitFailedException e)
         {
@@ -180,13 +147,13 @@ public abstract class Resource<
     {
         var state = PropertyBinder.Bind<TState>(request.State, BindMode.State).Value;
         var oldInputs = request.OldInputs.Fields.Count == 0 ? null : PropertyBinder.Bind<TArgs>(request.OldInputs, BindMode.State).Value;
-        return DeleteAsync(new DeleteContext<TArgs, TState>(request.Id, request.Urn, state, oldInputs, request.Timeout, ct));
+        return Applier.DeleteAsync(new DeleteContext<TArgs, TState>(request.Id, request.Urn, state, oldInputs, request.Timeout, ct));
     }
 
     string? IResource.ProvisionalId(ObjectValue inputs)
     {
         var bound = PropertyBinder.Bind<TArgs>(inputs);
-        return bound.Ok && !bound.HasUnknowns ? HostNameOf(bound.Value) : null;
+        return bound.Ok && !bound.HasUnknowns ? Planner.HostNameOf(bound.Value) : null;
     }
 
     private static Bound<TArgs> BindChecked(ObjectValue inputs, bool preview)

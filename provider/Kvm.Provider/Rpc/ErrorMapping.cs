@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Values;
 
@@ -10,11 +11,8 @@ namespace Kvm.Provider.Rpc;
 /// Turns exceptions into deliberate gRPC statuses. InvalidArgument / FailedPrecondition /
 /// NotFound / AlreadyExists mean nothing was applied; Unknown means the host's state is unknown.
 /// </summary>
-public static class ErrorMapping
+internal static class ErrorMapping
 {
-    /// <summary>The trailer the engine reads for google.rpc.Status details.</summary>
-    public const string StatusDetailsTrailer = "grpc-status-details-bin";
-
     public static RpcException ToRpc(Exception e, string operation) => e switch
     {
         RpcException rpc => rpc,
@@ -50,7 +48,7 @@ public static class ErrorMapping
             Message = e.Message,
             Details = { Any.Pack(detail) },
         };
-        var trailers = new Metadata { { StatusDetailsTrailer, status.ToByteArray() } };
+        var trailers = new Metadata { { GrpcTrailers.StatusDetails, status.ToByteArray() } };
         return new RpcException(new Status(StatusCode.Unknown, e.Message), trailers);
     }
 }

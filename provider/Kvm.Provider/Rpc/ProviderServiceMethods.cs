@@ -11,7 +11,7 @@ namespace Kvm.Provider.Rpc;
 /// marshallers: a request the protobuf parser rejects (nesting beyond its limit, truncated bytes)
 /// gets InvalidArgument with the parser's reason, instead of an anonymous handler failure.
 /// </summary>
-public sealed class ProviderServiceMethods : IServiceMethodProvider<ResourceProviderService>
+internal sealed class ProviderServiceMethods : IServiceMethodProvider<ResourceProviderService>
 {
     public const string ServiceName = "pulumirpc.ResourceProvider";
 

@@ -1,7 +1,7 @@
-using System.Reflection;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Remote;
 using Kvm.Provider.Resources;
@@ -20,13 +20,10 @@ namespace Kvm.Provider.Rpc;
 /// apart from the shared host.
 /// </summary>
 /// <param name="onRemoteHost">This is the plugin's agent on a remote host (configuration failures name the user's keys as the workstation sees them).</param>
-public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry registry, EngineLog? engineLog, bool onRemoteHost = false)
+internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistry registry, EngineLog? engineLog, bool onRemoteHost = false)
 {
-    public static string Version { get; } =
-        typeof(ResourceProviderService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-
     public Task<PluginInfo> GetPluginInfo(Empty request, CancellationToken ct) =>
-        Task.FromResult(new PluginInfo { Version = Version });
+        Task.FromResult(new PluginInfo { Version = PluginPackage.Version });
 
     public Task<GetSchemaResponse> GetSchema(GetSchemaRequest request, CancellationToken ct)
     {
@@ -76,12 +73,12 @@ public sealed class ResourceProviderService(ProviderHost host, ResourceRegistry 
         if (failures.Count > 0)
             throw ProviderException.InvalidArgument($"invalid provider configuration: {string.Join("; ", failures)}");
         host.Configure(bound.Value, PlacementKeys.FirstOrDefault(bound.IsUnknown));
-        if (host.Remote is { } remote)
+        if (host.Remote is { } remote && bound.Value.Remote is { } target)
         {
             // The agent on the host is configured as a provider there: the same settings, as that host sees them.
             var onHost = new ConfigureRequest
             {
-                Args = StructCodec.Encode(Writer.Write(remote.Target.OnHost, inputsOnly: true)),
+                Args = StructCodec.Encode(Writer.Write(target.OnHost, inputsOnly: true)),
                 AcceptSecrets = request.AcceptSecrets,
                 AcceptResources = request.AcceptResources,
                 SendsOldInputs = request.SendsOldInputs,

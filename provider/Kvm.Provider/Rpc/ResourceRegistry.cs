@@ -5,7 +5,7 @@ using Kvm.Provider.Schema;
 namespace Kvm.Provider.Rpc;
 
 /// <summary>The resources this provider serves, by type token, and the schema derived from them.</summary>
-public sealed class ResourceRegistry(IEnumerable<IResource> resources)
+internal sealed class ResourceRegistry(IEnumerable<IResource> resources)
 {
     private readonly Dictionary<string, IResource> _byToken = resources.ToDictionary(r => r.Token, StringComparer.Ordinal);
     private readonly Lazy<string> _schema = new(() => SchemaBuilder.Build(resources.OrderBy(r => r.Token, StringComparer.Ordinal)));

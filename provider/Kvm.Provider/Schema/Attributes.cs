@@ -5,7 +5,7 @@ namespace Kvm.Provider.Schema;
 /// the schema, the binder and the diff need to know about it is said here, once.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class InputAttribute(string name, string description) : Attribute
+internal sealed class InputAttribute(string name, string description) : Attribute
 {
     public string Name { get; } = name;
     public string Description { get; } = description;
@@ -27,7 +27,7 @@ public sealed class InputAttribute(string name, string description) : Attribute
 
 /// <summary>Marks a property of a State record that only the host can tell (an output, never an input).</summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class OutputAttribute(string name, string description) : Attribute
+internal sealed class OutputAttribute(string name, string description) : Attribute
 {
     public string Name { get; } = name;
     public string Description { get; } = description;
@@ -38,8 +38,19 @@ public sealed class OutputAttribute(string name, string description) : Attribute
 
 /// <summary>Names an object type of the schema (<c>kvm:index:VlanEntry</c>) and describes it.</summary>
 [AttributeUsage(AttributeTargets.Class)]
-public sealed class SchemaTypeAttribute(string token, string description) : Attribute
+internal sealed class SchemaTypeAttribute(string token, string description) : Attribute
 {
     public string Token { get; } = token;
     public string Description { get; } = description;
+}
+
+/// <summary>
+/// The rtnetlink attribute that carries a boolean property of a bridge: a u8 IFLA_BR_* on/off setting
+/// (Kvm.Netlink.BridgeSwitch). The Bridge writes it when the program sets it and reads it back, with
+/// no code of its own.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class NetlinkAttribute(ushort type) : Attribute
+{
+    public ushort Type { get; } = type;
 }

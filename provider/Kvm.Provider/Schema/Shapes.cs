@@ -1,20 +1,23 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
-using System.Reflection;
 
 namespace Kvm.Provider.Schema;
 
-public enum ScalarKind { String, Boolean, Integer, Number }
+internal enum ScalarKind { String, Boolean, Integer, Number }
 
 /// <summary>The schema-level type of one property.</summary>
-public abstract record ValueShape
+internal abstract record ValueShape
 {
     public abstract string Describe();
 }
 
-public sealed record ScalarShape(ScalarKind Kind, Type ClrType) : ValueShape
+internal sealed record ScalarShape(ScalarKind Kind, Type ClrType) : ValueShape
 {
+    public static readonly ScalarShape String = new(ScalarKind.String, typeof(string));
+    public static readonly ScalarShape Boolean = new(ScalarKind.Boolean, typeof(bool));
+    public static readonly ScalarShape Int32 = new(ScalarKind.Integer, typeof(int));
+    public static readonly ScalarShape Int64 = new(ScalarKind.Integer, typeof(long));
+    public static readonly ScalarShape Double = new(ScalarKind.Number, typeof(double));
+
     public override string Describe() => Kind switch
     {
         ScalarKind.String => "a string",
@@ -24,21 +27,28 @@ public sealed record ScalarShape(ScalarKind Kind, Type ClrType) : ValueShape
     };
 }
 
-public sealed record ArrayShape(ValueShape Item, Type ArrayType) : ValueShape
+/// <param name="Item">The shape of each item.</param>
+/// <param name="NewArray">Makes the property's array type with a length (generated: no reflection).</param>
+internal sealed record ArrayShape(ValueShape Item, Func<int, Array> NewArray) : ValueShape
 {
     public override string Describe() => "a list";
 }
 
-public sealed record ObjectTypeShape(ObjectShape Object) : ValueShape
+/// <summary>A property whose value is a [SchemaType] record; its shape is looked up when first needed.</summary>
+internal sealed record ObjectTypeShape(Func<ObjectShape> Shape) : ValueShape
 {
+    public ObjectShape Object => Shape();
+
     public override string Describe() => "an object";
 }
 
-/// <summary>One property of an Args/State record as the schema, binder and diff see it.</summary>
-public sealed record PropertyShape(
+/// <summary>One property of an Args/State record as the schema, binder and diff see it (generated from its attribute).</summary>
+/// <param name="Index">Its place in <see cref="ObjectShape.Properties"/>, and in the values <see cref="ObjectShape.Construct"/> takes.</param>
+/// <param name="Get">Reads the property from a record of the shape's type.</param>
+/// <param name="Netlink">The rtnetlink attribute that carries it, when it is declared with [Netlink].</param>
+internal sealed record PropertyShape(
     string Name,
     string Description,
-    PropertyInfo Info,
     ValueShape Type,
     bool IsInput,
     bool Required,
@@ -49,76 +59,64 @@ public sealed record PropertyShape(
     int MaxLength,
     ImmutableArray<string> OneOf,
     object? Default,
-    bool Unordered);
+    bool Unordered,
+    int Index,
+    Func<object, object?> Get,
+    ushort? Netlink = null);
+
+/// <summary>A record whose schema shape is generated at build time (Kvm.Provider.Generators).</summary>
+internal interface IShaped<TSelf> where TSelf : IShaped<TSelf>
+{
+    static abstract ObjectShape Shape { get; }
+}
+
+/// <summary>A State record deriving from its Args record: the inputs as a state, the outputs unset (generated).</summary>
+internal interface IStateOf<TSelf, TInputs> where TSelf : TInputs
+{
+    static abstract TSelf FromInputs(TInputs inputs);
+}
+
+/// <summary>A record that can tell its own shape when held as <c>object</c>.</summary>
+internal interface IShapedRecord
+{
+    ObjectShape GetShape();
+}
 
 /// <summary>
-/// Metadata of one Args/State/nested record, read once from its attributes. Records are plain
-/// classes with init-only properties and a parameterless constructor.
+/// Metadata of one Args/State/nested record: its [Input]/[Output] properties sorted by name, read
+/// from their attributes at build time by the source generator, which also writes the accessors and
+/// the constructor. Nothing here uses reflection, so the NativeAOT build keeps no extra metadata.
 /// </summary>
-public sealed class ObjectShape
+internal sealed class ObjectShape
 {
-    private static readonly ConcurrentDictionary<Type, ObjectShape> Cache = new();
+    private readonly Dictionary<string, PropertyShape> _byName;
+    private readonly Func<object?[], object> _construct;
 
     public Type ClrType { get; }
     public string? Token { get; }
     public string Description { get; }
     public ImmutableArray<PropertyShape> Properties { get; }
-    private readonly Dictionary<string, PropertyShape> _byName;
+
+    public ObjectShape(Type clrType, string? token, string description, ImmutableArray<PropertyShape> properties, Func<object?[], object> construct)
+    {
+        ClrType = clrType;
+        Token = token;
+        Description = description;
+        Properties = properties;
+        _construct = construct;
+        _byName = Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
+    }
 
     public IEnumerable<PropertyShape> Inputs => Properties.Where(p => p.IsInput);
 
     public PropertyShape? Find(string name) => _byName.GetValueOrDefault(name);
 
-    public static ObjectShape Of<[DynamicallyAccessedMembers(Members)] T>() => Of(typeof(T));
+    public static ObjectShape Of<T>() where T : IShaped<T> => T.Shape;
 
-    internal const DynamicallyAccessedMemberTypes Members =
-        DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor;
+    /// <summary>The shape of a record held as <c>object</c>.</summary>
+    public static ObjectShape Of(object record) =>
+        record is IShapedRecord shaped ? shaped.GetShape() : throw new InvalidOperationException($"{record.GetType().Name} is not a schema record");
 
-    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Model records live in pulumi-resource-kvm, a TrimmerRootAssembly: all their members are kept.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Model records live in pulumi-resource-kvm, a TrimmerRootAssembly: all their members are kept.")]
-    public static ObjectShape Of(Type t) => Cache.GetOrAdd(t, static type => new ObjectShape(type));
-
-    public object CreateInstance() => Create(ClrType);
-
-    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Model records live in a TrimmerRootAssembly.")]
-    private static object Create(Type t) => Activator.CreateInstance(t)!;
-
-    private ObjectShape([DynamicallyAccessedMembers(Members)] Type type)
-    {
-        ClrType = type;
-        var typeAttr = type.GetCustomAttribute<SchemaTypeAttribute>();
-        Token = typeAttr?.Token;
-        Description = typeAttr?.Description ?? "";
-        var props = ImmutableArray.CreateBuilder<PropertyShape>();
-        foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (p.GetCustomAttribute<InputAttribute>() is { } input)
-            {
-                props.Add(new PropertyShape(input.Name, input.Description, p, ShapeOf(p.PropertyType, p.Name), IsInput: true,
-                    input.Required, input.ReplaceOnChanges, input.Secret, input.Min, input.Max, input.MaxLength,
-                    input.OneOf is null ? [] : [.. input.OneOf], input.Default, input.Unordered));
-            }
-            else if (p.GetCustomAttribute<OutputAttribute>() is { } output)
-            {
-                props.Add(new PropertyShape(output.Name, output.Description, p, ShapeOf(p.PropertyType, p.Name), IsInput: false,
-                    output.Required, ReplaceOnChanges: false, output.Secret, double.NaN, double.NaN, 0, [], null, Unordered: false));
-            }
-        }
-        // Declaration order is not guaranteed by reflection; the schema and outputs want a stable order.
-        Properties = [.. props.OrderBy(p => p.Name, StringComparer.Ordinal)];
-        _byName = Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
-    }
-
-    private static ValueShape ShapeOf(Type t, string member)
-    {
-        var underlying = Nullable.GetUnderlyingType(t) ?? t;
-        if (underlying == typeof(string)) return new ScalarShape(ScalarKind.String, underlying);
-        if (underlying == typeof(bool)) return new ScalarShape(ScalarKind.Boolean, underlying);
-        if (underlying == typeof(int) || underlying == typeof(long)) return new ScalarShape(ScalarKind.Integer, underlying);
-        if (underlying == typeof(double)) return new ScalarShape(ScalarKind.Number, underlying);
-        if (underlying.IsArray) return new ArrayShape(ShapeOf(underlying.GetElementType()!, member), underlying);
-        if (underlying.IsClass && underlying.GetCustomAttribute<SchemaTypeAttribute>() is not null)
-            return new ObjectTypeShape(Of(underlying));
-        throw new NotSupportedException($"property {member} has type {t.Name}, which the schema cannot express (use string, bool, int, long, double, arrays or [SchemaType] records)");
-    }
+    /// <summary>A new record from one value per property (null for unset), in the order of <see cref="Properties"/>.</summary>
+    public object Construct(object?[] values) => _construct(values);
 }

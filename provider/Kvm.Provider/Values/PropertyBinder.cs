@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Kvm.Provider.Schema;
 
 namespace Kvm.Provider.Values;
@@ -8,14 +7,14 @@ namespace Kvm.Provider.Values;
 /// A typed record bound from a property map, with what could not be bound (failures) and
 /// where the map held unknowns (left at their defaults) or secrets.
 /// </summary>
-public sealed record Bound<T>(T Value, ImmutableArray<CheckFailure> Failures, ImmutableHashSet<string> UnknownPaths, ImmutableHashSet<string> SecretPaths)
+internal sealed record Bound<T>(T Value, ImmutableArray<CheckFailure> Failures, ImmutableHashSet<string> UnknownPaths, ImmutableHashSet<string> SecretPaths)
 {
     public bool Ok => Failures.IsEmpty;
     public bool IsUnknown(string path) => UnknownPaths.Contains(path);
     public bool HasUnknowns => !UnknownPaths.IsEmpty;
 }
 
-public enum BindMode
+internal enum BindMode
 {
     /// <summary>Program inputs: every rule applies and unknown keys are refused.</summary>
     Inputs,
@@ -24,16 +23,23 @@ public enum BindMode
 }
 
 /// <summary>Binds property maps to Args/State records, checking types, ranges and required inputs.</summary>
-public static class PropertyBinder
+internal static class PropertyBinder
 {
     public const int DefaultMaxStringLength = 4096;
     public const int DefaultMaxItems = 8192;
 
-    public static Bound<T> Bind<[DynamicallyAccessedMembers(ObjectShape.Members)] T>(ObjectValue value, BindMode mode = BindMode.Inputs) where T : class
+    public static Bound<T> Bind<T>(ObjectValue value, BindMode mode = BindMode.Inputs) where T : class, IShaped<T>
+    {
+        var bound = Bind(ObjectShape.Of<T>(), value, mode);
+        return new Bound<T>((T)bound.Value, bound.Failures, bound.UnknownPaths, bound.SecretPaths);
+    }
+
+    /// <summary>The same for a record known only by its shape.</summary>
+    public static Bound<object> Bind(ObjectShape shape, ObjectValue value, BindMode mode = BindMode.Inputs)
     {
         var ctx = new Context(mode);
-        var result = (T)ctx.BindObject(ObjectShape.Of<T>(), value, "");
-        return new Bound<T>(result, [.. ctx.Failures], [.. ctx.Unknowns], [.. ctx.Secrets]);
+        var result = ctx.BindObject(shape, value, "");
+        return new Bound<object>(result, [.. ctx.Failures], [.. ctx.Unknowns], [.. ctx.Secrets]);
     }
 
     private sealed class Context(BindMode mode)
@@ -46,7 +52,7 @@ public static class PropertyBinder
 
         public object BindObject(ObjectShape shape, ObjectValue value, string path)
         {
-            var instance = shape.CreateInstance();
+            var values = new object?[shape.Properties.Length];
             foreach (var (key, raw) in value.Fields)
             {
                 var prop = shape.Find(key);
@@ -58,7 +64,7 @@ public static class PropertyBinder
                     continue;
                 }
                 var bound = BindValue(prop, prop.Type, raw, propPath);
-                if (bound is not null) prop.Info.SetValue(instance, bound);
+                if (bound is not null) values[prop.Index] = bound;
             }
             if (mode == BindMode.Inputs)
             {
@@ -68,7 +74,7 @@ public static class PropertyBinder
                         Fail(PropertyPath.Append(path, prop.Name), "missing required property");
                 }
             }
-            return instance;
+            return shape.Construct(values);
         }
 
         private object? BindValue(PropertyShape prop, ValueShape type, PropertyValue raw, string path)
@@ -97,7 +103,7 @@ public static class PropertyBinder
                         Fail(path, $"has {arr.Items.Length} items; at most {max} are accepted");
                         return null;
                     }
-                    var result = Array.CreateInstanceFromArrayType(a.ArrayType, arr.Items.Length);
+                    var result = a.NewArray(arr.Items.Length);
                     for (var i = 0; i < arr.Items.Length; i++)
                     {
                         var item = BindValue(prop, a.Item, arr.Items[i], PropertyPath.Index(path, i));

@@ -4,7 +4,7 @@ using System.Text;
 namespace Kvm.Provider.Values;
 
 /// <summary>One step of a property path: an object key, an array index, or the wildcard <c>[*]</c>.</summary>
-public readonly record struct PathSegment(string? Key, int Index)
+internal readonly record struct PathSegment(string? Key, int Index)
 {
     public static PathSegment Field(string key) => new(key, -1);
     public static PathSegment At(int index) => new(null, index);
@@ -19,7 +19,7 @@ public readonly record struct PathSegment(string? Key, int Index)
 /// <c>tags["a.b"]</c>, <c>ports[*]</c>): formatting for CheckFailures and detailed diffs, parsing
 /// for ignoreChanges.
 /// </summary>
-public static class PropertyPath
+internal static class PropertyPath
 {
     public static string Append(string path, string key)
     {

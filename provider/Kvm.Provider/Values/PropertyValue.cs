@@ -8,7 +8,7 @@ namespace Kvm.Provider.Values;
 /// unknowns (computed during preview) and secrets are first-class, so nothing downstream has to
 /// know the wire sentinels.
 /// </summary>
-public abstract record PropertyValue
+internal abstract record PropertyValue
 {
     public static readonly PropertyValue Null = new NullValue();
     public static readonly PropertyValue Unknown = new UnknownValue();
@@ -71,37 +71,37 @@ public abstract record PropertyValue
     public abstract string Display();
 }
 
-public sealed record NullValue : PropertyValue
+internal sealed record NullValue : PropertyValue
 {
     public override string Display() => "null";
 }
 
-public sealed record BoolValue(bool Value) : PropertyValue
+internal sealed record BoolValue(bool Value) : PropertyValue
 {
     public override string Display() => Value ? "true" : "false";
 }
 
-public sealed record NumberValue(double Value) : PropertyValue
+internal sealed record NumberValue(double Value) : PropertyValue
 {
     public override string Display() => Value.ToString(CultureInfo.InvariantCulture);
 }
 
-public sealed record StringValue(string Value) : PropertyValue
+internal sealed record StringValue(string Value) : PropertyValue
 {
     public override string Display() => $"\"{Value}\"";
 }
 
-public sealed record UnknownValue : PropertyValue
+internal sealed record UnknownValue : PropertyValue
 {
     public override string Display() => "output<unknown>";
 }
 
-public sealed record SecretValue(PropertyValue Inner) : PropertyValue
+internal sealed record SecretValue(PropertyValue Inner) : PropertyValue
 {
     public override string Display() => "[secret]";
 }
 
-public sealed record ArrayValue(ImmutableArray<PropertyValue> Items) : PropertyValue
+internal sealed record ArrayValue(ImmutableArray<PropertyValue> Items) : PropertyValue
 {
     public static readonly ArrayValue Empty = new([]);
 
@@ -112,7 +112,7 @@ public sealed record ArrayValue(ImmutableArray<PropertyValue> Items) : PropertyV
     public override string Display() => $"[{string.Join(", ", Items.Select(i => i.Display()))}]";
 }
 
-public sealed record ObjectValue(ImmutableSortedDictionary<string, PropertyValue> Fields) : PropertyValue
+internal sealed record ObjectValue(ImmutableSortedDictionary<string, PropertyValue> Fields) : PropertyValue
 {
     public static readonly ObjectValue Empty = new(ImmutableSortedDictionary.Create<string, PropertyValue>(StringComparer.Ordinal));
 

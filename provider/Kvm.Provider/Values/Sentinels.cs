@@ -1,7 +1,7 @@
 namespace Kvm.Provider.Values;
 
 /// <summary>The magic strings of the Pulumi wire format (PROTOCOL.md).</summary>
-public static class Sentinels
+internal static class Sentinels
 {
     /// <summary>The untyped unknown: a value only known after apply.</summary>
     public const string Unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

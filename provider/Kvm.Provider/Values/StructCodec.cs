@@ -4,7 +4,7 @@ using Google.Protobuf.WellKnownTypes;
 namespace Kvm.Provider.Values;
 
 /// <summary>A value the engine sent that this provider cannot take (an asset, a malformed special value).</summary>
-public sealed class PropertyValueException(string path, string message) : Exception(message)
+internal sealed class PropertyValueException(string path, string message) : Exception(message)
 {
     public string Path { get; } = path;
 }
@@ -13,7 +13,7 @@ public sealed class PropertyValueException(string path, string message) : Except
 /// Converts between <see cref="PropertyValue"/> and google.protobuf.Struct, decoding and encoding
 /// the protocol's unknown sentinels, secrets, resource references and output values.
 /// </summary>
-public static class StructCodec
+internal static class StructCodec
 {
     /// <summary>Deeper than this is refused: real inputs are a handful of levels deep.</summary>
     public const int MaxDepth = 64;

@@ -4,10 +4,10 @@ using Kvm.Provider.Schema;
 namespace Kvm.Provider.Values;
 
 /// <summary>Turns Args/State records back into property maps (nulls are left out).</summary>
-public static class Writer
+internal static class Writer
 {
     public static ObjectValue Write(object record, bool inputsOnly = false) =>
-        WriteObject(ObjectShape.Of(record.GetType()), record, inputsOnly);
+        WriteObject(ObjectShape.Of(record), record, inputsOnly);
 
     private static ObjectValue WriteObject(ObjectShape shape, object record, bool inputsOnly)
     {
@@ -15,7 +15,7 @@ public static class Writer
         foreach (var p in shape.Properties)
         {
             if (inputsOnly && !p.IsInput) continue;
-            var v = p.Info.GetValue(record);
+            var v = p.Get(record);
             if (v is null) continue;
             var written = WriteValue(p.Type, v, inputsOnly);
             b[p.Name] = p.Secret ? PropertyValue.Secret(written) : written;

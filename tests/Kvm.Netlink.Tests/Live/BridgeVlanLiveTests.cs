@@ -8,6 +8,7 @@ namespace Kvm.Netlink.Tests.Live;
 /// on a kernel with it (the kernel VM) the same test runs the whole round trip, observed with
 /// <c>bridge -j vlan show</c>.
 /// </summary>
+[Trait("Category", "Live")]
 public sealed class BridgeVlanLiveTests
 {
     [Fact]

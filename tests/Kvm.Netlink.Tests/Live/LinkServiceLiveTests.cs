@@ -8,6 +8,7 @@ namespace Kvm.Netlink.Tests.Live;
 /// LinkService against the real kernel, each test in its own throwaway namespace, with
 /// <c>ip -j -d link show</c> as the independent observer.
 /// </summary>
+[Trait("Category", "Live")]
 public sealed class LinkServiceLiveTests
 {
     private static readonly BridgeOptions SampleOptions = new()

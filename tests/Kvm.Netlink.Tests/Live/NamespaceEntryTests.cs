@@ -8,6 +8,7 @@ public sealed class NamespaceEntryCollection;
 /// other tests opening sockets at the same moment briefly have their entry thread in a lab.
 /// </summary>
 [Collection(nameof(NamespaceEntryTests))]
+[Trait("Category", "Live")]
 public sealed class NamespaceEntryTests
 {
     [Fact]

@@ -1,5 +1,6 @@
 using Kvm.Libvirt;
 using Kvm.Netlink;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Discovery;
 using Kvm.Provider.Host;
 using Kvm.Provider.Resources;

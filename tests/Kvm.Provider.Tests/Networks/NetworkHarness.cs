@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using Kvm.Libvirt;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Resources.Networks;
@@ -11,7 +12,7 @@ using LogSeverity = Pulumirpc.LogSeverity;
 namespace Kvm.Provider.Tests.Networks;
 
 /// <summary>An engine log that keeps what the provider wrote.</summary>
-public sealed class CapturingLog : IEngineLog
+internal sealed class CapturingLog : IEngineLog
 {
     public ConcurrentQueue<(LogSeverity Severity, string Message, string? Urn)> Entries { get; } = new();
 
@@ -28,7 +29,7 @@ public sealed class CapturingLog : IEngineLog
 /// The LibvirtNetwork resource in-process, over any ILibvirt (a Moq mock or libvirt's test
 /// driver), driven the way the RPC layer drives it.
 /// </summary>
-public sealed class NetworkHarness : IDisposable
+internal sealed class NetworkHarness : IDisposable
 {
     public const string Urn = "urn:pulumi:dev::lab::kvm:index:LibvirtNetwork::net";
 
@@ -80,7 +81,7 @@ public sealed class NetworkHarness : IDisposable
 }
 
 /// <summary>A private host of libvirt's test driver (test:///default is shared by the whole process).</summary>
-public sealed class TestDriverHost : IDisposable
+internal sealed class TestDriverHost : IDisposable
 {
     private readonly string _file;
 

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Kvm.Libvirt;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Values;
 using LogSeverity = Pulumirpc.LogSeverity;

@@ -6,7 +6,7 @@ namespace Kvm.Provider.Remote.Sftp;
 /// <see cref="IsRegularFile"/> are false.
 /// </summary>
 /// <param name="Mode">The permission bits (rwx, setuid, setgid, sticky), without the file type.</param>
-public sealed record SftpAttributes(long? Size, UnixFileMode? Mode, bool IsDirectory, bool IsRegularFile)
+internal sealed record SftpAttributes(long? Size, UnixFileMode? Mode, bool IsDirectory, bool IsRegularFile)
 {
     // The file type bits of st_mode (S_IFMT), which SFTP v3 sends along with the permissions.
     private const uint FileTypeMask = 0xF000;

@@ -21,7 +21,7 @@ namespace Kvm.Provider.Remote.Sftp;
 /// Cancelling a call stops the wait; a request already written is still carried out by the
 /// server (see <see cref="UploadAsync"/> for how an upload cleans up).
 /// </summary>
-public sealed class SftpClient : IAsyncDisposable
+internal sealed class SftpClient : IAsyncDisposable
 {
     private const uint ProtocolVersion = 3;
 

@@ -4,7 +4,7 @@ namespace Kvm.Provider.Remote.Sftp;
 /// The server answered a request with an error STATUS: its code, its message (OpenSSH's sftp-server
 /// only ever says the code's generic text, e.g. "Failure"), the request and the path it named.
 /// </summary>
-public sealed class SftpException : IOException
+internal sealed class SftpException : IOException
 {
     internal SftpException(SftpStatus status, string serverMessage, string request, string? path, string? targetPath = null, string? hint = null)
         : base(Describe(status, serverMessage, request, path, targetPath, hint))

@@ -6,7 +6,7 @@ namespace Kvm.Provider.Remote.Sftp;
 /// fails its own request only; once the stream is broken, every request in flight fails with
 /// this, and so does every later one.
 /// </summary>
-public sealed class SftpProtocolException : IOException
+internal sealed class SftpProtocolException : IOException
 {
     internal SftpProtocolException(string message, Exception? innerException = null) : base(message, innerException) { }
 }

@@ -6,7 +6,7 @@ namespace Kvm.Provider.Remote.Sftp;
 /// and most other errors all arrive as <see cref="Failure"/>.
 /// </summary>
 #pragma warning disable CA1028 // the wire carries a uint32; a server may send any of its values
-public enum SftpStatus : uint
+internal enum SftpStatus : uint
 #pragma warning restore CA1028
 {
     Ok = 0,

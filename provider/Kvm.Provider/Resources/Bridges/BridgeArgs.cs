@@ -1,9 +1,10 @@
+using Kvm.Netlink;
 using Kvm.Provider.Schema;
 
 namespace Kvm.Provider.Resources.Bridges;
 
 /// <summary>The inputs of a Linux bridge.</summary>
-public record BridgeArgs
+internal partial record BridgeArgs
 {
     [Input("name", "The bridge's interface name (1-15 characters, no '/', ':' or whitespace). It is the resource's id.", Required = true, ReplaceOnChanges = true, MaxLength = 15)]
     public string? Name { get; init; }
@@ -41,6 +42,14 @@ public record BridgeArgs
     [Input("multicastSnooping", "Whether the bridge snoops IGMP/MLD to forward multicast only where it is wanted.")]
     public bool? MulticastSnooping { get; init; }
 
+    [Input("nfCallIptables", "Whether IPv4 traffic crossing the bridge goes through the host's iptables even when the host-wide `net.bridge.bridge-nf-call-iptables` sysctl is off (needs the br_netfilter module). false leaves it to that sysctl: to keep guests' traffic out of the host's firewall, the sysctl must be off too.")]
+    [Netlink(BridgeSwitch.NfCallIptables)]
+    public bool? NfCallIptables { get; init; }
+
+    [Input("nfCallIp6tables", "The same for IPv6 traffic and ip6tables (`net.bridge.bridge-nf-call-ip6tables`).")]
+    [Netlink(BridgeSwitch.NfCallIp6tables)]
+    public bool? NfCallIp6tables { get; init; }
+
     [Input("ports", "Existing interfaces to enslave to the bridge, in any order. Unset: ports are not managed. Guest taps that libvirt attaches (kind tun, e.g. vnet0) are not ports in this sense: they are never released unless listed here before.", Unordered = true, MaxLength = 1024)]
     public string[]? Ports { get; init; }
 
@@ -52,7 +61,7 @@ public record BridgeArgs
 }
 
 /// <summary>A bridge as the kernel reports it: the inputs as observed, plus what only the host can tell.</summary>
-public sealed record BridgeState : BridgeArgs
+internal sealed partial record BridgeState : BridgeArgs
 {
     [Output("ifindex", "The kernel's interface index of the bridge.", Required = true)]
     public int? Ifindex { get; init; }

@@ -6,7 +6,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// program gives one (a MAC the host does not have is a new NIC), then the rest by position among the
 /// unmatched (same position first); disks match by target device.
 /// </summary>
-public static class DeviceMatching
+internal static class DeviceMatching
 {
     /// <summary>For each desired interface, the index of the existing interface it is, or null for a new one.</summary>
     public static int?[] Interfaces(IReadOnlyList<DomainInterfaceArgs?> desired, IReadOnlyList<string?> existingMacs)

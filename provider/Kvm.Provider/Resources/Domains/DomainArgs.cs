@@ -3,7 +3,7 @@ using Kvm.Provider.Schema;
 namespace Kvm.Provider.Resources.Domains;
 
 /// <summary>The inputs of a libvirt domain (a guest).</summary>
-public record DomainArgs
+internal partial record DomainArgs
 {
     [Input("name", "The domain's name, unique on the host (no '/').", Required = true, ReplaceOnChanges = true, MaxLength = 200)]
     public string? Name { get; init; }
@@ -96,7 +96,7 @@ public record DomainArgs
 }
 
 /// <summary>A libvirt domain as observed: the inputs, plus what only the host can tell.</summary>
-public sealed record DomainState : DomainArgs
+internal sealed partial record DomainState : DomainArgs
 {
     [Output("state", "The domain's state: running, paused, shutoff, shutdown (on its way off), crashed, pmsuspended, blocked or nostate.", Required = true)]
     public string? State { get; init; }
@@ -113,7 +113,7 @@ public sealed record DomainState : DomainArgs
 
 /// <summary>One guest network interface.</summary>
 [SchemaType("kvm:index:DomainInterface", "A guest network interface: on a Linux or Open vSwitch bridge (`bridge`), on a libvirt network (`network`) or a macvtap on a host device (`direct`).")]
-public sealed record DomainInterfaceArgs
+internal sealed partial record DomainInterfaceArgs
 {
     [Input("type", "Where the interface connects: `bridge` (a host bridge), `network` (a libvirt network) or `direct` (macvtap on a host device).", Required = true, OneOf = ["bridge", "network", "direct"])]
     public string? Type { get; init; }
@@ -160,7 +160,7 @@ public sealed record DomainInterfaceArgs
 
 /// <summary>The VLANs of one guest interface.</summary>
 [SchemaType("kvm:index:DomainVlan", "The VLANs of a guest interface: one tag (an access port: the guest sends and receives untagged frames of that VLAN) or a trunk of several tags (the guest sees tagged frames), optionally with a native VLAN.")]
-public sealed record DomainVlanArgs
+internal sealed partial record DomainVlanArgs
 {
     [Input("tags", "VLAN ids (1-4094), in any order.", Required = true, Min = 1, Max = 4094, Unordered = true, MaxLength = 4094)]
     public int[]? Tags { get; init; }
@@ -177,7 +177,7 @@ public sealed record DomainVlanArgs
 
 /// <summary>One guest disk or CD-ROM drive.</summary>
 [SchemaType("kvm:index:DomainDisk", "A guest disk or CD-ROM drive backed by an image file or a block device on the host.")]
-public sealed record DomainDiskArgs
+internal sealed partial record DomainDiskArgs
 {
     [Input("targetDev", "The device name the guest is told, e.g. `vda`, `sda`, `hdc`. It identifies the disk.", Required = true, MaxLength = 32)]
     public string? TargetDev { get; init; }
@@ -203,7 +203,7 @@ public sealed record DomainDiskArgs
 
 /// <summary>The graphical console.</summary>
 [SchemaType("kvm:index:DomainGraphics", "A graphical console of the guest.")]
-public sealed record DomainGraphicsArgs
+internal sealed partial record DomainGraphicsArgs
 {
     [Input("type", "The protocol.", Required = true, OneOf = ["vnc", "spice"])]
     public string? Type { get; init; }
@@ -220,7 +220,7 @@ public sealed record DomainGraphicsArgs
 
 /// <summary>One serial port.</summary>
 [SchemaType("kvm:index:DomainSerial", "A guest serial port.")]
-public sealed record DomainSerialArgs
+internal sealed partial record DomainSerialArgs
 {
     [Input("type", "Where the port leads: `pty` (a pseudo-terminal: `virsh console`), `file` (output appended to a file) or `unix` (a Unix socket libvirt listens on).", Required = true, OneOf = ["pty", "file", "unix"])]
     public string? Type { get; init; }

@@ -4,31 +4,22 @@ using Kvm.Provider.Values;
 
 namespace Kvm.Provider.Resources.Domains;
 
-/// <summary>How a change reaches the guest.</summary>
-public enum ChangeClass
-{
-    /// <summary>Applied to the running guest (or to a guest that is not running: written to its config), no restart.</summary>
-    Live,
-
-    /// <summary>Written to the persistent config; takes effect when the guest next starts.</summary>
-    Restart,
-
-    /// <summary>The domain is deleted and created again.</summary>
-    Replace,
-}
-
-/// <summary>One changed property path, its kind in the protocol's terms and how it is applied.</summary>
-public sealed record DomainChange(string Path, DiffKind Kind, ChangeClass Class);
-
 /// <summary>
 /// The Domain's diff: the framework's per-property diff for plain properties, with interfaces and disks
 /// compared as the host's devices they are (by MAC, by target device; see <see cref="DeviceMatching"/>),
-/// and every changed path classified live / restart / replace.
+/// and every changed path classified live / restart / replace. Pure: records in, a <see cref="Resources.Plan"/> out.
 /// </summary>
-public static class DomainChanges
+internal static class DomainChanges
 {
     private static readonly ObjectShape NicShape = ObjectShape.Of<DomainInterfaceArgs>();
     private static readonly ObjectShape DiskShape = ObjectShape.Of<DomainDiskArgs>();
+
+    /// <summary>The device-matched diff of <paramref name="byDefault"/>, classified for a guest with the outputs <paramref name="old"/>.</summary>
+    public static Plan Plan(DiffResult byDefault, DomainState old, DomainArgs? oldInputs, DomainArgs news, IReadOnlySet<string> unknownPaths)
+    {
+        var diff = Refine(byDefault, old, oldInputs, news, unknownPaths);
+        return new Plan(diff, Classify(diff, old, news));
+    }
 
     /// <summary>
     /// Replaces the positional interfaces/disks entries of <paramref name="byDefault"/> with device-matched
@@ -37,17 +28,17 @@ public static class DomainChanges
     public static DiffResult Refine(DiffResult byDefault, DomainState old, DomainArgs? oldInputs, DomainArgs news, IReadOnlySet<string> unknownPaths)
     {
         var detailed = byDefault.Detailed.ToBuilder();
-        foreach (var key in detailed.Keys.Where(k => IsUnder(k, "interfaces") || IsUnder(k, "disks")).ToList()) detailed.Remove(key);
+        foreach (var key in detailed.Keys.Where(k => IsUnder(k, DomainArgs.Paths.Interfaces) || IsUnder(k, DomainArgs.Paths.Disks)).ToList()) detailed.Remove(key);
 
-        if (news.Interfaces is not null || unknownPaths.Contains("interfaces"))
+        if (news.Interfaces is not null || unknownPaths.Contains(DomainArgs.Paths.Interfaces))
             CompareNics(old, oldInputs, news, unknownPaths, detailed);
         else if (oldInputs?.Interfaces is not null)
-            detailed["interfaces"] = DiffKind.Delete;
+            detailed[DomainArgs.Paths.Interfaces] = DiffKind.Delete;
 
-        if (news.Disks is not null || unknownPaths.Contains("disks"))
+        if (news.Disks is not null || unknownPaths.Contains(DomainArgs.Paths.Disks))
             CompareDisks(old, oldInputs, news, unknownPaths, detailed);
         else if (oldInputs?.Disks is not null)
-            detailed["disks"] = DiffKind.Delete;
+            detailed[DomainArgs.Paths.Disks] = DiffKind.Delete;
 
         return byDefault with { Detailed = detailed.ToImmutable() };
     }
@@ -55,29 +46,29 @@ public static class DomainChanges
     private static void CompareNics(DomainState old, DomainArgs? oldInputs, DomainArgs news, IReadOnlySet<string> unknown,
         ImmutableSortedDictionary<string, DiffKind>.Builder into)
     {
-        if (unknown.Contains("interfaces"))
+        if (unknown.Contains(DomainArgs.Paths.Interfaces))
         {
-            into["interfaces"] = DiffKind.Update;
+            into[DomainArgs.Paths.Interfaces] = DiffKind.Update;
             return;
         }
         var existing = old.Interfaces ?? [];
         var desired = news.Interfaces ?? [];
         var match = DeviceMatching.Interfaces(desired, [.. existing.Select(n => n.MacAddress)]);
-        CompareItems("interfaces", NicShape, existing, oldInputs?.Interfaces, desired, match, unknown, into);
+        CompareItems(DomainArgs.Paths.Interfaces, NicShape, existing, oldInputs?.Interfaces, desired, match, unknown, into);
     }
 
     private static void CompareDisks(DomainState old, DomainArgs? oldInputs, DomainArgs news, IReadOnlySet<string> unknown,
         ImmutableSortedDictionary<string, DiffKind>.Builder into)
     {
-        if (unknown.Contains("disks"))
+        if (unknown.Contains(DomainArgs.Paths.Disks))
         {
-            into["disks"] = DiffKind.Update;
+            into[DomainArgs.Paths.Disks] = DiffKind.Update;
             return;
         }
         var existing = old.Disks ?? [];
         var desired = news.Disks ?? [];
         var match = DeviceMatching.Disks(desired, [.. existing.Select(d => d.TargetDev)]);
-        CompareItems("disks", DiskShape, existing, oldInputs?.Disks, desired, match, unknown, into);
+        CompareItems(DomainArgs.Paths.Disks, DiskShape, existing, oldInputs?.Disks, desired, match, unknown, into);
     }
 
     private static void CompareItems<T>(string name, ObjectShape shape, T[] existing, T[]? oldInputs, T[] desired, int?[] match,
@@ -97,8 +88,7 @@ public static class DomainChanges
                 continue;
             }
             var oldInput = oldInputs is not null && j < oldInputs.Length ? oldInputs[j] : null;
-            var itemDiff = DiffEngine.Compute(shape, Writer.Write(existing[j]), Writer.Write(desired[i]),
-                oldInput is null ? ObjectValue.Empty : Writer.Write(oldInput, inputsOnly: true), [], false);
+            var itemDiff = RecordDiff.Compare(shape, existing[j], desired[i], oldInput);
             foreach (var (sub, kind) in itemDiff.Detailed) into[$"{path}.{sub}"] = kind;
             foreach (var u in unknown.Where(u => u.StartsWith(path + ".", StringComparison.Ordinal))) into[u] = DiffKind.Update;
         }
@@ -119,17 +109,17 @@ public static class DomainChanges
     /// hot-plugging whole NICs and disks, and the provider's own settings are live; name, uuid and type
     /// replace; everything else waits for a restart.
     /// </summary>
-    public static IReadOnlyList<DomainChange> Classify(DiffResult diff, DomainState old, DomainArgs news)
+    public static ImmutableArray<PlannedChange> Classify(DiffResult diff, DomainState old, DomainArgs news)
     {
         var running = old.Running == true && old.State is "running" or "paused" or "blocked";
-        var result = new List<DomainChange>();
+        var result = ImmutableArray.CreateBuilder<PlannedChange>(diff.Detailed.Count);
         foreach (var (path, kind) in diff.Detailed)
         {
             var cls = kind.IsReplace() ? ChangeClass.Replace : ClassOf(path, old, news);
             if (!running && cls == ChangeClass.Restart) cls = ChangeClass.Live;
-            result.Add(new DomainChange(path, kind, cls));
+            result.Add(new PlannedChange(path, kind, cls));
         }
-        return result;
+        return result.MoveToImmutable();
     }
 
     private static ChangeClass ClassOf(string path, DomainState old, DomainArgs news)
@@ -138,19 +128,19 @@ public static class DomainChanges
         var top = segments[0].Key;
         switch (top)
         {
-            case "name" or "uuid" or "type":
+            case DomainArgs.Paths.Name or DomainArgs.Paths.Uuid or DomainArgs.Paths.Type:
                 return ChangeClass.Replace;
-            case "memoryMib":
+            case DomainArgs.Paths.MemoryMib:
                 return news.MemoryMib is { } mem && old.MaxMemoryMib is { } max && mem <= max ? ChangeClass.Live : ChangeClass.Restart;
-            case "vcpus":
+            case DomainArgs.Paths.Vcpus:
                 return news.Vcpus is { } n && old.MaxVcpus is { } maxV && n <= maxV ? ChangeClass.Live : ChangeClass.Restart;
-            case "running" or "autostart" or "shutdownTimeoutSeconds" or "restartPolicy":
+            case DomainArgs.Paths.Running or DomainArgs.Paths.Autostart or DomainArgs.Paths.ShutdownTimeoutSeconds or DomainArgs.Paths.RestartPolicy:
                 return ChangeClass.Live;
-            case "interfaces":
+            case DomainArgs.Paths.Interfaces:
                 // A whole NIC added or removed is hot-plugged; link state and VLANs change live.
                 if (segments.Length <= 2) return ChangeClass.Live;
-                return segments[2].Key is "linkState" or "vlan" ? ChangeClass.Live : ChangeClass.Restart;
-            case "disks":
+                return segments[2].Key is DomainInterfaceArgs.Paths.LinkState or DomainInterfaceArgs.Paths.Vlan ? ChangeClass.Live : ChangeClass.Restart;
+            case DomainArgs.Paths.Disks:
                 return segments.Length <= 2 ? ChangeClass.Live : ChangeClass.Restart;
             default:
                 return ChangeClass.Restart;

@@ -10,7 +10,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// aliases, emulator, ...). An input the program leaves unset keeps the host's value; an input the program
 /// used to set and no longer does goes back to libvirt's default.
 /// </summary>
-public static class DomainMapping
+internal static class DomainMapping
 {
     private const ulong KiBPerMiB = 1024;
 

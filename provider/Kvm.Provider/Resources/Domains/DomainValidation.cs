@@ -4,7 +4,7 @@ using Kvm.Provider.Values;
 namespace Kvm.Provider.Resources.Domains;
 
 /// <summary>The Domain's rules beyond types and ranges that need no host: each failure names the property and the reason.</summary>
-public static class DomainValidation
+internal static class DomainValidation
 {
     public static IEnumerable<CheckFailure> Static(Bound<DomainArgs> news)
     {

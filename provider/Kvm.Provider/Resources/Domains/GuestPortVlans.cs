@@ -3,7 +3,7 @@ using Kvm.Netlink;
 namespace Kvm.Provider.Resources.Domains;
 
 /// <summary>Programming a guest's tap (vnetN) in its Linux bridge's VLAN table failed; the message says why, for people.</summary>
-public sealed class GuestVlanException(string message, Exception? inner = null) : Exception(message, inner)
+internal sealed class GuestVlanException(string message, Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>The kernel has no bridge VLAN filtering (EOPNOTSUPP).</summary>
     public bool Unsupported { get; init; }
@@ -15,7 +15,7 @@ public sealed class GuestVlanException(string message, Exception? inner = null) 
 /// provider (after it starts a guest or changes its VLANs live) and the qemu hook (when libvirt
 /// starts a guest). Never calls libvirt.
 /// </summary>
-public static class GuestPortVlans
+internal static class GuestPortVlans
 {
     /// <summary>
     /// Makes the table of <paramref name="tap"/> exactly <paramref name="desired"/>. Returns a warning

@@ -10,7 +10,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// libvirt hands its qemu hook on stdin), keyed by the NIC's MAC address, and turned into bridge VLAN
 /// table entries for the guest's tap (vnetN).
 /// </summary>
-public static class GuestVlans
+internal static class GuestVlans
 {
     /// <summary>Our XML namespace inside <c>&lt;metadata&gt;</c>.</summary>
     public const string Namespace = "https://pulumi-resource-kvm/xmlns/guest-vlans/1";

@@ -11,7 +11,7 @@ namespace Kvm.Provider.Resources.Domains;
 /// again at each call: so a new script is picked up at once only if some qemu hook existed when the daemon
 /// started, and this one is not run until libvirtd restarts.
 /// </param>
-public sealed record HookStatus(string ScriptPath, bool Changed, bool FirstQemuHook);
+internal sealed record HookStatus(string ScriptPath, bool Changed, bool FirstQemuHook);
 
 /// <summary>
 /// Installs the qemu hook that re-applies guest VLANs on Linux bridges each time libvirt starts a guest:
@@ -20,7 +20,7 @@ public sealed record HookStatus(string ScriptPath, bool Changed, bool FirstQemuH
 /// it) as <c>pulumi-resource-kvm qemu-hook</c>. Writes are atomic (a temporary file, then a rename) and
 /// only happen when the content differs.
 /// </summary>
-public sealed class HookInstaller(string hooksDir, string sourceBinary)
+internal sealed class HookInstaller(string hooksDir, string sourceBinary)
 {
     public const string ScriptName = "pulumi-kvm-guest-vlans";
     public const string StateFolderName = "pulumi-kvm";

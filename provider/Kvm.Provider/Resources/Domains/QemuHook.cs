@@ -6,7 +6,7 @@ using Kvm.Netlink;
 namespace Kvm.Provider.Resources.Domains;
 
 /// <summary>The netlink services the hook uses, and what to dispose when done.</summary>
-public sealed record HookNetlink(ILinkApi Links, IBridgeVlanApi Vlans, IDisposable? Owner = null) : IDisposable
+internal sealed record HookNetlink(ILinkApi Links, IBridgeVlanApi Vlans, IDisposable? Owner = null) : IDisposable
 {
     public void Dispose() => Owner?.Dispose();
 }
@@ -19,7 +19,7 @@ public sealed record HookNetlink(ILinkApi Links, IBridgeVlanApi Vlans, IDisposab
 /// libvirt (libvirt waits for its hooks: that would deadlock). A failure exits 1, which makes libvirt
 /// refuse the start: a guest never runs on the wrong VLAN. Other operations exit 0 at once.
 /// </summary>
-public static class QemuHook
+internal static class QemuHook
 {
     public const string Command = "qemu-hook";
 

@@ -1,45 +1,17 @@
 using System.Xml;
 using System.Xml.Linq;
-using Kvm.Libvirt;
 
 namespace Kvm.Provider.Resources.Networks;
 
 /// <summary>A running guest's NIC on a network: its host-side tap and MAC, from the domain's live XML.</summary>
-public sealed record GuestNic(string Guest, string? TapName, string? Mac);
+internal sealed record GuestNic(string Guest, string? TapName, string? Mac);
 
 /// <summary>
-/// The running guests attached to a network: interfaces of type network naming it, or of type
-/// bridge on its bridge. One pass over the running domains' live XML; nothing waits or polls.
+/// The guests attached to a network, read from domain XML: interfaces of type network naming it, or
+/// of type bridge on its bridge; and how a preview names them.
 /// </summary>
-public static class AttachedGuests
+internal static class AttachedGuests
 {
-    public static IReadOnlyList<GuestNic> Find(ILibvirt libvirt, string network, string? bridge)
-    {
-        var nics = new List<GuestNic>();
-        var domains = libvirt.ListAllDomains(ListDomainsFlags.Active);
-        try
-        {
-            foreach (var domain in domains)
-            {
-                string xml;
-                try
-                {
-                    xml = domain.GetXmlDesc();
-                }
-                catch (LibvirtException e) when (e.IsNotFound)
-                {
-                    continue; // stopped and gone since the listing
-                }
-                nics.AddRange(NicsOn(domain.Name, xml, network, bridge));
-            }
-        }
-        finally
-        {
-            foreach (var d in domains) d.Dispose();
-        }
-        return nics;
-    }
-
     /// <summary>The NICs of one domain XML on the network (by name) or on its bridge.</summary>
     public static IEnumerable<GuestNic> NicsOn(string guest, string domainXml, string network, string? bridge)
     {
@@ -68,9 +40,19 @@ public static class AttachedGuests
     }
 
     /// <summary>"g1, g2" or "none attached".</summary>
-    public static string Describe(IEnumerable<GuestNic> nics)
+    public static string Describe(IEnumerable<GuestNic> nics) => DescribeNames(nics.Select(n => n.Guest));
+
+    /// <summary>"g1, g2" or "none attached", from guests' names (or the one entry of <see cref="Unlisted"/>).</summary>
+    public static string DescribeNames(IEnumerable<string> guests)
     {
-        var names = nics.Select(n => n.Guest).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var names = guests.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         return names.Count == 0 ? "none attached" : string.Join(", ", names);
     }
+
+    /// <summary>
+    /// What stands for the guests when the host cannot be asked: a preview says so rather than
+    /// failing, and never claims "none attached". (The framework passes guests to the planner as a
+    /// list of names, so this is the list's one entry.)
+    /// </summary>
+    public static IReadOnlyList<string> Unlisted(string reason) => [$"unknown (the guests could not be listed: {reason})"];
 }

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Kvm.Provider.Resources.Networks;
 
 /// <summary>An IPv4 or IPv6 address as a number, parsed strictly (no leading zeros, no scope ids) and printed the way libvirt prints it.</summary>
-public readonly record struct IpAddr(bool IsV6, UInt128 Value)
+internal readonly record struct IpAddr(bool IsV6, UInt128 Value)
 {
     public int Bits => IsV6 ? 128 : 32;
 
@@ -60,7 +60,7 @@ public readonly record struct IpAddr(bool IsV6, UInt128 Value)
 }
 
 /// <summary>A subnet: an address family, a network number and a prefix length.</summary>
-public readonly record struct IpSubnet(bool IsV6, UInt128 Network, int Prefix)
+internal readonly record struct IpSubnet(bool IsV6, UInt128 Network, int Prefix)
 {
     public int Bits => IsV6 ? 128 : 32;
 

@@ -3,7 +3,7 @@ using Kvm.Provider.Schema;
 namespace Kvm.Provider.Resources.Networks;
 
 /// <summary>The inputs of a libvirt network: libvirt's network XML in Pulumi style, plus autostart and active.</summary>
-public record LibvirtNetworkArgs
+internal partial record LibvirtNetworkArgs
 {
     [Input("name", "The network's name in libvirt (1-200 characters: letters, digits and . _ - + : @; no spaces or XML-special characters). It is the resource's id.",
         Required = true, ReplaceOnChanges = true, MaxLength = NetworkRules.MaxNameLength)]
@@ -50,7 +50,7 @@ public record LibvirtNetworkArgs
 }
 
 /// <summary>A libvirt network as libvirt reports it: its persistent definition as inputs, plus what only the host can tell.</summary>
-public sealed record LibvirtNetworkState : LibvirtNetworkArgs
+internal sealed partial record LibvirtNetworkState : LibvirtNetworkArgs
 {
     [Output("bridgeName", "The Linux bridge the network uses: `bridge.name` when given, else the one libvirt chose (virbrN). Empty for networks without a bridge (macvtap and hostdev pools).", Required = true)]
     public string? BridgeName { get; init; }
@@ -63,7 +63,7 @@ public sealed record LibvirtNetworkState : LibvirtNetworkArgs
 }
 
 [SchemaType("kvm:index:NetworkForward", "How a libvirt network reaches the outside (`<forward>`).")]
-public sealed record NetworkForwardArgs
+internal sealed partial record NetworkForwardArgs
 {
     [Input("mode", "nat (guests share the host's address), route (routed, no NAT), open (routed, no firewall rules), bridge (guests join an existing bridge, or a macvtap pool with `interfaces`), private/vepa/passthrough (macvtap pools), hostdev (SR-IOV pool), or isolated (no forwarding: the same as leaving `forward` unset).",
         Required = true, OneOf = ["nat", "route", "open", "bridge", "private", "vepa", "passthrough", "hostdev", "isolated"])]
@@ -80,7 +80,7 @@ public sealed record NetworkForwardArgs
 }
 
 [SchemaType("kvm:index:NetworkNat", "The address and port ranges of a NAT network (`<nat>`).")]
-public sealed record NetworkNatArgs
+internal sealed partial record NetworkNatArgs
 {
     [Input("addressStart", "First IPv4 address NAT may use as the source of outgoing traffic.", MaxLength = 15)]
     public string? AddressStart { get; init; }
@@ -96,7 +96,7 @@ public sealed record NetworkNatArgs
 }
 
 [SchemaType("kvm:index:NetworkBridge", "The Linux bridge of a libvirt network (`<bridge>`).")]
-public sealed record NetworkBridgeArgs
+internal sealed partial record NetworkBridgeArgs
 {
     [Input("name", "The bridge's interface name (1-15 characters). Unset: libvirt picks virbrN for the bridges it creates.", MaxLength = 15)]
     public string? Name { get; init; }
@@ -109,7 +109,7 @@ public sealed record NetworkBridgeArgs
 }
 
 [SchemaType("kvm:index:NetworkIp", "One address of the host on a libvirt network (`<ip>`), with its DHCP service.")]
-public sealed record NetworkIpArgs
+internal sealed partial record NetworkIpArgs
 {
     [Input("family", "The address family. Unset: taken from `address`.", OneOf = ["ipv4", "ipv6"])]
     public string? Family { get; init; }
@@ -128,7 +128,7 @@ public sealed record NetworkIpArgs
 }
 
 [SchemaType("kvm:index:NetworkDhcp", "The DHCP service of one subnet of a libvirt network (`<dhcp>`).")]
-public sealed record NetworkDhcpArgs
+internal sealed partial record NetworkDhcpArgs
 {
     [Input("ranges", "Address ranges handed out dynamically; each inside the subnet. Order does not matter; changes are applied without a network restart (libvirt restarts only its dnsmasq, which briefly pauses DHCP and DNS).", Unordered = true, MaxLength = 1024)]
     public NetworkDhcpRangeArgs[]? Ranges { get; init; }
@@ -138,7 +138,7 @@ public sealed record NetworkDhcpArgs
 }
 
 [SchemaType("kvm:index:NetworkDhcpRange", "A range of addresses DHCP hands out (`<range>`).")]
-public sealed record NetworkDhcpRangeArgs
+internal sealed partial record NetworkDhcpRangeArgs
 {
     [Input("start", "The first address of the range, inside the subnet.", Required = true, MaxLength = 45)]
     public string? Start { get; init; }
@@ -148,7 +148,7 @@ public sealed record NetworkDhcpRangeArgs
 }
 
 [SchemaType("kvm:index:NetworkDhcpHost", "A static DHCP lease (`<host>`): IPv4 hosts are matched by MAC, IPv6 hosts by name.")]
-public sealed record NetworkDhcpHostArgs
+internal sealed partial record NetworkDhcpHostArgs
 {
     [Input("mac", "The guest NIC's MAC address (IPv4 only; IPv6 leases are matched by name).", MaxLength = 17)]
     public string? Mac { get; init; }
@@ -161,14 +161,14 @@ public sealed record NetworkDhcpHostArgs
 }
 
 [SchemaType("kvm:index:NetworkDns", "The DNS service of a libvirt network (`<dns>`): static host records.")]
-public sealed record NetworkDnsArgs
+internal sealed partial record NetworkDnsArgs
 {
     [Input("hosts", "Static host records. Order does not matter; changes are applied to the running network without a restart.", Unordered = true, MaxLength = 8192)]
     public NetworkDnsHostArgs[]? Hosts { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkDnsHost", "A static DNS record: names for one address (`<dns><host>`).")]
-public sealed record NetworkDnsHostArgs
+internal sealed partial record NetworkDnsHostArgs
 {
     [Input("ip", "The address the names resolve to (IPv4 or IPv6).", Required = true, MaxLength = 45)]
     public string? Ip { get; init; }
@@ -178,7 +178,7 @@ public sealed record NetworkDnsHostArgs
 }
 
 [SchemaType("kvm:index:NetworkPortGroup", "A named set of settings for guest ports (`<portgroup>`).")]
-public sealed record NetworkPortGroupArgs
+internal sealed partial record NetworkPortGroupArgs
 {
     [Input("name", "The portgroup's name, unique in the network (letters, digits and . _ - + : @).", Required = true, MaxLength = 64)]
     public string? Name { get; init; }
@@ -194,7 +194,7 @@ public sealed record NetworkPortGroupArgs
 }
 
 [SchemaType("kvm:index:NetworkVlan", "VLAN tagging of guest ports (`<vlan>`): one tag is an access port, several (or `trunk`) a trunk.")]
-public sealed record NetworkVlanArgs
+internal sealed partial record NetworkVlanArgs
 {
     [Input("trunk", "Whether the port is a trunk even with one tag.")]
     public bool? Trunk { get; init; }
@@ -204,7 +204,7 @@ public sealed record NetworkVlanArgs
 }
 
 [SchemaType("kvm:index:NetworkVlanTag", "One VLAN id of a port (`<tag>`).")]
-public sealed record NetworkVlanTagArgs
+internal sealed partial record NetworkVlanTagArgs
 {
     [Input("id", "The VLAN id.", Required = true, Min = 1, Max = 4094)]
     public int? Id { get; init; }
@@ -214,7 +214,7 @@ public sealed record NetworkVlanTagArgs
 }
 
 [SchemaType("kvm:index:NetworkVirtualPort", "The virtual port of guest ports (`<virtualport>`).")]
-public sealed record NetworkVirtualPortArgs
+internal sealed partial record NetworkVirtualPortArgs
 {
     [Input("type", "openvswitch (an Open vSwitch bridge), 802.1Qbh or 802.1Qbg (macvtap pools), midonet. Unset: libvirt infers it from the parameters.", OneOf = ["openvswitch", "802.1Qbh", "802.1Qbg", "midonet"])]
     public string? Type { get; init; }

@@ -1,61 +1,73 @@
 using Kvm.Libvirt;
+using Kvm.Provider.Schema;
 using Kvm.Provider.Values;
 
 namespace Kvm.Provider.Resources.Networks;
-
-/// <summary>How a change to one property reaches the host.</summary>
-public enum ChangeClass
-{
-    /// <summary>virNetworkUpdate LIVE|CONFIG: DHCP hosts and ranges, DNS hosts, portgroups. Guests stay connected.</summary>
-    Live,
-    /// <summary>A new persistent definition, then destroy + start of a running network: guests lose connectivity.</summary>
-    Restart,
-    /// <summary>A new network (name, uuid): delete, then create.</summary>
-    Replace,
-    /// <summary>virNetworkSetAutostart.</summary>
-    Autostart,
-    /// <summary>Start or stop the network.</summary>
-    Active,
-}
 
 /// <summary>
 /// The change classification of a libvirt network and the virNetworkUpdate requests of the live
 /// class: only the delta (add / delete / modify per DHCP host, DHCP range, DNS host, portgroup).
 /// </summary>
-public static class NetworkChanges
+internal static class NetworkChanges
 {
-    /// <summary>The class of a detailed-diff path (<c>ips[0].dhcp.hosts[2]</c>, <c>forward.mode</c>, ...).</summary>
+    /// <summary>
+    /// The class of a detailed-diff path (<c>ips[0].dhcp.hosts[2]</c>, <c>forward.mode</c>, ...).
+    /// Live: virNetworkUpdate LIVE|CONFIG (DHCP hosts and ranges, DNS hosts, portgroups), and autostart
+    /// and active, which the applier sets on the network itself (no new definition). Restart: a new
+    /// persistent definition, then destroy + start of a running network. Replace: name and uuid.
+    /// </summary>
     public static ChangeClass Classify(string path)
     {
         var s = PropertyPath.Parse(path);
         if (s.IsEmpty || !s[0].IsKey) return ChangeClass.Restart;
         return s[0].Key switch
         {
-            "name" or "uuid" => ChangeClass.Replace,
-            "autostart" => ChangeClass.Autostart,
-            "active" => ChangeClass.Active,
+            LibvirtNetworkArgs.Paths.Name or LibvirtNetworkArgs.Paths.Uuid => ChangeClass.Replace,
+            LibvirtNetworkArgs.Paths.Autostart or LibvirtNetworkArgs.Paths.Active => ChangeClass.Live,
             // dns models only static host records; portgroups are a section of their own.
-            "dns" or "portGroups" => ChangeClass.Live,
+            LibvirtNetworkArgs.Paths.Dns or LibvirtNetworkArgs.Paths.PortGroups => ChangeClass.Live,
             // ips[i].dhcp.hosts... and ips[i].dhcp.ranges...; a whole ip or dhcp element appearing or going needs a restart.
-            "ips" when s.Length >= 4 && !s[1].IsKey && s[2].Key == "dhcp" && s[3].Key is "hosts" or "ranges" => ChangeClass.Live,
+            LibvirtNetworkArgs.Paths.Ips when s.Length >= 4 && !s[1].IsKey && s[2].Key == "dhcp" && s[3].Key is "hosts" or "ranges" => ChangeClass.Live,
             _ => ChangeClass.Restart,
         };
     }
 
+    /// <summary>Whether a path is autostart or active: set on the network by their own calls, never part of its definition.</summary>
+    public static bool IsRunState(string path) => PropertyPath.TopLevel(path) is LibvirtNetworkArgs.Paths.Autostart or LibvirtNetworkArgs.Paths.Active;
+
     /// <summary>
     /// Whether the program sets the value at a path of a live-drift entry: every object key on the
-    /// way is set; reaching a list means the program manages that list (an extra item is a change).
+    /// way is set (or unknown, in a preview, at the path's end); reaching a list means the program
+    /// manages that list (an extra item is a change).
     /// </summary>
-    public static bool ProgramSets(ObjectValue news, string path)
+    public static bool ProgramSets(Bound<LibvirtNetworkArgs> news, string path)
     {
-        PropertyValue current = news;
+        object? current = news.Value;
+        ObjectShape? shape = ObjectShape.Of<LibvirtNetworkArgs>();
+        var at = "";
         foreach (var seg in PropertyPath.Parse(path))
         {
-            if (!seg.IsKey) return current.Reveal() is ArrayValue;
-            if (current.Reveal() is not ObjectValue o || o[seg.Key!] is not { } next || next is NullValue) return false;
-            current = next;
+            if (!seg.IsKey) return current is Array;
+            if (current is null || shape?.Find(seg.Key!) is not { } prop) return false;
+            at = PropertyPath.Append(at, seg.Key!);
+            current = prop.Get(current);
+            // An unknown value is set, but nothing is known beneath it.
+            if (current is null && !news.IsUnknown(at)) return false;
+            shape = (prop.Type as ObjectTypeShape)?.Object;
         }
         return true;
+    }
+
+    /// <summary>
+    /// The paths where the running network differs from its persistent definition: only values the
+    /// definition holds (live-only fill-ins are not drift), and never autostart or active, which
+    /// neither definition holds.
+    /// </summary>
+    public static string[] LiveDrift(LibvirtNetworkArgs persistent, LibvirtNetworkArgs live, string bridge)
+    {
+        var liveState = NetworkMapping.ToState(live, bridge, "", []);
+        var diff = RecordDiff.Compare<LibvirtNetworkArgs>(liveState, persistent, persistent);
+        return [.. diff.Detailed.Keys.Where(k => !IsRunState(k))];
     }
 
     /// <summary>
@@ -140,8 +152,9 @@ public static class NetworkChanges
         Func<TArgs, string> key,
         Func<TModel?, TArgs, TModel> build,
         Func<TModel, IEnumerable<TModel>, bool> canModify)
-        where TModel : class where TArgs : class
+        where TModel : class where TArgs : class, IShaped<TArgs>
     {
+        var shape = new ObjectTypeShape(ObjectShape.Of<TArgs>);
         var byKey = new Dictionary<string, TModel>(StringComparer.Ordinal);
         foreach (var item in actual) byKey.TryAdd(key(observe(item)), item);
         var wantedKeys = wanted.Select(key).ToHashSet(StringComparer.Ordinal);
@@ -152,7 +165,7 @@ public static class NetworkChanges
         foreach (var w in wanted)
         {
             if (!byKey.TryGetValue(key(w), out var existing)) adds.Add(build(null, w));
-            else if (!PropertyValue.SameContent(Writer.Write(observe(existing)), Writer.Write(w))) changed.Add((existing, w));
+            else if (!RecordDiff.Same(shape, observe(existing), w)) changed.Add((existing, w));
         }
         var remaining = actual.Except(deletes).ToList();
         var modifies = new List<TModel>();

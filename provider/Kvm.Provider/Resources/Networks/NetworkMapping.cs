@@ -9,7 +9,7 @@ namespace Kvm.Provider.Resources.Networks;
 /// existing definition, so the XML the resource does not model (routes, bandwidth, forwarders,
 /// metadata...) survives.
 /// </summary>
-public static class NetworkMapping
+internal static class NetworkMapping
 {
     public static string ModeName(NetworkForwardMode mode) => mode switch
     {
@@ -138,26 +138,14 @@ public static class NetworkMapping
     /// The state (outputs) of a definition: its inputs, with both prefix and netmask of IPv4
     /// addresses filled in, so a program may use either without a diff.
     /// </summary>
-    public static LibvirtNetworkState ToState(LibvirtNetworkArgs a, string bridgeName, string xml, string[] liveDrift) => new()
-    {
-        Name = a.Name,
-        Uuid = a.Uuid,
-        Forward = a.Forward,
-        Bridge = a.Bridge,
-        Mtu = a.Mtu,
-        MacAddress = a.MacAddress,
-        DomainName = a.DomainName,
-        Ips = a.Ips?.Select(WithBothMaskForms).ToArray(),
-        Dns = a.Dns,
-        PortGroups = a.PortGroups,
-        Vlan = a.Vlan,
-        VirtualPort = a.VirtualPort,
-        Autostart = a.Autostart,
-        Active = a.Active,
-        BridgeName = bridgeName,
-        Xml = xml,
-        LiveDrift = liveDrift,
-    };
+    public static LibvirtNetworkState ToState(LibvirtNetworkArgs a, string bridgeName, string xml, string[] liveDrift) =>
+        LibvirtNetworkState.FromInputs(a) with
+        {
+            Ips = a.Ips?.Select(WithBothMaskForms).ToArray(),
+            BridgeName = bridgeName,
+            Xml = xml,
+            LiveDrift = liveDrift,
+        };
 
     private static NetworkIpArgs WithBothMaskForms(NetworkIpArgs ip)
     {

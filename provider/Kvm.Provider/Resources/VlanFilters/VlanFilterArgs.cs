@@ -4,7 +4,7 @@ namespace Kvm.Provider.Resources.VlanFilters;
 
 /// <summary>One row of a VLAN table: a vid or a range, with its flags.</summary>
 [SchemaType("kvm:index:VlanEntry", "One row of a bridge VLAN table (`bridge vlan` semantics): a single `vid` or a `range`, with its flags.")]
-public sealed record VlanEntryArgs
+internal sealed partial record VlanEntryArgs
 {
     [Input("vid", "A single VLAN id.", Min = 1, Max = 4094)]
     public int? Vid { get; init; }
@@ -21,7 +21,7 @@ public sealed record VlanEntryArgs
 
 /// <summary>A trunk: tagged VLANs, and an optional native VLAN.</summary>
 [SchemaType("kvm:index:VlanTrunk", "A trunk port: tagged VLANs by id or range, and an optional native VLAN carried untagged.")]
-public sealed record VlanTrunkArgs
+internal sealed partial record VlanTrunkArgs
 {
     [Input("vids", "Tagged VLAN ids.", Min = 1, Max = 4094, MaxLength = 4094, Unordered = true)]
     public int[]? Vids { get; init; }
@@ -34,7 +34,7 @@ public sealed record VlanTrunkArgs
 }
 
 /// <summary>The inputs of a VlanFilter: the whole VLAN table of one bridge port or of the bridge itself.</summary>
-public record VlanFilterArgs
+internal partial record VlanFilterArgs
 {
     [Input("bridge", "The bridge (with vlanFiltering on) the port belongs to.", Required = true, ReplaceOnChanges = true, MaxLength = 15)]
     public string? Bridge { get; init; }
@@ -53,7 +53,7 @@ public record VlanFilterArgs
 }
 
 /// <summary>A VLAN table as the kernel reports it.</summary>
-public sealed record VlanFilterState : VlanFilterArgs
+internal sealed partial record VlanFilterState : VlanFilterArgs
 {
     [Output("table", "The table as the kernel reports it, consecutive vids with the same flags compressed into ranges.", Required = true)]
     public VlanEntryArgs[]? Table { get; init; }

@@ -8,7 +8,7 @@ namespace Kvm.Provider.Resources.VlanFilters;
 /// The pure part of a VlanFilter: the table its inputs ask for, the rules they must keep, the
 /// per-entry diff against what the kernel reports, and the inputs that reproduce a table.
 /// </summary>
-public static class VlanPlan
+internal static class VlanPlan
 {
     public static bool TryParseRange(string? text, out ushort start, out ushort end)
     {

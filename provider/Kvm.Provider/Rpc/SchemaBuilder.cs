@@ -2,18 +2,16 @@ using System.Text;
 using System.Text.Json;
 using Kvm.Provider.Host;
 using Kvm.Provider.Resources;
-using Kvm.Provider.Rpc;
+using Kvm.Provider.Schema;
 
-namespace Kvm.Provider.Schema;
+namespace Kvm.Provider.Rpc;
 
 /// <summary>
 /// The Pulumi package schema, derived from the resources' Args/State records: what
 /// `pulumi-resource-kvm schema` prints, GetSchema returns and the SDK generator reads.
 /// </summary>
-public static class SchemaBuilder
+internal static class SchemaBuilder
 {
-    public const string Package = "kvm";
-
     public static string Build(IEnumerable<IResource> resources)
     {
         var list = resources.ToList();
@@ -28,9 +26,9 @@ public static class SchemaBuilder
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
-            w.WriteString("name", Package);
+            w.WriteString("name", PluginPackage.Name);
             w.WriteString("displayName", "KVM");
-            w.WriteString("version", ResourceProviderService.Version);
+            w.WriteString("version", PluginPackage.Version);
             w.WriteString("description", "Manage KVM hypervisor hosts: Linux bridges, bridge VLAN filtering, libvirt networks and libvirt domains.");
             w.WriteStartArray("keywords");
             foreach (var k in new[] { "pulumi", "kvm", "libvirt", "bridge", "vlan", "category/infrastructure", "kind/native" }) w.WriteStringValue(k);

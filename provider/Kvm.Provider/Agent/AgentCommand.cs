@@ -2,13 +2,16 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Grpc.Core;
+using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
+using Kvm.Provider.Remote;
 using Kvm.Provider.Remote.Wire;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Rpc;
+using Kvm.Provider.Schema;
 using Pulumirpc;
 
-namespace Kvm.Provider.Remote;
+namespace Kvm.Provider.Agent;
 
 /// <summary>
 /// <c>pulumi-resource-kvm agent [--sha256] [-v=N]</c>: the plugin's far end on a remote host, started
@@ -18,7 +21,7 @@ namespace Kvm.Provider.Remote;
 /// qemu hook). When its input ends (the plugin is done, or the connection died) it finishes the calls
 /// in flight, so no change is left half-made, and exits.
 /// </summary>
-public static class AgentCommand
+internal static class AgentCommand
 {
     public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout)
     {
@@ -84,9 +87,9 @@ public static class AgentCommand
         var answer = new Frame { Id = frame.Id };
         try
         {
-            if (!AgentMethods.ByName.TryGetValue(frame.Call.Method, out var method))
+            if (!AgentRoutes.ByName.TryGetValue(frame.Call.Method, out var route))
                 throw new RpcException(new Status(StatusCode.Unimplemented, $"the agent has no method \"{frame.Call.Method}\""));
-            var response = await method.ServeAsync(service, frame.Call.Request, host.Cancellation).ConfigureAwait(false);
+            var response = await route.ServeAsync(service, frame.Call.Request, host.Cancellation).ConfigureAwait(false);
             answer.Reply = new Reply { Response = response.ToByteString() };
         }
         catch (RpcException e)
@@ -95,7 +98,7 @@ public static class AgentCommand
             {
                 Code = (int)e.StatusCode,
                 Message = e.Status.Detail,
-                StatusDetails = e.Trailers.GetValueBytes(ErrorMapping.StatusDetailsTrailer) is { } details ? ByteString.CopyFrom(details) : ByteString.Empty,
+                StatusDetails = e.Trailers.GetValueBytes(GrpcTrailers.StatusDetails) is { } details ? ByteString.CopyFrom(details) : ByteString.Empty,
             };
         }
         catch (Exception e)
@@ -115,7 +118,7 @@ public static class AgentCommand
     private static Hello Hello(bool reportHash) => new()
     {
         Protocol = AgentProtocol.Version,
-        Version = ResourceProviderService.Version,
+        Version = PluginPackage.Version,
         Sha256 = reportHash && Environment.ProcessPath is { } self ? PluginBinary.HashOf(self) : "",
         Kernel = ReadFirstLine("/proc/sys/kernel/osrelease"),
         Machine = RuntimeInformation.OSArchitecture.ToString(),

@@ -1,15 +1,15 @@
 using Grpc.Net.Client;
 using Pulumirpc;
 
-namespace Kvm.Provider.Host;
+namespace Kvm.Provider.Diagnostics;
 
 /// <summary>Diagnostics the user sees: through the engine's Log service, else on stderr.</summary>
-public interface IEngineLog
+internal interface IEngineLog
 {
     Task LogAsync(LogSeverity severity, string message, string? urn = null);
 }
 
-public static class EngineLogExtensions
+internal static class EngineLogExtensions
 {
     public static Task WarnAsync(this IEngineLog log, string message, string? urn = null) => log.LogAsync(LogSeverity.Warning, message, urn);
     public static Task InfoAsync(this IEngineLog log, string message, string? urn = null) => log.LogAsync(LogSeverity.Info, message, urn);
@@ -20,7 +20,7 @@ public static class EngineLogExtensions
 /// Writes to the engine when its address is known and reachable. An unreachable engine only
 /// turns engine logging off: the provider keeps working and says so once on stderr.
 /// </summary>
-public sealed class EngineLog(bool alsoToStderr, int verbosity) : IEngineLog, IDisposable
+internal sealed class EngineLog(bool alsoToStderr, int verbosity) : IEngineLog, IDisposable
 {
     private volatile GrpcChannel? _channel;
     private volatile Engine.EngineClient? _client;

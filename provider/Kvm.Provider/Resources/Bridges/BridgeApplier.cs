@@ -1,0 +1,313 @@
+using Grpc.Core;
+using Kvm.Netlink;
+using Kvm.Provider.Diagnostics;
+using Kvm.Provider.Host;
+using Kvm.Provider.Values;
+
+namespace Kvm.Provider.Resources.Bridges;
+
+/// <summary>The Bridge on the host: rtnetlink requests to make, change, read and delete it, and its ports.</summary>
+internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, BridgeState>(host)
+{
+    /// <summary>Ports must already exist, and not be bridges: the provider enslaves interfaces, it does not create them.</summary>
+    public override async Task<IEnumerable<CheckFailure>> CheckAsync(CheckContext<BridgeArgs> ctx)
+    {
+        var failures = new List<CheckFailure>();
+        var ports = ctx.News.Value.Ports ?? [];
+        try
+        {
+            for (var i = 0; i < ports.Length; i++)
+            {
+                if (ports[i] is not { } port || ctx.News.IsUnknown($"ports[{i}]")) continue;
+                var link = await Host.Links.GetByNameAsync(port, ctx.Cancellation).ConfigureAwait(false);
+                if (link is null)
+                    failures.Add(new($"ports[{i}]", $"no interface named \"{port}\" exists in {Host.NamespaceDescription}"));
+                else if (link.IsBridge)
+                    failures.Add(new($"ports[{i}]", $"\"{port}\" is a bridge; a bridge cannot be a port of another bridge"));
+            }
+        }
+        catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            // the host cannot be read now; Create will say what is wrong
+        }
+        return failures;
+    }
+
+    public override async Task<Outcome<BridgeState>> CreateAsync(CreateContext<BridgeArgs> ctx)
+    {
+        var a = ctx.Args;
+        var name = a.Name!;
+        using var locks = await Host.Locks.AcquireAllAsync([LockKey(name), .. (a.Ports ?? []).Select(LockKey)], ctx.Cancellation).ConfigureAwait(false);
+        var links = Host.Links;
+        if (await links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false) is not null)
+            throw ProviderException.AlreadyExists(
+                $"a link named \"{name}\" already exists in {Host.NamespaceDescription}; the provider never adopts it silently. " +
+                $"To manage it, import it: `pulumi import {BridgeResource.TypeToken} <resource-name> {name}`");
+        var portLinks = await ResolvePortsAsync(a.Ports ?? [], bridgeIndex: null, ctx.Cancellation).ConfigureAwait(false);
+
+        Link bridge;
+        try
+        {
+            bridge = await links.CreateBridgeAsync(new NewBridge(name)
+            {
+                Mtu = (uint?)a.Mtu,
+                Address = a.MacAddress is { } mac ? Netlink.MacAddress.Parse(mac) : null,
+                AdminState = a.Up == false ? AdminState.Down : AdminState.Up,
+                Options = Options(a, bridge: null),
+            }, ctx.Cancellation).ConfigureAwait(false);
+        }
+        catch (NetlinkException e)
+        {
+            throw HostErrors.Refused(e, $"creating bridge {name}", Host.NamespaceDescription);
+        }
+
+        // From here the bridge exists: a failure must leave the engine its id, not an orphan.
+        try
+        {
+            foreach (var port in portLinks)
+                await links.SetMasterAsync(port.Index, bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+            if (a.Mtu is { } mtu && portLinks.Count > 0)
+                await links.SetAsync(bridge.Index, new LinkChange { Mtu = (uint)mtu }, ctx.Cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NetlinkException or OperationCanceledException)
+        {
+            var partial = await ObserveAsync(name, a.ForceDestroy, a.Ports, CancellationToken.None).ConfigureAwait(false);
+            throw new ResourceInitFailedException(name, partial ?? new BridgeState { Name = name },
+                $"bridge {name} was created but not fully configured: {e.Message}", e);
+        }
+        // A bridge without ports is as the create's read-back says; with ports, its MTU and MAC follow them.
+        var state = portLinks.Count == 0
+            ? StateOf(bridge, [], a.ForceDestroy, a.Ports)
+            : await MustObserveAsync(name, a.ForceDestroy, a.Ports, ctx.Cancellation).ConfigureAwait(false);
+        return new Outcome<BridgeState>(name, state);
+    }
+
+    public override async Task<Observed<BridgeArgs, BridgeState>?> ReadAsync(ReadContext<BridgeArgs, BridgeState> ctx)
+    {
+        EnsureBridgeId(ctx.Id);
+        var forceDestroy = ctx.OldInputs?.ForceDestroy ?? ctx.OldState?.ForceDestroy ?? false;
+        var state = await ObserveAsync(ctx.Id, forceDestroy, ctx.OldInputs?.Ports, ctx.Cancellation).ConfigureAwait(false);
+        if (state is null) return null;
+        // Everything the kernel reports is an input that reproduces it: the state itself, read as inputs.
+        return new Observed<BridgeArgs, BridgeState>(ctx.Id, state, state);
+    }
+
+    public override async Task<Outcome<BridgeState>> UpdateAsync(UpdateContext<BridgeArgs, BridgeState> ctx)
+    {
+        var a = ctx.Args;
+        var name = EnsureBridgeId(ctx.Id);
+        // Ports the program used to declare and no longer does are released.
+        var wantedPorts = a.Ports ?? (ctx.OldInputs.Ports is not null ? [] : null);
+        var lockKeys = new[] { LockKey(name) }.Concat((wantedPorts ?? []).Concat(ctx.OldState.Ports ?? []).Select(LockKey));
+        using var locks = await Host.Locks.AcquireAllAsync(lockKeys, ctx.Cancellation).ConfigureAwait(false);
+        var links = Host.Links;
+        var bridge = await links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false) is { IsBridge: true } found ? found
+            : throw ProviderException.NotFound($"bridge {name} no longer exists in {Host.NamespaceDescription}; run `pulumi refresh` to drop it from the state, then `pulumi up` to create it again");
+
+        var change = new LinkChange
+        {
+            Mtu = a.Mtu is { } mtu && mtu != bridge.Mtu ? (uint)mtu : null,
+            Address = a.MacAddress is { } mac && Netlink.MacAddress.Parse(mac) is var parsed && parsed != bridge.Address ? parsed : null,
+            AdminState = a.Up is { } up && up != bridge.IsUp ? (up ? AdminState.Up : AdminState.Down) : null,
+            Bridge = Options(a, bridge),
+        };
+        var toAdd = new List<Link>();
+        var toRelease = new List<Link>();
+        if (wantedPorts is not null)
+        {
+            var current = await links.ListPortsAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+            toAdd = await ResolvePortsAsync(wantedPorts.Where(p => current.All(c => c.Name != p)), bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+            // A guest's tap is released only if the program itself had declared it.
+            var declaredBefore = ctx.OldInputs.Ports ?? [];
+            toRelease = [.. current.Where(l => !wantedPorts.Contains(l.Name) && (!IsGuestTap(l) || declaredBefore.Contains(l.Name)))];
+        }
+
+        var applied = 0;
+        try
+        {
+            // The bridge's own settings go in one request; each port is its own link, so its own request.
+            if (!change.IsEmpty)
+            {
+                await links.SetAsync(bridge.Index, change, ctx.Cancellation).ConfigureAwait(false);
+                applied++;
+            }
+            foreach (var port in toRelease)
+            {
+                await links.ReleaseFromMasterAsync(port.Index, ctx.Cancellation).ConfigureAwait(false);
+                applied++;
+            }
+            foreach (var port in toAdd)
+            {
+                await links.SetMasterAsync(port.Index, bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+                applied++;
+            }
+            if (a.Mtu is { } m && toAdd.Count > 0)
+                await links.SetAsync(bridge.Index, new LinkChange { Mtu = (uint)m }, ctx.Cancellation).ConfigureAwait(false);
+        }
+        catch (NetlinkException e)
+        {
+            if (applied == 0) throw HostErrors.Refused(e, $"updating bridge {name}", Host.NamespaceDescription);
+            var partial = await ObserveAsync(name, a.ForceDestroy, wantedPorts, CancellationToken.None).ConfigureAwait(false);
+            throw new ResourceInitFailedException(name, partial ?? ctx.OldState, $"bridge {name} was only partly updated: {e.Message}", e);
+        }
+        return new Outcome<BridgeState>(name, await MustObserveAsync(name, a.ForceDestroy, wantedPorts, ctx.Cancellation).ConfigureAwait(false));
+    }
+
+    public override async Task DeleteAsync(DeleteContext<BridgeArgs, BridgeState> ctx)
+    {
+        var name = EnsureBridgeId(ctx.Id);
+        using var locks = await Host.Locks.AcquireAllAsync([LockKey(name), .. (ctx.State.Ports ?? []).Select(LockKey)], ctx.Cancellation).ConfigureAwait(false);
+        var links = Host.Links;
+        var bridge = await links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false);
+        if (bridge is null)
+        {
+            await Host.Log.WarnAsync($"bridge {name} was already gone from {Host.NamespaceDescription}; nothing to delete", ctx.Urn).ConfigureAwait(false);
+            return;
+        }
+        if (!bridge.IsBridge)
+            throw ProviderException.FailedPrecondition($"\"{name}\" in {Host.NamespaceDescription} is now a {bridge.Kind ?? "physical"} link, not a bridge; not deleting it");
+
+        var force = ctx.OldInputs?.ForceDestroy ?? ctx.State.ForceDestroy ?? false;
+        var ports = await links.ListPortsAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+        if (!force)
+        {
+            var taps = ports.Where(IsGuestTap).Select(l => l.Name).ToList();
+            if (taps.Count > 0)
+                throw ProviderException.FailedPrecondition(
+                    $"bridge {name} has guests attached ({string.Join(", ", taps)}); deleting it would cut them off. " +
+                    "Move or stop those guests first, or set forceDestroy: true (and `pulumi up`) to delete it anyway");
+            var addresses = (await links.ListAddressesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false))
+                .Where(x => x.Scope != AddressScope.Link).ToList();
+            var defaultRoute = await links.CarriesDefaultRouteAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+            if (addresses.Count > 0 || defaultRoute)
+            {
+                var what = string.Join(" and ", new[]
+                {
+                    addresses.Count > 0 ? $"the address{(addresses.Count > 1 ? "es" : "")} {string.Join(", ", addresses)}" : null,
+                    defaultRoute ? "the default route" : null,
+                }.Where(x => x is not null));
+                throw ProviderException.FailedPrecondition(
+                    $"bridge {name} carries {what}; deleting it could cut this host off the network. " +
+                    "Move them off the bridge first, or set forceDestroy: true (and `pulumi up`) to delete it anyway");
+            }
+        }
+
+        try
+        {
+            foreach (var port in ports)
+                await links.ReleaseFromMasterAsync(port.Index, ctx.Cancellation).ConfigureAwait(false);
+            await Host.LinkDeletions.DeleteAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+        }
+        catch (NetlinkException e) when (!e.IsNoSuchDevice)
+        {
+            throw HostErrors.Refused(e, $"deleting bridge {name}", Host.NamespaceDescription);
+        }
+    }
+
+    /// <summary>Bridge options to send: only inputs the program sets, and (on update) only where the kernel differs.</summary>
+    private static BridgeOptions Options(BridgeArgs a, Link? bridge)
+    {
+        var observed = bridge?.Bridge;
+        static T? Changed<T>(T? wanted, T? current) where T : struct => wanted is { } w && !Equals(w, current) ? w : null;
+        var stp = a.Stp is { } s ? (s ? BridgeStpState.Kernel : BridgeStpState.Disabled) : (BridgeStpState?)null;
+        var stpChanged = observed is null ? stp : stp is { } st && (st == BridgeStpState.Disabled) != (observed.StpState is null or BridgeStpState.Disabled) ? st : null;
+        return new BridgeOptions
+        {
+            StpState = stpChanged,
+            ForwardDelayCentiseconds = Changed(Centiseconds(a.ForwardDelay), observed?.ForwardDelayCentiseconds),
+            HelloTimeCentiseconds = Changed(Centiseconds(a.HelloTime), observed?.HelloTimeCentiseconds),
+            MaxAgeCentiseconds = Changed(Centiseconds(a.MaxAge), observed?.MaxAgeCentiseconds),
+            AgeingTimeCentiseconds = Changed(Centiseconds(a.AgeingTime), observed?.AgeingTimeCentiseconds),
+            // A new bridge does not filter VLANs; saying so would fail on kernels without VLAN filtering.
+            VlanFiltering = observed is null ? (a.VlanFiltering == true ? true : null) : Changed(a.VlanFiltering, observed.VlanFiltering ?? false),
+            VlanProtocol = Changed(Protocol(a.VlanProtocol), observed?.VlanProtocol),
+            VlanDefaultPvid = Changed((ushort?)a.DefaultPvid, observed?.VlanDefaultPvid),
+            MulticastSnooping = Changed(a.MulticastSnooping, observed?.MulticastSnooping),
+            Switches = NetlinkSwitches.Wanted(a, bridge),
+        };
+    }
+
+    private static uint? Centiseconds(double? seconds) => seconds is { } s ? (uint)Math.Round(s * 100) : null;
+
+    private static BridgeVlanProtocol? Protocol(string? p) => p switch
+    {
+        "802.1Q" => BridgeVlanProtocol.Dot1Q,
+        "802.1ad" => BridgeVlanProtocol.Dot1AD,
+        _ => null,
+    };
+
+    private async Task<List<Link>> ResolvePortsAsync(IEnumerable<string> names, int? bridgeIndex, CancellationToken ct)
+    {
+        var result = new List<Link>();
+        foreach (var name in names)
+        {
+            var link = await Host.Links.GetByNameAsync(name, ct).ConfigureAwait(false)
+                ?? throw ProviderException.FailedPrecondition($"port \"{name}\" does not exist in {Host.NamespaceDescription}; nothing was changed");
+            if (link.MasterIndex is { } master && master != 0 && master != bridgeIndex)
+            {
+                var owner = (await Host.Links.GetByIndexAsync(master, ct).ConfigureAwait(false))?.Name ?? $"ifindex {master}";
+                throw ProviderException.FailedPrecondition($"port \"{name}\" already belongs to {owner}; release it there first (nothing was changed)");
+            }
+            result.Add(link);
+        }
+        return result;
+    }
+
+    private async Task<BridgeState> MustObserveAsync(string name, bool? forceDestroy, IReadOnlyCollection<string>? declared, CancellationToken ct) =>
+        await ObserveAsync(name, forceDestroy, declared, ct).ConfigureAwait(false)
+        ?? throw new ProviderException(StatusCode.Unknown, $"bridge {name} vanished right after it was changed");
+
+    /// <summary>The bridge as the kernel reports it now (a get and a dump of its ports), or null when there is none.</summary>
+    private async Task<BridgeState?> ObserveAsync(string name, bool? forceDestroy, IReadOnlyCollection<string>? declared, CancellationToken ct)
+    {
+        var link = await Host.Links.GetByNameAsync(name, ct).ConfigureAwait(false);
+        if (link is null || !link.IsBridge) return null;
+        return StateOf(link, await Host.Links.ListPortsAsync(link.Index, ct).ConfigureAwait(false), forceDestroy, declared);
+    }
+
+    /// <param name="declared">Ports the program declares: a guest tap among them counts as a port.</param>
+    private static BridgeState StateOf(Link link, IReadOnlyList<Link> ports, bool? forceDestroy, IReadOnlyCollection<string>? declared)
+    {
+        bool IsPort(Link l) => !IsGuestTap(l) || declared?.Contains(l.Name) == true;
+        var o = link.Bridge ?? BridgeOptions.Empty;
+        return NetlinkSwitches.Observed(new BridgeState
+        {
+            Name = link.Name,
+            Mtu = (int)link.Mtu,
+            MacAddress = link.Address?.ToString(),
+            Stp = o.StpState is { } stp ? stp != BridgeStpState.Disabled : null,
+            ForwardDelay = Seconds(o.ForwardDelayCentiseconds),
+            HelloTime = Seconds(o.HelloTimeCentiseconds),
+            MaxAge = Seconds(o.MaxAgeCentiseconds),
+            AgeingTime = Seconds(o.AgeingTimeCentiseconds),
+            // A kernel without VLAN filtering reports nothing: such a bridge does not filter.
+            VlanFiltering = o.VlanFiltering ?? false,
+            VlanProtocol = o.VlanProtocol switch
+            {
+                BridgeVlanProtocol.Dot1Q => "802.1Q",
+                BridgeVlanProtocol.Dot1AD => "802.1ad",
+                _ => null,
+            },
+            DefaultPvid = o.VlanDefaultPvid,
+            MulticastSnooping = o.MulticastSnooping,
+            Ports = [.. ports.Where(IsPort).Select(l => l.Name).Order(StringComparer.Ordinal)],
+            GuestTaps = [.. ports.Where(l => !IsPort(l)).Select(l => l.Name).Order(StringComparer.Ordinal)],
+            Up = link.IsUp,
+            ForceDestroy = forceDestroy ?? false,
+            Ifindex = link.Index,
+            OperState = link.OperationalState.ToString().ToLowerInvariant(),
+        }, link);
+    }
+
+    /// <summary>A tap (kind tun) on a bridge is a guest's NIC (libvirt's vnetN) or a VPN's end: it belongs to whoever made it.</summary>
+    public static bool IsGuestTap(Link link) => link.Kind == "tun";
+
+    private static double? Seconds(uint? centiseconds) => centiseconds is { } cs ? cs / 100.0 : null;
+
+    /// <summary>A Bridge's id is its interface name; anything else cannot name a bridge.</summary>
+    private static string EnsureBridgeId(string id) => LinkName.IsValid(id)
+        ? id
+        : throw ProviderException.InvalidArgument($"\"{(id.Length > 40 ? id[..40] + "..." : id)}\" is not a bridge id: a Bridge's id is its interface name (1-15 characters, no '/', ':' or whitespace)");
+
+    private static string LockKey(string linkName) => $"link/{linkName}";
+}

@@ -1,0 +1,62 @@
+using Kvm.Netlink;
+using Kvm.Provider.Values;
+
+namespace Kvm.Provider.Resources.Bridges;
+
+/// <summary>The Bridge's pure rules: names, MAC, STP timers, ports as the program lists them; the preview's outputs.</summary>
+internal sealed class BridgePlanner : Planner<BridgeArgs, BridgeState>
+{
+    public override IEnumerable<CheckFailure> Validate(CheckContext<BridgeArgs> ctx)
+    {
+        var a = ctx.News.Value;
+        var failures = new List<CheckFailure>();
+        if (a.Name is { } name && !LinkName.IsValid(name))
+            failures.Add(new(BridgeArgs.Paths.Name, $"\"{name}\" is not a valid interface name: 1-15 characters, no '/', ':' or whitespace, not \".\" or \"..\""));
+        if (a.MacAddress is { } mac && MacError(mac) is { } macError)
+            failures.Add(new(BridgeArgs.Paths.MacAddress, macError));
+        if (a.Stp == true)
+        {
+            if (a.ForwardDelay is { } fd && fd is < 2 or > 30) failures.Add(new(BridgeArgs.Paths.ForwardDelay, $"must be between 2 and 30 seconds when stp is on; got {fd}"));
+            if (a.HelloTime is { } ht && ht is < 1 or > 10) failures.Add(new(BridgeArgs.Paths.HelloTime, $"must be between 1 and 10 seconds when stp is on; got {ht}"));
+            if (a.MaxAge is { } ma && ma is < 6 or > 40) failures.Add(new(BridgeArgs.Paths.MaxAge, $"must be between 6 and 40 seconds when stp is on; got {ma}"));
+        }
+        foreach (var (field, seconds) in new[] { (BridgeArgs.Paths.ForwardDelay, a.ForwardDelay), (BridgeArgs.Paths.HelloTime, a.HelloTime), (BridgeArgs.Paths.MaxAge, a.MaxAge), (BridgeArgs.Paths.AgeingTime, a.AgeingTime) })
+        {
+            if (seconds is { } s && Math.Abs(s * 100 - Math.Round(s * 100)) > 1e-6)
+                failures.Add(new(field, $"the kernel keeps bridge timers in hundredths of a second; {s} has more decimals"));
+        }
+        if (a.Ports is { } ports)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < ports.Length; i++)
+            {
+                var path = PropertyPath.Index(BridgeArgs.Paths.Ports, i);
+                if (ctx.News.IsUnknown(path) || ports[i] is not { } port) continue;
+                if (!LinkName.IsValid(port)) failures.Add(new(path, $"\"{port}\" is not a valid interface name"));
+                else if (port == a.Name) failures.Add(new(path, "a bridge cannot be a port of itself"));
+                else if (!seen.Add(port)) failures.Add(new(path, $"\"{port}\" is listed twice"));
+            }
+        }
+        return failures;
+    }
+
+    public override string? HostNameOf(BridgeArgs args) => args.Name;
+
+    public override ObjectValue NormalizeInputs(ObjectValue news) =>
+        news[BridgeArgs.Paths.MacAddress] is StringValue mac ? news.With(BridgeArgs.Paths.MacAddress, PropertyValue.Of(mac.Value.ToLowerInvariant().Replace('-', ':'))) : news;
+
+    /// <summary>A new bridge: the inputs, with everything the kernel will decide unknown; a changed one keeps what the kernel told.</summary>
+    public override Outcome<BridgeState> Preview(PreviewContext<BridgeArgs, BridgeState> ctx) =>
+        ctx.OldState is { } old
+            ? PreviewOutputs.OfUpdate<BridgeArgs, BridgeState>(ctx.Args.Name ?? "", ctx.Inputs, old)
+            : PreviewOutputs.OfCreate<BridgeArgs, BridgeState>(ctx.Args.Name ?? "", ctx.Inputs);
+
+    private static string? MacError(string mac)
+    {
+        if (!Netlink.MacAddress.TryParse(mac.Replace('-', ':'), out var parsed))
+            return $"\"{mac}\" is not a MAC address (six hex octets, e.g. 52:54:00:12:34:56)";
+        if (parsed.IsMulticast) return $"{mac} is a multicast address; a bridge needs a unicast MAC";
+        if (parsed == default) return "00:00:00:00:00:00 is not a usable MAC address";
+        return null;
+    }
+}

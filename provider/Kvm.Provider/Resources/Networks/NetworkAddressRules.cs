@@ -1,0 +1,174 @@
+using Kvm.Provider.Values;
+
+namespace Kvm.Provider.Resources.Networks;
+
+/// <summary>
+/// Check's rules for a network's addresses: each valid, of its family and inside its subnet (not the
+/// network or broadcast address); DHCP ranges and static leases inside that subnet, free of overlaps
+/// and duplicates; DHCP on one address per family; DNS records one per address. Decided from the
+/// inputs alone; unknown values (preview) are skipped.
+/// </summary>
+internal static class NetworkAddressRules
+{
+    private sealed record Subnet(IpSubnet Net, IpAddr Address);
+
+    public static void ValidateIps(NetworkIpArgs?[] ips, Func<string, bool> unknown, List<CheckFailure> f)
+    {
+        var addresses = new Dictionary<IpAddr, int>();
+        int? dhcp4 = null, dhcp6 = null;
+        for (var i = 0; i < ips.Length; i++)
+        {
+            if (ips[i] is not { } ip) continue;
+            var p = $"ips[{i}]";
+            Subnet? subnet = null;
+            if (ip.Address is { } text)
+            {
+                if (!IpAddr.TryParse(text, out var address))
+                {
+                    f.Add(new($"{p}.address", $"\"{NetworkRules.Shorten(text)}\" is not an IPv4 or IPv6 address"));
+                }
+                else if (ip.Family is { } family && family != address.Family)
+                {
+                    f.Add(new($"{p}.family", $"is {family}, but the address {address} is {address.Family}"));
+                }
+                else
+                {
+                    if (!addresses.TryAdd(address, i))
+                        f.Add(new($"{p}.address", $"{address} is also ips[{addresses[address]}]"));
+                    subnet = SubnetOf(ip, address, p, unknown, f);
+                }
+            }
+            if (ip.Dhcp is not { } dhcp) continue;
+            var hasDhcp = dhcp.Ranges is { Length: > 0 } || dhcp.Hosts is { Length: > 0 };
+            if (hasDhcp && subnet is { } sn)
+            {
+                ref var seen = ref sn.Address.IsV6 ? ref dhcp6 : ref dhcp4;
+                if (seen is { } first)
+                    f.Add(new($"{p}.dhcp", $"libvirt serves DHCP on one {sn.Address.Family} address per network; ips[{first}] already has DHCP"));
+                seen ??= i;
+            }
+            ValidateDhcp(dhcp, subnet, p, f);
+        }
+    }
+
+    private static Subnet? SubnetOf(NetworkIpArgs ip, IpAddr address, string p, Func<string, bool> unknown, List<CheckFailure> f)
+    {
+        int? prefix = ip.Prefix;
+        if (address.IsV6)
+        {
+            if (ip.Netmask is not null) f.Add(new($"{p}.netmask", "an IPv6 address takes a prefix, not a netmask"));
+            if (prefix is > 128) f.Add(new($"{p}.prefix", $"an IPv6 prefix is 0-128; got {prefix}"));
+        }
+        else
+        {
+            if (prefix is > 32) { f.Add(new($"{p}.prefix", $"an IPv4 prefix is 0-32; got {prefix}")); return null; }
+            if (ip.Netmask is { } mask)
+            {
+                if (prefix is not null) { f.Add(new($"{p}.netmask", "give prefix or netmask, not both")); return null; }
+                prefix = IpSubnet.PrefixOfNetmask(mask);
+                if (prefix is null) { f.Add(new($"{p}.netmask", $"\"{NetworkRules.Shorten(mask)}\" is not a contiguous IPv4 netmask like 255.255.255.0")); return null; }
+            }
+        }
+        if (prefix is null)
+        {
+            if (!unknown($"{p}.prefix") && !unknown($"{p}.netmask"))
+                f.Add(new($"{p}.prefix", address.IsV6 ? "an IPv6 address needs a prefix (e.g. 64)" : "an IPv4 address needs a prefix (e.g. 24) or a netmask"));
+            return null;
+        }
+        if (prefix > address.Bits) return null;
+        var net = IpSubnet.Of(address, prefix.Value);
+        if (net.IsReserved(address))
+            f.Add(new($"{p}.address", $"{address} is the {(address.Value == net.Network ? "network address" : "broadcast address")} of {net}; the host needs an address inside it"));
+        return new Subnet(net, address);
+    }
+
+    private static void ValidateDhcp(NetworkDhcpArgs dhcp, Subnet? subnet, string p, List<CheckFailure> f)
+    {
+        var ranges = new List<(int Index, IpAddr Start, IpAddr End)>();
+        var rangeList = dhcp.Ranges ?? [];
+        for (var i = 0; i < rangeList.Length; i++)
+        {
+            if (rangeList[i] is not { } r) continue;
+            var rp = $"{p}.dhcp.ranges[{i}]";
+            var start = AddressIn(r.Start, $"{rp}.start", subnet, "the range", f);
+            var end = AddressIn(r.End, $"{rp}.end", subnet, "the range", f);
+            if (start is not { } s || end is not { } e) continue;
+            if (s.Value > e.Value) { f.Add(new($"{rp}.end", $"{e} comes before the range's start {s}")); continue; }
+            if (subnet is { } sn && s.Value <= sn.Address.Value && sn.Address.Value <= e.Value)
+                f.Add(new(rp, $"the range {s}-{e} holds the host's own address {sn.Address}"));
+            foreach (var (other, os, oe) in ranges)
+            {
+                if (s.Value <= oe.Value && os.Value <= e.Value)
+                    f.Add(new(rp, $"the range {s}-{e} overlaps {p}.dhcp.ranges[{other}] ({os}-{oe})"));
+            }
+            ranges.Add((i, s, e));
+        }
+
+        var hosts = dhcp.Hosts ?? [];
+        var macs = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var ips = new Dictionary<UInt128, int>();
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            if (hosts[i] is not { } h) continue;
+            var hp = $"{p}.dhcp.hosts[{i}]";
+            var v6 = subnet?.Address.IsV6;
+            if (h.Mac is { } mac)
+            {
+                if (v6 == true) f.Add(new($"{hp}.mac", "IPv6 static leases are matched by name, not MAC; libvirt refuses a mac here"));
+                else if (NetworkRules.MacError(mac) is { } e) f.Add(new($"{hp}.mac", e));
+                else if (!macs.TryAdd(mac, i)) f.Add(new($"{hp}.mac", $"{mac} already has a lease ({p}.dhcp.hosts[{macs[mac]}])"));
+            }
+            if (h.Name is { } name)
+            {
+                if (NetworkRules.HostnameError(name) is { } e) f.Add(new($"{hp}.name", e));
+                else if (!names.TryAdd(name, i)) f.Add(new($"{hp}.name", $"\"{name}\" already has a lease ({p}.dhcp.hosts[{names[name]}])"));
+            }
+            if (h.Mac is null && h.Name is null)
+                f.Add(new(hp, v6 == true ? "an IPv6 static lease needs a name" : "a static lease needs a mac (or a name)"));
+            else if (v6 == true && h.Name is null)
+                f.Add(new($"{hp}.name", "an IPv6 static lease needs a name"));
+            if (AddressIn(h.Ip, $"{hp}.ip", subnet, "the lease", f) is { } ip)
+            {
+                if (subnet is { } sn && ip.Value == sn.Address.Value)
+                    f.Add(new($"{hp}.ip", $"{ip} is the host's own address on this network"));
+                else if (!ips.TryAdd(ip.Value, i))
+                    f.Add(new($"{hp}.ip", $"{ip} is already leased to {p}.dhcp.hosts[{ips[ip.Value]}]"));
+            }
+        }
+    }
+
+    /// <summary>A DHCP address: valid, of the subnet's family, inside it and not its network or broadcast address.</summary>
+    private static IpAddr? AddressIn(string? text, string path, Subnet? subnet, string what, List<CheckFailure> f)
+    {
+        if (text is null) return null;
+        if (!IpAddr.TryParse(text, out var a)) { f.Add(new(path, $"\"{NetworkRules.Shorten(text)}\" is not an IPv4 or IPv6 address")); return null; }
+        if (subnet is not { } sn) return a;
+        if (a.IsV6 != sn.Address.IsV6) { f.Add(new(path, $"{a} is {a.Family}, but {what} belongs to the {sn.Address.Family} subnet {sn.Net}")); return null; }
+        if (!sn.Net.Contains(a)) { f.Add(new(path, $"{a} is outside the subnet {sn.Net}")); return null; }
+        if (sn.Net.IsReserved(a)) { f.Add(new(path, $"{a} is the {(a.Value == sn.Net.Network ? "network" : "broadcast")} address of {sn.Net}")); return null; }
+        return a;
+    }
+
+    public static void ValidateDns(NetworkDnsArgs? dns, List<CheckFailure> f)
+    {
+        var hosts = dns?.Hosts ?? [];
+        var ips = new Dictionary<IpAddr, int>();
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            if (hosts[i] is not { } h) continue;
+            var hp = $"dns.hosts[{i}]";
+            if (h.Ip is { } text)
+            {
+                if (!IpAddr.TryParse(text, out var ip)) f.Add(new($"{hp}.ip", $"\"{NetworkRules.Shorten(text)}\" is not an IPv4 or IPv6 address"));
+                else if (!ips.TryAdd(ip, i)) f.Add(new($"{hp}.ip", $"{ip} already has a record (dns.hosts[{ips[ip]}]); list all its names there"));
+            }
+            var names = h.Hostnames ?? [];
+            if (h.Hostnames is { Length: 0 }) f.Add(new($"{hp}.hostnames", "a DNS record needs at least one name"));
+            for (var j = 0; j < names.Length; j++)
+            {
+                if (names[j] is { } n && NetworkRules.HostnameError(n) is { } e) f.Add(new($"{hp}.hostnames[{j}]", e));
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using Grpc.Core;
+using Kvm.Netlink;
+using Kvm.Provider.Diagnostics;
+using Kvm.Provider.Host;
+using Kvm.Provider.Resources.Bridges;
+using Kvm.Provider.Values;
+
+namespace Kvm.Provider.Resources.VlanFilters;
+
+/// <summary>A port's VLAN table on the host: read, replaced by delta (the old table put back if the kernel refuses), reset on delete.</summary>
+internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterArgs, VlanFilterState>(host)
+{
+    public override async Task<IEnumerable<CheckFailure>> CheckAsync(CheckContext<VlanFilterArgs> ctx)
+    {
+        var a = ctx.News.Value;
+        var failures = new List<CheckFailure>();
+        if (a.Bridge is not { } bridge || a.Port is not { } port) return failures;
+
+        // The bridge of the same program tells first; the host tells when the program does not manage the bridge.
+        var declared = ctx.Declared.Find<BridgeArgs>(BridgeResource.TypeToken, bridge);
+        if (declared is not null && declared.VlanFiltering != true)
+            failures.Add(new("bridge", $"bridge {bridge} is declared in this program {(declared.VlanFiltering == false ? "with vlanFiltering: false" : "without vlanFiltering")}; a VLAN table needs vlanFiltering: true on it"));
+        if (port == bridge || declared?.Ports?.Contains(port) == true) return failures;
+
+        Link? bridgeLink, portLink;
+        try
+        {
+            bridgeLink = await Host.Links.GetByNameAsync(bridge, ctx.Cancellation).ConfigureAwait(false);
+            portLink = await Host.Links.GetByNameAsync(port, ctx.Cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            return failures; // the host cannot be read now; apply will say what is wrong
+        }
+        if (bridgeLink is null && declared is null)
+            failures.Add(new("bridge", $"no bridge named {bridge} exists in {Host.NamespaceDescription}, and this program declares none"));
+        else if (portLink is null)
+            failures.Add(new("port", $"no interface named {port} exists in {Host.NamespaceDescription}"));
+        else if (bridgeLink is null || portLink.MasterIndex != bridgeLink.Index)
+            failures.Add(new("port", $"{port} is not a port of bridge {bridge}; enslave it first (list it in the Bridge's ports)"));
+        else if (bridgeLink.Bridge?.VlanFiltering != true && declared is null)
+            failures.Add(new("bridge", $"bridge {bridge} does not filter VLANs (vlan_filtering is off on the host); turn vlanFiltering on"));
+        return failures;
+    }
+
+    public override Task<Outcome<VlanFilterState>> CreateAsync(CreateContext<VlanFilterArgs> ctx) => ApplyAsync(ctx.Args, ctx.Cancellation);
+
+    public override Task<Outcome<VlanFilterState>> UpdateAsync(UpdateContext<VlanFilterArgs, VlanFilterState> ctx) => ApplyAsync(ctx.Args, ctx.Cancellation);
+
+    private async Task<Outcome<VlanFilterState>> ApplyAsync(VlanFilterArgs a, CancellationToken ct)
+    {
+        var id = $"{a.Bridge}/{a.Port}";
+        var (bridge, port) = (a.Bridge!, a.Port!);
+        using var locks = await Host.Locks.AcquireAllAsync([$"link/{bridge}", $"link/{port}"], ct).ConfigureAwait(false);
+        var (_, portLink, target) = await FindAsync(bridge, port, requireFiltering: true, ct).ConfigureAwait(false);
+        var vlans = Host.Vlans;
+        var current = (await vlans.GetTableAsync(portLink.Index, ct).ConfigureAwait(false))?.Entries ?? [];
+        var desired = VlanPlan.Desired(a);
+        await ReplaceTableAsync(vlans, portLink.Index, target, current, desired, $"the VLAN table of {port} on {bridge}", ct).ConfigureAwait(false);
+        return new Outcome<VlanFilterState>(id, await MustObserveAsync(bridge, port, a, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Deletes then adds (one request each for any table). If the adds fail after the deletes went
+    /// through, the old table is put back, so a refused change leaves the port as it was.
+    /// </summary>
+    private async Task ReplaceTableAsync(IBridgeVlanApi vlans, int index, VlanTarget target, IReadOnlyList<VlanEntry> current,
+        IReadOnlyList<VlanEntry> desired, string what, CancellationToken ct)
+    {
+        var delta = VlanTable.Diff(current, desired);
+        if (delta.IsEmpty) return;
+        try
+        {
+            if (delta.ToDelete.Count > 0) await vlans.DeleteAsync(index, target, delta.ToDelete, ct).ConfigureAwait(false);
+        }
+        catch (NetlinkException e)
+        {
+            throw HostErrors.Refused(e, $"changing {what}", Host.NamespaceDescription);
+        }
+        try
+        {
+            if (delta.ToAdd.Count > 0) await vlans.AddAsync(index, target, delta.ToAdd, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NetlinkException or OperationCanceledException)
+        {
+            try
+            {
+                var now = (await vlans.GetTableAsync(index, CancellationToken.None).ConfigureAwait(false))?.Entries ?? [];
+                await vlans.ApplyAsync(index, target, VlanTable.Diff(now, current), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (NetlinkException restore)
+            {
+                throw new ProviderException(StatusCode.Unknown,
+                    $"changing {what} failed ({e.Message}) and putting the old table back failed too ({restore.Message}); run `pulumi refresh` to see the port's table", e);
+            }
+            throw e is NetlinkException ne ? HostErrors.Refused(ne, $"changing {what} (the old table was put back)", Host.NamespaceDescription) : e;
+        }
+    }
+
+    public override async Task<Observed<VlanFilterArgs, VlanFilterState>?> ReadAsync(ReadContext<VlanFilterArgs, VlanFilterState> ctx)
+    {
+        var (bridge, port) = ParseId(ctx.Id);
+        var state = await ObserveAsync(bridge, port, ctx.OldInputs, ctx.Cancellation).ConfigureAwait(false);
+        if (state is null) return null;
+        return new Observed<VlanFilterArgs, VlanFilterState>(ctx.Id, state,
+            VlanPlan.InputsOf(bridge, port, VlanPlan.FromArgs(state.Table), ctx.OldInputs));
+    }
+
+    public override async Task DeleteAsync(DeleteContext<VlanFilterArgs, VlanFilterState> ctx)
+    {
+        var (bridge, port) = ParseId(ctx.Id);
+        using var locks = await Host.Locks.AcquireAllAsync([$"link/{bridge}", $"link/{port}"], ctx.Cancellation).ConfigureAwait(false);
+        var bridgeLink = await Host.Links.GetByNameAsync(bridge, ctx.Cancellation).ConfigureAwait(false) is { IsBridge: true } b ? b : null;
+        var portLink = port == bridge ? bridgeLink : await Host.Links.GetByNameAsync(port, ctx.Cancellation).ConfigureAwait(false);
+        if (bridgeLink is null || portLink is null || (port != bridge && portLink.MasterIndex != bridgeLink.Index))
+        {
+            await Host.Log.WarnAsync($"{port} is no longer a port of bridge {bridge}; there is no VLAN table to reset", ctx.Urn).ConfigureAwait(false);
+            return;
+        }
+        // Back to what a port gets when it joins: the bridge's default PVID, untagged.
+        var pvid = bridgeLink.Bridge?.VlanDefaultPvid ?? 1;
+        IReadOnlyList<VlanEntry> fallback = pvid == 0 ? [] : [new VlanEntry(pvid, pvid, Pvid: true, Untagged: true)];
+        var vlans = Host.Vlans;
+        var current = (await vlans.GetTableAsync(portLink.Index, ctx.Cancellation).ConfigureAwait(false))?.Entries ?? [];
+        await ReplaceTableAsync(vlans, portLink.Index, port == bridge ? VlanTarget.BridgeSelf : VlanTarget.BridgePort, current, fallback,
+            $"the VLAN table of {port} on {bridge}", ctx.Cancellation).ConfigureAwait(false);
+    }
+
+    private async Task<(Link Bridge, Link Port, VlanTarget Target)> FindAsync(string bridge, string port, bool requireFiltering, CancellationToken ct)
+    {
+        var bridgeLink = await Host.Links.GetByNameAsync(bridge, ct).ConfigureAwait(false)
+            ?? throw ProviderException.FailedPrecondition($"no bridge named {bridge} exists in {Host.NamespaceDescription}; nothing was changed");
+        if (!bridgeLink.IsBridge)
+            throw ProviderException.FailedPrecondition($"{bridge} is a {bridgeLink.Kind ?? "physical"} link, not a bridge; nothing was changed");
+        if (requireFiltering && bridgeLink.Bridge?.VlanFiltering != true)
+            throw ProviderException.FailedPrecondition($"bridge {bridge} does not filter VLANs (vlan_filtering 0); set vlanFiltering: true on it first. Nothing was changed");
+        if (port == bridge) return (bridgeLink, bridgeLink, VlanTarget.BridgeSelf);
+        var portLink = await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false)
+            ?? throw ProviderException.FailedPrecondition($"no interface named {port} exists in {Host.NamespaceDescription}; nothing was changed");
+        if (portLink.MasterIndex != bridgeLink.Index)
+            throw ProviderException.FailedPrecondition($"{port} is not a port of bridge {bridge}; nothing was changed");
+        return (bridgeLink, portLink, VlanTarget.BridgePort);
+    }
+
+    private async Task<VlanFilterState> MustObserveAsync(string bridge, string port, VlanFilterArgs form, CancellationToken ct) =>
+        await ObserveAsync(bridge, port, form, ct).ConfigureAwait(false)
+        ?? throw new ProviderException(StatusCode.Unknown, $"{port} left bridge {bridge} right after its VLAN table was changed");
+
+    /// <summary>The table as the kernel reports it now, or null when the port is no longer in the bridge.</summary>
+    private async Task<VlanFilterState?> ObserveAsync(string bridge, string port, VlanFilterArgs? form, CancellationToken ct)
+    {
+        var bridgeLink = await Host.Links.GetByNameAsync(bridge, ct).ConfigureAwait(false) is { IsBridge: true } b ? b : null;
+        var portLink = port == bridge ? bridgeLink : await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false);
+        if (bridgeLink is null || portLink is null || (port != bridge && portLink.MasterIndex != bridgeLink.Index)) return null;
+        var table = (await Host.Vlans.GetTableAsync(portLink.Index, ct).ConfigureAwait(false))?.Entries ?? [];
+        var inputs = VlanPlan.InputsOf(bridge, port, table, form);
+        return VlanFilterPlanner.Echo(inputs) with { Table = VlanPlan.ToArgs(table), Ifindex = portLink.Index };
+    }
+
+
+    private static (string Bridge, string Port) ParseId(string id)
+    {
+        var parts = id.Split('/');
+        if (parts.Length != 2 || !LinkName.IsValid(parts[0]) || !LinkName.IsValid(parts[1]))
+            throw ProviderException.InvalidArgument($"\"{(id.Length > 40 ? id[..40] + "..." : id)}\" is not a VlanFilter id: write bridge/port, e.g. br0/eth1 (or br0/br0 for the bridge's own entries)");
+        return (parts[0], parts[1]);
+    }
+}
