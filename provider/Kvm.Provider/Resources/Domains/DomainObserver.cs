@@ -111,22 +111,43 @@ internal sealed class DomainObserver(ProviderHost host)
     /// <summary>
     /// The inputs that reproduce what was observed: the observed values, without the outputs, and without
     /// host device names libvirt generated (only a name the config itself holds is an input). On import,
-    /// lists whose devices the inputs cannot describe (e.g. a vhost-user NIC) are left unmanaged.
+    /// lists whose devices the inputs cannot describe (e.g. a vhost-user NIC) are left unmanaged, and
+    /// <paramref name="unmanaged"/> says which and why, for a warning: never a silent omission.
     /// </summary>
-    public static DomainArgs InputsOf(DomainState s, DomainSnapshot snapshot, bool import)
+    public static DomainArgs InputsOf(DomainState s, DomainSnapshot snapshot, bool import, out IReadOnlyList<string> unmanaged)
     {
         var configNics = snapshot.Config.Interfaces;
         var nics = s.Interfaces?.Select((n, i) => n with { TargetDevice = i < configNics.Count ? configNics[i].TargetDev : null }).ToArray();
         var args = ArgsOf(s) with { Interfaces = nics };
+        unmanaged = [];
         if (!import) return args;
+
+        var left = new List<string>();
+        var otherNics = nics?.Select((n, i) => (n, i)).Where(x => x.n.Type is not ("bridge" or "network" or "direct")).ToList() ?? [];
+        if (otherNics.Count > 0)
+            left.Add(Unmanaged("interfaces", "NIC", otherNics.Select(x => $"<interface type='{x.n.Type}'> #{x.i + 1}{(x.n.MacAddress is { } mac ? $" ({mac})" : "")}")));
+        var otherDisks = snapshot.Config.Disks.Select((d, i) => (d, i)).Where(x => x.d.Type is not (DiskType.File or DiskType.Block)).ToList();
+        if (s.Disks is not null && otherDisks.Count > 0)
+            left.Add(Unmanaged("disks", "disk", otherDisks.Select(x => $"<disk type='{x.d.Origin.Element?.Attribute("type")?.Value}'> #{x.i + 1} ({x.d.TargetDev})")));
+        var otherSerials = s.Serials?.Select((x, i) => (x, i)).Where(x => x.x.Type is not ("pty" or "file" or "unix")).ToList() ?? [];
+        if (otherSerials.Count > 0)
+            left.Add(Unmanaged("serials", "serial port", otherSerials.Select(x => $"<serial type='{x.x.Type}'> #{x.i + 1}")));
+        if (s.Graphics is { Type: not ("vnc" or "spice") } graphics)
+            left.Add(Unmanaged("graphics", "display", [$"<graphics type='{graphics.Type}'>"]));
+        unmanaged = left;
+
         return args with
         {
-            Interfaces = nics is not null && nics.All(n => n.Type is "bridge" or "network" or "direct") ? nics : null,
-            Disks = s.Disks is { } disks && snapshot.Config.Disks.All(d => d.Type is DiskType.File or DiskType.Block) ? disks : null,
-            Serials = s.Serials is { } serials && serials.All(x => x.Type is "pty" or "file" or "unix") ? serials : null,
+            Interfaces = otherNics.Count == 0 ? nics : null,
+            Disks = otherDisks.Count == 0 ? s.Disks : null,
+            Serials = otherSerials.Count == 0 ? s.Serials : null,
             Graphics = s.Graphics is { Type: "vnc" or "spice" } g ? g : null,
         };
     }
+
+    private static string Unmanaged(string input, string kind, IEnumerable<string> elements) =>
+        $"`{input}` is left unset, so the imported inputs do not manage the guest's {kind}s: this provider cannot declare {string.Join(", ", elements)}. " +
+        $"The guest keeps them while it exists, but a replacement or re-creation from these inputs would have none of its {kind}s.";
 
     /// <summary>The input half of a state, as a record of the inputs' own type (the generated shape copies each input).</summary>
     private static DomainArgs ArgsOf(DomainState s)
