@@ -7,14 +7,14 @@ using static Kvm.Engine.Decl;
 namespace Kvm.Lifecycle.Tests;
 
 /// <summary>
-/// A guest with a NIC the provider cannot declare (vhost-user, as libvirt's formatdomain shows it), on
-/// libvirt's test driver loaded from a node file: import and discover read it (they used to fail on
-/// its source mode), and both say what the imported inputs leave unmanaged instead of dropping it silently.
+/// A guest with a NIC the typed inputs cannot describe (vhost-user, as libvirt's formatdomain shows it), on
+/// libvirt's test driver loaded from a node file: import and discover read it (they used to fail on its
+/// source mode), keep its NICs as XML in devicesXml, and say so, instead of dropping them silently.
 /// </summary>
 public sealed class UnmanagedDevicesTests : IDisposable
 {
     private const string Domain = "kvm:index:Domain";
-    private const string Warning = "this provider cannot declare <interface type='vhostuser'> #2 (52:54:00:3b:83:1a)";
+    private const string Warning = "its typed inputs cannot describe <interface type='vhostuser'> #2 (52:54:00:3b:83:1a), so the guest's NICs are kept as libvirt XML in `devicesXml` instead";
 
     private const string Node = """
         <node>
@@ -47,7 +47,7 @@ public sealed class UnmanagedDevicesTests : IDisposable
     private string Uri => "test://" + NodeFile;
 
     [Fact]
-    public async Task Import_warns_naming_the_nic_it_cannot_declare_and_the_imported_inputs_show_no_changes()
+    public async Task Import_keeps_the_nics_as_xml_warns_naming_the_one_it_cannot_type_and_shows_no_changes()
     {
         await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["uri"] = Uri }));
 
@@ -60,6 +60,9 @@ public sealed class UnmanagedDevicesTests : IDisposable
         Assert.StartsWith("domain vhost: `interfaces` is left unset", warning.Message, StringComparison.Ordinal);
         var inputs = Props.ToJson(import["v"].Inputs);
         Assert.DoesNotContain("\"interfaces\"", inputs, StringComparison.Ordinal);
+        var devices = import["v"].Inputs!.Fields["devicesXml"].ListValue.Values.Select(v => v.StringValue).ToList();
+        Assert.Contains(devices, d => d.StartsWith("<interface type=\"vhostuser\">", StringComparison.Ordinal) && d.Contains("mode=\"server\"", StringComparison.Ordinal));
+        Assert.Contains(devices, d => d.StartsWith("<interface type=\"network\">", StringComparison.Ordinal));
 
         var again = (await stack.UpAsync(Res(Domain, "v", inputs))).EnsureOk();
         Assert.All(again.Steps, s => Assert.Equal(StepOp.Same, s.Op));
