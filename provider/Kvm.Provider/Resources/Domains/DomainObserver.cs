@@ -126,13 +126,13 @@ internal sealed class DomainObserver(ProviderHost host)
         var typed = OtherDevices.Typed.Of(config);
         var left = new List<string>();
         if (!typed.Interfaces)
-            left.Add(Untyped("interfaces", "NICs", config.Interfaces.Select((n, i) => (n, i)).Where(x => x.n.Type is not (InterfaceType.Bridge or InterfaceType.Network or InterfaceType.Direct))
+            left.Add(Untyped("interfaces", "NICs", config.Interfaces.Select((n, i) => (n, i)).Where(x => !OtherDevices.Typed.IsTyped(x.n))
                 .Select(x => $"<interface type='{x.n.Origin.Element?.Attribute("type")?.Value}'> #{x.i + 1}{(x.n.MacAddress is { } mac ? $" ({mac})" : "")}")));
         if (!typed.Disks)
-            left.Add(Untyped("disks", "disks", config.Disks.Select((d, i) => (d, i)).Where(x => x.d.Type is not (DiskType.File or DiskType.Block))
+            left.Add(Untyped("disks", "disks", config.Disks.Select((d, i) => (d, i)).Where(x => !OtherDevices.Typed.IsTyped(x.d))
                 .Select(x => $"<disk type='{x.d.Origin.Element?.Attribute("type")?.Value}'> #{x.i + 1} ({x.d.TargetDev})")));
         if (!typed.Serials)
-            left.Add(Untyped("serials", "serial ports", config.Serials.Select((x, i) => (x, i)).Where(x => x.x.Type is not ("pty" or "file" or "unix"))
+            left.Add(Untyped("serials", "serial ports", config.Serials.Select((x, i) => (x, i)).Where(x => !OtherDevices.Typed.IsTyped(x.x))
                 .Select(x => $"<serial type='{x.x.Type}'> #{x.i + 1}")));
         if (!typed.Graphics)
             left.Add(Untyped("graphics", "displays", [config.Graphics.Count > 1 ? $"{config.Graphics.Count} <graphics> elements" : $"<graphics type='{config.Graphics[0].Origin.Element?.Attribute("type")?.Value}'>"]));

@@ -17,10 +17,13 @@ internal static class OtherDevices
     public sealed record Typed(bool Interfaces, bool Disks, bool Serials, bool Graphics)
     {
         public static Typed Of(DomainDefinition def) => new(
-            def.Interfaces.All(n => n.Type is InterfaceType.Bridge or InterfaceType.Network or InterfaceType.Direct),
-            def.Disks.All(d => d.Type is DiskType.File or DiskType.Block),
-            def.Serials.All(s => s.Type is "pty" or "file" or "unix"),
-            def.Graphics.Count <= 1 && def.Graphics.All(g => g.Type is GraphicsType.Vnc or GraphicsType.Spice));
+            def.Interfaces.All(IsTyped), def.Disks.All(IsTyped), def.Serials.All(IsTyped), def.Graphics.Count <= 1 && def.Graphics.All(IsTyped));
+
+        // The kinds DomainInterfaceArgs, DomainDiskArgs, DomainSerialArgs and DomainGraphicsArgs describe.
+        public static bool IsTyped(DomainInterface n) => n.Type is InterfaceType.Bridge or InterfaceType.Network or InterfaceType.Direct;
+        public static bool IsTyped(DomainDisk d) => d.Type is DiskType.File or DiskType.Block;
+        public static bool IsTyped(DomainCharDevice s) => s.Type is "pty" or "file" or "unix";
+        public static bool IsTyped(DomainGraphics g) => g.Type is GraphicsType.Vnc or GraphicsType.Spice;
 
         /// <summary>Whether a device element is described by a typed input here.</summary>
         public bool Describes(XElement device) => device.Name.LocalName switch
