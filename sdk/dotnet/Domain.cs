@@ -46,6 +46,12 @@ namespace Pulumi.Kvm
         public Output<string?> CpuMode { get; private set; } = null!;
 
         /// <summary>
+        /// The guest's devices that have no inputs of their own, each one libvirt XML element: controllers, video, input, sound, RNG, TPM, watchdog, memory balloon, channels, hostdevs, filesystems, the `&lt;emulator&gt;`, ...; and the NICs, disks, serial ports or display when one of them is of a kind the typed inputs cannot describe (e.g. a vhost-user NIC: then all NICs are here and `interfaces` is unset). Import fills it with what the guest has, so a guest re-created from imported inputs has the same devices. Compared in any order; where libvirt adds to a fragment (an address, an alias, defaults) the program's shorter form is not a change. Unset: such devices are not managed (a new guest gets libvirt's defaults). Written to the persistent definition: a change takes effect when the guest next starts.
+        /// </summary>
+        [Output("devicesXml")]
+        public Output<ImmutableArray<string>> DevicesXml { get; private set; } = null!;
+
+        /// <summary>
         /// The guest's disks and CD-ROM drives, matched to the host's by `targetDev`. Adding or removing one on a running guest hot-plugs it; other changes take effect at the next restart.
         /// </summary>
         [Output("disks")]
@@ -283,6 +289,18 @@ namespace Pulumi.Kvm
         [Input("cpuMode")]
         public Input<string>? CpuMode { get; set; }
 
+        [Input("devicesXml")]
+        private InputList<string>? _devicesXml;
+
+        /// <summary>
+        /// The guest's devices that have no inputs of their own, each one libvirt XML element: controllers, video, input, sound, RNG, TPM, watchdog, memory balloon, channels, hostdevs, filesystems, the `&lt;emulator&gt;`, ...; and the NICs, disks, serial ports or display when one of them is of a kind the typed inputs cannot describe (e.g. a vhost-user NIC: then all NICs are here and `interfaces` is unset). Import fills it with what the guest has, so a guest re-created from imported inputs has the same devices. Compared in any order; where libvirt adds to a fragment (an address, an alias, defaults) the program's shorter form is not a change. Unset: such devices are not managed (a new guest gets libvirt's defaults). Written to the persistent definition: a change takes effect when the guest next starts.
+        /// </summary>
+        public InputList<string> DevicesXml
+        {
+            get => _devicesXml ?? (_devicesXml = new InputList<string>());
+            set => _devicesXml = value;
+        }
+
         [Input("disks")]
         private InputList<Inputs.DomainDiskArgs>? _disks;
 
@@ -480,6 +498,18 @@ namespace Pulumi.Kvm
         /// </summary>
         [Input("cpuMode")]
         public Input<string>? CpuMode { get; set; }
+
+        [Input("devicesXml")]
+        private InputList<string>? _devicesXml;
+
+        /// <summary>
+        /// The guest's devices that have no inputs of their own, each one libvirt XML element: controllers, video, input, sound, RNG, TPM, watchdog, memory balloon, channels, hostdevs, filesystems, the `&lt;emulator&gt;`, ...; and the NICs, disks, serial ports or display when one of them is of a kind the typed inputs cannot describe (e.g. a vhost-user NIC: then all NICs are here and `interfaces` is unset). Import fills it with what the guest has, so a guest re-created from imported inputs has the same devices. Compared in any order; where libvirt adds to a fragment (an address, an alias, defaults) the program's shorter form is not a change. Unset: such devices are not managed (a new guest gets libvirt's defaults). Written to the persistent definition: a change takes effect when the guest next starts.
+        /// </summary>
+        public InputList<string> DevicesXml
+        {
+            get => _devicesXml ?? (_devicesXml = new InputList<string>());
+            set => _devicesXml = value;
+        }
 
         [Input("disks")]
         private InputList<Inputs.DomainDiskGetArgs>? _disks;

@@ -221,6 +221,36 @@ public sealed class NetworkLifecycleTests
     }
 
     [Fact]
+    public async Task An_address_without_prefix_takes_libvirts_natural_one_and_a_network_made_so_by_hand_imports()
+    {
+        using var lv = PrivateLibvirtd.Start();
+        var ns = lv.Namespace;
+        await using var stack = await StackAsync(lv);
+
+        // 10.x is class A: libvirt gives the bridge a /8, and a DHCP range anywhere in 10/8 is inside it
+        var classful = Res(NetworkType, "classful", """
+            {"name": "lab-classful", "bridge": {"name": "virbr-cls", "stp": false},
+             "ips": [{"address": "10.83.0.1", "dhcp": {"ranges": [{"start": "10.200.0.10", "end": "10.200.0.20"}]}}]}
+            """);
+        (await stack.UpAsync(classful)).EnsureOk();
+        Assert.Contains("inet 10.83.0.1/8 ", ns.Ip("-o", "addr", "show", "dev", "virbr-cls"));
+        Assert.All((await stack.UpAsync(classful)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+
+        lv.VirshXml("net-define", """
+            <network>
+              <name>hand-classful</name>
+              <ip address='172.20.0.1'><dhcp><range start='172.20.9.10' end='172.20.9.20'/></dhcp></ip>
+            </network>
+            """);
+        var before = DumpXml(lv, "hand-classful");
+        var import = await stack.ImportAsync(NetworkType, "hand", "hand-classful");
+        Assert.True(import.Ok, StepRenderer.Render(import));
+        var imported = Res(NetworkType, "hand", Props.ToJson(import["hand"].Inputs));
+        Assert.All((await stack.UpAsync(classful, imported)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+        Assert.Equal(before, DumpXml(lv, "hand-classful"));
+    }
+
+    [Fact]
     public async Task Open_vswitch_portgroups_tag_guest_ports_and_change_without_a_restart()
     {
         using var ns = LabNamespace.CreateLab();

@@ -72,6 +72,20 @@ public class BinderTests
     }
 
     [Fact]
+    public void An_arrays_max_length_counts_items_not_the_characters_of_each()
+    {
+        // bootDevices allows at most 4 devices: "cdrom" and "network" are longer than 4 characters.
+        var ok = PropertyBinder.Bind<Resources.Domains.DomainArgs>(Obj(("name", PropertyValue.Of("g")), ("memoryMib", PropertyValue.Of(64)),
+            ("bootDevices", PropertyValue.Of([PropertyValue.Of("cdrom"), PropertyValue.Of("network"), PropertyValue.Of("hd")]))));
+        Assert.DoesNotContain(ok.Failures, f => f.Property.StartsWith("bootDevices", StringComparison.Ordinal));
+        Assert.Equal(["cdrom", "network", "hd"], ok.Value.BootDevices!);
+
+        var five = PropertyBinder.Bind<Resources.Domains.DomainArgs>(Obj(("name", PropertyValue.Of("g")), ("memoryMib", PropertyValue.Of(64)),
+            ("bootDevices", PropertyValue.Of([.. Enumerable.Repeat(PropertyValue.Of("hd"), 5)]))));
+        Assert.Contains(new CheckFailure("bootDevices", "has 5 items; at most 4 are accepted"), five.Failures);
+    }
+
+    [Fact]
     public void Nested_failures_carry_the_full_path()
     {
         var b = PropertyBinder.Bind<ThingArgs>(Obj(("name", PropertyValue.Of("x")),

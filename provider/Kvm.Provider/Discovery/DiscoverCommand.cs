@@ -22,8 +22,12 @@ internal static class DiscoverCommand
             --format import   Pulumi's bulk import file, for `pulumi import --file FILE` (the default)
             --format csharp   a C# program declaring the same resources with the Pulumi.Kvm SDK
             --host            scan a remote KVM host over ssh (as the provider's `host` setting does)
-          What it leaves out, and why, goes to stderr.
+          What it leaves out, and why, goes to stderr. Exit code 3: the output is written, but some
+          objects could not be read (each named on stderr, with the reason).
         """;
+
+    /// <summary>The exit code when the output is written but some objects could not be read.</summary>
+    public const int SomeUnreadable = 3;
 
     private sealed record Options(string? Uri, string? Netns, string? Host, string? HostNetns, string? Output, string Format);
 
@@ -43,13 +47,13 @@ internal static class DiscoverCommand
         if (config.Remote is { } target)
         {
             (exitCode, text) = await RunRemotelyAsync(target, o.Format, stderr).ConfigureAwait(false);
-            if (exitCode != 0) return exitCode;
+            if (exitCode is not (0 or SomeUnreadable)) return exitCode;
             await stderr.WriteLineAsync($"discover: these resources are on {target.Destination}: configure the stack's provider for it (pulumi config set kvm:host {target.Destination}) before `pulumi import`").ConfigureAwait(false);
         }
         else
         {
             (exitCode, text) = await RunHereAsync(config, o.Format, stderr).ConfigureAwait(false);
-            if (exitCode != 0) return exitCode;
+            if (exitCode is not (0 or SomeUnreadable)) return exitCode;
         }
 
         if (o.Output is null)
@@ -62,7 +66,7 @@ internal static class DiscoverCommand
             await File.WriteAllBytesAsync(o.Output, text).ConfigureAwait(false);
             await stderr.WriteLineAsync($"discover: wrote {o.Output}").ConfigureAwait(false);
         }
-        return 0;
+        return exitCode;
     }
 
     /// <summary>The agent's Discover call: discover on this host, its output and diagnostics returned instead of written.</summary>
@@ -126,7 +130,8 @@ internal static class DiscoverCommand
 
     private static async Task<(int ExitCode, byte[] Text)> RunHereAsync(ProviderConfig config, string format, TextWriter stderr)
     {
-        using var host = new ProviderHost(new EngineLog(alsoToStderr: false, verbosity: 0));
+        // The resources' warnings (what an import leaves unmanaged) go to stderr with the rest.
+        using var host = new ProviderHost(new StderrLog(stderr, LogSeverity.Warning));
         host.Configure(config);
         var resources = ResourceCatalog.Create(host);
         DiscoveryResult result;
@@ -140,14 +145,14 @@ internal static class DiscoverCommand
             return (1, []);
         }
 
-        foreach (var l in result.LeftOut) await stderr.WriteLineAsync($"discover: left out {l.What}: {l.Reason}").ConfigureAwait(false);
+        foreach (var l in result.LeftOut) await stderr.WriteLineAsync($"discover: {(l.Unreadable ? "skipped" : "left out")} {l.What}: {l.Reason}").ConfigureAwait(false);
         await stderr.WriteLineAsync($"discover: found {result.Resources.Count} resources: " +
             string.Join(", ", result.Resources.GroupBy(r => r.Token).Select(g => $"{g.Count()} {g.Key.Split(':')[^1]}"))).ConfigureAwait(false);
 
         var text = format == "import"
             ? ImportFile.Render(result)
             : new CSharpProgram(SchemaLoader.Load(new Rpc.ResourceRegistry(resources).SchemaJson)).Render(result);
-        return (0, System.Text.Encoding.UTF8.GetBytes(text));
+        return (result.LeftOut.Any(l => l.Unreadable) ? SomeUnreadable : 0, System.Text.Encoding.UTF8.GetBytes(text));
     }
 
     /// <summary>Runs discover in the plugin's agent on the host (installing it there if needed) and brings back what it found.</summary>
@@ -176,9 +181,14 @@ internal static class DiscoverCommand
         }
     }
 
-    private sealed class StderrLog(TextWriter stderr) : IEngineLog
+    /// <summary>Log lines from <paramref name="minimum"/> up on stderr, one whole line at a time (objects are read in parallel).</summary>
+    private sealed class StderrLog(TextWriter stderr, LogSeverity minimum = LogSeverity.Debug) : IEngineLog
     {
-        public Task LogAsync(LogSeverity severity, string message, string? urn = null) =>
-            stderr.WriteLineAsync($"discover: {severity.ToString().ToLowerInvariant()}: {message}");
+        public Task LogAsync(LogSeverity severity, string message, string? urn = null)
+        {
+            if (severity < minimum) return Task.CompletedTask;
+            lock (stderr) stderr.WriteLine($"discover: {severity.ToString().ToLowerInvariant()}: {message}");
+            return Task.CompletedTask;
+        }
     }
 }

@@ -17,7 +17,8 @@ internal sealed record Found(string Token, string HostName, string Id, ObjectVal
 }
 
 /// <summary>Something on the host discovery does not declare, and why.</summary>
-internal sealed record LeftOut(string What, string Reason);
+/// <param name="Unreadable">An object the provider would manage but could not read: discover goes on and its exit code says so.</param>
+internal sealed record LeftOut(string What, string Reason, bool Unreadable = false);
 
 internal sealed record DiscoveryResult(IReadOnlyList<Found> Resources, IReadOnlyList<LeftOut> LeftOut);
 
@@ -120,8 +121,14 @@ internal sealed class HostDiscovery(ProviderHost host, IReadOnlyDictionary<strin
 
     private static bool LibvirtNetworkUsesExistingBridge(ILibvirtNetwork network)
     {
-        var def = NetworkXml.Parse(network.GetXmlDesc());
-        return def.Forward?.Mode == NetworkForwardMode.Bridge;
+        try
+        {
+            return NetworkXml.Parse(network.GetXmlDesc()).Forward?.Mode == NetworkForwardMode.Bridge;
+        }
+        catch (Exception e) when (e is FormatException or System.Xml.XmlException or LibvirtException)
+        {
+            return false; // its Read reports what is wrong with it
+        }
     }
 
     private static string? TryBridgeName(ILibvirtNetwork network)
@@ -147,9 +154,10 @@ internal sealed class HostDiscovery(ProviderHost host, IReadOnlyDictionary<strin
                 else
                     results[i] = new Found(item.Token, item.HostName, read.Id, read.Inputs, read.State);
             }
-            catch (Exception e) when (e is ProviderException or LibvirtException or NetlinkException)
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                lock (leftOut) leftOut.Add(new(item.HostName, $"cannot be read as {item.Token}: {e.Message}"));
+                // Whatever one object's trouble (an XML value the model does not know, a libvirt error), the others are still read.
+                lock (leftOut) leftOut.Add(new(item.HostName, $"cannot be read as {item.Token}: {e.Message}", Unreadable: true));
             }
             finally
             {

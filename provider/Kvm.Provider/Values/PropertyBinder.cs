@@ -125,7 +125,8 @@ internal static class PropertyBinder
             {
                 case (ScalarKind.String, StringValue str):
                 {
-                    var max = prop.MaxLength > 0 ? prop.MaxLength : DefaultMaxStringLength;
+                    // On an array, MaxLength counts its items: each string item has the default limit.
+                    var max = prop.MaxLength > 0 && prop.Type is not ArrayShape ? prop.MaxLength : DefaultMaxStringLength;
                     if (mode == BindMode.Inputs && str.Value.Length > max)
                     {
                         Fail(path, $"is {str.Value.Length} characters long; at most {max} are accepted");

@@ -290,11 +290,56 @@ internal static class DomainXmlCases
         </domain>
         """;
 
+    /// <summary>NICs of the kinds the provider does not model, as libvirt's formatdomain documents them.</summary>
+    public const string OtherNicTypes = """
+        <domain type="kvm">
+          <name>nics</name>
+          <devices>
+            <interface type="vhostuser">
+              <mac address="52:54:00:3b:83:1a" />
+              <source type="unix" path="/tmp/vhost1.sock" mode="server" />
+              <model type="virtio" />
+            </interface>
+            <interface type="vhostuser">
+              <source type="unix" path="/tmp/vhost2.sock" mode="client">
+                <reconnect enabled="yes" timeout="10" />
+              </source>
+              <model type="virtio" />
+              <driver queues="4" />
+            </interface>
+            <interface type="direct">
+              <source dev="eth0" mode="vepa" />
+            </interface>
+            <interface type="user" />
+            <interface type="ethernet">
+              <target dev="mytap1" managed="no" />
+            </interface>
+            <interface type="mcast">
+              <source address="230.0.0.1" port="5558" />
+            </interface>
+            <interface type="udp">
+              <source address="192.168.10.1" port="5555">
+                <local address="127.0.0.1" port="1234" />
+              </source>
+            </interface>
+            <interface type="hostdev" managed="yes">
+              <source>
+                <address type="pci" domain="0x0000" bus="0x00" slot="0x07" function="0x0" />
+              </source>
+            </interface>
+            <interface type="vdpa">
+              <source dev="/dev/vhost-vdpa-0" />
+            </interface>
+          </devices>
+        </domain>
+        """;
+
     public static TheoryData<string, string> All => new()
     {
         { nameof(Full), Full },
         { nameof(Diskless), Diskless },
         { nameof(TestDriverDomain), TestDriverDomain },
         { nameof(Interleaved), Interleaved },
+        { nameof(OtherNicTypes), OtherNicTypes },
     };
 }

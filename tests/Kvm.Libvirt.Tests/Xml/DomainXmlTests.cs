@@ -18,6 +18,16 @@ public class DomainXmlTests
     }
 
     [Fact]
+    public void A_source_mode_is_a_macvtap_mode_only_on_a_direct_nic()
+    {
+        var nics = DomainXml.Parse(DomainXmlCases.OtherNicTypes).Interfaces;
+
+        Assert.Equal([null, null, MacvtapMode.Vepa], nics.Take(3).Select(n => n.SourceMode));
+        var written = XElement.Parse(DomainXml.Format(DomainXml.Parse(DomainXmlCases.OtherNicTypes)));
+        Assert.Equal(["server", "client", "vepa"], written.Descendants("interface").Take(3).Select(i => (string?)i.Element("source")?.Attribute("mode")));
+    }
+
+    [Fact]
     public void Parses_every_modelled_field()
     {
         Assert.Equal(DomainXmlCases.FullModel, DomainXml.Parse(DomainXmlCases.Full));

@@ -19,16 +19,18 @@ public sealed class HostDiscoveryTests
         new(index, name, kind, 1500, null, default, default, master, kind == LinkKinds.Bridge ? new BridgeOptions { VlanFiltering = filtering } : null,
             master is null ? null : "bridge");
 
-    private static Mock<IResource> Reads(string token)
+    private static Mock<IResource> Reads(string token, string? failing = null)
     {
         var resource = new Mock<IResource>(MockBehavior.Strict);
         resource.Setup(r => r.Token).Returns(token);
         resource.Setup(r => r.ReadAsync(It.IsAny<ReadRequest>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((ReadRequest r, CancellationToken _) => new ReadResult(r.Id, ObjectValue.Empty, ObjectValue.Empty));
+            .ReturnsAsync((ReadRequest r, CancellationToken _) => r.Id == failing
+                ? throw new FormatException("interface source mode: unknown value 'server'")
+                : new ReadResult(r.Id, ObjectValue.Empty, ObjectValue.Empty));
         return resource;
     }
 
-    private static async Task<DiscoveryResult> DiscoverAsync(IReadOnlyList<Link> links, IReadOnlyList<BridgeVlanTable> tables)
+    private static async Task<DiscoveryResult> DiscoverAsync(IReadOnlyList<Link> links, IReadOnlyList<BridgeVlanTable> tables, string? failingBridge = null)
     {
         var linkApi = new Mock<ILinkApi>();
         linkApi.Setup(l => l.ListAsync(It.IsAny<CancellationToken>())).ReturnsAsync(links);
@@ -40,7 +42,7 @@ public sealed class HostDiscoveryTests
         // as HostConnections reports a libvirt it cannot connect to
         connections.Setup(c => c.Libvirt).Throws(ProviderException.FailedPrecondition("cannot connect to libvirt at qemu:///system: Failed to connect socket"));
         using var host = new ProviderHost(new CapturingLog(), _ => connections.Object);
-        var resources = new[] { Reads(BridgeResource.TypeToken), Reads(VlanFilterResource.TypeToken), Reads(HostDiscovery.DomainToken) }
+        var resources = new[] { Reads(BridgeResource.TypeToken, failingBridge), Reads(VlanFilterResource.TypeToken), Reads(HostDiscovery.DomainToken) }
             .ToDictionary(r => r.Object.Token, r => r.Object);
         return await new HostDiscovery(host, resources).RunAsync(CancellationToken.None);
     }
@@ -68,5 +70,15 @@ public sealed class HostDiscoveryTests
         Assert.Contains(new LeftOut("VLANs of brw itself", "the table is empty (no VLAN at all), which a VlanFilter cannot declare"), result.LeftOut);
         Assert.Contains(result.LeftOut, l => l.What == "VLANs of vnet0 on brv" && l.Reason.Contains("guest's tap", StringComparison.Ordinal));
         Assert.Contains(new LeftOut("lo", "loopback"), result.LeftOut);
+    }
+
+    [Fact]
+    public async Task An_object_that_cannot_be_read_is_skipped_with_its_reason_and_the_others_are_still_found()
+    {
+        var result = await DiscoverAsync([Dev(1, "br0", LinkKinds.Bridge), Dev(2, "brbad", LinkKinds.Bridge), Dev(3, "br2", LinkKinds.Bridge)], [], failingBridge: "brbad");
+
+        Assert.Equal(["br0", "br2"], result.Resources.Select(r => r.Id));
+        Assert.Contains(new LeftOut("brbad", "cannot be read as kvm:index:Bridge: interface source mode: unknown value 'server'", Unreadable: true), result.LeftOut);
+        Assert.DoesNotContain(result.LeftOut, l => l.Unreadable && l.What != "brbad");
     }
 }

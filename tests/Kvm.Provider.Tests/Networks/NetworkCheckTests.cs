@@ -51,7 +51,8 @@ public class NetworkCheckTests
         { """{"name": "n", "forward": {"mode": "fancy"}}""", "forward.mode", "must be one of" },
         { """{"name": "n", "forward": {"mode": "nat", "dev": "this-is-too-long0"}}""", "forward.dev", "at most 15" },
         // addresses and DHCP
-        { """{"name": "n", "ips": [{"address": "10.10.0.1"}]}""", "ips[0].prefix", "needs a prefix" },
+        { """{"name": "n", "ips": [{"address": "224.0.0.1"}]}""", "ips[0].prefix", "no natural prefix" },
+        { """{"name": "n", "ips": [{"address": "192.168.7.1", "dhcp": {"ranges": [{"start": "192.168.8.10", "end": "192.168.8.20"}]}}]}""", "ips[0].dhcp.ranges[0].start", "outside the subnet 192.168.7.0/24" },
         { """{"name": "n", "ips": [{"address": "10.10.0.1", "prefix": 24, "netmask": "255.255.255.0"}]}""", "ips[0].netmask", "not both" },
         { """{"name": "n", "ips": [{"address": "10.10.0.1", "netmask": "255.0.255.0"}]}""", "ips[0].netmask", "not a contiguous" },
         { """{"name": "n", "ips": [{"address": "10.10.0.1", "prefix": 33}]}""", "ips[0].prefix", "0-32" },
@@ -110,6 +111,9 @@ public class NetworkCheckTests
         """{"name": "hd", "forward": {"mode": "hostdev"}, "vlan": {"tags": [{"id": 7}]}}""",
         """{"name": "nat", "forward": {"mode": "nat", "dev": "eth0", "interfaces": ["eth0"], "nat": {"addressStart": "192.0.2.1", "addressEnd": "192.0.2.9", "portStart": 1024, "portEnd": 65535}}, "ips": [{"address": "10.1.0.1", "prefix": 30}]}""",
         """{"name": "p2p", "ips": [{"address": "10.1.0.0", "prefix": 31}]}""",
+        // No prefix or netmask: libvirt takes the natural one (10.x /8, 172.16.x /16, 192.168.x /24, IPv6 /64).
+        """{"name": "classful", "ips": [{"address": "10.10.0.1", "dhcp": {"ranges": [{"start": "10.200.0.10", "end": "10.200.0.20"}]}}, {"address": "fd00:9::1", "dhcp": {"ranges": [{"start": "fd00:9::10", "end": "fd00:9::20"}]}}]}""",
+        """{"name": "classb", "ips": [{"address": "172.16.5.1", "dhcp": {"hosts": [{"name": "g", "ip": "172.16.200.9"}]}}]}""",
         """{"name": "3e3fce45-4f53-4fa7-bb32-11f34168b82b", "uuid": "3E3FCE45-4F53-4FA7-BB32-11F34168B82B"}""",
     };
 

@@ -116,14 +116,16 @@ public sealed record DomainInterface
     internal static DomainInterface Read(XElement element)
     {
         var source = element.Element("source");
+        var type = Types.Parse(element.RequiredAttr("type"), "interface type");
         return new DomainInterface
         {
-            Type = Types.Parse(element.RequiredAttr("type"), "interface type"),
+            Type = type,
             SourceBridge = source.Attr("bridge"),
             SourceNetwork = source.Attr("network"),
             SourcePortGroup = source.Attr("portgroup"),
             SourceDev = source.Attr("dev"),
-            SourceMode = Modes.ParseOrNull(source.Attr("mode"), "interface source mode"),
+            // Only a direct NIC's source mode is a macvtap mode; vhost-user's (server, client) is kept in Origin.
+            SourceMode = type == InterfaceType.Direct ? Modes.ParseOrNull(source.Attr("mode"), "interface source mode") : null,
             MacAddress = element.ChildAttr("mac", "address"),
             Model = element.ChildAttr("model", "type"),
             DriverName = element.ChildAttr("driver", "name"),
@@ -146,8 +148,8 @@ public sealed record DomainInterface
             ("network", SourceNetwork),
             ("portgroup", SourcePortGroup),
             ("bridge", SourceBridge),
-            ("dev", SourceDev),
-            ("mode", Modes.FormatOrNull(SourceMode)));
+            ("dev", SourceDev));
+        if (Type == InterfaceType.Direct) element.SetChildAttrs("source", ("mode", Modes.FormatOrNull(SourceMode)));
         element.SetChild("vlan", Vlan?.ToElement());
         element.SetChild("virtualport", VirtualPort?.ToElement());
         element.SetChildAttrs("target", ("dev", TargetDev));

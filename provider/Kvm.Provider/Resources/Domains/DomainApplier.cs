@@ -99,7 +99,9 @@ internal sealed class DomainApplier : Applier<DomainArgs, DomainState>
         DomainArgs? reference = ctx.OldInputs ?? ctx.OldState;
         var snapshot = DomainSnapshot.Take(domain);
         var state = await _observer.ObserveAsync(snapshot, reference, ctx.Cancellation).ConfigureAwait(false);
-        return new Observed<DomainArgs, DomainState>(domain.Uuid.ToString("D"), state, DomainObserver.InputsOf(state, snapshot, ctx.IsImport));
+        var inputs = DomainObserver.InputsOf(state, snapshot, ctx.IsImport, out var unmanaged);
+        foreach (var what in unmanaged) await Host.Log.WarnAsync($"domain {domain.Name}: {what}", ctx.Urn).ConfigureAwait(false);
+        return new Observed<DomainArgs, DomainState>(domain.Uuid.ToString("D"), state, inputs);
     }
 
     public override async Task<Outcome<DomainState>> UpdateAsync(UpdateContext<DomainArgs, DomainState> ctx)

@@ -71,6 +71,10 @@ internal partial record DomainArgs
     [Input("serials", "Serial ports; the first is also the guest's console.", MaxLength = 32)]
     public DomainSerialArgs[]? Serials { get; init; }
 
+    [Input("devicesXml", "The guest's devices that have no inputs of their own, each one libvirt XML element: controllers, video, input, sound, RNG, TPM, watchdog, memory balloon, channels, hostdevs, filesystems, the `<emulator>`, ...; and the NICs, disks, serial ports or display when one of them is of a kind the typed inputs cannot describe (e.g. a vhost-user NIC: then all NICs are here and `interfaces` is unset). Import fills it with what the guest has, so a guest re-created from imported inputs has the same devices. Compared in any order; where libvirt adds to a fragment (an address, an alias, defaults) the program's shorter form is not a change. Unset: such devices are not managed (a new guest gets libvirt's defaults). Written to the persistent definition: a change takes effect when the guest next starts.",
+        Unordered = true, MaxLength = 1024)]
+    public string[]? DevicesXml { get; init; }
+
     [Input("onPoweroff", "What libvirt does when the guest powers off.", OneOf = ["destroy", "restart", "preserve", "rename-restart"])]
     public string? OnPoweroff { get; init; }
 

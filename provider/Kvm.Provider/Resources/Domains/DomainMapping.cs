@@ -78,6 +78,7 @@ internal static class DomainMapping
             }
         }
         if (rewriteSerials && a.Serials is not null) WriteSerials(root, a.Serials);
+        OtherDevices.Write(root, a.DevicesXml, existing);
         SetLifecycle(root, "on_poweroff", a.OnPoweroff, old?.OnPoweroff);
         SetLifecycle(root, "on_reboot", a.OnReboot, old?.OnReboot);
         SetLifecycle(root, "on_crash", a.OnCrash, old?.OnCrash);
@@ -323,6 +324,7 @@ internal static class DomainMapping
             Interfaces = [.. def.Interfaces.Select(n => ToArgs(n, linuxVlans))],
             Graphics = def.Graphics.FirstOrDefault() is { } g ? ToArgs(g) : null,
             Serials = root is null ? [] : [.. (root.Element("devices")?.Elements("serial") ?? []).Select(ToSerial)],
+            DevicesXml = OtherDevices.InShapeOf(OtherDevices.Read(def), reference?.DevicesXml),
             OnPoweroff = root?.Element("on_poweroff")?.Value,
             OnReboot = root?.Element("on_reboot")?.Value,
             OnCrash = root?.Element("on_crash")?.Value,

@@ -110,23 +110,45 @@ internal sealed class DomainObserver(ProviderHost host)
 
     /// <summary>
     /// The inputs that reproduce what was observed: the observed values, without the outputs, and without
-    /// host device names libvirt generated (only a name the config itself holds is an input). On import,
-    /// lists whose devices the inputs cannot describe (e.g. a vhost-user NIC) are left unmanaged.
+    /// host device names libvirt generated (only a name the config itself holds is an input). On import, a
+    /// typed list with a device it cannot describe (e.g. a vhost-user NIC) is left unset and its devices are in
+    /// devicesXml instead (<see cref="OtherDevices"/>); <paramref name="unmanaged"/> names each such element, for a warning.
     /// </summary>
-    public static DomainArgs InputsOf(DomainState s, DomainSnapshot snapshot, bool import)
+    public static DomainArgs InputsOf(DomainState s, DomainSnapshot snapshot, bool import, out IReadOnlyList<string> unmanaged)
     {
-        var configNics = snapshot.Config.Interfaces;
+        var config = snapshot.Config;
+        var configNics = config.Interfaces;
         var nics = s.Interfaces?.Select((n, i) => n with { TargetDevice = i < configNics.Count ? configNics[i].TargetDev : null }).ToArray();
         var args = ArgsOf(s) with { Interfaces = nics };
+        unmanaged = [];
         if (!import) return args;
+
+        var typed = OtherDevices.Typed.Of(config);
+        var left = new List<string>();
+        if (!typed.Interfaces)
+            left.Add(Untyped("interfaces", "NICs", config.Interfaces.Select((n, i) => (n, i)).Where(x => !OtherDevices.Typed.IsTyped(x.n))
+                .Select(x => $"<interface type='{x.n.Origin.Element?.Attribute("type")?.Value}'> #{x.i + 1}{(x.n.MacAddress is { } mac ? $" ({mac})" : "")}")));
+        if (!typed.Disks)
+            left.Add(Untyped("disks", "disks", config.Disks.Select((d, i) => (d, i)).Where(x => !OtherDevices.Typed.IsTyped(x.d))
+                .Select(x => $"<disk type='{x.d.Origin.Element?.Attribute("type")?.Value}'> #{x.i + 1} ({x.d.TargetDev})")));
+        if (!typed.Serials)
+            left.Add(Untyped("serials", "serial ports", config.Serials.Select((x, i) => (x, i)).Where(x => !OtherDevices.Typed.IsTyped(x.x))
+                .Select(x => $"<serial type='{x.x.Type}'> #{x.i + 1}")));
+        if (!typed.Graphics)
+            left.Add(Untyped("graphics", "displays", [config.Graphics.Count > 1 ? $"{config.Graphics.Count} <graphics> elements" : $"<graphics type='{config.Graphics[0].Origin.Element?.Attribute("type")?.Value}'>"]));
+        unmanaged = left;
+
         return args with
         {
-            Interfaces = nics is not null && nics.All(n => n.Type is "bridge" or "network" or "direct") ? nics : null,
-            Disks = s.Disks is { } disks && snapshot.Config.Disks.All(d => d.Type is DiskType.File or DiskType.Block) ? disks : null,
-            Serials = s.Serials is { } serials && serials.All(x => x.Type is "pty" or "file" or "unix") ? serials : null,
-            Graphics = s.Graphics is { Type: "vnc" or "spice" } g ? g : null,
+            Interfaces = typed.Interfaces ? nics : null,
+            Disks = typed.Disks ? s.Disks : null,
+            Serials = typed.Serials ? s.Serials : null,
+            Graphics = typed.Graphics ? s.Graphics : null,
         };
     }
+
+    private static string Untyped(string input, string kind, IEnumerable<string> elements) =>
+        $"`{input}` is left unset: its typed inputs cannot describe {string.Join(", ", elements)}, so the guest's {kind} are kept as libvirt XML in `devicesXml` instead.";
 
     /// <summary>The input half of a state, as a record of the inputs' own type (the generated shape copies each input).</summary>
     private static DomainArgs ArgsOf(DomainState s)
@@ -154,6 +176,8 @@ internal sealed class DomainObserver(ProviderHost host)
     /// <summary>Values the running guest reports differently by nature: the balloon's actual size, the expanded CPU model, generated names.</summary>
     private static bool IgnoredForPending(string path) =>
         path is DomainArgs.Paths.MemoryMib or DomainArgs.Paths.CpuMode or "graphics.port" or DomainState.Paths.LiveXml
+        // libvirt's running definition adds aliases and run-time state to every device.
+        || path.StartsWith(DomainArgs.Paths.DevicesXml, StringComparison.Ordinal)
         || (path.StartsWith("interfaces[", StringComparison.Ordinal) && path.EndsWith(".targetDevice", StringComparison.Ordinal))
         || (path.StartsWith("serials[", StringComparison.Ordinal) && path.EndsWith(".path", StringComparison.Ordinal));
 

@@ -28,6 +28,9 @@ internal static class DomainValidation
         }
         if (a.BootDevices is { } boot && boot.Distinct().Count() != boot.Length)
             Fail("bootDevices", "lists a device twice");
+        var devices = a.DevicesXml ?? [];
+        for (var i = 0; i < devices.Length; i++)
+            if (devices[i] is { } fragment && OtherDevices.Problem(fragment, a) is { } problem) Fail($"devicesXml[{i}]", problem);
 
         var macs = new Dictionary<string, int>(StringComparer.Ordinal);
         var taps = new HashSet<string>(StringComparer.Ordinal);

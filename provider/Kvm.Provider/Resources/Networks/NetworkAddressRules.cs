@@ -71,15 +71,32 @@ internal static class NetworkAddressRules
         }
         if (prefix is null)
         {
-            if (!unknown($"{p}.prefix") && !unknown($"{p}.netmask"))
-                f.Add(new($"{p}.prefix", address.IsV6 ? "an IPv6 address needs a prefix (e.g. 64)" : "an IPv4 address needs a prefix (e.g. 24) or a netmask"));
-            return null;
+            if (unknown($"{p}.prefix") || unknown($"{p}.netmask")) return null;
+            prefix = NaturalPrefix(address);
+            if (prefix is null)
+            {
+                f.Add(new($"{p}.prefix", $"{address} is not a class A, B or C address, so it has no natural prefix: give a prefix (e.g. 24) or a netmask"));
+                return null;
+            }
         }
         if (prefix > address.Bits) return null;
         var net = IpSubnet.Of(address, prefix.Value);
         if (net.IsReserved(address))
             f.Add(new($"{p}.address", $"{address} is the {(address.Value == net.Network ? "network address" : "broadcast address")} of {net}; the host needs an address inside it"));
         return new Subnet(net, address);
+    }
+
+    /// <summary>
+    /// The prefix libvirt uses for an address given without prefix or netmask (virSocketAddrGetIPPrefix):
+    /// IPv4's classful one (A /8, B /16, C /24; 0.0.0.0 /0), IPv6 /64; null for class D and E, which libvirt refuses.
+    /// </summary>
+    public static int? NaturalPrefix(IpAddr address)
+    {
+        if (address.IsV6) return 64;
+        var v = address.Value;
+        if (v == 0) return 0;
+        var octet = (byte)(v >> 24);
+        return (octet & 0x80) == 0 ? 8 : (octet & 0xC0) == 0x80 ? 16 : (octet & 0xE0) == 0xC0 ? 24 : null;
     }
 
     private static void ValidateDhcp(NetworkDhcpArgs dhcp, Subnet? subnet, string p, List<CheckFailure> f)

@@ -1,0 +1,27 @@
+using Kvm.Engine;
+using Kvm.Lab;
+
+namespace Kvm.Lifecycle.Tests.RoundTrip;
+
+/// <summary>The round trip's counts and every file's outcome, in artifacts/roundtrip-WHAT.md (what the README quotes).</summary>
+public static class RoundTripReport
+{
+    public static string Summary(IReadOnlyList<RoundTripOutcome> outcomes)
+    {
+        var loaded = outcomes.Count(o => o.Kind != RoundTripOutcome.DriverRefuses);
+        var imported = outcomes.Count(o => o.Kind is not (RoundTripOutcome.DriverRefuses or RoundTripOutcome.ImportFails));
+        var identical = outcomes.Count(o => o.Kind == RoundTripOutcome.Identical);
+        return $"{outcomes.Count} files, {loaded} loaded by the test driver, {imported} imported, {identical} re-created identically " +
+               $"({(loaded == 0 ? 0 : 100.0 * identical / loaded):0}% of those loaded)";
+    }
+
+    public static void Write(string what, IReadOnlyList<RoundTripOutcome> outcomes)
+    {
+        var folder = Path.Combine(RepoPaths.Root, "artifacts");
+        Directory.CreateDirectory(folder);
+        var lines = new List<string> { $"# Round trip of libvirt {LibvirtTestXml.Version}'s test {what}", "", RoundTripReport.Summary(outcomes), "" };
+        lines.AddRange(outcomes.GroupBy(o => o.Kind).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .SelectMany(g => new[] { $"## {g.Key} ({g.Count()})", "" }.Concat(g.Select(o => $"- {o.File}{(o.Detail.Length > 0 ? $": {o.Detail}" : "")}")).Append("")));
+        File.WriteAllLines(Path.Combine(folder, $"roundtrip-{what}.md"), lines);
+    }
+}
