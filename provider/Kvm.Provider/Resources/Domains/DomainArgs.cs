@@ -54,6 +54,9 @@ internal partial record DomainArgs
     [Input("bootDevices", "The firmware's boot order. Unset: libvirt's default (`hd`).", OneOf = ["hd", "cdrom", "network", "fd"], MaxLength = 4)]
     public string[]? BootDevices { get; init; }
 
+    [Input("bootMenu", "Whether the firmware offers its interactive boot menu at start (libvirt's `<os><bootmenu enable>`). Unset: not managed (libvirt's default is no menu).")]
+    public bool? BootMenu { get; init; }
+
     [Input("features", "Hypervisor features to turn on, e.g. `acpi`, `apic`, `pae`, in any order.", Unordered = true, MaxLength = 64)]
     public string[]? Features { get; init; }
 

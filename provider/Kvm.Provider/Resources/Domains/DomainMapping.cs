@@ -128,6 +128,7 @@ internal static class DomainMapping
             Initrd = Pick(a.Initrd, old?.Initrd, os.Initrd),
             Cmdline = Pick(a.KernelCmdline, old?.KernelCmdline, os.Cmdline),
             BootDevices = a.BootDevices is { } b ? b.ToValueList() : old?.BootDevices is not null ? [] : os.BootDevices,
+            BootMenu = PickValue(a.BootMenu, old?.BootMenu, os.BootMenu),
         };
     }
 
@@ -319,6 +320,7 @@ internal static class DomainMapping
             Initrd = def.Os?.Initrd,
             KernelCmdline = def.Os?.Cmdline,
             BootDevices = def.Os is { BootDevices.Count: > 0 } os ? [.. os.BootDevices] : null,
+            BootMenu = def.Os?.BootMenu,
             Features = [.. def.Features],
             Disks = [.. def.Disks.Select(ToArgs)],
             Interfaces = [.. def.Interfaces.Select(n => ToArgs(n, linuxVlans))],
