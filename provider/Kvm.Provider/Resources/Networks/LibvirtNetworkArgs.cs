@@ -106,6 +106,12 @@ internal sealed partial record NetworkBridgeArgs
 
     [Input("delay", "The STP forward delay of the bridge libvirt creates, in seconds (libvirt's default: 0). Not for bridge-mode networks.", Min = 0, Max = 30)]
     public int? Delay { get; init; }
+
+    [Input("macTableManager", "Who keeps the bridge's table of guests' MAC addresses: `kernel` (the bridge floods unknown destinations and learns; libvirt's default) or `libvirt` (libvirt programs each guest's MAC and turns off learning and unicast flooding on its port).", OneOf = ["kernel", "libvirt"])]
+    public string? MacTableManager { get; init; }
+
+    [Input("zone", "The firewalld zone libvirt puts the bridge in (where firewalld runs). Unset: libvirt's own `libvirt` zone.", MaxLength = 255)]
+    public string? Zone { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkIp", "One address of the host on a libvirt network (`<ip>`), with its DHCP service.")]

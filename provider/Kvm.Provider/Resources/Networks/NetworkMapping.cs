@@ -61,7 +61,10 @@ internal static class NetworkMapping
                     }
                     : null,
             },
-        Bridge = d.Bridge is null ? null : new NetworkBridgeArgs { Name = d.Bridge.Name, Stp = d.Bridge.Stp, Delay = d.Bridge.Delay },
+        Bridge = d.Bridge is null ? null : new NetworkBridgeArgs
+        {
+            Name = d.Bridge.Name, Stp = d.Bridge.Stp, Delay = d.Bridge.Delay, MacTableManager = d.Bridge.MacTableManager, Zone = d.Bridge.Zone,
+        },
         Mtu = d.Mtu,
         MacAddress = d.MacAddress?.ToLowerInvariant(),
         DomainName = d.DomainName,
@@ -225,6 +228,8 @@ internal static class NetworkMapping
             Name = Pick(b.Name, basis?.Name, old?.Name is not null),
             Stp = Pick(b.Stp, basis?.Stp, old?.Stp is not null),
             Delay = Pick(b.Delay, basis?.Delay, old?.Delay is not null),
+            MacTableManager = Pick(b.MacTableManager, basis?.MacTableManager, old?.MacTableManager is not null),
+            Zone = Pick(b.Zone, basis?.Zone, old?.Zone is not null),
         };
     }
 
