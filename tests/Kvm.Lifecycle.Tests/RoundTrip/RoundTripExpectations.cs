@@ -17,7 +17,6 @@ public static class RoundTripExpectations
         ["passthrough-address-crash.xml"] = ImportFails, // forward.interfaces: a passthrough network needs its macvtap pool: forward.dev or forward.interfaces
         ["passthrough-pf.xml"] = ImportFails, // forward.interfaces: a passthrough network needs its macvtap pool: forward.dev or forward.interfaces; ips: addresses and DHCP are only for nat, route, …
         ["bandwidth-network.xml"] = Differs, // /network/bandwidth[6]: <bandwidth> became <ip>
-        ["empty-allow-ipv6.xml"] = Differs, // /network/@ipv6: 'yes' became (none)
         ["hostdev-pf.xml"] = Differs, // /network/forward[3]/@managed: 'yes' became 'no'
         ["hostdev.xml"] = Differs, // /network/forward[3]/@managed: 'yes' became 'no'
         ["isolated-ports.xml"] = Differs, // /network/port[5]: lost
@@ -44,7 +43,7 @@ public static class RoundTripExpectations
         ["netboot-proxy-network.xml"] = Differs, // /network/ip[6]/dhcp[1]/bootp[2]: lost
         ["netboot-tftp.xml"] = Differs, // /network/ip[5]/tftp[1]: lost
         ["routed-network-no-dns.xml"] = Differs, // /network/dns[6]: <dns> became <ip>
-        ["vepa-net.xml"] = Differs, // /network/@trustGuestRxFilters: 'no' became (none)
+        ["vepa-net.xml"] = Differs, // /network/virtualport[4]/parameters[1]: lost
         ["hostdev-duplicate.xml"] = DriverRefuses, // error: XML error: PCI device '0000:03:00.3' can only be listed once in network hostdev
         ["open-network-with-forward-dev.xml"] = DriverRefuses, // error: XML error: forward dev not allowed for network 'open' with forward mode='open'
         ["passthrough-duplicate.xml"] = DriverRefuses, // error: XML error: interface 'eth3' can only be listed once in network passthrough-duplicate
@@ -66,7 +65,7 @@ public static class RoundTripExpectations
         ["net-hostdev-bootorder.xml"] = Differs, // /domain/devices[11]/disk[2]/boot[3]: <boot> became <address>
         ["net-isolated-port.xml"] = Differs, // /domain/vcpu[5]/@cpuset: '0-1' became (none)
         ["net-mtu.xml"] = Differs, // /domain/devices[11]/disk[2]/driver[1]/@event_idx: 'on' became (none)
-        ["net-openvswitch.xml"] = Differs, // /domain/devices[11]/interface[6]/virtualport[4]/parameters[1]/@interfaceid: '09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f' became 'f29d71a0-6d52-4477-a5ee-7fe…
+        ["net-openvswitch.xml"] = Differs, // /domain/devices[11]/interface[6]/virtualport[4]/parameters[1]/@interfaceid: '09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f' became '9aba2004-fc6e-451d-af86-7ff…
         ["net-virtio-netdev.xml"] = Differs, // /domain/memory[3]: text '219100' became '218112'
         ["net-virtio-rss.xml"] = Differs, // /domain/memory[3]: text '219100' became '218112'
         ["net-virtio-rxqueuesize-invalid-size.xml"] = Differs, // /domain/memory[3]: text '219100' became '218112'
