@@ -65,7 +65,7 @@ public static class RoundTripExpectations
         ["net-hostdev-bootorder.xml"] = Differs, // /domain/devices[11]/disk[2]/boot[3]: <boot> became <address>
         ["net-isolated-port.xml"] = Differs, // /domain/vcpu[5]/@cpuset: '0-1' became (none)
         ["net-mtu.xml"] = Differs, // /domain/devices[11]/disk[2]/driver[1]/@event_idx: 'on' became (none)
-        ["net-openvswitch.xml"] = Differs, // /domain/devices[11]/interface[6]/virtualport[4]/parameters[1]/@interfaceid: '09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f' became '9aba2004-fc6e-451d-af86-7ff…
+        ["net-openvswitch.xml"] = Differs, // /domain/devices[11]/interface[6]/virtualport[4]/parameters[1]/@interfaceid: '09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f' became '32260022-e5fd-498b-a799-f13…
         ["net-virtio-netdev.xml"] = Differs, // /domain/memory[3]: text '219100' became '218112'
         ["net-virtio-rss.xml"] = Differs, // /domain/memory[3]: text '219100' became '218112'
         ["net-virtio-rxqueuesize-invalid-size.xml"] = Differs, // /domain/memory[3]: text '219100' became '218112'
