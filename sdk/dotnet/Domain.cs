@@ -40,6 +40,12 @@ namespace Pulumi.Kvm
         public Output<ImmutableArray<string>> BootDevices { get; private set; } = null!;
 
         /// <summary>
+        /// Whether the firmware offers its interactive boot menu at start (libvirt's `&lt;os&gt;&lt;bootmenu enable&gt;`). Unset: not managed (libvirt's default is no menu).
+        /// </summary>
+        [Output("bootMenu")]
+        public Output<bool?> BootMenu { get; private set; } = null!;
+
+        /// <summary>
         /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). One of `host-passthrough`, `host-model`, `custom`, `maximum`.
         /// </summary>
         [Output("cpuMode")]
@@ -284,6 +290,12 @@ namespace Pulumi.Kvm
         }
 
         /// <summary>
+        /// Whether the firmware offers its interactive boot menu at start (libvirt's `&lt;os&gt;&lt;bootmenu enable&gt;`). Unset: not managed (libvirt's default is no menu).
+        /// </summary>
+        [Input("bootMenu")]
+        public Input<bool>? BootMenu { get; set; }
+
+        /// <summary>
         /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). One of `host-passthrough`, `host-model`, `custom`, `maximum`.
         /// </summary>
         [Input("cpuMode")]
@@ -492,6 +504,12 @@ namespace Pulumi.Kvm
             get => _bootDevices ?? (_bootDevices = new InputList<string>());
             set => _bootDevices = value;
         }
+
+        /// <summary>
+        /// Whether the firmware offers its interactive boot menu at start (libvirt's `&lt;os&gt;&lt;bootmenu enable&gt;`). Unset: not managed (libvirt's default is no menu).
+        /// </summary>
+        [Input("bootMenu")]
+        public Input<bool>? BootMenu { get; set; }
 
         /// <summary>
         /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). One of `host-passthrough`, `host-model`, `custom`, `maximum`.

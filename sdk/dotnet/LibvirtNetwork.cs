@@ -68,6 +68,12 @@ namespace Pulumi.Kvm
         public Output<ImmutableArray<Outputs.NetworkIp>> Ips { get; private set; } = null!;
 
         /// <summary>
+        /// Whether guests may talk IPv6 among themselves on a network without an IPv6 address (libvirt's `&lt;network ipv6='yes'&gt;`; without it libvirt blocks guest IPv6 there). Unset: not managed (libvirt's default: no).
+        /// </summary>
+        [Output("ipv6")]
+        public Output<bool?> Ipv6 { get; private set; } = null!;
+
+        /// <summary>
         /// Property paths whose value in the running network differs from its persistent definition (which the inputs above report). The next `pulumi up` brings those the program sets back in line. Empty when the network is not running or both agree.
         /// </summary>
         [Output("liveDrift")]
@@ -96,6 +102,12 @@ namespace Pulumi.Kvm
         /// </summary>
         [Output("portGroups")]
         public Output<ImmutableArray<Outputs.NetworkPortGroup>> PortGroups { get; private set; } = null!;
+
+        /// <summary>
+        /// Whether the host follows the receive filters (MAC address, multicast lists) guests set on their macvtap ports (libvirt's `&lt;network trustGuestRxFilters&gt;`). Unset: not managed (libvirt's default: no).
+        /// </summary>
+        [Output("trustGuestRxFilters")]
+        public Output<bool?> TrustGuestRxFilters { get; private set; } = null!;
 
         /// <summary>
         /// The network's UUID. Unset: libvirt generates one (reported in the output, never as drift). Changing it replaces the resource.
@@ -221,6 +233,12 @@ namespace Pulumi.Kvm
         }
 
         /// <summary>
+        /// Whether guests may talk IPv6 among themselves on a network without an IPv6 address (libvirt's `&lt;network ipv6='yes'&gt;`; without it libvirt blocks guest IPv6 there). Unset: not managed (libvirt's default: no).
+        /// </summary>
+        [Input("ipv6")]
+        public Input<bool>? Ipv6 { get; set; }
+
+        /// <summary>
         /// The MAC address of the bridge libvirt creates (aa:bb:cc:dd:ee:ff, unicast). Unset: libvirt generates one (52:54:00:...).
         /// </summary>
         [Input("macAddress")]
@@ -249,6 +267,12 @@ namespace Pulumi.Kvm
             get => _portGroups ?? (_portGroups = new InputList<Inputs.NetworkPortGroupArgs>());
             set => _portGroups = value;
         }
+
+        /// <summary>
+        /// Whether the host follows the receive filters (MAC address, multicast lists) guests set on their macvtap ports (libvirt's `&lt;network trustGuestRxFilters&gt;`). Unset: not managed (libvirt's default: no).
+        /// </summary>
+        [Input("trustGuestRxFilters")]
+        public Input<bool>? TrustGuestRxFilters { get; set; }
 
         /// <summary>
         /// The network's UUID. Unset: libvirt generates one (reported in the output, never as drift). Changing it replaces the resource.
@@ -332,6 +356,12 @@ namespace Pulumi.Kvm
             set => _ips = value;
         }
 
+        /// <summary>
+        /// Whether guests may talk IPv6 among themselves on a network without an IPv6 address (libvirt's `&lt;network ipv6='yes'&gt;`; without it libvirt blocks guest IPv6 there). Unset: not managed (libvirt's default: no).
+        /// </summary>
+        [Input("ipv6")]
+        public Input<bool>? Ipv6 { get; set; }
+
         [Input("liveDrift")]
         private InputList<string>? _liveDrift;
 
@@ -373,6 +403,12 @@ namespace Pulumi.Kvm
             get => _portGroups ?? (_portGroups = new InputList<Inputs.NetworkPortGroupGetArgs>());
             set => _portGroups = value;
         }
+
+        /// <summary>
+        /// Whether the host follows the receive filters (MAC address, multicast lists) guests set on their macvtap ports (libvirt's `&lt;network trustGuestRxFilters&gt;`). Unset: not managed (libvirt's default: no).
+        /// </summary>
+        [Input("trustGuestRxFilters")]
+        public Input<bool>? TrustGuestRxFilters { get; set; }
 
         /// <summary>
         /// The network's UUID. Unset: libvirt generates one (reported in the output, never as drift). Changing it replaces the resource.

@@ -28,10 +28,22 @@ namespace Pulumi.Kvm.Inputs
         public Input<string>? Bus { get; set; }
 
         /// <summary>
+        /// The host's cache mode for the image (`&lt;driver cache&gt;`): `none` (O_DIRECT, the usual choice for raw images on local storage), `writeback`, `writethrough`, `directsync`, `unsafe` (ignores flushes) or `default`. Unset: not managed (libvirt's default). One of `default`, `none`, `writethrough`, `writeback`, `directsync`, `unsafe`.
+        /// </summary>
+        [Input("cache")]
+        public Input<string>? Cache { get; set; }
+
+        /// <summary>
         /// What the guest sees. One of `disk`, `cdrom`, `floppy`, `lun`.
         /// </summary>
         [Input("device")]
         public Input<string>? Device { get; set; }
+
+        /// <summary>
+        /// What the guest's discard (TRIM/UNMAP) requests do (`&lt;driver discard&gt;`): `unmap` frees the space in the image, `ignore` drops them. Unset: not managed (libvirt's default: ignore). One of `unmap`, `ignore`.
+        /// </summary>
+        [Input("discard")]
+        public Input<string>? Discard { get; set; }
 
         /// <summary>
         /// The image file on the host (for a file-backed disk).
@@ -44,6 +56,12 @@ namespace Pulumi.Kvm.Inputs
         /// </summary>
         [Input("format")]
         public Input<string>? Format { get; set; }
+
+        /// <summary>
+        /// How QEMU does the disk's I/O (`&lt;driver io&gt;`): `threads`, `native` (Linux AIO; needs `cache` none or directsync) or `io_uring`. Unset: not managed. One of `threads`, `native`, `io_uring`.
+        /// </summary>
+        [Input("io")]
+        public Input<string>? Io { get; set; }
 
         /// <summary>
         /// Whether the guest may only read the disk.

@@ -22,6 +22,12 @@ namespace Pulumi.Kvm.Inputs
         public Input<int>? Delay { get; set; }
 
         /// <summary>
+        /// Who keeps the bridge's table of guests' MAC addresses: `kernel` (the bridge floods unknown destinations and learns; libvirt's default) or `libvirt` (libvirt programs each guest's MAC and turns off learning and unicast flooding on its port). One of `kernel`, `libvirt`.
+        /// </summary>
+        [Input("macTableManager")]
+        public Input<string>? MacTableManager { get; set; }
+
+        /// <summary>
         /// The bridge's interface name (1-15 characters). Unset: libvirt picks virbrN for the bridges it creates.
         /// </summary>
         [Input("name")]
@@ -32,6 +38,12 @@ namespace Pulumi.Kvm.Inputs
         /// </summary>
         [Input("stp")]
         public Input<bool>? Stp { get; set; }
+
+        /// <summary>
+        /// The firewalld zone libvirt puts the bridge in (where firewalld runs). Unset: libvirt's own `libvirt` zone.
+        /// </summary>
+        [Input("zone")]
+        public Input<string>? Zone { get; set; }
 
         public NetworkBridgeGetArgs()
         {

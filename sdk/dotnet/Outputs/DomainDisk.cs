@@ -25,9 +25,17 @@ namespace Pulumi.Kvm.Outputs
         /// </summary>
         public readonly string? Bus;
         /// <summary>
+        /// The host's cache mode for the image (`&lt;driver cache&gt;`): `none` (O_DIRECT, the usual choice for raw images on local storage), `writeback`, `writethrough`, `directsync`, `unsafe` (ignores flushes) or `default`. Unset: not managed (libvirt's default). One of `default`, `none`, `writethrough`, `writeback`, `directsync`, `unsafe`.
+        /// </summary>
+        public readonly string? Cache;
+        /// <summary>
         /// What the guest sees. One of `disk`, `cdrom`, `floppy`, `lun`.
         /// </summary>
         public readonly string? Device;
+        /// <summary>
+        /// What the guest's discard (TRIM/UNMAP) requests do (`&lt;driver discard&gt;`): `unmap` frees the space in the image, `ignore` drops them. Unset: not managed (libvirt's default: ignore). One of `unmap`, `ignore`.
+        /// </summary>
+        public readonly string? Discard;
         /// <summary>
         /// The image file on the host (for a file-backed disk).
         /// </summary>
@@ -36,6 +44,10 @@ namespace Pulumi.Kvm.Outputs
         /// The image format, e.g. `raw` or `qcow2`. Unset: libvirt's default (not managed).
         /// </summary>
         public readonly string? Format;
+        /// <summary>
+        /// How QEMU does the disk's I/O (`&lt;driver io&gt;`): `threads`, `native` (Linux AIO; needs `cache` none or directsync) or `io_uring`. Unset: not managed. One of `threads`, `native`, `io_uring`.
+        /// </summary>
+        public readonly string? Io;
         /// <summary>
         /// Whether the guest may only read the disk.
         /// </summary>
@@ -51,11 +63,17 @@ namespace Pulumi.Kvm.Outputs
 
             string? bus,
 
+            string? cache,
+
             string? device,
+
+            string? discard,
 
             string? file,
 
             string? format,
+
+            string? io,
 
             bool? readOnly,
 
@@ -63,9 +81,12 @@ namespace Pulumi.Kvm.Outputs
         {
             BlockDevice = blockDevice;
             Bus = bus;
+            Cache = cache;
             Device = device;
+            Discard = discard;
             File = file;
             Format = format;
+            Io = io;
             ReadOnly = readOnly;
             TargetDev = targetDev;
         }

@@ -21,6 +21,10 @@ namespace Pulumi.Kvm.Outputs
         /// </summary>
         public readonly int? Delay;
         /// <summary>
+        /// Who keeps the bridge's table of guests' MAC addresses: `kernel` (the bridge floods unknown destinations and learns; libvirt's default) or `libvirt` (libvirt programs each guest's MAC and turns off learning and unicast flooding on its port). One of `kernel`, `libvirt`.
+        /// </summary>
+        public readonly string? MacTableManager;
+        /// <summary>
         /// The bridge's interface name (1-15 characters). Unset: libvirt picks virbrN for the bridges it creates.
         /// </summary>
         public readonly string? Name;
@@ -28,18 +32,28 @@ namespace Pulumi.Kvm.Outputs
         /// Whether the bridge libvirt creates runs STP (libvirt's default: on). Not for bridge-mode networks.
         /// </summary>
         public readonly bool? Stp;
+        /// <summary>
+        /// The firewalld zone libvirt puts the bridge in (where firewalld runs). Unset: libvirt's own `libvirt` zone.
+        /// </summary>
+        public readonly string? Zone;
 
         [OutputConstructor]
         private NetworkBridge(
             int? delay,
 
+            string? macTableManager,
+
             string? name,
 
-            bool? stp)
+            bool? stp,
+
+            string? zone)
         {
             Delay = delay;
+            MacTableManager = macTableManager;
             Name = name;
             Stp = stp;
+            Zone = zone;
         }
     }
 }

@@ -5,7 +5,7 @@ internal static class DomainXmlCases
 {
     /// <summary>
     /// Every modelled element, plus unmodelled ones: metadata, title, cpu topology, hyperv settings,
-    /// clock, on_* actions, emulator, controller, disk cache/alias, interface rom/alias,
+    /// clock, on_* actions, emulator, controller, disk alias, interface rom/alias,
     /// rom, serial target model, graphics listen child, video, memballoon.
     /// </summary>
     public const string Full = """
@@ -143,6 +143,7 @@ internal static class DomainXmlCases
                 Device = DiskDevice.Disk,
                 DriverName = "qemu",
                 DriverFormat = "qcow2",
+                DriverCache = "none",
                 SourceFile = "/var/lib/kvm/web1.qcow2",
                 TargetDev = "vda",
                 TargetBus = "virtio",

@@ -28,6 +28,18 @@ public class DomainXmlTests
     }
 
     [Fact]
+    public void The_boot_menu_switch_is_read_and_written_and_its_timeout_kept()
+    {
+        const string xml = "<domain type='kvm'><name>m</name><os><type>hvm</type><bootmenu enable='yes' timeout='3000'/></os></domain>";
+        var parsed = DomainXml.Parse(xml);
+        Assert.True(parsed.Os!.BootMenu);
+
+        var off = XElement.Parse(DomainXml.Format(parsed with { Os = parsed.Os with { BootMenu = false } })).Element("os")!.Element("bootmenu")!;
+        Assert.Equal(("no", "3000"), ((string?)off.Attribute("enable"), (string?)off.Attribute("timeout")));
+        Assert.Null(DomainXml.Parse("<domain type='kvm'><name>m</name><os><type>hvm</type></os></domain>").Os!.BootMenu);
+    }
+
+    [Fact]
     public void Parses_every_modelled_field()
     {
         Assert.Equal(DomainXmlCases.FullModel, DomainXml.Parse(DomainXmlCases.Full));

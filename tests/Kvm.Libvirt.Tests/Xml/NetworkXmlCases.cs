@@ -3,7 +3,7 @@ namespace Kvm.Libvirt.Tests.Xml;
 /// <summary>Network documents in libvirt's canonical output form, so a round trip must reproduce them exactly.</summary>
 internal static class NetworkXmlCases
 {
-    /// <summary>Every modelled element, plus unmodelled ones: metadata, dns forwarder/txt, tftp, lease, route, bandwidth, id, localOnly, macTableManager, nat ipv6.</summary>
+    /// <summary>Every modelled element, plus unmodelled ones: metadata, dns forwarder/txt, tftp, lease, route, bandwidth, id, localOnly, nat ipv6.</summary>
     public const string Full = """
         <network>
           <name>lab</name>
@@ -82,7 +82,7 @@ internal static class NetworkXmlCases
             },
             Interfaces = ["eth0"],
         },
-        Bridge = new NetworkBridge { Name = "labbr0", Stp = false, Delay = 2 },
+        Bridge = new NetworkBridge { Name = "labbr0", Stp = false, Delay = 2, MacTableManager = "libvirt" },
         Mtu = 9000,
         MacAddress = "52:54:00:0a:0b:0c",
         DomainName = "lab.example",

@@ -33,6 +33,26 @@ public class NetworkXmlTests
     }
 
     [Fact]
+    public void The_bridges_mac_table_manager_and_firewall_zone_are_read_and_written()
+    {
+        var parsed = NetworkXml.Parse("<network><name>n</name><bridge name='virbr9' macTableManager='libvirt' zone='trusted'/></network>");
+        Assert.Equal(("libvirt", "trusted"), (parsed.Bridge!.MacTableManager, parsed.Bridge.Zone));
+
+        var built = NetworkXml.Parse(NetworkXml.Format(new NetworkDefinition { Name = "n", Bridge = new NetworkBridge { MacTableManager = "kernel", Zone = "libvirt" } }));
+        Assert.Equal(("kernel", "libvirt"), (built.Bridge!.MacTableManager, built.Bridge.Zone));
+    }
+
+    [Fact]
+    public void The_networks_ipv6_and_trust_switches_are_read_and_written()
+    {
+        var parsed = NetworkXml.Parse("<network ipv6='yes' trustGuestRxFilters='no'><name>n</name></network>");
+        Assert.Equal((true, false), (parsed.Ipv6, parsed.TrustGuestRxFilters));
+
+        var root = System.Xml.Linq.XElement.Parse(NetworkXml.Format(parsed with { Ipv6 = null, TrustGuestRxFilters = true }));
+        Assert.Equal((null, "yes"), ((string?)root.Attribute("ipv6"), (string?)root.Attribute("trustGuestRxFilters")));
+    }
+
+    [Fact]
     public void Isolated_network_has_no_forward()
     {
         var network = NetworkXml.Parse(NetworkXmlCases.Isolated);

@@ -17,8 +17,6 @@ public static class RoundTripExpectations
         ["passthrough-address-crash.xml"] = ImportFails, // forward.interfaces: a passthrough network needs its macvtap pool: forward.dev or forward.interfaces
         ["passthrough-pf.xml"] = ImportFails, // forward.interfaces: a passthrough network needs its macvtap pool: forward.dev or forward.interfaces; ips: addresses and DHCP are only for nat, route, …
         ["bandwidth-network.xml"] = Differs, // /network/bandwidth[6]: <bandwidth> became <ip>
-        ["empty-allow-ipv6.xml"] = Differs, // /network/@ipv6: 'yes' became (none)
-        ["host-bridge-no-flood.xml"] = Differs, // /network/bridge[4]/@macTableManager: 'libvirt' became (none)
         ["hostdev-pf.xml"] = Differs, // /network/forward[3]/@managed: 'yes' became 'no'
         ["hostdev.xml"] = Differs, // /network/forward[3]/@managed: 'yes' became 'no'
         ["isolated-ports.xml"] = Differs, // /network/port[5]: lost
@@ -35,7 +33,7 @@ public static class RoundTripExpectations
         ["nat-network-dns-srv-record.xml"] = Differs, // /network/dns[5]: <dns> became <ip>
         ["nat-network-dns-srv-records.xml"] = Differs, // /network/dns[5]: <dns> became <ip>
         ["nat-network-dns-txt-record.xml"] = Differs, // /network/dns[5]: <dns> became <ip>
-        ["nat-network-explicit-flood.xml"] = Differs, // /network/bridge[4]/@macTableManager: 'kernel' became (none)
+        ["nat-network-explicit-flood.xml"] = Differs, // /network/ip[6]/@family: 'ipv4' became (none)
         ["nat-network-forward-nat-address.xml"] = Differs, // /network/ip[6]/@family: 'ipv4' became (none)
         ["nat-network-forward-nat-ipv6.xml"] = Differs, // /network/forward[3]/nat[1]: lost
         ["nat-network-forward-nat-no-address.xml"] = Differs, // /network/ip[6]/@family: 'ipv4' became (none)
@@ -45,8 +43,7 @@ public static class RoundTripExpectations
         ["netboot-proxy-network.xml"] = Differs, // /network/ip[6]/dhcp[1]/bootp[2]: lost
         ["netboot-tftp.xml"] = Differs, // /network/ip[5]/tftp[1]: lost
         ["routed-network-no-dns.xml"] = Differs, // /network/dns[6]: <dns> became <ip>
-        ["routed-network.xml"] = Differs, // /network/bridge[4]/@zone: 'myzone' became (none)
-        ["vepa-net.xml"] = Differs, // /network/@trustGuestRxFilters: 'no' became (none)
+        ["vepa-net.xml"] = Differs, // /network/virtualport[4]/parameters[1]: lost
         ["hostdev-duplicate.xml"] = DriverRefuses, // error: XML error: PCI device '0000:03:00.3' can only be listed once in network hostdev
         ["open-network-with-forward-dev.xml"] = DriverRefuses, // error: XML error: forward dev not allowed for network 'open' with forward mode='open'
         ["passthrough-duplicate.xml"] = DriverRefuses, // error: XML error: interface 'eth3' can only be listed once in network passthrough-duplicate
@@ -58,17 +55,17 @@ public static class RoundTripExpectations
         ["net-midonet.xml"] = ImportFails, // interfaces[0].virtualPort: must be one of \"openvswitch\"; got \"midonet\"
         ["net-virtio-network-portgroup.xml"] = ImportFails, // interfaces[0].virtualPort: must be one of \"openvswitch\"; got \"802.1Qbg\"; interfaces[0].vlan.tags[0]: must be between 1 and 4094; got 4095; interfa…
         ["net-virtio-teaming-network.xml"] = ImportFails, // interfaces[1].macAddress: 00:11:22:33:44:55 is also the MAC of interfaces[0]
-        ["net-bandwidth.xml"] = Differs, // /domain/os[6]/bootmenu[4]: lost
-        ["net-bandwidth2.xml"] = Differs, // /domain/os[6]/bootmenu[4]: lost
-        ["net-coalesce.xml"] = Differs, // /domain/os[6]/bootmenu[4]: lost
+        ["net-bandwidth.xml"] = Differs, // /domain/devices[12]/disk[2]/address[4]: lost
+        ["net-bandwidth2.xml"] = Differs, // /domain/devices[12]/disk[2]/address[4]: lost
+        ["net-coalesce.xml"] = Differs, // /domain/devices[11]/disk[2]/driver[1]/@event_idx: 'on' became (none)
         ["net-eth-hostip.xml"] = Differs, // /domain/memory[3]: text '219100' became '218112'
         ["net-eth-ifname.xml"] = Differs, // /domain/memory[3]: text '219100' became '218112'
         ["net-eth-unmanaged-tap.xml"] = Differs, // /domain/memory[3]: text '219100' became '218112'
         ["net-eth.xml"] = Differs, // /domain/memory[3]: text '219100' became '218112'
         ["net-hostdev-bootorder.xml"] = Differs, // /domain/devices[11]/disk[2]/boot[3]: <boot> became <address>
         ["net-isolated-port.xml"] = Differs, // /domain/vcpu[5]/@cpuset: '0-1' became (none)
-        ["net-mtu.xml"] = Differs, // /domain/os[6]/bootmenu[4]: lost
-        ["net-openvswitch.xml"] = Differs, // /domain/devices[11]/interface[6]/virtualport[4]/parameters[1]/@interfaceid: '09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f' became '19f2cfb0-8524-44bb-ae64-742…
+        ["net-mtu.xml"] = Differs, // /domain/devices[11]/disk[2]/driver[1]/@event_idx: 'on' became (none)
+        ["net-openvswitch.xml"] = Differs, // /domain/devices[11]/interface[6]/virtualport[4]/parameters[1]/@interfaceid: '09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f' became '32260022-e5fd-498b-a799-f13…
         ["net-virtio-netdev.xml"] = Differs, // /domain/memory[3]: text '219100' became '218112'
         ["net-virtio-rss.xml"] = Differs, // /domain/memory[3]: text '219100' became '218112'
         ["net-virtio-rxqueuesize-invalid-size.xml"] = Differs, // /domain/memory[3]: text '219100' became '218112'

@@ -55,6 +55,25 @@ public class DomainMappingTests
     }
 
     [Fact]
+    public void A_disks_cache_io_and_discard_are_written_to_its_driver_and_read_back_and_the_boot_menu_too()
+    {
+        var disk = new DomainDiskArgs { TargetDev = "vda", File = "/img/g1.raw", Cache = "none", Io = "native", Discard = "unmap" };
+        var xml = Build(Args() with { Disks = [disk], BootMenu = true });
+
+        var driver = xml.Element("devices")!.Element("disk")!.Element("driver")!;
+        Assert.Equal(("qemu", "none", "native", "unmap"), ((string?)driver.Attribute("name"), (string?)driver.Attribute("cache"), (string?)driver.Attribute("io"), (string?)driver.Attribute("discard")));
+        Assert.Equal("yes", (string?)xml.Element("os")!.Element("bootmenu")!.Attribute("enable"));
+        var back = DomainMapping.ToArgs(DomainXml.Parse(xml), NoVlans, reference: null);
+        Assert.Equal(("none", "native", "unmap"), (back.Disks![0].Cache, back.Disks[0].Io, back.Disks[0].Discard));
+        Assert.True(back.BootMenu);
+
+        // dropped from the program: back to libvirt's default
+        var dropped = Build(Args() with { Disks = [disk with { Cache = null, Discard = null }] }, Args() with { Disks = [disk] }, DomainXml.Parse(xml));
+        var after = dropped.Element("devices")!.Element("disk")!.Element("driver")!;
+        Assert.Equal((null, "native", null), ((string?)after.Attribute("cache"), (string?)after.Attribute("io"), (string?)after.Attribute("discard")));
+    }
+
+    [Fact]
     public void Inputs_read_from_what_libvirt_filled_in_write_the_same_document_back()
     {
         // The import case: nothing may change, not a PCI address, not a controller.

@@ -38,6 +38,15 @@ public sealed record DomainDisk
     /// <summary><c>&lt;driver type&gt;</c>: the image format (raw, qcow2, …).</summary>
     public string? DriverFormat { get; init; }
 
+    /// <summary><c>&lt;driver cache&gt;</c>: default, none, writethrough, writeback, directsync, unsafe.</summary>
+    public string? DriverCache { get; init; }
+
+    /// <summary><c>&lt;driver io&gt;</c>: threads, native, io_uring.</summary>
+    public string? DriverIo { get; init; }
+
+    /// <summary><c>&lt;driver discard&gt;</c>: unmap (pass the guest's TRIM on) or ignore.</summary>
+    public string? DriverDiscard { get; init; }
+
     /// <summary><c>&lt;source file&gt;</c> of a file disk.</summary>
     public string? SourceFile { get; init; }
 
@@ -79,6 +88,9 @@ public sealed record DomainDisk
         Device = Devices.ParseOrNull(element.Attr("device"), "disk device") ?? DiskDevice.Disk,
         DriverName = element.ChildAttr("driver", "name"),
         DriverFormat = element.ChildAttr("driver", "type"),
+        DriverCache = element.ChildAttr("driver", "cache"),
+        DriverIo = element.ChildAttr("driver", "io"),
+        DriverDiscard = element.ChildAttr("driver", "discard"),
         SourceFile = element.ChildAttr("source", "file"),
         SourceDev = element.ChildAttr("source", "dev"),
         TargetDev = element.Element("target")?.RequiredAttr("dev") ?? throw new FormatException("<disk> has no <target>"),
@@ -94,7 +106,7 @@ public sealed record DomainDisk
         element.Set("type", Types.Format(Type));
         // Keep an implicit device='disk' implicit, as libvirt does on output.
         if (element.Attribute("device") is not null || Device != DiskDevice.Disk) element.Set("device", Devices.Format(Device));
-        element.SetChildAttrs("driver", ("name", DriverName), ("type", DriverFormat));
+        element.SetChildAttrs("driver", ("name", DriverName), ("type", DriverFormat), ("cache", DriverCache), ("io", DriverIo), ("discard", DriverDiscard));
         element.SetChildAttrs("source", ("file", SourceFile), ("dev", SourceDev));
         element.SetChildAttrs("target", ("dev", TargetDev), ("bus", TargetBus));
         element.SetFlagChild("readonly", ReadOnly);

@@ -62,6 +62,9 @@ public sealed record DomainOs
 
     public string? Cmdline { get; init; }
 
+    /// <summary><c>&lt;bootmenu enable&gt;</c>: whether the firmware offers its boot menu (its timeout is kept from the origin).</summary>
+    public bool? BootMenu { get; init; }
+
     public XmlOrigin Origin { get; init; }
 
     internal static DomainOs? Read(XElement? element) => element is null ? null : new DomainOs
@@ -73,6 +76,7 @@ public sealed record DomainOs
         Kernel = element.ChildText("kernel"),
         Initrd = element.ChildText("initrd"),
         Cmdline = element.ChildText("cmdline"),
+        BootMenu = element.ChildAttr("bootmenu", "enable") switch { "yes" => true, "no" => false, _ => null },
         Origin = new XmlOrigin(element),
     };
 
@@ -98,6 +102,7 @@ public sealed record DomainOs
         element.SetChildText("initrd", Initrd);
         element.SetChildText("cmdline", Cmdline);
         element.ReplaceChildren("boot", BootDevices.Select(dev => new XElement("boot", new XAttribute("dev", dev))).ToList());
+        element.SetChildAttrs("bootmenu", ("enable", BootMenu switch { true => "yes", false => "no", null => null }));
         return element;
     }
 }

@@ -36,6 +36,12 @@ public sealed record NetworkDefinition
 
     public VirtualPort? VirtualPort { get; init; }
 
+    /// <summary><c>&lt;network ipv6='yes'&gt;</c>: guests may talk IPv6 among themselves though the network has no IPv6 address.</summary>
+    public bool? Ipv6 { get; init; }
+
+    /// <summary><c>&lt;network trustGuestRxFilters&gt;</c>: the host takes the guests' receive filters (MAC, multicast) on macvtap ports.</summary>
+    public bool? TrustGuestRxFilters { get; init; }
+
     public XmlOrigin Origin { get; init; }
 
     internal static NetworkDefinition Read(XElement root) => new()
@@ -52,13 +58,15 @@ public sealed record NetworkDefinition
         PortGroups = root.Elements("portgroup").Select(NetworkPortGroup.Read).ToValueList(),
         Vlan = Vlan.Read(root.Element("vlan")),
         VirtualPort = VirtualPort.Read(root.Element("virtualport")),
+        Ipv6 = root.YesNoAttr("ipv6"),
+        TrustGuestRxFilters = root.YesNoAttr("trustGuestRxFilters"),
         Origin = new XmlOrigin(root),
     };
 
     internal XElement ToElement()
     {
         // Written in libvirt's own order, so a document built from scratch looks like one libvirt wrote.
-        var root = Origin.CopyOr("network");
+        var root = Origin.CopyOr("network").Set("ipv6", XmlEdit.YesNo(Ipv6)).Set("trustGuestRxFilters", XmlEdit.YesNo(TrustGuestRxFilters));
         root.SetChildText("name", Name);
         root.SetChildText("uuid", Uuid?.ToString("D"));
         root.SetChild("forward", Forward?.ToElement());

@@ -54,6 +54,9 @@ internal partial record DomainArgs
     [Input("bootDevices", "The firmware's boot order. Unset: libvirt's default (`hd`).", OneOf = ["hd", "cdrom", "network", "fd"], MaxLength = 4)]
     public string[]? BootDevices { get; init; }
 
+    [Input("bootMenu", "Whether the firmware offers its interactive boot menu at start (libvirt's `<os><bootmenu enable>`). Unset: not managed (libvirt's default is no menu).")]
+    public bool? BootMenu { get; init; }
+
     [Input("features", "Hypervisor features to turn on, e.g. `acpi`, `apic`, `pae`, in any order.", Unordered = true, MaxLength = 64)]
     public string[]? Features { get; init; }
 
@@ -203,6 +206,16 @@ internal sealed partial record DomainDiskArgs
 
     [Input("readOnly", "Whether the guest may only read the disk.")]
     public bool? ReadOnly { get; init; }
+
+    [Input("cache", "The host's cache mode for the image (`<driver cache>`): `none` (O_DIRECT, the usual choice for raw images on local storage), `writeback`, `writethrough`, `directsync`, `unsafe` (ignores flushes) or `default`. Unset: not managed (libvirt's default).",
+        OneOf = ["default", "none", "writethrough", "writeback", "directsync", "unsafe"])]
+    public string? Cache { get; init; }
+
+    [Input("io", "How QEMU does the disk's I/O (`<driver io>`): `threads`, `native` (Linux AIO; needs `cache` none or directsync) or `io_uring`. Unset: not managed.", OneOf = ["threads", "native", "io_uring"])]
+    public string? Io { get; init; }
+
+    [Input("discard", "What the guest's discard (TRIM/UNMAP) requests do (`<driver discard>`): `unmap` frees the space in the image, `ignore` drops them. Unset: not managed (libvirt's default: ignore).", OneOf = ["unmap", "ignore"])]
+    public string? Discard { get; init; }
 }
 
 /// <summary>The graphical console.</summary>

@@ -128,6 +128,7 @@ internal static class DomainMapping
             Initrd = Pick(a.Initrd, old?.Initrd, os.Initrd),
             Cmdline = Pick(a.KernelCmdline, old?.KernelCmdline, os.Cmdline),
             BootDevices = a.BootDevices is { } b ? b.ToValueList() : old?.BootDevices is not null ? [] : os.BootDevices,
+            BootMenu = PickValue(a.BootMenu, old?.BootMenu, os.BootMenu),
         };
     }
 
@@ -145,8 +146,11 @@ internal static class DomainMapping
         {
             Type = type,
             Device = d.Device is { } dev ? ParseDevice(dev) : old?.Device is not null ? DiskDevice.Disk : disk.Device,
-            DriverName = d.Format is not null ? disk.DriverName ?? "qemu" : disk.DriverName,
+            DriverName = d.Format is not null || d.Cache is not null || d.Io is not null || d.Discard is not null ? disk.DriverName ?? "qemu" : disk.DriverName,
             DriverFormat = Pick(d.Format, old?.Format, disk.DriverFormat),
+            DriverCache = Pick(d.Cache, old?.Cache, disk.DriverCache),
+            DriverIo = Pick(d.Io, old?.Io, disk.DriverIo),
+            DriverDiscard = Pick(d.Discard, old?.Discard, disk.DriverDiscard),
             SourceFile = type == DiskType.File ? Pick(d.File, old?.File, disk.SourceFile) : null,
             SourceDev = type == DiskType.Block ? Pick(d.BlockDevice, old?.BlockDevice, disk.SourceDev) : null,
             TargetDev = d.TargetDev!,
@@ -319,6 +323,7 @@ internal static class DomainMapping
             Initrd = def.Os?.Initrd,
             KernelCmdline = def.Os?.Cmdline,
             BootDevices = def.Os is { BootDevices.Count: > 0 } os ? [.. os.BootDevices] : null,
+            BootMenu = def.Os?.BootMenu,
             Features = [.. def.Features],
             Disks = [.. def.Disks.Select(ToArgs)],
             Interfaces = [.. def.Interfaces.Select(n => ToArgs(n, linuxVlans))],
@@ -342,6 +347,9 @@ internal static class DomainMapping
         Bus = d.TargetBus,
         Device = d.Device.ToString().ToLowerInvariant(),
         ReadOnly = d.ReadOnly,
+        Cache = d.DriverCache,
+        Io = d.DriverIo,
+        Discard = d.DriverDiscard,
     };
 
     public static DomainInterfaceArgs ToArgs(DomainInterface n, IReadOnlyDictionary<string, DomainVlanArgs> linuxVlans)

@@ -21,6 +21,12 @@ internal partial record LibvirtNetworkArgs
     [Input("mtu", "The MTU of the network's bridge and guest taps, in bytes. Unset: libvirt's default (1500).", Min = 68, Max = 65535)]
     public int? Mtu { get; init; }
 
+    [Input("ipv6", "Whether guests may talk IPv6 among themselves on a network without an IPv6 address (libvirt's `<network ipv6='yes'>`; without it libvirt blocks guest IPv6 there). Unset: not managed (libvirt's default: no).")]
+    public bool? Ipv6 { get; init; }
+
+    [Input("trustGuestRxFilters", "Whether the host follows the receive filters (MAC address, multicast lists) guests set on their macvtap ports (libvirt's `<network trustGuestRxFilters>`). Unset: not managed (libvirt's default: no).")]
+    public bool? TrustGuestRxFilters { get; init; }
+
     [Input("macAddress", "The MAC address of the bridge libvirt creates (aa:bb:cc:dd:ee:ff, unicast). Unset: libvirt generates one (52:54:00:...).", MaxLength = 17)]
     public string? MacAddress { get; init; }
 
@@ -106,6 +112,12 @@ internal sealed partial record NetworkBridgeArgs
 
     [Input("delay", "The STP forward delay of the bridge libvirt creates, in seconds (libvirt's default: 0). Not for bridge-mode networks.", Min = 0, Max = 30)]
     public int? Delay { get; init; }
+
+    [Input("macTableManager", "Who keeps the bridge's table of guests' MAC addresses: `kernel` (the bridge floods unknown destinations and learns; libvirt's default) or `libvirt` (libvirt programs each guest's MAC and turns off learning and unicast flooding on its port).", OneOf = ["kernel", "libvirt"])]
+    public string? MacTableManager { get; init; }
+
+    [Input("zone", "The firewalld zone libvirt puts the bridge in (where firewalld runs). Unset: libvirt's own `libvirt` zone.", MaxLength = 255)]
+    public string? Zone { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkIp", "One address of the host on a libvirt network (`<ip>`), with its DHCP service.")]

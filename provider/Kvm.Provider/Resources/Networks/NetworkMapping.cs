@@ -61,8 +61,13 @@ internal static class NetworkMapping
                     }
                     : null,
             },
-        Bridge = d.Bridge is null ? null : new NetworkBridgeArgs { Name = d.Bridge.Name, Stp = d.Bridge.Stp, Delay = d.Bridge.Delay },
+        Bridge = d.Bridge is null ? null : new NetworkBridgeArgs
+        {
+            Name = d.Bridge.Name, Stp = d.Bridge.Stp, Delay = d.Bridge.Delay, MacTableManager = d.Bridge.MacTableManager, Zone = d.Bridge.Zone,
+        },
         Mtu = d.Mtu,
+        Ipv6 = d.Ipv6,
+        TrustGuestRxFilters = d.TrustGuestRxFilters,
         MacAddress = d.MacAddress?.ToLowerInvariant(),
         DomainName = d.DomainName,
         Ips = [.. d.Ips.Select(ToArgs)],
@@ -171,6 +176,8 @@ internal static class NetworkMapping
         if (apply("forward")) d = d with { Forward = Forward(basis.Forward, a.Forward, old?.Forward) };
         if (apply("bridge")) d = d with { Bridge = Bridge(basis.Bridge, a.Bridge, old?.Bridge) };
         if (apply("mtu")) d = d with { Mtu = Pick(a.Mtu, basis.Mtu, old?.Mtu is not null) };
+        if (apply("ipv6")) d = d with { Ipv6 = Pick(a.Ipv6, basis.Ipv6, old?.Ipv6 is not null) };
+        if (apply("trustGuestRxFilters")) d = d with { TrustGuestRxFilters = Pick(a.TrustGuestRxFilters, basis.TrustGuestRxFilters, old?.TrustGuestRxFilters is not null) };
         if (apply("macAddress")) d = d with { MacAddress = Pick(a.MacAddress, basis.MacAddress, old?.MacAddress is not null) };
         if (apply("domainName")) d = d with { DomainName = Pick(a.DomainName, basis.DomainName, old?.DomainName is not null) };
         if (apply("ips")) d = d with { Ips = a.Ips is null ? (old?.Ips is null ? basis.Ips : []) : [.. a.Ips.Select(ip => Ip(basis.Ips, ip!))] };
@@ -225,6 +232,8 @@ internal static class NetworkMapping
             Name = Pick(b.Name, basis?.Name, old?.Name is not null),
             Stp = Pick(b.Stp, basis?.Stp, old?.Stp is not null),
             Delay = Pick(b.Delay, basis?.Delay, old?.Delay is not null),
+            MacTableManager = Pick(b.MacTableManager, basis?.MacTableManager, old?.MacTableManager is not null),
+            Zone = Pick(b.Zone, basis?.Zone, old?.Zone is not null),
         };
     }
 
