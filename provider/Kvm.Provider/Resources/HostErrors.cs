@@ -46,4 +46,11 @@ internal static class HostErrors
             _ => new ProviderException(StatusCode.FailedPrecondition, $"{what}: {e.Message} (nothing was changed)", e),
         };
     }
+
+    /// <summary>
+    /// A create that finds its name taken on the host (<paramref name="taken"/> says by what): the provider
+    /// never adopts an object it did not make; importing it by <paramref name="id"/> is the way.
+    /// </summary>
+    public static ProviderException NeverAdopted(string taken, string token, string id) =>
+        ProviderException.AlreadyExists($"{taken}; the provider never adopts it silently. To manage it, import it: `pulumi import {token} <resource-name> {id}`");
 }

@@ -40,9 +40,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
         using var locks = await Host.Locks.AcquireAllAsync([LockKey(name), .. (a.Ports ?? []).Select(LockKey)], ctx.Cancellation).ConfigureAwait(false);
         var links = Host.Links;
         if (await links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false) is not null)
-            throw ProviderException.AlreadyExists(
-                $"a link named \"{name}\" already exists in {Host.NamespaceDescription}; the provider never adopts it silently. " +
-                $"To manage it, import it: `pulumi import {BridgeResource.TypeToken} <resource-name> {name}`");
+            throw HostErrors.NeverAdopted($"a link named \"{name}\" already exists in {Host.NamespaceDescription}", BridgeResource.TypeToken, name);
         var portLinks = await ResolvePortsAsync(a.Ports ?? [], bridgeIndex: null, ctx.Cancellation).ConfigureAwait(false);
 
         Link bridge;

@@ -42,9 +42,7 @@ internal sealed class DomainApplier : Applier<DomainArgs, DomainState>
         using (var existing = libvirt.FindDomainByName(name))
         {
             if (existing is not null)
-                throw ProviderException.AlreadyExists(
-                    $"a domain named \"{name}\" is already defined at {libvirt.Uri} (uuid {existing.Uuid:D}); the provider never adopts it silently. " +
-                    $"To manage it, import it: `pulumi import {DomainResource.TypeToken} <resource-name> {name}`");
+                throw HostErrors.NeverAdopted($"a domain named \"{name}\" is already defined at {libvirt.Uri} (uuid {existing.Uuid:D})", DomainResource.TypeToken, name);
         }
         if (a.Uuid is { } u)
         {

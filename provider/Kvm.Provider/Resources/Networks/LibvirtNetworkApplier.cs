@@ -47,9 +47,7 @@ internal sealed partial class LibvirtNetworkApplier(ProviderHost host, LibvirtNe
         using (var existing = libvirt.FindNetworkByName(name))
         {
             if (existing is not null)
-                throw ProviderException.AlreadyExists(
-                    $"a libvirt network named \"{name}\" already exists at {libvirt.Uri}; the provider never adopts it silently. " +
-                    $"To manage it, import it: `pulumi import {LibvirtNetworkResource.TypeToken} <resource-name> {name}`");
+                throw HostErrors.NeverAdopted($"a libvirt network named \"{name}\" already exists at {libvirt.Uri}", LibvirtNetworkResource.TypeToken, name);
         }
         // A UUID of our own makes the define fail, rather than silently redefine, should a network of this name appear meanwhile.
         var uuid = a.Uuid is { } u ? Guid.Parse(u) : Guid.NewGuid();
