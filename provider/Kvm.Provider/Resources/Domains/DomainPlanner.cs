@@ -23,18 +23,10 @@ internal sealed class DomainPlanner : Planner<DomainArgs, DomainState>
                     ? o.With(DomainInterfaceArgs.Paths.MacAddress, PropertyValue.Of(DeviceMatching.Mac(mac.Value)!))
                     : n)]));
         }
-        // Devices as XML compare in one spelling (one line, no insignificant whitespace); Check has parsed them.
+        // Devices as XML compare in one spelling (one line, no insignificant whitespace). Only inputs that
+        // passed Check are normalised, so every fragment here parses.
         if (news[DomainArgs.Paths.DevicesXml] is ArrayValue devices && devices.Items.All(d => d is StringValue))
-        {
-            try
-            {
-                news = news.With(DomainArgs.Paths.DevicesXml, new ArrayValue([.. devices.Items.Select(d => PropertyValue.Of(OtherDevices.Canonical(((StringValue)d).Value)))]));
-            }
-            catch (System.Xml.XmlException)
-            {
-                // Check has named the fragment that is not XML.
-            }
-        }
+            news = news.With(DomainArgs.Paths.DevicesXml, new ArrayValue([.. devices.Items.Select(d => PropertyValue.Of(OtherDevices.Canonical(((StringValue)d).Value)))]));
         // An empty boot order means libvirt's default, which libvirt spells out as [hd].
         if (news[DomainArgs.Paths.BootDevices] is ArrayValue { Items.Length: 0 }) news = news.Without(DomainArgs.Paths.BootDevices);
         return news;
