@@ -49,7 +49,13 @@ public sealed class UnmanagedDevicesTests : IDisposable
     [Fact]
     public async Task Import_keeps_the_nics_as_xml_warns_naming_the_one_it_cannot_type_and_shows_no_changes()
     {
-        await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["uri"] = Uri }));
+        using var ns = LabNamespace.Create("kvmum");
+        await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["uri"] = Uri,
+            ["netns"] = ns.Name,
+            ["libvirtHooksDir"] = Path.Combine(_dir.FullName, "hooks"),
+        }));
 
         var import = await stack.ImportAsync(Domain, "v", "vhost");
 

@@ -13,6 +13,7 @@ namespace Kvm.Lifecycle.Tests.RoundTrip;
 public sealed class LibvirtRoundTripTests : IDisposable
 {
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("kvm-roundtrip-");
+    private readonly LabNamespace _ns = LabNamespace.Create("kvmrt");
 
     [Fact]
     public async Task Networks_of_libvirts_tests_import_and_re_create() =>
@@ -25,7 +26,7 @@ public sealed class LibvirtRoundTripTests : IDisposable
     private async Task CheckAsync(string what, string type, string xmlOutput, IReadOnlyList<LibvirtTestFile> files, IReadOnlyDictionary<string, string> expected)
     {
         var outcomes = new List<RoundTripOutcome>();
-        foreach (var file in files) outcomes.Add(await RoundTrip.RunAsync(type, xmlOutput, file, _work.FullName));
+        foreach (var file in files) outcomes.Add(await RoundTrip.RunAsync(type, xmlOutput, file, _work.FullName, _ns.Name));
         RoundTripReport.Write(what, outcomes);
 
         var unexpected = outcomes
@@ -39,5 +40,9 @@ public sealed class LibvirtRoundTripTests : IDisposable
             (stale.Count > 0 ? "expected files libvirt no longer has: " + string.Join(", ", stale) : ""));
     }
 
-    public void Dispose() => _work.Delete(recursive: true);
+    public void Dispose()
+    {
+        _ns.Dispose();
+        _work.Delete(recursive: true);
+    }
 }

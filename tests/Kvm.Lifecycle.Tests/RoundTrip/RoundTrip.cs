@@ -27,7 +27,8 @@ public sealed record RoundTripOutcome(string File, string Kind, string Detail)
 /// </summary>
 public static class RoundTrip
 {
-    public static async Task<RoundTripOutcome> RunAsync(string type, string xmlOutput, LibvirtTestFile file, string workDir)
+    /// <param name="netns">A lab namespace of the test's own: whatever the provider asks the kernel, it asks there.</param>
+    public static async Task<RoundTripOutcome> RunAsync(string type, string xmlOutput, LibvirtTestFile file, string workDir, string netns)
     {
         // A guest's host has the libvirt networks its NICs name (a bare isolated network each), as a real one would.
         var root = XElement.Parse(file.Xml);
@@ -45,7 +46,7 @@ public static class RoundTrip
 
         string inputs;
         XElement original;
-        await using (var host = await Stack.StartAsync(Config(node)))
+        await using (var host = await Stack.StartAsync(Config(node, workDir, netns)))
         {
             var import = await host.ImportAsync(type, "it", name);
             if (!import.Ok) return new(file.Name, RoundTripOutcome.ImportFails, Why(import["it"]));
@@ -57,7 +58,7 @@ public static class RoundTrip
                 return new(file.Name, RoundTripOutcome.ImportChanges, string.Join(", ", again["it"].Diff?.Diffs ?? []));
         }
 
-        await using var fresh = await Stack.StartAsync(Config(empty));
+        await using var fresh = await Stack.StartAsync(Config(empty, workDir, netns));
         var created = await fresh.UpAsync(Res(type, "it", inputs));
         if (!created.Ok) return new(file.Name, RoundTripOutcome.RecreateFails, Why(created["it"]));
         var copy = XElement.Parse(fresh["it"].Output(xmlOutput)?.StringValue ?? "<none/>");
@@ -66,7 +67,13 @@ public static class RoundTrip
             : new(file.Name, RoundTripOutcome.Identical, "");
     }
 
-    private static string Config(string node) => JsonSerializer.Serialize(new Dictionary<string, string> { ["uri"] = $"test://{node}" });
+    // Hooks (should a guest ever need the qemu hook) go to the test's folder, never /etc/libvirt/hooks.
+    private static string Config(string node, string workDir, string netns) => JsonSerializer.Serialize(new Dictionary<string, string>
+    {
+        ["uri"] = $"test://{node}",
+        ["netns"] = netns,
+        ["libvirtHooksDir"] = Path.Combine(workDir, "hooks"),
+    });
 
     /// <summary>A failed step's reason: Check's failures when it refused, else the error's first line.</summary>
     private static string Why(Step step) => step.Failures.Count > 0

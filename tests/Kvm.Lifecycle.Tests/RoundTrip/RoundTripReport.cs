@@ -19,7 +19,7 @@ public static class RoundTripReport
     {
         var folder = Path.Combine(RepoPaths.Root, "artifacts");
         Directory.CreateDirectory(folder);
-        var lines = new List<string> { $"# Round trip of libvirt {LibvirtTestXml.Version}'s test {what}", "", RoundTripReport.Summary(outcomes), "" };
+        var lines = new List<string> { $"# Round trip of libvirt {LibvirtTestXml.Version}'s test {what}", "", Summary(outcomes), "" };
         lines.AddRange(outcomes.GroupBy(o => o.Kind).OrderBy(g => g.Key, StringComparer.Ordinal)
             .SelectMany(g => new[] { $"## {g.Key} ({g.Count()})", "" }.Concat(g.Select(o => $"- {o.File}{(o.Detail.Length > 0 ? $": {o.Detail}" : "")}")).Append("")));
         File.WriteAllLines(Path.Combine(folder, $"roundtrip-{what}.md"), lines);
