@@ -118,7 +118,13 @@ namespace Pulumi.Kvm
         public Output<string?> Machine { get; private set; } = null!;
 
         /// <summary>
-        /// The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset: `memoryMib` when the domain is created, and not managed afterwards. Range 1-16777216.
+        /// The most memory, in KiB, for a size that is not a whole number of MiB. Instead of `maxMemoryMib`; a whole number of MiB is shown as `maxMemoryMib`. Range 1-17179869184.
+        /// </summary>
+        [Output("maxMemoryKib")]
+        public Output<int?> MaxMemoryKib { get; private set; } = null!;
+
+        /// <summary>
+        /// The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset (and `maxMemoryKib` unset): the current memory when the domain is created, and not managed afterwards. Range 1-16777216.
         /// </summary>
         [Output("maxMemoryMib")]
         public Output<int?> MaxMemoryMib { get; private set; } = null!;
@@ -130,10 +136,16 @@ namespace Pulumi.Kvm
         public Output<int?> MaxVcpus { get; private set; } = null!;
 
         /// <summary>
-        /// The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Range 1-16777216.
+        /// The guest's memory in KiB, for a size that is not a whole number of MiB (libvirt keeps KiB). Instead of `memoryMib`; a whole number of MiB is shown as `memoryMib`. Range 1-17179869184.
+        /// </summary>
+        [Output("memoryKib")]
+        public Output<int?> MemoryKib { get; private set; } = null!;
+
+        /// <summary>
+        /// The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Set this or `memoryKib`. Range 1-16777216.
         /// </summary>
         [Output("memoryMib")]
-        public Output<int> MemoryMib { get; private set; } = null!;
+        public Output<int?> MemoryMib { get; private set; } = null!;
 
         /// <summary>
         /// The domain's name, unique on the host (no '/'). Changing it replaces the resource.
@@ -380,7 +392,13 @@ namespace Pulumi.Kvm
         public Input<string>? Machine { get; set; }
 
         /// <summary>
-        /// The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset: `memoryMib` when the domain is created, and not managed afterwards. Range 1-16777216.
+        /// The most memory, in KiB, for a size that is not a whole number of MiB. Instead of `maxMemoryMib`; a whole number of MiB is shown as `maxMemoryMib`. Range 1-17179869184.
+        /// </summary>
+        [Input("maxMemoryKib")]
+        public Input<int>? MaxMemoryKib { get; set; }
+
+        /// <summary>
+        /// The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset (and `maxMemoryKib` unset): the current memory when the domain is created, and not managed afterwards. Range 1-16777216.
         /// </summary>
         [Input("maxMemoryMib")]
         public Input<int>? MaxMemoryMib { get; set; }
@@ -392,10 +410,16 @@ namespace Pulumi.Kvm
         public Input<int>? MaxVcpus { get; set; }
 
         /// <summary>
-        /// The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Range 1-16777216.
+        /// The guest's memory in KiB, for a size that is not a whole number of MiB (libvirt keeps KiB). Instead of `memoryMib`; a whole number of MiB is shown as `memoryMib`. Range 1-17179869184.
         /// </summary>
-        [Input("memoryMib", required: true)]
-        public Input<int> MemoryMib { get; set; } = null!;
+        [Input("memoryKib")]
+        public Input<int>? MemoryKib { get; set; }
+
+        /// <summary>
+        /// The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Set this or `memoryKib`. Range 1-16777216.
+        /// </summary>
+        [Input("memoryMib")]
+        public Input<int>? MemoryMib { get; set; }
 
         /// <summary>
         /// The domain's name, unique on the host (no '/'). Changing it replaces the resource.
@@ -608,7 +632,13 @@ namespace Pulumi.Kvm
         public Input<string>? Machine { get; set; }
 
         /// <summary>
-        /// The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset: `memoryMib` when the domain is created, and not managed afterwards. Range 1-16777216.
+        /// The most memory, in KiB, for a size that is not a whole number of MiB. Instead of `maxMemoryMib`; a whole number of MiB is shown as `maxMemoryMib`. Range 1-17179869184.
+        /// </summary>
+        [Input("maxMemoryKib")]
+        public Input<int>? MaxMemoryKib { get; set; }
+
+        /// <summary>
+        /// The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset (and `maxMemoryKib` unset): the current memory when the domain is created, and not managed afterwards. Range 1-16777216.
         /// </summary>
         [Input("maxMemoryMib")]
         public Input<int>? MaxMemoryMib { get; set; }
@@ -620,7 +650,13 @@ namespace Pulumi.Kvm
         public Input<int>? MaxVcpus { get; set; }
 
         /// <summary>
-        /// The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Range 1-16777216.
+        /// The guest's memory in KiB, for a size that is not a whole number of MiB (libvirt keeps KiB). Instead of `memoryMib`; a whole number of MiB is shown as `memoryMib`. Range 1-17179869184.
+        /// </summary>
+        [Input("memoryKib")]
+        public Input<int>? MemoryKib { get; set; }
+
+        /// <summary>
+        /// The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Set this or `memoryKib`. Range 1-16777216.
         /// </summary>
         [Input("memoryMib")]
         public Input<int>? MemoryMib { get; set; }

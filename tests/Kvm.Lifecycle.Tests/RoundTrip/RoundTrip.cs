@@ -62,8 +62,9 @@ public static class RoundTrip
         var created = await fresh.UpAsync(Res(type, "it", inputs));
         if (!created.Ok) return new(file.Name, RoundTripOutcome.RecreateFails, Why(created["it"]));
         var copy = XElement.Parse(fresh["it"].Output(xmlOutput)?.StringValue ?? "<none/>");
-        return XmlDifference.First(original, copy) is { } difference
-            ? new(file.Name, RoundTripOutcome.Differs, difference)
+        var differences = XmlDifference.All(original, copy);
+        return differences.Count > 0
+            ? new(file.Name, RoundTripOutcome.Differs, string.Join("; ", differences))
             : new(file.Name, RoundTripOutcome.Identical, "");
     }
 

@@ -15,13 +15,21 @@ internal partial record DomainArgs
     [Input("uuid", "The domain's UUID. Unset: libvirt generates one (reported in the outputs).", ReplaceOnChanges = true, MaxLength = 36)]
     public string? Uuid { get; init; }
 
-    [Input("memoryMib", "The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum.",
-        Required = true, Min = 1, Max = 16777216)]
+    [Input("memoryMib", "The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Set this or `memoryKib`.",
+        Min = 1, Max = 16777216)]
     public int? MemoryMib { get; init; }
 
-    [Input("maxMemoryMib", "The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset: `memoryMib` when the domain is created, and not managed afterwards.",
+    [Input("memoryKib", "The guest's memory in KiB, for a size that is not a whole number of MiB (libvirt keeps KiB). Instead of `memoryMib`; a whole number of MiB is shown as `memoryMib`.",
+        Min = 1, Max = 17179869184)]
+    public long? MemoryKib { get; init; }
+
+    [Input("maxMemoryMib", "The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset (and `maxMemoryKib` unset): the current memory when the domain is created, and not managed afterwards.",
         Min = 1, Max = 16777216)]
     public int? MaxMemoryMib { get; init; }
+
+    [Input("maxMemoryKib", "The most memory, in KiB, for a size that is not a whole number of MiB. Instead of `maxMemoryMib`; a whole number of MiB is shown as `maxMemoryMib`.",
+        Min = 1, Max = 17179869184)]
+    public long? MaxMemoryKib { get; init; }
 
     [Input("vcpus", "The number of virtual CPUs online. Changed on a running guest without a restart (CPU hot-plug) while it stays within `maxVcpus`.",
         Required = true, Min = 1, Max = 4096)]

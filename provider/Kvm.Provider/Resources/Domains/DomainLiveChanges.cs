@@ -40,7 +40,7 @@ internal sealed class DomainLiveChanges(ProviderHost host)
             }
             catch (LibvirtException e)
             {
-                await Refused(DomainArgs.Paths.MemoryMib, e).ConfigureAwait(false);
+                await Refused(a.MemoryKib is null ? DomainArgs.Paths.MemoryMib : DomainArgs.Paths.MemoryKib, e).ConfigureAwait(false);
             }
         }
 

@@ -12,8 +12,6 @@ namespace Kvm.Provider.Resources.Domains;
 /// </summary>
 internal static class DomainMapping
 {
-    private const ulong KiBPerMiB = 1024;
-
     /// <summary>
     /// The definition to give virDomainDefineXML. <paramref name="linuxVlan"/> tells which desired NICs
     /// (by index) carry VLANs the provider programs itself (Linux bridges): those get no <c>&lt;vlan&gt;</c>
@@ -23,8 +21,8 @@ internal static class DomainMapping
     /// </summary>
     public static XElement BuildXml(DomainArgs a, DomainArgs? old, DomainDefinition? existing, Func<int, bool> linuxVlan, out bool macsMissing)
     {
-        var currentKiB = (ulong)a.MemoryMib!.Value * KiBPerMiB;
-        var maxKiB = a.MaxMemoryMib is { } maxMib ? (ulong)maxMib * KiBPerMiB : Math.Max(existing?.MemoryKiB ?? 0, currentKiB);
+        var currentKiB = DomainMemory.CurrentKiB(a)!.Value;
+        var maxKiB = DomainMemory.MaxKiB(a) ?? Math.Max(existing?.MemoryKiB ?? 0, currentKiB);
         var maxVcpus = a.MaxVcpus ?? Math.Max(existing?.Vcpu?.Maximum ?? 0, a.Vcpus!.Value);
         var vcpu = (existing?.Vcpu ?? new DomainVcpu(maxVcpus)) with { Maximum = maxVcpus, Current = a.Vcpus == maxVcpus ? null : a.Vcpus };
 
@@ -307,13 +305,11 @@ internal static class DomainMapping
     {
         var root = def.Origin.Element;
         var refNics = reference?.Interfaces;
-        return new DomainArgs
+        var args = new DomainArgs
         {
             Name = def.Name,
             Type = def.Type,
             Uuid = def.Uuid?.ToString("D"),
-            MemoryMib = ToMib(def.CurrentMemoryKiB ?? def.MemoryKiB),
-            MaxMemoryMib = ToMib(def.MemoryKiB),
             Vcpus = def.Vcpu is { } v ? v.Current ?? v.Maximum : null,
             MaxVcpus = def.Vcpu?.Maximum,
             CpuMode = def.Cpu?.Mode,
@@ -334,9 +330,8 @@ internal static class DomainMapping
             OnReboot = root?.Element("on_reboot")?.Value,
             OnCrash = root?.Element("on_crash")?.Value,
         };
+        return DomainMemory.WithMax(DomainMemory.WithCurrent(args, def.CurrentMemoryKiB ?? def.MemoryKiB), def.MemoryKiB);
     }
-
-    private static int? ToMib(ulong? kib) => kib is { } k ? (int)Math.Min(k / KiBPerMiB, int.MaxValue) : null;
 
     private static DomainDiskArgs ToArgs(DomainDisk d) => new()
     {

@@ -175,7 +175,7 @@ internal sealed class DomainObserver(ProviderHost host)
 
     /// <summary>Values the running guest reports differently by nature: the balloon's actual size, the expanded CPU model, generated names.</summary>
     private static bool IgnoredForPending(string path) =>
-        path is DomainArgs.Paths.MemoryMib or DomainArgs.Paths.CpuMode or "graphics.port" or DomainState.Paths.LiveXml
+        path is DomainArgs.Paths.MemoryMib or DomainArgs.Paths.MemoryKib or DomainArgs.Paths.CpuMode or "graphics.port" or DomainState.Paths.LiveXml
         // libvirt's running definition adds aliases and run-time state to every device.
         || path.StartsWith(DomainArgs.Paths.DevicesXml, StringComparison.Ordinal)
         || (path.StartsWith("interfaces[", StringComparison.Ordinal) && path.EndsWith(".targetDevice", StringComparison.Ordinal))

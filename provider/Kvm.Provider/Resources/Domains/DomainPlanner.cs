@@ -27,6 +27,7 @@ internal sealed class DomainPlanner : Planner<DomainArgs, DomainState>
         // passed Check are normalised, so every fragment here parses.
         if (news[DomainArgs.Paths.DevicesXml] is ArrayValue devices && devices.Items.All(d => d is StringValue))
             news = news.With(DomainArgs.Paths.DevicesXml, new ArrayValue([.. devices.Items.Select(d => PropertyValue.Of(OtherDevices.Canonical(((StringValue)d).Value)))]));
+        news = DomainMemory.Normalize(news);
         // An empty boot order means libvirt's default, which libvirt spells out as [hd].
         if (news[DomainArgs.Paths.BootDevices] is ArrayValue { Items.Length: 0 }) news = news.Without(DomainArgs.Paths.BootDevices);
         return news;

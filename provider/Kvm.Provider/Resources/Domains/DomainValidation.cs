@@ -17,8 +17,14 @@ internal static class DomainValidation
             Fail("name", $"\"{name}\" is not a usable domain name: it must not be blank or contain '/'");
         if (a.Uuid is { } uuid && !Guid.TryParse(uuid, out _))
             Fail("uuid", $"\"{uuid}\" is not a UUID (e.g. 4dea22b3-1d52-d8f3-2516-782e98ab3fa0)");
-        if (a.MemoryMib is { } mem && a.MaxMemoryMib is { } max && mem > max)
-            Fail("memoryMib", $"{mem} MiB is more than maxMemoryMib ({max} MiB): the current memory must be within the maximum");
+        if (a.MemoryMib is null && a.MemoryKib is null && Known("memoryMib") && Known("memoryKib"))
+            Fail("memoryMib", "the guest needs its memory: set memoryMib (or memoryKib for a size that is not whole MiB)");
+        if (a.MemoryMib is not null && a.MemoryKib is not null)
+            Fail("memoryKib", "set memoryMib or memoryKib, not both");
+        if (a.MaxMemoryMib is not null && a.MaxMemoryKib is not null)
+            Fail("maxMemoryKib", "set maxMemoryMib or maxMemoryKib, not both");
+        if (DomainMemory.CurrentKiB(a) is { } mem && DomainMemory.MaxKiB(a) is { } max && mem > max)
+            Fail(a.MemoryKib is null ? "memoryMib" : "memoryKib", $"{DomainMemory.Show(mem)} is more than the maximum ({DomainMemory.Show(max)}): the current memory must be within the maximum");
         if (a.Vcpus is { } vcpus && a.MaxVcpus is { } maxVcpus && vcpus > maxVcpus)
             Fail("vcpus", $"{vcpus} is more than maxVcpus ({maxVcpus}): the online vCPUs must be within the maximum");
         if (a.Kernel is null && Known("kernel"))
