@@ -84,11 +84,12 @@ internal static class NetworkMapping
         var address = IpAddr.Canonical(ip.Address);
         return new NetworkIpArgs
         {
+            // As libvirt holds it: an IPv4 address says family='ipv4' only when it was written so.
             Family = ip.Family switch
             {
                 IpFamily.Ipv6 => "ipv6",
                 IpFamily.Ipv4 => "ipv4",
-                _ => address.Contains(':') ? "ipv6" : "ipv4",
+                _ => address.Contains(':') ? "ipv6" : null,
             },
             Address = address,
             Prefix = ip.Prefix,
@@ -154,7 +155,7 @@ internal static class NetworkMapping
 
     private static NetworkIpArgs WithBothMaskForms(NetworkIpArgs ip)
     {
-        if (ip.Family != "ipv4") return ip;
+        if (ip.Address is null || ip.Address.Contains(':')) return ip;
         if (ip.Prefix is null && ip.Netmask is { } mask && IpSubnet.PrefixOfNetmask(mask) is { } p)
             return ip with { Prefix = p };
         if (ip.Netmask is null && ip.Prefix is { } prefix and >= 0 and <= 32)
@@ -244,8 +245,8 @@ internal static class NetworkMapping
         var v6 = address.Contains(':');
         return (basis ?? new NetworkIp { Address = address }) with
         {
-            // libvirt reads a missing family as IPv4; write it only where it says something.
-            Family = v6 ? IpFamily.Ipv6 : ip.Family == "ipv4" && basis?.Family is not null ? IpFamily.Ipv4 : basis?.Family,
+            // libvirt reads a missing family as IPv4: written when the program says so, else as the host has it.
+            Family = v6 ? IpFamily.Ipv6 : ip.Family == "ipv4" ? IpFamily.Ipv4 : basis?.Family,
             Address = address,
             Prefix = ip.Prefix,
             Netmask = ip.Prefix is null ? ip.Netmask : null,
