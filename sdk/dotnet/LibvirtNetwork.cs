@@ -44,7 +44,7 @@ namespace Pulumi.Kvm
         public Output<string> BridgeName { get; private set; } = null!;
 
         /// <summary>
-        /// The network's DNS service (dnsmasq): static host records.
+        /// The network's DNS service (dnsmasq): whether it runs, its upstream servers, and static host, TXT and SRV records.
         /// </summary>
         [Output("dns")]
         public Output<Outputs.NetworkDns?> Dns { get; private set; } = null!;
@@ -203,7 +203,7 @@ namespace Pulumi.Kvm
         public Input<Inputs.NetworkBridgeArgs>? Bridge { get; set; }
 
         /// <summary>
-        /// The network's DNS service (dnsmasq): static host records.
+        /// The network's DNS service (dnsmasq): whether it runs, its upstream servers, and static host, TXT and SRV records.
         /// </summary>
         [Input("dns")]
         public Input<Inputs.NetworkDnsArgs>? Dns { get; set; }
@@ -327,7 +327,7 @@ namespace Pulumi.Kvm
         public Input<string>? BridgeName { get; set; }
 
         /// <summary>
-        /// The network's DNS service (dnsmasq): static host records.
+        /// The network's DNS service (dnsmasq): whether it runs, its upstream servers, and static host, TXT and SRV records.
         /// </summary>
         [Input("dns")]
         public Input<Inputs.NetworkDnsGetArgs>? Dns { get; set; }

@@ -45,6 +45,12 @@ namespace Pulumi.Kvm.Inputs
         [Input("prefix")]
         public Input<int>? Prefix { get; set; }
 
+        /// <summary>
+        /// For network boot (IPv4): the host folder dnsmasq serves over TFTP on this address (`&lt;tftp root&gt;`). Pair with `dhcp.bootp`.
+        /// </summary>
+        [Input("tftpRoot")]
+        public Input<string>? TftpRoot { get; set; }
+
         public NetworkIpArgs()
         {
         }

@@ -36,6 +36,10 @@ namespace Pulumi.Kvm.Outputs
         /// The subnet's prefix length (IPv4 0-32, IPv6 0-128). Range 0-128.
         /// </summary>
         public readonly int? Prefix;
+        /// <summary>
+        /// For network boot (IPv4): the host folder dnsmasq serves over TFTP on this address (`&lt;tftp root&gt;`). Pair with `dhcp.bootp`.
+        /// </summary>
+        public readonly string? TftpRoot;
 
         [OutputConstructor]
         private NetworkIp(
@@ -47,13 +51,16 @@ namespace Pulumi.Kvm.Outputs
 
             string? netmask,
 
-            int? prefix)
+            int? prefix,
+
+            string? tftpRoot)
         {
             Address = address;
             Dhcp = dhcp;
             Family = family;
             Netmask = netmask;
             Prefix = prefix;
+            TftpRoot = tftpRoot;
         }
     }
 }

@@ -36,7 +36,7 @@ internal partial record LibvirtNetworkArgs
     [Input("ips", "The host's addresses on the network and their DHCP service (`<ip>`), at most one IPv4 and one IPv6 address with DHCP. Only nat/route/open/isolated networks have addresses.", MaxLength = 16)]
     public NetworkIpArgs[]? Ips { get; init; }
 
-    [Input("dns", "The network's DNS service (dnsmasq): static host records.")]
+    [Input("dns", "The network's DNS service (dnsmasq): whether it runs, its upstream servers, and static host, TXT and SRV records.")]
     public NetworkDnsArgs? Dns { get; init; }
 
     [Input("portGroups", "Named sets of settings (VLAN, virtual port) a guest interface picks with `portgroup`. Order does not matter; changes are applied to the running network without a restart.", Unordered = true, MaxLength = 4096)]
@@ -137,6 +137,9 @@ internal sealed partial record NetworkIpArgs
 
     [Input("dhcp", "The DHCP service on this subnet (dnsmasq). Unset: no DHCP.")]
     public NetworkDhcpArgs? Dhcp { get; init; }
+
+    [Input("tftpRoot", "For network boot (IPv4): the host folder dnsmasq serves over TFTP on this address (`<tftp root>`). Pair with `dhcp.bootp`.", MaxLength = 4096)]
+    public string? TftpRoot { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkDhcp", "The DHCP service of one subnet of a libvirt network (`<dhcp>`).")]
@@ -147,6 +150,29 @@ internal sealed partial record NetworkDhcpArgs
 
     [Input("hosts", "Static leases. Order does not matter; adding, changing or removing one is applied to the running network without a restart.", Unordered = true, MaxLength = 8192)]
     public NetworkDhcpHostArgs[]? Hosts { get; init; }
+
+    [Input("bootp", "For network boot (IPv4): the boot file DHCP offers (`<bootp>`), from this host's TFTP server (`tftpRoot`) or another.")]
+    public NetworkDhcpBootpArgs? Bootp { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDhcpBootp", "The network-boot file a libvirt network's DHCP offers (`<bootp>`).")]
+internal sealed partial record NetworkDhcpBootpArgs
+{
+    [Input("file", "The boot file's name, e.g. `pxelinux.0`.", Required = true, MaxLength = 1024)]
+    public string? File { get; init; }
+
+    [Input("server", "The address of the TFTP server that has it. Unset: this host.", MaxLength = 45)]
+    public string? Server { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDhcpLease", "How long a DHCP lease of a libvirt network lasts (`<lease>`).")]
+internal sealed partial record NetworkDhcpLeaseArgs
+{
+    [Input("expiry", "The lease time in `unit`s; 0: the lease never expires.", Required = true, Min = 0, Max = 4294967295)]
+    public long? Expiry { get; init; }
+
+    [Input("unit", "The unit of `expiry`. Unset: minutes (libvirt keeps the unit given).", OneOf = ["seconds", "minutes", "hours"])]
+    public string? Unit { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkDhcpRange", "A range of addresses DHCP hands out (`<range>`).")]
@@ -157,26 +183,96 @@ internal sealed partial record NetworkDhcpRangeArgs
 
     [Input("end", "The last address of the range (>= start), inside the subnet.", Required = true, MaxLength = 45)]
     public string? End { get; init; }
+
+    [Input("lease", "How long leases from this range last. Unset: dnsmasq's default (one hour). A change restarts dnsmasq (DHCP and DNS pause briefly).")]
+    public NetworkDhcpLeaseArgs? Lease { get; init; }
 }
 
-[SchemaType("kvm:index:NetworkDhcpHost", "A static DHCP lease (`<host>`): IPv4 hosts are matched by MAC, IPv6 hosts by name.")]
+[SchemaType("kvm:index:NetworkDhcpHost", "A static DHCP lease (`<host>`): IPv4 hosts are matched by MAC, IPv6 hosts by client id or name.")]
 internal sealed partial record NetworkDhcpHostArgs
 {
-    [Input("mac", "The guest NIC's MAC address (IPv4 only; IPv6 leases are matched by name).", MaxLength = 17)]
+    [Input("mac", "The guest NIC's MAC address (IPv4 only; IPv6 leases are matched by `id` or `name`).", MaxLength = 17)]
     public string? Mac { get; init; }
+
+    [Input("id", "IPv6 only: the DHCPv6 client's DUID, colon-separated hex bytes (e.g. `0:3:0:1:0:16:3e:11:22:33`).", MaxLength = 390)]
+    public string? Id { get; init; }
 
     [Input("name", "The host name handed to the guest (letters, digits, '-' and '.').", MaxLength = 253)]
     public string? Name { get; init; }
 
     [Input("ip", "The address the guest gets, inside the subnet.", MaxLength = 45)]
     public string? Ip { get; init; }
+
+    [Input("lease", "How long this host's lease lasts. Unset: the range's, or dnsmasq's default.")]
+    public NetworkDhcpLeaseArgs? Lease { get; init; }
 }
 
-[SchemaType("kvm:index:NetworkDns", "The DNS service of a libvirt network (`<dns>`): static host records.")]
+[SchemaType("kvm:index:NetworkDns", "The DNS service of a libvirt network (`<dns>`, served by dnsmasq): whether it runs, where it forwards, and static records.")]
 internal sealed partial record NetworkDnsArgs
 {
+    [Input("enable", "Whether the network runs a DNS server at all (`<dns enable>`); false leaves guests to find DNS elsewhere (DHCP still runs). Unset: not managed (libvirt's default: on).")]
+    public bool? Enable { get; init; }
+
+    [Input("forwardPlainNames", "Whether names without a dot the network cannot answer are forwarded to the upstream servers (`forwardPlainNames`). Unset: not managed (libvirt's default: yes).")]
+    public bool? ForwardPlainNames { get; init; }
+
+    [Input("forwarders", "Upstream DNS servers (`<forwarder>`), in the order dnsmasq is told them: each an `address` for every name, an `address` and a `domain` for names in that domain, or a `domain` alone to answer it locally only. Set, they replace the host's resolv.conf servers. A change restarts the network.",
+        MaxLength = 256)]
+    public NetworkDnsForwarderArgs[]? Forwarders { get; init; }
+
+    [Input("txts", "TXT records (`<txt>`). Order does not matter; changes are applied to the running network without a restart.", Unordered = true, MaxLength = 1024)]
+    public NetworkDnsTxtArgs[]? Txts { get; init; }
+
+    [Input("srvs", "SRV records (`<srv>`). Order does not matter; changes are applied to the running network without a restart.", Unordered = true, MaxLength = 1024)]
+    public NetworkDnsSrvArgs[]? Srvs { get; init; }
+
     [Input("hosts", "Static host records. Order does not matter; changes are applied to the running network without a restart.", Unordered = true, MaxLength = 8192)]
     public NetworkDnsHostArgs[]? Hosts { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDnsForwarder", "An upstream DNS server of a libvirt network (`<dns><forwarder>`).")]
+internal sealed partial record NetworkDnsForwarderArgs
+{
+    [Input("address", "The upstream server's address (IPv4 or IPv6). Unset (with `domain`): names in the domain are answered locally only.", MaxLength = 45)]
+    public string? Address { get; init; }
+
+    [Input("domain", "Forward only names in this domain. Unset: every name.", MaxLength = 253)]
+    public string? Domain { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDnsTxt", "A DNS TXT record of a libvirt network (`<dns><txt>`).")]
+internal sealed partial record NetworkDnsTxtArgs
+{
+    [Input("name", "The record's name (letters, digits, '-' and '.').", Required = true, MaxLength = 253)]
+    public string? Name { get; init; }
+
+    [Input("value", "The record's text.", Required = true, MaxLength = 255)]
+    public string? Value { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDnsSrv", "A DNS SRV record of a libvirt network (`<dns><srv>`).")]
+internal sealed partial record NetworkDnsSrvArgs
+{
+    [Input("service", "The service's name without the leading underscore, e.g. `ldap` (letters, digits and _ - + / *).", Required = true, MaxLength = 482)]
+    public string? Service { get; init; }
+
+    [Input("protocol", "The transport without the leading underscore, e.g. `tcp` or `udp` (letters, digits and - + /).", Required = true, MaxLength = 64)]
+    public string? Protocol { get; init; }
+
+    [Input("domain", "The domain the record is in. Unset: the network's domain.", MaxLength = 253)]
+    public string? Domain { get; init; }
+
+    [Input("target", "The host that provides the service; `.` says it is not available. Needed for `port`, `priority` and `weight`.", MaxLength = 253)]
+    public string? Target { get; init; }
+
+    [Input("port", "The service's port.", Min = 1, Max = 65535)]
+    public int? Port { get; init; }
+
+    [Input("priority", "Lower is preferred.", Min = 0, Max = 65535)]
+    public int? Priority { get; init; }
+
+    [Input("weight", "Share among targets of the same priority.", Min = 0, Max = 65535)]
+    public int? Weight { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkDnsHost", "A static DNS record: names for one address (`<dns><host>`).")]

@@ -9,7 +9,7 @@ namespace Kvm.Provider.Resources.Networks;
 /// existing definition, so the XML the resource does not model (routes, bandwidth, forwarders,
 /// metadata...) survives.
 /// </summary>
-internal static class NetworkMapping
+internal static partial class NetworkMapping
 {
     public static string ModeName(NetworkForwardMode mode) => mode switch
     {
@@ -71,7 +71,7 @@ internal static class NetworkMapping
         MacAddress = d.MacAddress?.ToLowerInvariant(),
         DomainName = d.DomainName,
         Ips = [.. d.Ips.Select(ToArgs)],
-        Dns = new NetworkDnsArgs { Hosts = [.. (d.Dns?.Hosts ?? []).Select(ToArgs)] },
+        Dns = ToArgs(d.Dns),
         PortGroups = [.. d.PortGroups.Select(ToArgs)],
         Vlan = ToArgs(d.Vlan),
         VirtualPort = ToArgs(d.VirtualPort),
@@ -98,20 +98,27 @@ internal static class NetworkMapping
             {
                 Ranges = [.. ip.Dhcp.Ranges.Select(ToArgs)],
                 Hosts = [.. ip.Dhcp.Hosts.Select(ToArgs)],
+                Bootp = ip.Dhcp.Bootp is { } b ? new NetworkDhcpBootpArgs { File = b.File, Server = b.Server } : null,
             },
+            TftpRoot = ip.TftpRoot,
         };
     }
 
-    public static NetworkDhcpRangeArgs ToArgs(DhcpRange r) => new() { Start = IpAddr.Canonical(r.Start), End = IpAddr.Canonical(r.End) };
+    public static NetworkDhcpRangeArgs ToArgs(DhcpRange r) => new() { Start = IpAddr.Canonical(r.Start), End = IpAddr.Canonical(r.End), Lease = ToArgs(r.Lease) };
 
     public static NetworkDhcpHostArgs ToArgs(DhcpHost h) => new()
     {
         Mac = h.Mac?.ToLowerInvariant(),
+        Id = h.Id,
         Name = h.Name,
         Ip = h.Ip is { } ip ? IpAddr.Canonical(ip) : null,
+        Lease = ToArgs(h.Lease),
     };
 
-    public static NetworkDnsHostArgs ToArgs(DnsHost h) => new() { Ip = IpAddr.Canonical(h.Ip), Hostnames = [.. h.Hostnames] };
+    private static NetworkDhcpLeaseArgs? ToArgs(DhcpLease? lease) => lease is null ? null : new NetworkDhcpLeaseArgs { Expiry = lease.Expiry, Unit = lease.Unit };
+
+    private static DhcpLease? Lease(DhcpLease? basis, NetworkDhcpLeaseArgs? lease) =>
+        lease is null ? null : (basis ?? new DhcpLease(0, null)) with { Expiry = lease.Expiry!.Value, Unit = lease.Unit };
 
     public static NetworkPortGroupArgs ToArgs(NetworkPortGroup pg) => new()
     {
@@ -251,6 +258,7 @@ internal static class NetworkMapping
             Prefix = ip.Prefix,
             Netmask = ip.Prefix is null ? ip.Netmask : null,
             Dhcp = ip.Dhcp is null ? null : Dhcp(basis?.Dhcp, ip.Dhcp),
+            TftpRoot = ip.TftpRoot,
         };
     }
 
@@ -258,6 +266,7 @@ internal static class NetworkMapping
     {
         Ranges = d.Ranges is null ? basis?.Ranges ?? [] : [.. d.Ranges.Select(r => Range(basis, r!))],
         Hosts = d.Hosts is null ? basis?.Hosts ?? [] : [.. d.Hosts.Select(h => DhcpHost(basis?.Hosts.FirstOrDefault(b => SameDhcpHost(b, h!)), h!))],
+        Bootp = d.Bootp is { } b ? (basis?.Bootp ?? new DhcpBootp(b.File!, null)) with { File = b.File!, Server = b.Server } : null,
     };
 
     private static DhcpRange Range(NetworkDhcp? basis, NetworkDhcpRangeArgs r)
@@ -265,42 +274,24 @@ internal static class NetworkMapping
         var start = IpAddr.Canonical(r.Start!);
         var end = IpAddr.Canonical(r.End!);
         var existing = basis?.Ranges.FirstOrDefault(b => IpAddr.Canonical(b.Start) == start && IpAddr.Canonical(b.End) == end);
-        return (existing ?? new DhcpRange(start, end)) with { Start = start, End = end };
+        return (existing ?? new DhcpRange(start, end)) with { Start = start, End = end, Lease = Lease(existing?.Lease, r.Lease) };
     }
 
-    /// <summary>A static lease is found by its MAC (IPv4) or, without one, by its name.</summary>
-    public static string DhcpHostKey(string? mac, string? name, string? ip) =>
-        mac is not null ? "mac:" + mac.ToLowerInvariant() : name is not null ? "name:" + name : "ip:" + (ip is null ? "" : IpAddr.Canonical(ip));
+    /// <summary>A static lease is found by its MAC (IPv4) or, without one, by its DHCPv6 client id, then its name.</summary>
+    public static string DhcpHostKey(string? mac, string? id, string? name, string? ip) =>
+        mac is not null ? "mac:" + mac.ToLowerInvariant() : id is not null ? "id:" + id.ToLowerInvariant() : name is not null ? "name:" + name : "ip:" + (ip is null ? "" : IpAddr.Canonical(ip));
 
-    private static bool SameDhcpHost(DhcpHost b, NetworkDhcpHostArgs h) => DhcpHostKey(b.Mac, b.Name, b.Ip) == DhcpHostKey(h.Mac, h.Name, h.Ip);
+    private static bool SameDhcpHost(DhcpHost b, NetworkDhcpHostArgs h) => DhcpHostKey(b.Mac, b.Id, b.Name, b.Ip) == DhcpHostKey(h.Mac, h.Id, h.Name, h.Ip);
 
     public static DhcpHost DhcpHost(DhcpHost? basis, NetworkDhcpHostArgs h) => (basis ?? new DhcpHost()) with
     {
         // Keep libvirt's spelling of an equal MAC (it keeps the case it was given).
         Mac = h.Mac is { } mac && basis?.Mac is { } bm && string.Equals(mac, bm, StringComparison.OrdinalIgnoreCase) ? bm : h.Mac,
+        Id = h.Id,
         Name = h.Name,
         Ip = h.Ip is { } ip ? IpAddr.Canonical(ip) : null,
+        Lease = Lease(basis?.Lease, h.Lease),
     };
-
-    private static NetworkDns? Dns(NetworkDns? basis, NetworkDnsArgs? dns, NetworkDnsArgs? old)
-    {
-        if (dns?.Hosts is null)
-        {
-            // Unset: not managed, unless the program used to set the records; then they go.
-            var wasSet = dns is null ? old is not null : old?.Hosts is not null;
-            return wasSet && basis is not null ? basis with { Hosts = [] } : basis;
-        }
-        return (basis ?? new NetworkDns()) with
-        {
-            Hosts = [.. dns.Hosts.Select(h => DnsHost(basis?.Hosts.FirstOrDefault(b => IpAddr.Canonical(b.Ip) == IpAddr.Canonical(h!.Ip!)), h!))],
-        };
-    }
-
-    public static DnsHost DnsHost(DnsHost? basis, NetworkDnsHostArgs h)
-    {
-        var built = new DnsHost(IpAddr.Canonical(h.Ip!), [.. (h.Hostnames ?? []).OfType<string>()]);
-        return basis is null ? built : basis with { Ip = built.Ip, Hostnames = built.Hostnames };
-    }
 
     /// <summary>A portgroup is one item of an unordered list: it is what the program says, whole (only XML the resource does not model is kept).</summary>
     public static NetworkPortGroup PortGroup(NetworkPortGroup? basis, NetworkPortGroupArgs pg) => (basis ?? new NetworkPortGroup { Name = pg.Name! }) with

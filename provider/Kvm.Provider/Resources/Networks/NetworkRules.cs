@@ -84,12 +84,15 @@ internal static class NetworkRules
             }
             NotHere(a.Ips is { Length: > 0 }, LibvirtNetworkArgs.Paths.Ips, "addresses and DHCP are");
             NotHere(a.Dns?.Hosts is { Length: > 0 }, "dns.hosts", "DNS records are");
+            NotHere(a.Dns?.Txts is { Length: > 0 }, "dns.txts", "DNS records are");
+            NotHere(a.Dns?.Srvs is { Length: > 0 }, "dns.srvs", "DNS records are");
+            NotHere(a.Dns?.Forwarders is { Length: > 0 }, "dns.forwarders", "DNS forwarders are");
             NotHere(a.DomainName is not null, LibvirtNetworkArgs.Paths.DomainName, "a DNS domain is");
             NotHere(a.MacAddress is not null, LibvirtNetworkArgs.Paths.MacAddress, "a bridge MAC address is");
         }
 
         NetworkAddressRules.ValidateIps(a.Ips ?? [], Unknown, f);
-        NetworkAddressRules.ValidateDns(a.Dns, f);
+        NetworkDnsRules.Validate(a.Dns, f);
         ValidateVirtualPort(a.VirtualPort, LibvirtNetworkArgs.Paths.VirtualPort, mode, a, f);
         ValidateVlanPlacement(a, mode, Unknown, f);
         ValidatePortGroups(a.PortGroups ?? [], mode, a, f);
