@@ -221,7 +221,7 @@ public sealed class NetworkLifecycleTests
     }
 
     [Fact]
-    public async Task Dns_records_and_lease_times_change_live_forwarders_restart()
+    public async Task Dns_records_lease_times_and_metadata_change_live_forwarders_restart()
     {
         using var lv = PrivateLibvirtd.Start();
         await using var stack = await StackAsync(lv);
@@ -262,6 +262,20 @@ public sealed class NetworkLifecycleTests
         Assert.Contains("<forwarder addr='10.78.0.53'/>", DumpXml(lv, "lab-dns"));
         Assert.DoesNotContain("<srv", DumpXml(lv, "lab-dns"));
         Assert.All((await stack.UpAsync(forwarded)).EnsureOk().Steps, st => Assert.Equal(StepOp.Same, st.Op));
+
+        // metadata is written to the definition and the network keeps running: nothing reads it at run time
+        ifindex = IfIndex(lv.Namespace, bridge);
+        var tagged = Res(NetworkType, "net", Net("""{"forwarders": [{"address": "10.78.0.53"}], "txts": [{"name": "info", "value": "lab two"}]}""", """{"expiry": 30, "unit": "minutes"}""")
+            .Replace("\"dns\":", "\"metadataXml\": \"<metadata><lab:owner xmlns:lab='https://lab.example/ns'>ops</lab:owner></metadata>\", \"dns\":", StringComparison.Ordinal));
+        stack.Engine.ClearLogs();
+        (await stack.PreviewAsync(tagged)).EnsureOk();
+        Assert.Equal(["kvm:live metadataXml: applied to the running network without a restart"], Logs(stack, "kvm:"));
+        (await stack.UpAsync(tagged)).EnsureOk();
+        Assert.Equal(ifindex, IfIndex(lv.Namespace, bridge));
+        Assert.Contains("<lab:owner xmlns:lab=\"https://lab.example/ns\">ops</lab:owner>", DumpXml(lv, "lab-dns", inactive: true));
+        (await stack.RefreshAsync()).EnsureOk();
+        Assert.Empty(stack["net"].Output("liveDrift")!.ListValue.Values);
+        Assert.All((await stack.UpAsync(tagged)).EnsureOk().Steps, st => Assert.Equal(StepOp.Same, st.Op));
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public sealed record RoundTripOutcome(string File, string Kind, string Detail)
     public const string Identical = "identical";
     public const string DriverRefuses = "test driver refuses it";
     public const string ImportFails = "import fails";
+    public const string LibvirtdRefuses = "import fails, and libvirtd refuses it too";
     public const string ImportChanges = "imported inputs show changes";
     public const string RecreateFails = "re-create fails";
     public const string Differs = "re-created differently";

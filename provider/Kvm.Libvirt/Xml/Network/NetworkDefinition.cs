@@ -3,9 +3,9 @@ using System.Xml.Linq;
 namespace Kvm.Libvirt;
 
 /// <summary>
-/// A libvirt network definition (<c>&lt;network&gt;</c>) as far as the provider models it. Everything else in
-/// the document (metadata, routes, bandwidth, dns forwarders, …) rides along in <see cref="Origin"/> and is
-/// written back unchanged. Parse and format with <see cref="NetworkXml"/>.
+/// A libvirt network definition (<c>&lt;network&gt;</c>). Anything the model does not describe (an element a
+/// newer libvirt adds) rides along in <see cref="Origin"/> and is written back unchanged. Parse and format
+/// with <see cref="NetworkXml"/>.
 /// </summary>
 public sealed record NetworkDefinition
 {
@@ -42,6 +42,16 @@ public sealed record NetworkDefinition
     /// <summary><c>&lt;network trustGuestRxFilters&gt;</c>: the host takes the guests' receive filters (MAC, multicast) on macvtap ports.</summary>
     public bool? TrustGuestRxFilters { get; init; }
 
+    /// <summary><c>&lt;port isolated='yes'/&gt;</c>: guest ports of the network cannot reach each other, only the uplink.</summary>
+    public bool? PortIsolated { get; init; }
+
+    public Bandwidth? Bandwidth { get; init; }
+
+    public ValueList<NetworkRoute> Routes { get; init; } = [];
+
+    /// <summary>The <c>&lt;metadata&gt;</c> element, whole, as one line of XML: applications' own data, which libvirt keeps and never reads.</summary>
+    public string? Metadata { get; init; }
+
     public XmlOrigin Origin { get; init; }
 
     internal static NetworkDefinition Read(XElement root) => new()
@@ -60,6 +70,10 @@ public sealed record NetworkDefinition
         VirtualPort = VirtualPort.Read(root.Element("virtualport")),
         Ipv6 = root.YesNoAttr("ipv6"),
         TrustGuestRxFilters = root.YesNoAttr("trustGuestRxFilters"),
+        PortIsolated = root.Element("port").YesNoAttr("isolated"),
+        Bandwidth = Bandwidth.Read(root.Element("bandwidth")),
+        Routes = root.Elements("route").Select(NetworkRoute.Read).ToValueList(),
+        Metadata = root.Element("metadata") is { } m ? XmlEdit.OneLine(m) : null,
         Origin = new XmlOrigin(root),
     };
 
@@ -73,12 +87,16 @@ public sealed record NetworkDefinition
         root.SetChild("bridge", Bridge?.ToElement());
         root.SetChildAttrs("mtu", ("size", XmlEdit.Text(Mtu)));
         root.SetChildAttrs("mac", ("address", MacAddress));
+        root.SetChild("metadata", Metadata is null ? null : XElement.Parse(Metadata));
         root.SetChildAttrs("domain", ("name", DomainName));
+        root.SetChild("bandwidth", Bandwidth?.ToElement());
+        root.SetChildAttrs("port", ("isolated", XmlEdit.YesNo(PortIsolated)));
         root.SetChild("dns", Dns?.ToElement());
         root.SetChild("vlan", Vlan?.ToElement());
         root.SetChild("virtualport", VirtualPort?.ToElement());
         root.ReplaceChildren("portgroup", PortGroups.Select(p => p.ToElement()).ToList());
         root.ReplaceChildren("ip", Ips.Select(i => i.ToElement()).ToList());
+        root.ReplaceChildren("route", Routes.Select(r => r.ToElement()).ToList());
         return root;
     }
 }

@@ -27,6 +27,18 @@ internal partial record LibvirtNetworkArgs
     [Input("trustGuestRxFilters", "Whether the host follows the receive filters (MAC address, multicast lists) guests set on their macvtap ports (libvirt's `<network trustGuestRxFilters>`). Unset: not managed (libvirt's default: no).")]
     public bool? TrustGuestRxFilters { get; init; }
 
+    [Input("portIsolated", "Whether guests' ports on the network are isolated from each other (`<port isolated='yes'/>`): they reach the uplink, not one another. A guest interface may say otherwise. Unset: not managed (libvirt's default: not isolated).")]
+    public bool? PortIsolated { get; init; }
+
+    [Input("bandwidth", "Traffic shaping of the whole network (`<bandwidth>`); `floor` of guest interfaces is guaranteed out of `inbound.peak` (or `average`). Only for networks with a bridge (nat, route, open, isolated, or bridge mode with `bridge.name`).")]
+    public NetworkBandwidthArgs? Bandwidth { get; init; }
+
+    [Input("routes", "Static routes the host adds through the network (`<route>`), each via a gateway on one of the network's subnets. Order does not matter.", Unordered = true, MaxLength = 1024)]
+    public NetworkRouteArgs[]? Routes { get; init; }
+
+    [Input("metadataXml", "The network's `<metadata>` element, whole: applications' own XML (each child in a namespace of its own), which libvirt keeps and never reads. Compared without insignificant whitespace; a change is written to the definition without a restart. Unset: not managed.", MaxLength = 65536)]
+    public string? MetadataXml { get; init; }
+
     [Input("macAddress", "The MAC address of the bridge libvirt creates (aa:bb:cc:dd:ee:ff, unicast). Unset: libvirt generates one (52:54:00:...).", MaxLength = 17)]
     public string? MacAddress { get; init; }
 
@@ -81,8 +93,20 @@ internal sealed partial record NetworkForwardArgs
     [Input("interfaces", "The pool of host interfaces of a macvtap network (bridge/private/vepa/passthrough modes). libvirt also lists `dev` here for nat/route networks.", MaxLength = 1024)]
     public string[]? Interfaces { get; init; }
 
-    [Input("nat", "The public address and port ranges NAT may use (nat mode only).")]
+    [Input("nat", "The public address and port ranges NAT may use, and whether IPv6 is NATed too (nat mode only).")]
     public NetworkNatArgs? Nat { get; init; }
+
+    [Input("pf", "An SR-IOV physical function (a host interface) whose virtual functions make the pool (`<pf dev>`), for passthrough and hostdev modes; instead of `interfaces` or `pciAddresses`.", MaxLength = 15)]
+    public string? Pf { get; init; }
+
+    [Input("pciAddresses", "The pool of a hostdev network as PCI addresses of SR-IOV virtual functions (DDDD:BB:SS.F, e.g. 0000:03:00.1).", MaxLength = 1024)]
+    public string[]? PciAddresses { get; init; }
+
+    [Input("managed", "Hostdev mode: whether libvirt detaches each device from its host driver before giving it to a guest (and gives it back after). Unset: not managed (libvirt's default: no).")]
+    public bool? Managed { get; init; }
+
+    [Input("driver", "Hostdev mode: the device assignment backend (`<driver name>`).", OneOf = ["vfio", "kvm", "xen"])]
+    public string? Driver { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkNat", "The address and port ranges of a NAT network (`<nat>`).")]
@@ -99,6 +123,57 @@ internal sealed partial record NetworkNatArgs
 
     [Input("portEnd", "Last source port NAT may use (>= portStart).", Min = 1, Max = 65535)]
     public int? PortEnd { get; init; }
+
+    [Input("ipv6", "Whether IPv6 traffic is NATed too (`<nat ipv6='yes'>`), for IPv6 addresses without a routed prefix. Unset: not managed (libvirt's default: no, IPv6 is routed).")]
+    public bool? Ipv6 { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkBandwidth", "Traffic shaping (`<bandwidth>`): each direction as seen from the guests.")]
+internal sealed partial record NetworkBandwidthArgs
+{
+    [Input("inbound", "Traffic to the guests.")]
+    public NetworkBandwidthLimitArgs? Inbound { get; init; }
+
+    [Input("outbound", "Traffic from the guests.")]
+    public NetworkBandwidthLimitArgs? Outbound { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkBandwidthLimit", "The limits of one direction of traffic.")]
+internal sealed partial record NetworkBandwidthLimitArgs
+{
+    [Input("average", "The average rate, in KiB/s.", Required = true, Min = 1, Max = 4294967295)]
+    public long? Average { get; init; }
+
+    [Input("peak", "The most the rate may reach while bursting, in KiB/s.", Min = 1, Max = 4294967295)]
+    public long? Peak { get; init; }
+
+    [Input("burst", "How much may go at peak rate, in KiB.", Min = 1, Max = 4294967295)]
+    public long? Burst { get; init; }
+
+    [Input("floor", "Inbound only: the rate guaranteed to each guest interface, in KiB/s.", Min = 1, Max = 4294967295)]
+    public long? Floor { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkRoute", "A static route the host adds for a libvirt network (`<route>`).")]
+internal sealed partial record NetworkRouteArgs
+{
+    [Input("family", "The address family, as libvirt holds it. Unset: taken from `address`.", OneOf = ["ipv4", "ipv6"])]
+    public string? Family { get; init; }
+
+    [Input("address", "The destination network's address, e.g. 192.168.222.0 or 2001:db8:ac10:fc00::.", Required = true, MaxLength = 45)]
+    public string? Address { get; init; }
+
+    [Input("prefix", "The destination's prefix length.", Min = 0, Max = 128)]
+    public int? Prefix { get; init; }
+
+    [Input("netmask", "The IPv4 destination's mask, instead of `prefix`.", MaxLength = 15)]
+    public string? Netmask { get; init; }
+
+    [Input("gateway", "The next hop: an address inside one of the network's subnets.", Required = true, MaxLength = 45)]
+    public string? Gateway { get; init; }
+
+    [Input("metric", "The route's metric (lower wins). Unset: the kernel's default.", Min = 1, Max = 2147483647)]
+    public int? Metric { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkBridge", "The Linux bridge of a libvirt network (`<bridge>`).")]

@@ -24,6 +24,8 @@ internal static class NetworkChanges
         {
             LibvirtNetworkArgs.Paths.Name or LibvirtNetworkArgs.Paths.Uuid => ChangeClass.Replace,
             LibvirtNetworkArgs.Paths.Autostart or LibvirtNetworkArgs.Paths.Active => ChangeClass.Live,
+            // Nothing reads metadata at run time: the definition is written again, the network keeps running.
+            LibvirtNetworkArgs.Paths.MetadataXml => ChangeClass.Live,
             // DNS records and portgroups are sections of their own; forwarders and the switches are not.
             LibvirtNetworkArgs.Paths.PortGroups => ChangeClass.Live,
             LibvirtNetworkArgs.Paths.Dns when s.Length >= 2 && s[1].Key is NetworkDnsArgs.Paths.Hosts or NetworkDnsArgs.Paths.Txts or NetworkDnsArgs.Paths.Srvs => ChangeClass.Live,
@@ -68,7 +70,8 @@ internal static class NetworkChanges
     {
         var liveState = NetworkMapping.ToState(live, bridge, "", []);
         var diff = RecordDiff.Compare<LibvirtNetworkArgs>(liveState, persistent, persistent);
-        return [.. diff.Detailed.Keys.Where(k => !IsRunState(k))];
+        // Metadata has no effect on a running network; a new one is written to the definition only.
+        return [.. diff.Detailed.Keys.Where(k => !IsRunState(k) && PropertyPath.TopLevel(k) != LibvirtNetworkArgs.Paths.MetadataXml)];
     }
 
     /// <summary>

@@ -51,15 +51,20 @@ internal static partial class NetworkMapping
                 Mode = ModeName(d.Forward.Mode),
                 Dev = d.Forward.Dev,
                 Interfaces = [.. d.Forward.Interfaces],
-                Nat = d.Forward.Nat is { } nat && (nat.Address is not null || nat.Port is not null)
+                Nat = d.Forward.Nat is { } nat && (nat.Address is not null || nat.Port is not null || nat.Ipv6 is not null)
                     ? new NetworkNatArgs
                     {
                         AddressStart = nat.Address?.Start is { } s ? IpAddr.Canonical(s) : null,
                         AddressEnd = nat.Address?.End is { } e ? IpAddr.Canonical(e) : null,
                         PortStart = nat.Port?.Start,
                         PortEnd = nat.Port?.End,
+                        Ipv6 = nat.Ipv6,
                     }
                     : null,
+                Pf = d.Forward.Pf,
+                PciAddresses = d.Forward.PciAddresses.Count > 0 ? [.. d.Forward.PciAddresses] : null,
+                Managed = d.Forward.Managed,
+                Driver = d.Forward.DriverName,
             },
         Bridge = d.Bridge is null ? null : new NetworkBridgeArgs
         {
@@ -75,6 +80,10 @@ internal static partial class NetworkMapping
         PortGroups = [.. d.PortGroups.Select(ToArgs)],
         Vlan = ToArgs(d.Vlan),
         VirtualPort = ToArgs(d.VirtualPort),
+        PortIsolated = d.PortIsolated,
+        Bandwidth = ToArgs(d.Bandwidth),
+        Routes = [.. d.Routes.Select(ToArgs)],
+        MetadataXml = d.Metadata,
         Autostart = autostart,
         Active = active,
     };
@@ -200,6 +209,10 @@ internal static partial class NetworkMapping
             };
         }
         if (apply("vlan")) d = d with { Vlan = a.Vlan is null ? (old?.Vlan is null ? basis.Vlan : null) : Vlan(basis.Vlan, a.Vlan) };
+        if (apply("portIsolated")) d = d with { PortIsolated = Pick(a.PortIsolated, basis.PortIsolated, old?.PortIsolated is not null) };
+        if (apply("bandwidth")) d = d with { Bandwidth = a.Bandwidth is null ? (old?.Bandwidth is null ? basis.Bandwidth : null) : Bandwidth(basis.Bandwidth, a.Bandwidth) };
+        if (apply("routes")) d = d with { Routes = a.Routes is null ? (old?.Routes is null ? basis.Routes : []) : [.. a.Routes.OfType<NetworkRouteArgs>().Select(r => Route(basis.Routes, r))] };
+        if (apply("metadataXml")) d = d with { Metadata = a.MetadataXml is { } m ? CanonicalXml(m) : old?.MetadataXml is null ? basis.Metadata : null };
         if (apply("virtualPort")) d = d with { VirtualPort = a.VirtualPort is null ? (old?.VirtualPort is null ? basis.VirtualPort : null) : VirtualPort(basis.VirtualPort, a.VirtualPort) };
         return d;
     }
@@ -229,7 +242,15 @@ internal static partial class NetworkMapping
                 Port = n.PortStart is { } ps && n.PortEnd is { } pe ? new NatPortRange(ps, pe) : null,
             }
             : old?.Nat is not null ? null : b?.Nat;
-        return (b ?? new NetworkForward()) with { Mode = mode, Dev = dev, Interfaces = interfaces, Nat = mode == NetworkForwardMode.Nat ? nat : null };
+        if (f.Nat is { } wanted && nat is not null) nat = nat with { Ipv6 = Pick(wanted.Ipv6, b?.Nat?.Ipv6, old?.Nat?.Ipv6 is not null) };
+        return (b ?? new NetworkForward()) with
+        {
+            Mode = mode, Dev = dev, Interfaces = interfaces, Nat = mode == NetworkForwardMode.Nat ? nat : null,
+            Pf = Pick(f.Pf, b?.Pf, old?.Pf is not null),
+            PciAddresses = f.PciAddresses is { } pci ? [.. pci.OfType<string>().Select(CanonicalPci)] : old?.PciAddresses is not null ? [] : b?.PciAddresses ?? [],
+            Managed = Pick(f.Managed, b?.Managed, old?.Managed is not null),
+            DriverName = Pick(f.Driver, b?.DriverName, old?.Driver is not null),
+        };
     }
 
     private static NetworkBridge? Bridge(NetworkBridge? basis, NetworkBridgeArgs? b, NetworkBridgeArgs? old)
