@@ -50,10 +50,22 @@ namespace Pulumi.Kvm
         public Output<string> BridgeName { get; private set; } = null!;
 
         /// <summary>
+        /// A longer description for people (`&lt;description&gt;`). Unset: not managed.
+        /// </summary>
+        [Output("description")]
+        public Output<string?> Description { get; private set; } = null!;
+
+        /// <summary>
         /// The network's DNS service (dnsmasq): whether it runs, its upstream servers, and static host, TXT and SRV records.
         /// </summary>
         [Output("dns")]
         public Output<Outputs.NetworkDns?> Dns { get; private set; } = null!;
+
+        /// <summary>
+        /// Whether names in `domainName` are answered by the network alone and never forwarded upstream (`&lt;domain localOnly&gt;`). Unset: not managed (libvirt's default: forwarded).
+        /// </summary>
+        [Output("domainLocalOnly")]
+        public Output<bool?> DomainLocalOnly { get; private set; } = null!;
 
         /// <summary>
         /// The DNS domain of the DHCP clients (`&lt;domain name&gt;`), e.g. `lab.example`.
@@ -126,6 +138,12 @@ namespace Pulumi.Kvm
         /// </summary>
         [Output("routes")]
         public Output<ImmutableArray<Outputs.NetworkRoute>> Routes { get; private set; } = null!;
+
+        /// <summary>
+        /// A short description of the network, one line (`&lt;title&gt;`). Unset: not managed.
+        /// </summary>
+        [Output("title")]
+        public Output<string?> Title { get; private set; } = null!;
 
         /// <summary>
         /// Whether the host follows the receive filters (MAC address, multicast lists) guests set on their macvtap ports (libvirt's `&lt;network trustGuestRxFilters&gt;`). Unset: not managed (libvirt's default: no).
@@ -233,10 +251,22 @@ namespace Pulumi.Kvm
         public Input<Inputs.NetworkBridgeArgs>? Bridge { get; set; }
 
         /// <summary>
+        /// A longer description for people (`&lt;description&gt;`). Unset: not managed.
+        /// </summary>
+        [Input("description")]
+        public Input<string>? Description { get; set; }
+
+        /// <summary>
         /// The network's DNS service (dnsmasq): whether it runs, its upstream servers, and static host, TXT and SRV records.
         /// </summary>
         [Input("dns")]
         public Input<Inputs.NetworkDnsArgs>? Dns { get; set; }
+
+        /// <summary>
+        /// Whether names in `domainName` are answered by the network alone and never forwarded upstream (`&lt;domain localOnly&gt;`). Unset: not managed (libvirt's default: forwarded).
+        /// </summary>
+        [Input("domainLocalOnly")]
+        public Input<bool>? DomainLocalOnly { get; set; }
 
         /// <summary>
         /// The DNS domain of the DHCP clients (`&lt;domain name&gt;`), e.g. `lab.example`.
@@ -323,6 +353,12 @@ namespace Pulumi.Kvm
         }
 
         /// <summary>
+        /// A short description of the network, one line (`&lt;title&gt;`). Unset: not managed.
+        /// </summary>
+        [Input("title")]
+        public Input<string>? Title { get; set; }
+
+        /// <summary>
         /// Whether the host follows the receive filters (MAC address, multicast lists) guests set on their macvtap ports (libvirt's `&lt;network trustGuestRxFilters&gt;`). Unset: not managed (libvirt's default: no).
         /// </summary>
         [Input("trustGuestRxFilters")]
@@ -387,10 +423,22 @@ namespace Pulumi.Kvm
         public Input<string>? BridgeName { get; set; }
 
         /// <summary>
+        /// A longer description for people (`&lt;description&gt;`). Unset: not managed.
+        /// </summary>
+        [Input("description")]
+        public Input<string>? Description { get; set; }
+
+        /// <summary>
         /// The network's DNS service (dnsmasq): whether it runs, its upstream servers, and static host, TXT and SRV records.
         /// </summary>
         [Input("dns")]
         public Input<Inputs.NetworkDnsGetArgs>? Dns { get; set; }
+
+        /// <summary>
+        /// Whether names in `domainName` are answered by the network alone and never forwarded upstream (`&lt;domain localOnly&gt;`). Unset: not managed (libvirt's default: forwarded).
+        /// </summary>
+        [Input("domainLocalOnly")]
+        public Input<bool>? DomainLocalOnly { get; set; }
 
         /// <summary>
         /// The DNS domain of the DHCP clients (`&lt;domain name&gt;`), e.g. `lab.example`.
@@ -487,6 +535,12 @@ namespace Pulumi.Kvm
             get => _routes ?? (_routes = new InputList<Inputs.NetworkRouteGetArgs>());
             set => _routes = value;
         }
+
+        /// <summary>
+        /// A short description of the network, one line (`&lt;title&gt;`). Unset: not managed.
+        /// </summary>
+        [Input("title")]
+        public Input<string>? Title { get; set; }
 
         /// <summary>
         /// Whether the host follows the receive filters (MAC address, multicast lists) guests set on their macvtap ports (libvirt's `&lt;network trustGuestRxFilters&gt;`). Unset: not managed (libvirt's default: no).

@@ -16,7 +16,7 @@ namespace Pulumi.Kvm.Inputs
     public sealed class NetworkDhcpArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// For network boot (IPv4): the boot file DHCP offers (`&lt;bootp&gt;`), from this host's TFTP server (`tftpRoot`) or another.
+        /// For network boot (IPv4): the boot file DHCP offers (`&lt;bootp&gt;`), from this host's TFTP server (`tftpRoot`) or another. Unset: no boot file.
         /// </summary>
         [Input("bootp")]
         public Input<Inputs.NetworkDhcpBootpArgs>? Bootp { get; set; }

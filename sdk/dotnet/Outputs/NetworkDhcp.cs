@@ -17,7 +17,7 @@ namespace Pulumi.Kvm.Outputs
     public sealed class NetworkDhcp
     {
         /// <summary>
-        /// For network boot (IPv4): the boot file DHCP offers (`&lt;bootp&gt;`), from this host's TFTP server (`tftpRoot`) or another.
+        /// For network boot (IPv4): the boot file DHCP offers (`&lt;bootp&gt;`), from this host's TFTP server (`tftpRoot`) or another. Unset: no boot file.
         /// </summary>
         public readonly Outputs.NetworkDhcpBootp? Bootp;
         /// <summary>

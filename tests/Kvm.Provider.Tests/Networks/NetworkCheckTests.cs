@@ -54,6 +54,8 @@ public class NetworkCheckTests
         { """{"name": "n", "ips": [{"address": "10.10.0.1", "prefix": 24}], "routes": [{"address": "fd00:1::", "prefix": 64, "gateway": "10.10.0.9"}]}""", "routes[0].gateway", "but the route is ipv6" },
         { """{"name": "n", "metadataXml": "<metadata><a>1</a></metadata>"}""", "metadataXml", "needs a namespace of its own" },
         { """{"name": "n", "metadataXml": "<meta/>"}""", "metadataXml", "must be one <metadata> element" },
+        { """{"name": "n", "title": "one\ntwo"}""", "title", "one line" },
+        { """{"name": "n", "forward": {"mode": "hostdev", "pf": "eth2"}, "portGroups": [{"name": "a", "bandwidth": {"inbound": {"average": 10}}}]}""", "portGroups[0].bandwidth", "not hostdev" },
         { """{"name": "n", "metadataXml": "<metadata>"}""", "metadataXml", "not well-formed" },
         { """{"name": "n", "forward": {"mode": "vepa", "interfaces": ["eth0"]}, "bridge": {"name": "br0"}}""", "bridge.name", "has no bridge" },
         { """{"name": "n", "forward": {"mode": "isolated", "dev": "eth0"}}""", "forward.dev", "leave dev unset" },

@@ -26,6 +26,15 @@ public sealed record NetworkDefinition
     /// <summary>The DNS domain of the DHCP clients (<c>&lt;domain name/&gt;</c>).</summary>
     public string? DomainName { get; init; }
 
+    /// <summary><c>&lt;domain localOnly='yes'&gt;</c>: names in the domain are never forwarded upstream.</summary>
+    public bool? DomainLocalOnly { get; init; }
+
+    /// <summary>A short description (<c>&lt;title&gt;</c>), one line.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>A longer human description (<c>&lt;description&gt;</c>).</summary>
+    public string? Description { get; init; }
+
     public NetworkDns? Dns { get; init; }
 
     public ValueList<NetworkIp> Ips { get; init; } = [];
@@ -63,6 +72,9 @@ public sealed record NetworkDefinition
         Mtu = root.Element("mtu").IntAttr("size"),
         MacAddress = root.ChildAttr("mac", "address"),
         DomainName = root.ChildAttr("domain", "name"),
+        DomainLocalOnly = root.Element("domain").YesNoAttr("localOnly"),
+        Title = root.ChildText("title"),
+        Description = root.ChildText("description"),
         Dns = NetworkDns.Read(root.Element("dns")),
         Ips = root.Elements("ip").Select(NetworkIp.Read).ToValueList(),
         PortGroups = root.Elements("portgroup").Select(NetworkPortGroup.Read).ToValueList(),
@@ -83,12 +95,14 @@ public sealed record NetworkDefinition
         var root = Origin.CopyOr("network").Set("ipv6", XmlEdit.YesNo(Ipv6)).Set("trustGuestRxFilters", XmlEdit.YesNo(TrustGuestRxFilters));
         root.SetChildText("name", Name);
         root.SetChildText("uuid", Uuid?.ToString("D"));
+        root.SetChildText("title", Title);
+        root.SetChildText("description", Description);
         root.SetChild("forward", Forward?.ToElement());
         root.SetChild("bridge", Bridge?.ToElement());
         root.SetChildAttrs("mtu", ("size", XmlEdit.Text(Mtu)));
         root.SetChildAttrs("mac", ("address", MacAddress));
         root.SetChild("metadata", Metadata is null ? null : XElement.Parse(Metadata));
-        root.SetChildAttrs("domain", ("name", DomainName));
+        root.SetChildAttrs("domain", ("name", DomainName), ("localOnly", XmlEdit.YesNo(DomainLocalOnly)));
         root.SetChild("bandwidth", Bandwidth?.ToElement());
         root.SetChildAttrs("port", ("isolated", XmlEdit.YesNo(PortIsolated)));
         root.SetChild("dns", Dns?.ToElement());

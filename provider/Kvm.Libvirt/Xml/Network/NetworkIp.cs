@@ -11,7 +11,7 @@ public enum IpFamily
 
 /// <summary>
 /// One <c>&lt;ip&gt;</c>: the host's address on the network, its DHCP service and the TFTP server of network
-/// boot. Other parts (localPtr) are kept from the origin.
+/// boot, and whether its reverse lookups stay local.
 /// </summary>
 public sealed record NetworkIp
 {
@@ -25,6 +25,9 @@ public sealed record NetworkIp
     public string? Netmask { get; init; }
 
     public NetworkDhcp? Dhcp { get; init; }
+
+    /// <summary><c>localPtr='yes'</c>: reverse lookups in the subnet are answered locally, never forwarded.</summary>
+    public bool? LocalPtr { get; init; }
 
     /// <summary>The folder dnsmasq serves over TFTP (<c>&lt;tftp root&gt;</c>), for network boot.</summary>
     public string? TftpRoot { get; init; }
@@ -41,6 +44,7 @@ public sealed record NetworkIp
         Netmask = element.Attr("netmask"),
         Dhcp = NetworkDhcp.Read(element.Element("dhcp")),
         TftpRoot = element.ChildAttr("tftp", "root"),
+        LocalPtr = element.YesNoAttr("localPtr"),
         Origin = new XmlOrigin(element),
     };
 
@@ -50,7 +54,8 @@ public sealed record NetworkIp
             .Set("family", Families.FormatOrNull(Family))
             .Set("address", Address)
             .Set("prefix", XmlEdit.Text(Prefix))
-            .Set("netmask", Netmask);
+            .Set("netmask", Netmask)
+            .Set("localPtr", XmlEdit.YesNo(LocalPtr));
         element.SetChildAttrs("tftp", ("root", TftpRoot));
         element.SetChild("dhcp", Dhcp?.ToElement());
         return element;

@@ -12,6 +12,12 @@ internal partial record LibvirtNetworkArgs
     [Input("uuid", "The network's UUID. Unset: libvirt generates one (reported in the output, never as drift).", ReplaceOnChanges = true, MaxLength = 36)]
     public string? Uuid { get; init; }
 
+    [Input("title", "A short description of the network, one line (`<title>`). Unset: not managed.", MaxLength = 1024)]
+    public string? Title { get; init; }
+
+    [Input("description", "A longer description for people (`<description>`). Unset: not managed.", MaxLength = 65536)]
+    public string? Description { get; init; }
+
     [Input("forward", "How the network reaches the outside (`<forward>`). Unset: an isolated network.")]
     public NetworkForwardArgs? Forward { get; init; }
 
@@ -44,6 +50,9 @@ internal partial record LibvirtNetworkArgs
 
     [Input("domainName", "The DNS domain of the DHCP clients (`<domain name>`), e.g. `lab.example`.", MaxLength = 253)]
     public string? DomainName { get; init; }
+
+    [Input("domainLocalOnly", "Whether names in `domainName` are answered by the network alone and never forwarded upstream (`<domain localOnly>`). Unset: not managed (libvirt's default: forwarded).")]
+    public bool? DomainLocalOnly { get; init; }
 
     [Input("ips", "The host's addresses on the network and their DHCP service (`<ip>`), at most one IPv4 and one IPv6 address with DHCP. Only nat/route/open/isolated networks have addresses.", MaxLength = 16)]
     public NetworkIpArgs[]? Ips { get; init; }
@@ -213,7 +222,10 @@ internal sealed partial record NetworkIpArgs
     [Input("dhcp", "The DHCP service on this subnet (dnsmasq). Unset: no DHCP.")]
     public NetworkDhcpArgs? Dhcp { get; init; }
 
-    [Input("tftpRoot", "For network boot (IPv4): the host folder dnsmasq serves over TFTP on this address (`<tftp root>`). Pair with `dhcp.bootp`.", MaxLength = 4096)]
+    [Input("localPtr", "Whether reverse (PTR) lookups of addresses in this subnet are answered locally and never forwarded upstream (`localPtr`). Unset: not managed (libvirt's default: forwarded).")]
+    public bool? LocalPtr { get; init; }
+
+    [Input("tftpRoot", "For network boot (IPv4): the host folder dnsmasq serves over TFTP on this address (`<tftp root>`). Pair with `dhcp.bootp`. Unset: no TFTP server.", MaxLength = 4096)]
     public string? TftpRoot { get; init; }
 }
 
@@ -226,7 +238,7 @@ internal sealed partial record NetworkDhcpArgs
     [Input("hosts", "Static leases. Order does not matter; adding, changing or removing one is applied to the running network without a restart.", Unordered = true, MaxLength = 8192)]
     public NetworkDhcpHostArgs[]? Hosts { get; init; }
 
-    [Input("bootp", "For network boot (IPv4): the boot file DHCP offers (`<bootp>`), from this host's TFTP server (`tftpRoot`) or another.")]
+    [Input("bootp", "For network boot (IPv4): the boot file DHCP offers (`<bootp>`), from this host's TFTP server (`tftpRoot`) or another. Unset: no boot file.")]
     public NetworkDhcpBootpArgs? Bootp { get; init; }
 }
 
@@ -374,6 +386,12 @@ internal sealed partial record NetworkPortGroupArgs
 
     [Input("virtualPort", "The virtual port settings of ports in this group.")]
     public NetworkVirtualPortArgs? VirtualPort { get; init; }
+
+    [Input("trustGuestRxFilters", "Whether the host follows the receive filters guests set on macvtap ports in this group. Unset: the network's.")]
+    public bool? TrustGuestRxFilters { get; init; }
+
+    [Input("bandwidth", "Traffic shaping of each guest port in this group. Not for hostdev networks.")]
+    public NetworkBandwidthArgs? Bandwidth { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkVlan", "VLAN tagging of guest ports (`<vlan>`): one tag is an access port, several (or `trunk`) a trunk.")]

@@ -80,6 +80,9 @@ internal static partial class NetworkMapping
         PortGroups = [.. d.PortGroups.Select(ToArgs)],
         Vlan = ToArgs(d.Vlan),
         VirtualPort = ToArgs(d.VirtualPort),
+        Title = d.Title,
+        Description = d.Description,
+        DomainLocalOnly = d.DomainLocalOnly,
         PortIsolated = d.PortIsolated,
         Bandwidth = ToArgs(d.Bandwidth),
         Routes = [.. d.Routes.Select(ToArgs)],
@@ -110,6 +113,7 @@ internal static partial class NetworkMapping
                 Bootp = ip.Dhcp.Bootp is { } b ? new NetworkDhcpBootpArgs { File = b.File, Server = b.Server } : null,
             },
             TftpRoot = ip.TftpRoot,
+            LocalPtr = ip.LocalPtr,
         };
     }
 
@@ -136,6 +140,8 @@ internal static partial class NetworkMapping
         IsDefault = pg.IsDefault == true ? true : null,
         Vlan = ToArgs(pg.Vlan),
         VirtualPort = ToArgs(pg.VirtualPort),
+        TrustGuestRxFilters = pg.TrustGuestRxFilters,
+        Bandwidth = ToArgs(pg.Bandwidth),
     };
 
     public static NetworkVlanArgs? ToArgs(Vlan? v) => v is null ? null : new NetworkVlanArgs
@@ -209,6 +215,9 @@ internal static partial class NetworkMapping
             };
         }
         if (apply("vlan")) d = d with { Vlan = a.Vlan is null ? (old?.Vlan is null ? basis.Vlan : null) : Vlan(basis.Vlan, a.Vlan) };
+        if (apply("title")) d = d with { Title = Pick(a.Title, basis.Title, old?.Title is not null) };
+        if (apply("description")) d = d with { Description = Pick(a.Description, basis.Description, old?.Description is not null) };
+        if (apply("domainLocalOnly")) d = d with { DomainLocalOnly = Pick(a.DomainLocalOnly, basis.DomainLocalOnly, old?.DomainLocalOnly is not null) };
         if (apply("portIsolated")) d = d with { PortIsolated = Pick(a.PortIsolated, basis.PortIsolated, old?.PortIsolated is not null) };
         if (apply("bandwidth")) d = d with { Bandwidth = a.Bandwidth is null ? (old?.Bandwidth is null ? basis.Bandwidth : null) : Bandwidth(basis.Bandwidth, a.Bandwidth) };
         if (apply("routes")) d = d with { Routes = a.Routes is null ? (old?.Routes is null ? basis.Routes : []) : [.. a.Routes.OfType<NetworkRouteArgs>().Select(r => Route(basis.Routes, r))] };
@@ -280,6 +289,7 @@ internal static partial class NetworkMapping
             Netmask = ip.Prefix is null ? ip.Netmask : null,
             Dhcp = ip.Dhcp is null ? null : Dhcp(basis?.Dhcp, ip.Dhcp),
             TftpRoot = ip.TftpRoot,
+            LocalPtr = ip.LocalPtr ?? basis?.LocalPtr,
         };
     }
 
@@ -321,6 +331,8 @@ internal static partial class NetworkMapping
         IsDefault = pg.IsDefault == true ? true : null,
         Vlan = pg.Vlan is null ? null : Vlan(basis?.Vlan, pg.Vlan),
         VirtualPort = pg.VirtualPort is null ? null : VirtualPort(basis?.VirtualPort, pg.VirtualPort),
+        TrustGuestRxFilters = pg.TrustGuestRxFilters,
+        Bandwidth = pg.Bandwidth is null ? null : Bandwidth(basis?.Bandwidth, pg.Bandwidth),
     };
 
     /// <summary>Several tags make a trunk whatever trunk says; libvirt writes trunk='yes' only for a trunk.</summary>

@@ -16,6 +16,7 @@ internal static class NetworkRoutingRules
         ValidateRoutes(a, f);
         ValidateBandwidth(a, mode, f);
         if (a.MetadataXml is { } metadata) ValidateMetadata(metadata, f);
+        if (a.Title is { } title && title.Contains('\n', StringComparison.Ordinal)) f.Add(new("title", "a title is one line; libvirt refuses a newline in it (use description)"));
     }
 
     private static void ValidateRoutes(LibvirtNetworkArgs a, List<CheckFailure> f)
@@ -62,15 +63,29 @@ internal static class NetworkRoutingRules
 
     private static void ValidateBandwidth(LibvirtNetworkArgs a, string? mode, List<CheckFailure> f)
     {
-        if (a.Bandwidth is not { } bw) return;
-        // bridge_driver.c: network-wide bandwidth needs a bridge to shape on.
+        // bridge_driver.c networkValidate: bandwidth needs a bridge to shape on, and hostdev portgroups take none.
         var hasBridge = mode is null or "nat" or "route" or "open" or "isolated" || (mode == "bridge" && a.Bridge?.Name is not null);
-        if (!hasBridge) f.Add(new("bandwidth", $"network-wide bandwidth needs a bridge to shape on: nat, route, open, isolated, or bridge mode with bridge.name; this network is {mode}"));
-        if (bw.Outbound?.Floor is not null) f.Add(new("bandwidth.outbound.floor", "a floor is guaranteed inbound only"));
+        if (a.Bandwidth is { } bw)
+        {
+            if (!hasBridge) f.Add(new("bandwidth", $"network-wide bandwidth needs a bridge to shape on: nat, route, open, isolated, or bridge mode with bridge.name; this network is {mode}"));
+            ValidateLimits(bw, "bandwidth", f);
+        }
+        var groups = a.PortGroups ?? [];
+        for (var i = 0; i < groups.Length; i++)
+        {
+            if (groups[i]?.Bandwidth is not { } pbw) continue;
+            if (!hasBridge || mode == "hostdev") f.Add(new($"portGroups[{i}].bandwidth", $"portgroup bandwidth needs a network with a bridge, not {mode}"));
+            ValidateLimits(pbw, $"portGroups[{i}].bandwidth", f);
+        }
+    }
+
+    private static void ValidateLimits(NetworkBandwidthArgs bw, string path, List<CheckFailure> f)
+    {
+        if (bw.Outbound?.Floor is not null) f.Add(new($"{path}.outbound.floor", "a floor is guaranteed inbound only"));
         foreach (var (limit, name) in new[] { (bw.Inbound, "inbound"), (bw.Outbound, "outbound") })
         {
             if (limit is { Peak: { } peak, Average: { } average } && peak < average)
-                f.Add(new($"bandwidth.{name}.peak", $"{peak} KiB/s is below the average ({average} KiB/s)"));
+                f.Add(new($"{path}.{name}.peak", $"{peak} KiB/s is below the average ({average} KiB/s)"));
         }
     }
 
