@@ -71,8 +71,6 @@ public class NetworkCheckTests
         { """{"name": "n", "ips": [{"address": "10.10.0.1", "prefix": 24, "netmask": "255.255.255.0"}]}""", "ips[0].netmask", "not both" },
         { """{"name": "n", "ips": [{"address": "10.10.0.1", "netmask": "255.0.255.0"}]}""", "ips[0].netmask", "not a contiguous" },
         { """{"name": "n", "ips": [{"address": "10.10.0.1", "prefix": 33}]}""", "ips[0].prefix", "0-32" },
-        { """{"name": "n", "ips": [{"address": "10.10.0.0", "prefix": 24}]}""", "ips[0].address", "network address" },
-        { """{"name": "n", "ips": [{"address": "10.10.0.255", "prefix": 24}]}""", "ips[0].address", "broadcast address" },
         { """{"name": "n", "ips": [{"address": "010.10.0.1", "prefix": 24}]}""", "ips[0].address", "is not an IPv4 or IPv6 address" },
         { """{"name": "n", "ips": [{"address": "fd00::1%eth0", "prefix": 64}]}""", "ips[0].address", "is not an IPv4 or IPv6 address" },
         { """{"name": "n", "ips": [{"address": "fd00::1", "netmask": "255.255.255.0"}]}""", "ips[0].netmask", "takes a prefix" },
@@ -117,7 +115,6 @@ public class NetworkCheckTests
         { """{"name": "n", "forward": {"mode": "bridge"}, "bridge": {"name": "br0"}, "virtualPort": {"type": "openvswitch"}, "vlan": {"trunk": false, "tags": [{"id": 10}, {"id": 20}]}}""", "vlan.trunk", "cannot be false" },
         { """{"name": "n", "forward": {"mode": "bridge"}, "bridge": {"name": "br0"}, "virtualPort": {"type": "openvswitch"}, "vlan": {"tags": [{"id": 10}, {"id": 10}]}}""", "vlan.tags[1].id", "listed twice" },
         { """{"name": "n", "forward": {"mode": "bridge"}, "bridge": {"name": "br0"}, "virtualPort": {"type": "openvswitch"}, "vlan": {"tags": [{"id": 10, "nativeMode": "untagged"}]}}""", "vlan.tags[0].nativeMode", "for trunks" },
-        { """{"name": "n", "forward": {"mode": "nat"}, "virtualPort": {"type": "openvswitch"}}""", "virtualPort.type", "needs a bridge-mode network" },
         { """{"name": "n", "forward": {"mode": "bridge"}, "bridge": {"name": "br0"}, "virtualPort": {"type": "openvswitch", "interfaceId": "x"}}""", "virtualPort.interfaceId", "not a UUID" },
         { """{"name": "n", "portGroups": [{"name": "a", "isDefault": true}, {"name": "b", "isDefault": true}]}""", "portGroups[1].isDefault", "already the default" },
         { """{"name": "n", "portGroups": [{"name": "a"}, {"name": "a"}]}""", "portGroups[1].name", "is also portGroups[0]" },
@@ -140,6 +137,11 @@ public class NetworkCheckTests
         """{"name": "iso"}""",
         """{"name": "lan.example-1_a+b:c@d", "forward": {"mode": "isolated"}, "bridge": {"stp": false, "delay": 0}, "mtu": 9000, "domainName": "lab.example", "ips": [{"family": "ipv4", "address": "192.168.50.1", "netmask": "255.255.255.0", "dhcp": {"ranges": [{"start": "192.168.50.10", "end": "192.168.50.20"}, {"start": "192.168.50.30", "end": "192.168.50.40"}], "hosts": [{"mac": "52:54:00:AA:00:01", "name": "g1", "ip": "192.168.50.5"}, {"name": "g2", "ip": "192.168.50.6"}]}}, {"address": "fd00:50::1", "prefix": 64, "dhcp": {"hosts": [{"name": "g1", "ip": "fd00:50::5"}]}}], "dns": {"hosts": [{"ip": "192.168.50.5", "hostnames": ["g1", "g1.lab.example"]}]}, "portGroups": [{"name": "a", "isDefault": true}, {"name": "b", "isDefault": false}], "autostart": false, "active": false}""",
         """{"name": "br", "forward": {"mode": "bridge"}, "bridge": {"name": "br0"}}""",
+        // What libvirtd defines, though unusual: the subnet's own network address as the host's, a lease outside
+        // the subnet, an 802.1Qbh portgroup on a bridge network.
+        """{"name": "netaddr", "ips": [{"address": "10.10.0.0", "prefix": 24, "dhcp": {"hosts": [{"mac": "52:54:00:00:00:01", "ip": "10.20.0.5"}]}}]}""",
+        """{"name": "bcast", "ips": [{"address": "10.10.0.255", "prefix": 24}]}""",
+        """{"name": "qbh", "forward": {"mode": "bridge"}, "bridge": {"name": "br0"}, "portGroups": [{"name": "p", "virtualPort": {"type": "802.1Qbh"}}]}""",
         // libvirt defines a bridge-mode network without a bridge: its guests name one.
         """{"name": "ovs-any", "forward": {"mode": "bridge"}, "virtualPort": {"type": "openvswitch"}}""",
         """{"name": "vfs", "forward": {"mode": "hostdev", "managed": true, "driver": "vfio", "pf": "eth2"}, "vlan": {"tags": [{"id": 7}]}}""",

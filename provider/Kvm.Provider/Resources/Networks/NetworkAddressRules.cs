@@ -86,10 +86,8 @@ internal static class NetworkAddressRules
             }
         }
         if (prefix > address.Bits) return null;
-        var net = IpSubnet.Of(address, prefix.Value);
-        if (net.IsReserved(address))
-            f.Add(new($"{p}.address", $"{address} is the {(address.Value == net.Network ? "network address" : "broadcast address")} of {net}; the host needs an address inside it"));
-        return new Subnet(net, address);
+        // libvirt (and the kernel) take even the subnet's network or broadcast address as the host's: not refused here.
+        return new Subnet(IpSubnet.Of(address, prefix.Value), address);
     }
 
     /// <summary>
@@ -158,7 +156,8 @@ internal static class NetworkAddressRules
             if (v6 == true ? h.Id is null && h.Name is null : h.Mac is null && h.Name is null)
                 f.Add(new(hp, v6 == true ? "an IPv6 static lease needs a client id or a name" : "a static lease needs a mac (or a name)"));
             ValidateLease(h.Lease, $"{hp}.lease", f);
-            if (AddressIn(h.Ip, $"{hp}.ip", subnet, "the lease", f) is { } ip)
+            // A static lease outside the subnet is one libvirt takes (dnsmasq never hands it out): only its family must match.
+            if (LeaseAddress(h.Ip, $"{hp}.ip", subnet, f) is { } ip)
             {
                 if (subnet is { } sn && ip.Value == sn.Address.Value)
                     f.Add(new($"{hp}.ip", $"{ip} is the host's own address on this network"));
@@ -166,6 +165,14 @@ internal static class NetworkAddressRules
                     f.Add(new($"{hp}.ip", $"{ip} is already leased to {p}.dhcp.hosts[{ips[ip.Value]}]"));
             }
         }
+    }
+
+    private static IpAddr? LeaseAddress(string? text, string path, Subnet? subnet, List<CheckFailure> f)
+    {
+        if (text is null) return null;
+        if (!IpAddr.TryParse(text, out var a)) { f.Add(new(path, $"\"{NetworkRules.Shorten(text)}\" is not an IPv4 or IPv6 address")); return null; }
+        if (subnet is { } sn && a.IsV6 != sn.Address.IsV6) { f.Add(new(path, $"{a} is {a.Family}, but the lease belongs to the {sn.Address.Family} subnet {sn.Net}")); return null; }
+        return a;
     }
 
     /// <summary>A DHCP address: valid, of the subnet's family, inside it and not its network or broadcast address.</summary>

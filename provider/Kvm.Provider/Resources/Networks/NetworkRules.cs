@@ -16,7 +16,6 @@ internal static class NetworkRules
     public const int MaxNameLength = 200;
 
     private static readonly string[] ManagedBridgeModes = ["nat", "route", "open", "isolated"];
-    private static readonly string[] MacvtapModes = ["private", "vepa", "passthrough"];
 
     /// <summary>Letters, digits and . _ - + : @, not starting with '.' or '-'.</summary>
     public static string? NameError(string name, int maxLength = MaxNameLength)
@@ -95,7 +94,7 @@ internal static class NetworkRules
         NetworkAddressRules.ValidateIps(a.Ips ?? [], Unknown, f);
         NetworkDnsRules.Validate(a.Dns, f);
         NetworkRoutingRules.Validate(a, mode, f);
-        ValidateVirtualPort(a.VirtualPort, LibvirtNetworkArgs.Paths.VirtualPort, mode, a, f);
+        ValidateVirtualPort(a.VirtualPort, LibvirtNetworkArgs.Paths.VirtualPort, f);
         ValidateVlanPlacement(a, mode, Unknown, f);
         ValidatePortGroups(a.PortGroups ?? [], mode, a, f);
         return f;
@@ -207,25 +206,13 @@ internal static class NetworkRules
         }
     }
 
-    private static void ValidateVirtualPort(NetworkVirtualPortArgs? vp, string path, string? mode, LibvirtNetworkArgs a, List<CheckFailure> f)
+    private static void ValidateVirtualPort(NetworkVirtualPortArgs? vp, string path, List<CheckFailure> f)
     {
         if (vp is null) return;
         if (vp.InterfaceId is { } id && !Guid.TryParseExact(id, "D", out _))
             f.Add(new($"{path}.interfaceId", $"\"{Shorten(id)}\" is not a UUID"));
-        if (mode is null || vp.Type is not { } type) return;
-        var pool = a.Forward?.Dev is not null || a.Forward?.Interfaces is { Length: > 0 } || a.Forward?.Pf is not null;
-        var macvtap = MacvtapModes.Contains(mode) || (mode == "bridge" && a.Bridge?.Name is null);
-        var ok = type switch
-        {
-            "openvswitch" or "midonet" => mode == "bridge" && !pool,
-            _ => macvtap || mode == "hostdev",
-        };
-        if (!ok)
-        {
-            f.Add(new($"{path}.type", type is "openvswitch" or "midonet"
-                ? $"a {type} virtual port needs a bridge-mode network on a bridge (forward.mode bridge, no macvtap pool); this one is {(pool ? $"{mode} with a pool" : mode)}"
-                : $"a {type} virtual port needs a macvtap or hostdev network; this one is {mode}"));
-        }
+        // Which virtual port suits which network is settled when a guest connects; libvirt defines any of them
+        // on any network (an 802.1Qbh portgroup on a bridge network included), so Check does too.
     }
 
     private static bool IsOvs(NetworkVirtualPortArgs? vp) => vp?.Type == "openvswitch";
@@ -281,7 +268,7 @@ internal static class NetworkRules
                 if (defaultAt is { } d) f.Add(new($"{p}.isDefault", $"portGroups[{d}] is already the default; a network has at most one"));
                 defaultAt ??= i;
             }
-            ValidateVirtualPort(g.VirtualPort, $"{p}.virtualPort", mode, a, f);
+            ValidateVirtualPort(g.VirtualPort, $"{p}.virtualPort", f);
             if (g.Vlan is { } vlan)
             {
                 ValidateVlan(vlan, $"{p}.vlan", f);
