@@ -128,7 +128,7 @@ internal static class NetworkXmlCases
             new NetworkPortGroup
             {
                 Name = "ops",
-                VirtualPort = new VirtualPort { Type = VirtualPort.OpenVSwitch, InterfaceId = "09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f" },
+                VirtualPort = new VirtualPort { Type = VirtualPort.OpenVSwitch, InterfaceId = "09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f", ProfileId = "ops-profile" },
             },
         ],
     };
