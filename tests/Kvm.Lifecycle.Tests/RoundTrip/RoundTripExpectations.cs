@@ -52,17 +52,6 @@ public static class RoundTripExpectations
 
     public static IReadOnlyDictionary<string, string> Guests { get; } = new Dictionary<string, string>
     {
-        ["net-midonet.xml"] = ImportFails, // interfaces[0].virtualPort: must be one of "openvswitch"
-        ["net-virtio-network-portgroup.xml"] = ImportFails, // interfaces[0].virtualPort: must be one of "openvswitch"
-        ["net-virtio-teaming-network.xml"] = ImportFails, // interfaces[1].macAddress: 00:11:22:33:44:55 is also the MAC of interfaces[0]
-        ["net-bandwidth.xml"] = Differs, // /domain/devices[1]/disk[1]/address[1]: lost
-        ["net-bandwidth2.xml"] = Differs, // /domain/devices[1]/disk[1]/address[1]: lost
-        ["net-coalesce.xml"] = Differs, // /domain/devices[1]/disk[1]/driver[1]/@event_idx: 'on' became (none)
-        ["net-hostdev-bootorder.xml"] = Differs, // /domain/devices[1]/disk[1]/boot[1]: lost
-        ["net-isolated-port.xml"] = Differs, // /domain/vcpu[1]/@cpuset: '0-1' became (none)
-        ["net-mtu.xml"] = Differs, // /domain/devices[1]/disk[1]/driver[1]/@event_idx: 'on' became (none)
-        ["net-openvswitch.xml"] = Differs, // /domain/devices[1]/interface[1]/virtualport[1]/parameters[1]/@interfaceid: '09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f' became '26180fb5-f6c8-4019-8f70-befa…
-        ["net-virtio-rss.xml"] = Differs, // /domain/cpu[1]: lost
         ["net-user-passt.xml"] = DriverRefuses, // error: XML error: Invalid value for attribute 'type' in element 'backend': 'passt'.
     };
 }
