@@ -46,10 +46,16 @@ namespace Pulumi.Kvm
         public Output<bool?> BootMenu { get; private set; } = null!;
 
         /// <summary>
-        /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). One of `host-passthrough`, `host-model`, `custom`, `maximum`.
+        /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). With `cpuXml`, unset or the mode it names. One of `host-passthrough`, `host-model`, `custom`, `maximum`.
         /// </summary>
         [Output("cpuMode")]
         public Output<string?> CpuMode { get; private set; } = null!;
+
+        /// <summary>
+        /// The whole `&lt;cpu&gt;` element, for a CPU that is more than a mode: a custom model, topology, features, NUMA cells. Supersedes `cpuMode` (whose value must then be its mode, or unset). Import fills it when the guest's `&lt;cpu&gt;` has more than a mode. Where libvirt adds to it (defaults such as `check`) the program's shorter form is not a change. Unset: not managed beyond `cpuMode`.
+        /// </summary>
+        [Output("cpuXml")]
+        public Output<string?> CpuXml { get; private set; } = null!;
 
         /// <summary>
         /// The guest's devices that have no inputs of their own, each one libvirt XML element: controllers, video, input, sound, RNG, TPM, watchdog, memory balloon, channels, hostdevs, filesystems, the `&lt;emulator&gt;`, ...; and the NICs, disks, serial ports or display when one of them is of a kind the typed inputs cannot describe (e.g. a vhost-user NIC: then all NICs are here and `interfaces` is unset). Import fills it with what the guest has, so a guest re-created from imported inputs has the same devices. Compared in any order; where libvirt adds to a fragment (an address, an alias, defaults) the program's shorter form is not a change. Unset: such devices are not managed (a new guest gets libvirt's defaults). Written to the persistent definition: a change takes effect when the guest next starts.
@@ -220,6 +226,12 @@ namespace Pulumi.Kvm
         public Output<string?> Uuid { get; private set; } = null!;
 
         /// <summary>
+        /// The host CPUs the guest's vCPUs may run on (libvirt's `&lt;vcpu cpuset&gt;`), in libvirt's list syntax: `0-3`, `0-7,^4`, `1,3,5`. Unset: not managed (any host CPU).
+        /// </summary>
+        [Output("vcpuCpuset")]
+        public Output<string?> VcpuCpuset { get; private set; } = null!;
+
+        /// <summary>
         /// The number of virtual CPUs online. Changed on a running guest without a restart (CPU hot-plug) while it stays within `maxVcpus`. Range 1-4096.
         /// </summary>
         [Output("vcpus")]
@@ -308,10 +320,16 @@ namespace Pulumi.Kvm
         public Input<bool>? BootMenu { get; set; }
 
         /// <summary>
-        /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). One of `host-passthrough`, `host-model`, `custom`, `maximum`.
+        /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). With `cpuXml`, unset or the mode it names. One of `host-passthrough`, `host-model`, `custom`, `maximum`.
         /// </summary>
         [Input("cpuMode")]
         public Input<string>? CpuMode { get; set; }
+
+        /// <summary>
+        /// The whole `&lt;cpu&gt;` element, for a CPU that is more than a mode: a custom model, topology, features, NUMA cells. Supersedes `cpuMode` (whose value must then be its mode, or unset). Import fills it when the guest's `&lt;cpu&gt;` has more than a mode. Where libvirt adds to it (defaults such as `check`) the program's shorter form is not a change. Unset: not managed beyond `cpuMode`.
+        /// </summary>
+        [Input("cpuXml")]
+        public Input<string>? CpuXml { get; set; }
 
         [Input("devicesXml")]
         private InputList<string>? _devicesXml;
@@ -488,6 +506,12 @@ namespace Pulumi.Kvm
         public Input<string>? Uuid { get; set; }
 
         /// <summary>
+        /// The host CPUs the guest's vCPUs may run on (libvirt's `&lt;vcpu cpuset&gt;`), in libvirt's list syntax: `0-3`, `0-7,^4`, `1,3,5`. Unset: not managed (any host CPU).
+        /// </summary>
+        [Input("vcpuCpuset")]
+        public Input<string>? VcpuCpuset { get; set; }
+
+        /// <summary>
         /// The number of virtual CPUs online. Changed on a running guest without a restart (CPU hot-plug) while it stays within `maxVcpus`. Range 1-4096.
         /// </summary>
         [Input("vcpus", required: true)]
@@ -536,10 +560,16 @@ namespace Pulumi.Kvm
         public Input<bool>? BootMenu { get; set; }
 
         /// <summary>
-        /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). One of `host-passthrough`, `host-model`, `custom`, `maximum`.
+        /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). With `cpuXml`, unset or the mode it names. One of `host-passthrough`, `host-model`, `custom`, `maximum`.
         /// </summary>
         [Input("cpuMode")]
         public Input<string>? CpuMode { get; set; }
+
+        /// <summary>
+        /// The whole `&lt;cpu&gt;` element, for a CPU that is more than a mode: a custom model, topology, features, NUMA cells. Supersedes `cpuMode` (whose value must then be its mode, or unset). Import fills it when the guest's `&lt;cpu&gt;` has more than a mode. Where libvirt adds to it (defaults such as `check`) the program's shorter form is not a change. Unset: not managed beyond `cpuMode`.
+        /// </summary>
+        [Input("cpuXml")]
+        public Input<string>? CpuXml { get; set; }
 
         [Input("devicesXml")]
         private InputList<string>? _devicesXml;
@@ -744,6 +774,12 @@ namespace Pulumi.Kvm
         /// </summary>
         [Input("uuid")]
         public Input<string>? Uuid { get; set; }
+
+        /// <summary>
+        /// The host CPUs the guest's vCPUs may run on (libvirt's `&lt;vcpu cpuset&gt;`), in libvirt's list syntax: `0-3`, `0-7,^4`, `1,3,5`. Unset: not managed (any host CPU).
+        /// </summary>
+        [Input("vcpuCpuset")]
+        public Input<string>? VcpuCpuset { get; set; }
 
         /// <summary>
         /// The number of virtual CPUs online. Changed on a running guest without a restart (CPU hot-plug) while it stays within `maxVcpus`. Range 1-4096.

@@ -35,7 +35,7 @@ namespace Pulumi.Kvm
         /// Traffic shaping of the whole network (`&lt;bandwidth&gt;`); `floor` of guest interfaces is guaranteed out of `inbound.peak` (or `average`). Only for networks with a bridge (nat, route, open, isolated, or bridge mode with `bridge.name`).
         /// </summary>
         [Output("bandwidth")]
-        public Output<Outputs.NetworkBandwidth?> Bandwidth { get; private set; } = null!;
+        public Output<Outputs.Bandwidth?> Bandwidth { get; private set; } = null!;
 
         /// <summary>
         /// The Linux bridge of the network (`&lt;bridge&gt;`). For nat/route/open/isolated networks libvirt creates it (named virbrN unless `name` is set); a `bridge`-mode network attaches guests to this existing bridge.
@@ -242,7 +242,7 @@ namespace Pulumi.Kvm
         /// Traffic shaping of the whole network (`&lt;bandwidth&gt;`); `floor` of guest interfaces is guaranteed out of `inbound.peak` (or `average`). Only for networks with a bridge (nat, route, open, isolated, or bridge mode with `bridge.name`).
         /// </summary>
         [Input("bandwidth")]
-        public Input<Inputs.NetworkBandwidthArgs>? Bandwidth { get; set; }
+        public Input<Inputs.BandwidthArgs>? Bandwidth { get; set; }
 
         /// <summary>
         /// The Linux bridge of the network (`&lt;bridge&gt;`). For nat/route/open/isolated networks libvirt creates it (named virbrN unless `name` is set); a `bridge`-mode network attaches guests to this existing bridge.
@@ -408,7 +408,7 @@ namespace Pulumi.Kvm
         /// Traffic shaping of the whole network (`&lt;bandwidth&gt;`); `floor` of guest interfaces is guaranteed out of `inbound.peak` (or `average`). Only for networks with a bridge (nat, route, open, isolated, or bridge mode with `bridge.name`).
         /// </summary>
         [Input("bandwidth")]
-        public Input<Inputs.NetworkBandwidthGetArgs>? Bandwidth { get; set; }
+        public Input<Inputs.BandwidthGetArgs>? Bandwidth { get; set; }
 
         /// <summary>
         /// The Linux bridge of the network (`&lt;bridge&gt;`). For nat/route/open/isolated networks libvirt creates it (named virbrN unless `name` is set); a `bridge`-mode network attaches guests to this existing bridge.

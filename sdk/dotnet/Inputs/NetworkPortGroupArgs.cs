@@ -19,7 +19,7 @@ namespace Pulumi.Kvm.Inputs
         /// Traffic shaping of each guest port in this group. Not for hostdev networks.
         /// </summary>
         [Input("bandwidth")]
-        public Input<Inputs.NetworkBandwidthArgs>? Bandwidth { get; set; }
+        public Input<Inputs.BandwidthArgs>? Bandwidth { get; set; }
 
         /// <summary>
         /// Whether interfaces that name no portgroup use this one (at most one per network).

@@ -11,10 +11,16 @@ namespace Pulumi.Kvm.Inputs
 {
 
     /// <summary>
-    /// The virtual port of guest ports (`&lt;virtualport&gt;`).
+    /// The virtual port of guest ports (`&lt;virtualport&gt;`) and its parameters: `openvswitch`: interfaceId, profileId; `802.1Qbg`: managerId, typeId, typeIdVersion, instanceId; `802.1Qbh`: profileId; `midonet`: interfaceId.
     /// </summary>
     public sealed class NetworkVirtualPortArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// 802.1Qbg: the VSI instance id (a UUID). Unset: libvirt generates one per port.
+        /// </summary>
+        [Input("instanceId")]
+        public Input<string>? InstanceId { get; set; }
+
         /// <summary>
         /// The Open vSwitch interface id (a UUID). Unset: libvirt generates one per port.
         /// </summary>
@@ -22,10 +28,34 @@ namespace Pulumi.Kvm.Inputs
         public Input<string>? InterfaceId { get; set; }
 
         /// <summary>
-        /// openvswitch (an Open vSwitch bridge), 802.1Qbh or 802.1Qbg (macvtap pools), midonet. Unset: libvirt infers it from the parameters. One of `openvswitch`, `802.1Qbh`, `802.1Qbg`, `midonet`.
+        /// 802.1Qbg: the VSI manager id. Range 0-255.
+        /// </summary>
+        [Input("managerId")]
+        public Input<int>? ManagerId { get; set; }
+
+        /// <summary>
+        /// openvswitch, 802.1Qbh: the port profile's name.
+        /// </summary>
+        [Input("profileId")]
+        public Input<string>? ProfileId { get; set; }
+
+        /// <summary>
+        /// openvswitch (an Open vSwitch bridge), 802.1Qbh or 802.1Qbg (macvtap pools), midonet. Unset: libvirt infers it from the parameters (a portgroup's from the network's). One of `openvswitch`, `802.1Qbh`, `802.1Qbg`, `midonet`.
         /// </summary>
         [Input("type")]
         public Input<string>? Type { get; set; }
+
+        /// <summary>
+        /// 802.1Qbg: the VSI type id. Range 0-16777215.
+        /// </summary>
+        [Input("typeId")]
+        public Input<int>? TypeId { get; set; }
+
+        /// <summary>
+        /// 802.1Qbg: the VSI type version. Range 0-255.
+        /// </summary>
+        [Input("typeIdVersion")]
+        public Input<int>? TypeIdVersion { get; set; }
 
         public NetworkVirtualPortArgs()
         {

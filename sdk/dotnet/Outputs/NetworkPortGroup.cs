@@ -19,7 +19,7 @@ namespace Pulumi.Kvm.Outputs
         /// <summary>
         /// Traffic shaping of each guest port in this group. Not for hostdev networks.
         /// </summary>
-        public readonly Outputs.NetworkBandwidth? Bandwidth;
+        public readonly Outputs.Bandwidth? Bandwidth;
         /// <summary>
         /// Whether interfaces that name no portgroup use this one (at most one per network).
         /// </summary>
@@ -43,7 +43,7 @@ namespace Pulumi.Kvm.Outputs
 
         [OutputConstructor]
         private NetworkPortGroup(
-            Outputs.NetworkBandwidth? bandwidth,
+            Outputs.Bandwidth? bandwidth,
 
             bool? isDefault,
 

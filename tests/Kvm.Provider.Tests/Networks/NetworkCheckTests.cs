@@ -47,7 +47,7 @@ public class NetworkCheckTests
         { """{"name": "n", "forward": {"mode": "passthrough", "interfaces": ["eth1"], "managed": true}}""", "forward.managed", "for hostdev networks" },
         { """{"name": "n", "forward": {"mode": "nat", "pf": "eth2"}, "ips": [{"address": "10.10.0.1", "prefix": 24}]}""", "forward.pf", "not nat" },
         { """{"name": "n", "forward": {"mode": "private", "interfaces": ["eth1"]}, "bandwidth": {"inbound": {"average": 10}}}""", "bandwidth", "needs a bridge to shape on" },
-        { """{"name": "n", "bandwidth": {"outbound": {"average": 10, "floor": 5}}}""", "bandwidth.outbound.floor", "inbound only" },
+        { """{"name": "n", "bandwidth": {"outbound": {"average": 10, "floor": 5}}}""", "bandwidth.outbound.floor", "on inbound traffic only" },
         { """{"name": "n", "bandwidth": {"inbound": {"average": 10, "peak": 5}}}""", "bandwidth.inbound.peak", "below the average" },
         { """{"name": "n", "ips": [{"address": "10.10.0.1", "prefix": 24}], "routes": [{"address": "192.168.222.0", "prefix": 24, "gateway": "10.20.0.1"}]}""", "routes[0].gateway", "not on any of the network's subnets (10.10.0.0/24)" },
         { """{"name": "n", "ips": [{"address": "10.10.0.1", "prefix": 24}], "routes": [{"address": "192.168.222.0", "netmask": "255.0.255.0", "gateway": "10.10.0.9"}]}""", "routes[0].netmask", "not a contiguous" },

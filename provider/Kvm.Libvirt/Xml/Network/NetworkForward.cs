@@ -34,8 +34,8 @@ public sealed record NetworkForward
     /// <summary>An SR-IOV physical function whose virtual functions are the pool (<c>&lt;pf dev/&gt;</c>).</summary>
     public string? Pf { get; init; }
 
-    /// <summary>A hostdev pool given as PCI addresses of virtual functions, as DDDD:BB:SS.F.</summary>
-    public ValueList<string> PciAddresses { get; init; } = [];
+    /// <summary>A hostdev pool given as the PCI addresses of virtual functions (<c>&lt;address type='pci'/&gt;</c>).</summary>
+    public ValueList<DeviceAddress> PciAddresses { get; init; } = [];
 
     /// <summary>Hostdev: whether libvirt detaches each device from its host driver (<c>managed</c>).</summary>
     public bool? Managed { get; init; }
@@ -62,7 +62,7 @@ public sealed record NetworkForward
         Nat = NetworkNat.Read(element.Element("nat")),
         Interfaces = element.Elements("interface").Select(i => i.RequiredAttr("dev")).ToValueList(),
         Pf = element.ChildAttr("pf", "dev"),
-        PciAddresses = element.Elements("address").Where(a => a.Attr("type") is null or "pci").Select(PciAddress.Read).ToValueList(),
+        PciAddresses = element.Elements("address").Select(a => DeviceAddress.Read(a)!).ToValueList(),
         Managed = element.YesNoAttr("managed"),
         DriverName = element.ChildAttr("driver", "name"),
         Origin = new XmlOrigin(element),
@@ -78,7 +78,7 @@ public sealed record NetworkForward
         element.SetChildAttrs("pf", ("dev", Pf));
         element.SetChild("nat", Nat?.ToElement());
         element.ReplaceChildren("interface", Interfaces.Select(dev => new XElement("interface", new XAttribute("dev", dev))).ToList());
-        element.ReplaceChildren("address", PciAddresses.Select(PciAddress.ToElement).ToList());
+        element.ReplaceChildren("address", PciAddresses.Select(a => a.ToElement()).ToList());
         return element;
     }
 }
@@ -116,40 +116,3 @@ public sealed record NetworkNat
 public sealed record NatAddressRange(string Start, string End);
 
 public sealed record NatPortRange(int Start, int End);
-
-/// <summary>A PCI address as libvirt writes it (<c>&lt;address type='pci' domain='0x0000' bus='0x03' slot='0x00' function='0x1'/&gt;</c>) and as people do (0000:03:00.1).</summary>
-public static class PciAddress
-{
-    /// <summary>"0000:03:00.1" from the element's hex fields.</summary>
-    internal static string Read(XElement element)
-    {
-        static int Hex(XElement e, string name) => e.Attr(name) is { } t
-            ? Convert.ToInt32(t.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? t[2..] : t, t.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? 16 : 10)
-            : 0;
-        return $"{Hex(element, "domain"):x4}:{Hex(element, "bus"):x2}:{Hex(element, "slot"):x2}.{Hex(element, "function"):x1}";
-    }
-
-    internal static XElement ToElement(string address)
-    {
-        var (domain, bus, slot, function) = Parse(address) ?? throw new FormatException($"'{address}' is not a PCI address (DDDD:BB:SS.F)");
-        return new XElement("address", new XAttribute("type", "pci"),
-            new XAttribute("domain", $"0x{domain:x4}"), new XAttribute("bus", $"0x{bus:x2}"),
-            new XAttribute("slot", $"0x{slot:x2}"), new XAttribute("function", $"0x{function:x1}"));
-    }
-
-    /// <summary>DDDD:BB:SS.F (the domain may be left out), in hex; null when it is not one.</summary>
-    public static (int Domain, int Bus, int Slot, int Function)? Parse(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var parts = text.Split(':');
-        if (parts.Length is < 2 or > 3) return null;
-        var last = parts[^1].Split('.');
-        if (last.Length != 2) return null;
-        static int? Hex(string s, int max) => s.Length is > 0 and <= 4 && int.TryParse(s, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var v) && v <= max ? v : null;
-        var domain = parts.Length == 3 ? Hex(parts[0], 0xffff) : 0;
-        var bus = Hex(parts[^2], 0xff);
-        var slot = Hex(last[0], 0x1f);
-        var function = Hex(last[1], 7);
-        return domain is { } d && bus is { } b && slot is { } s && function is { } f ? (d, b, s, f) : null;
-    }
-}

@@ -4,26 +4,9 @@ using System.Xml.Linq;
 namespace Kvm.Libvirt;
 
 /// <summary>
-/// <c>&lt;bandwidth&gt;&lt;inbound/&gt;&lt;outbound/&gt;&lt;/bandwidth&gt;</c>: traffic shaping of a network or a guest
-/// port, each direction seen from the guest's side of the host.
+/// One direction of a <c>&lt;bandwidth&gt;</c>: <c>average</c>, <c>peak</c> and <c>floor</c> in KiB/s,
+/// <c>burst</c> in KiB. libvirt allows <c>floor</c> on inbound traffic only.
 /// </summary>
-public sealed record Bandwidth(BandwidthLimit? Inbound, BandwidthLimit? Outbound)
-{
-    public XmlOrigin Origin { get; init; }
-
-    internal static Bandwidth? Read(XElement? element) => element is null ? null
-        : new Bandwidth(BandwidthLimit.Read(element.Element("inbound")), BandwidthLimit.Read(element.Element("outbound"))) { Origin = new XmlOrigin(element) };
-
-    internal XElement ToElement()
-    {
-        var element = Origin.CopyOr("bandwidth");
-        element.SetChild("inbound", Inbound?.ToElement("inbound"));
-        element.SetChild("outbound", Outbound?.ToElement("outbound"));
-        return element;
-    }
-}
-
-/// <summary>One direction: average and peak rates in KiB/s, burst in KiB, floor (inbound, guaranteed) in KiB/s.</summary>
 public sealed record BandwidthLimit
 {
     public long? Average { get; init; }
@@ -45,12 +28,46 @@ public sealed record BandwidthLimit
         Origin = new XmlOrigin(element),
     };
 
-    internal XElement ToElement(string name) => Origin.CopyOr(name)
-        .Set("average", Text(Average)).Set("peak", Text(Peak)).Set("burst", Text(Burst)).Set("floor", Text(Floor));
+    internal XElement ToElement(string name) =>
+        Origin.CopyOr(name)
+            .Set("average", Text(Average))
+            .Set("peak", Text(Peak))
+            .Set("floor", Text(Floor))
+            .Set("burst", Text(Burst));
 
-    private static long? Long(XElement element, string name) => element.Attr(name) is not { } text ? null
-        : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
-        : throw new FormatException($"<{element.Name}> '{name}': '{text}' is not a whole number");
+    private static long? Long(XElement element, string name) =>
+        element.Attr(name) is { } text
+            ? long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+                : throw new FormatException($"<{element.Name}> has {name}='{text}', which is not a whole number")
+            : null;
 
     private static string? Text(long? value) => value?.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// <c>&lt;bandwidth&gt;&lt;inbound …/&gt;&lt;outbound …/&gt;&lt;/bandwidth&gt;</c>: the traffic shaping of a guest
+/// NIC (or of a network or port group). Inbound is traffic towards the guest.
+/// </summary>
+public sealed record Bandwidth
+{
+    public BandwidthLimit? Inbound { get; init; }
+
+    public BandwidthLimit? Outbound { get; init; }
+
+    public XmlOrigin Origin { get; init; }
+
+    internal static Bandwidth? Read(XElement? element) => element is null ? null : new Bandwidth
+    {
+        Inbound = BandwidthLimit.Read(element.Element("inbound")),
+        Outbound = BandwidthLimit.Read(element.Element("outbound")),
+        Origin = new XmlOrigin(element),
+    };
+
+    internal XElement ToElement()
+    {
+        var element = Origin.CopyOr("bandwidth");
+        element.SetChild("inbound", Inbound?.ToElement("inbound"));
+        element.SetChild("outbound", Outbound?.ToElement("outbound"));
+        return element;
+    }
 }

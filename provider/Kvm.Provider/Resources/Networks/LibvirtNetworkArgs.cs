@@ -37,7 +37,7 @@ internal partial record LibvirtNetworkArgs
     public bool? PortIsolated { get; init; }
 
     [Input("bandwidth", "Traffic shaping of the whole network (`<bandwidth>`); `floor` of guest interfaces is guaranteed out of `inbound.peak` (or `average`). Only for networks with a bridge (nat, route, open, isolated, or bridge mode with `bridge.name`).")]
-    public NetworkBandwidthArgs? Bandwidth { get; init; }
+    public BandwidthArgs? Bandwidth { get; init; }
 
     [Input("routes", "Static routes the host adds through the network (`<route>`), each via a gateway on one of the network's subnets. Order does not matter.", Unordered = true, MaxLength = 1024)]
     public NetworkRouteArgs[]? Routes { get; init; }
@@ -135,32 +135,6 @@ internal sealed partial record NetworkNatArgs
 
     [Input("ipv6", "Whether IPv6 traffic is NATed too (`<nat ipv6='yes'>`), for IPv6 addresses without a routed prefix. Unset: not managed (libvirt's default: no, IPv6 is routed).")]
     public bool? Ipv6 { get; init; }
-}
-
-[SchemaType("kvm:index:NetworkBandwidth", "Traffic shaping (`<bandwidth>`): each direction as seen from the guests.")]
-internal sealed partial record NetworkBandwidthArgs
-{
-    [Input("inbound", "Traffic to the guests.")]
-    public NetworkBandwidthLimitArgs? Inbound { get; init; }
-
-    [Input("outbound", "Traffic from the guests.")]
-    public NetworkBandwidthLimitArgs? Outbound { get; init; }
-}
-
-[SchemaType("kvm:index:NetworkBandwidthLimit", "The limits of one direction of traffic.")]
-internal sealed partial record NetworkBandwidthLimitArgs
-{
-    [Input("average", "The average rate, in KiB/s.", Required = true, Min = 1, Max = 4294967295)]
-    public long? Average { get; init; }
-
-    [Input("peak", "The most the rate may reach while bursting, in KiB/s.", Min = 1, Max = 4294967295)]
-    public long? Peak { get; init; }
-
-    [Input("burst", "How much may go at peak rate, in KiB.", Min = 1, Max = 4294967295)]
-    public long? Burst { get; init; }
-
-    [Input("floor", "Inbound only: the rate guaranteed to each guest interface, in KiB/s.", Min = 1, Max = 4294967295)]
-    public long? Floor { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkRoute", "A static route the host adds for a libvirt network (`<route>`).")]
@@ -391,7 +365,7 @@ internal sealed partial record NetworkPortGroupArgs
     public bool? TrustGuestRxFilters { get; init; }
 
     [Input("bandwidth", "Traffic shaping of each guest port in this group. Not for hostdev networks.")]
-    public NetworkBandwidthArgs? Bandwidth { get; init; }
+    public BandwidthArgs? Bandwidth { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkVlan", "VLAN tagging of guest ports (`<vlan>`): one tag is an access port, several (or `trunk`) a trunk.")]
@@ -414,12 +388,27 @@ internal sealed partial record NetworkVlanTagArgs
     public string? NativeMode { get; init; }
 }
 
-[SchemaType("kvm:index:NetworkVirtualPort", "The virtual port of guest ports (`<virtualport>`).")]
+[SchemaType("kvm:index:NetworkVirtualPort", "The virtual port of guest ports (`<virtualport>`) and its parameters: `openvswitch`: interfaceId, profileId; `802.1Qbg`: managerId, typeId, typeIdVersion, instanceId; `802.1Qbh`: profileId; `midonet`: interfaceId.")]
 internal sealed partial record NetworkVirtualPortArgs
 {
-    [Input("type", "openvswitch (an Open vSwitch bridge), 802.1Qbh or 802.1Qbg (macvtap pools), midonet. Unset: libvirt infers it from the parameters.", OneOf = ["openvswitch", "802.1Qbh", "802.1Qbg", "midonet"])]
+    [Input("type", "openvswitch (an Open vSwitch bridge), 802.1Qbh or 802.1Qbg (macvtap pools), midonet. Unset: libvirt infers it from the parameters (a portgroup's from the network's).", OneOf = ["openvswitch", "802.1Qbh", "802.1Qbg", "midonet"])]
     public string? Type { get; init; }
 
     [Input("interfaceId", "The Open vSwitch interface id (a UUID). Unset: libvirt generates one per port.", MaxLength = 36)]
     public string? InterfaceId { get; init; }
+
+    [Input("profileId", "openvswitch, 802.1Qbh: the port profile's name.", MaxLength = 39)]
+    public string? ProfileId { get; init; }
+
+    [Input("managerId", "802.1Qbg: the VSI manager id.", Min = 0, Max = 255)]
+    public int? ManagerId { get; init; }
+
+    [Input("typeId", "802.1Qbg: the VSI type id.", Min = 0, Max = 16777215)]
+    public int? TypeId { get; init; }
+
+    [Input("typeIdVersion", "802.1Qbg: the VSI type version.", Min = 0, Max = 255)]
+    public int? TypeIdVersion { get; init; }
+
+    [Input("instanceId", "802.1Qbg: the VSI instance id (a UUID). Unset: libvirt generates one per port.", MaxLength = 36)]
+    public string? InstanceId { get; init; }
 }

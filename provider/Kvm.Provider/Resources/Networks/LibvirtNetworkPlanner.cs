@@ -23,7 +23,8 @@ internal sealed class LibvirtNetworkPlanner : Planner<LibvirtNetworkArgs, Libvir
         PropertyValue v = news;
         static PropertyValue? Lower(PropertyValue? p) => MapString(p, s => s.ToLowerInvariant());
         static PropertyValue? Address(PropertyValue? p) => MapString(p, IpAddr.Canonical);
-        foreach (var path in new[] { "uuid", "macAddress", "ips[*].dhcp.hosts[*].mac", "ips[*].dhcp.hosts[*].id", "virtualPort.interfaceId", "portGroups[*].virtualPort.interfaceId" })
+        foreach (var path in new[] { "uuid", "macAddress", "ips[*].dhcp.hosts[*].mac", "ips[*].dhcp.hosts[*].id", "virtualPort.interfaceId", "portGroups[*].virtualPort.interfaceId",
+                     "virtualPort.instanceId", "portGroups[*].virtualPort.instanceId" })
             v = PropertyPath.Set(v, PropertyPath.Parse(path).AsSpan(), Lower);
         foreach (var path in new[] { "forward.nat.addressStart", "forward.nat.addressEnd", "ips[*].address", "ips[*].dhcp.ranges[*].start", "ips[*].dhcp.ranges[*].end", "ips[*].dhcp.hosts[*].ip", "dns.hosts[*].ip",
                      "ips[*].dhcp.bootp.server", "dns.forwarders[*].address", "routes[*].address", "routes[*].gateway" })
@@ -32,7 +33,7 @@ internal sealed class LibvirtNetworkPlanner : Planner<LibvirtNetworkArgs, Libvir
         v = PropertyPath.Set(v, PropertyPath.Parse("portGroups[*].isDefault").AsSpan(), p => p?.Reveal() is BoolValue { Value: false } ? null : p);
         foreach (var path in new[] { "vlan", "portGroups[*].vlan" })
             v = PropertyPath.Set(v, PropertyPath.Parse(path).AsSpan(), CanonicalVlan);
-        v = PropertyPath.Set(v, PropertyPath.Parse("forward.pciAddresses[*]").AsSpan(), p => MapString(p, NetworkMapping.CanonicalPci));
+        v = PropertyPath.Set(v, PropertyPath.Parse("forward.pciAddresses[*]").AsSpan(), p => MapString(p, PciAddress.Normalize));
         v = PropertyPath.Set(v, PropertyPath.Parse(LibvirtNetworkArgs.Paths.MetadataXml).AsSpan(), p => MapString(p, WellFormedOneLine));
         return (ObjectValue)v;
     }

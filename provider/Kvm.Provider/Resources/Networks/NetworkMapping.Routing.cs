@@ -31,25 +31,22 @@ internal static partial class NetworkMapping
         };
     }
 
-    private static NetworkBandwidthArgs? ToArgs(Bandwidth? b) => b is null ? null : new NetworkBandwidthArgs { Inbound = ToArgs(b.Inbound), Outbound = ToArgs(b.Outbound) };
+    private static BandwidthArgs? ToArgs(Bandwidth? b) => b is null ? null : new BandwidthArgs { Inbound = ToArgs(b.Inbound), Outbound = ToArgs(b.Outbound) };
 
-    private static NetworkBandwidthLimitArgs? ToArgs(BandwidthLimit? l) => l is null ? null
-        : new NetworkBandwidthLimitArgs { Average = l.Average, Peak = l.Peak, Burst = l.Burst, Floor = l.Floor };
+    private static BandwidthLimitArgs? ToArgs(BandwidthLimit? l) => l is null ? null
+        : new BandwidthLimitArgs { Average = l.Average, Peak = l.Peak, Burst = l.Burst, Floor = l.Floor };
 
     /// <summary>Bandwidth is what the program says, whole: a direction it leaves out has no limit.</summary>
-    private static Bandwidth Bandwidth(Bandwidth? basis, NetworkBandwidthArgs b) => (basis ?? new Bandwidth(null, null)) with
+    private static Bandwidth Bandwidth(Bandwidth? basis, BandwidthArgs b) => (basis ?? new Bandwidth()) with
     {
         Inbound = Limit(basis?.Inbound, b.Inbound),
         Outbound = Limit(basis?.Outbound, b.Outbound),
     };
 
-    private static BandwidthLimit? Limit(BandwidthLimit? basis, NetworkBandwidthLimitArgs? l) => l is null ? null
+    private static BandwidthLimit? Limit(BandwidthLimit? basis, BandwidthLimitArgs? l) => l is null ? null
         : (basis ?? new BandwidthLimit()) with { Average = l.Average, Peak = l.Peak, Burst = l.Burst, Floor = l.Floor };
 
     /// <summary>XML as one line without insignificant whitespace: how a program's metadata and the host's compare.</summary>
     public static string CanonicalXml(string xml) => System.Xml.Linq.XElement.Parse(xml).ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
 
-    /// <summary>A PCI address as libvirt reports it (0000:03:00.1); Check has made sure it is one.</summary>
-    public static string CanonicalPci(string text) =>
-        PciAddress.Parse(text) is var (d, b, s, f) ? $"{d:x4}:{b:x2}:{s:x2}.{f:x1}" : text;
 }

@@ -62,7 +62,7 @@ internal static partial class NetworkMapping
                     }
                     : null,
                 Pf = d.Forward.Pf,
-                PciAddresses = d.Forward.PciAddresses.Count > 0 ? [.. d.Forward.PciAddresses] : null,
+                PciAddresses = d.Forward.PciAddresses.Count > 0 ? [.. d.Forward.PciAddresses.Select(a => PciAddress.Of(a) ?? a.Type)] : null,
                 Managed = d.Forward.Managed,
                 Driver = d.Forward.DriverName,
             },
@@ -160,7 +160,11 @@ internal static partial class NetworkMapping
         })],
     };
 
-    public static NetworkVirtualPortArgs? ToArgs(VirtualPort? vp) => vp is null ? null : new NetworkVirtualPortArgs { Type = vp.Type, InterfaceId = vp.InterfaceId };
+    public static NetworkVirtualPortArgs? ToArgs(VirtualPort? vp) => vp is null ? null : new NetworkVirtualPortArgs
+    {
+        Type = vp.Type, InterfaceId = vp.InterfaceId, ProfileId = vp.ProfileId,
+        ManagerId = vp.ManagerId, TypeId = vp.TypeId, TypeIdVersion = vp.TypeIdVersion, InstanceId = vp.InstanceId,
+    };
 
     /// <summary>
     /// The state (outputs) of a definition: its inputs, with both prefix and netmask of IPv4
@@ -256,7 +260,9 @@ internal static partial class NetworkMapping
         {
             Mode = mode, Dev = dev, Interfaces = interfaces, Nat = mode == NetworkForwardMode.Nat ? nat : null,
             Pf = Pick(f.Pf, b?.Pf, old?.Pf is not null),
-            PciAddresses = f.PciAddresses is { } pci ? [.. pci.OfType<string>().Select(CanonicalPci)] : old?.PciAddresses is not null ? [] : b?.PciAddresses ?? [],
+            PciAddresses = f.PciAddresses is { } pci
+                ? [.. pci.OfType<string>().Select(p => b?.PciAddresses.FirstOrDefault(e => PciAddress.Of(e) == PciAddress.Normalize(p)) ?? PciAddress.ToAddress(p))]
+                : old?.PciAddresses is not null ? [] : b?.PciAddresses ?? [],
             Managed = Pick(f.Managed, b?.Managed, old?.Managed is not null),
             DriverName = Pick(f.Driver, b?.DriverName, old?.Driver is not null),
         };
@@ -350,6 +356,10 @@ internal static partial class NetworkMapping
     private static VirtualPort VirtualPort(VirtualPort? basis, NetworkVirtualPortArgs vp)
     {
         var b = basis is not null && basis.Type == vp.Type ? basis : null;
-        return (b ?? new VirtualPort()) with { Type = vp.Type, InterfaceId = vp.InterfaceId ?? b?.InterfaceId };
+        return (b ?? new VirtualPort()) with
+        {
+            Type = vp.Type, InterfaceId = vp.InterfaceId ?? b?.InterfaceId, ProfileId = vp.ProfileId,
+            ManagerId = vp.ManagerId, TypeId = vp.TypeId, TypeIdVersion = vp.TypeIdVersion, InstanceId = vp.InstanceId ?? b?.InstanceId,
+        };
     }
 }

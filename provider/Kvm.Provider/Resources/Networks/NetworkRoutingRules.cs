@@ -68,24 +68,14 @@ internal static class NetworkRoutingRules
         if (a.Bandwidth is { } bw)
         {
             if (!hasBridge) f.Add(new("bandwidth", $"network-wide bandwidth needs a bridge to shape on: nat, route, open, isolated, or bridge mode with bridge.name; this network is {mode}"));
-            ValidateLimits(bw, "bandwidth", f);
+            BandwidthRules.Validate(bw, "bandwidth", (path, reason) => f.Add(new(path, reason)));
         }
         var groups = a.PortGroups ?? [];
         for (var i = 0; i < groups.Length; i++)
         {
             if (groups[i]?.Bandwidth is not { } pbw) continue;
             if (!hasBridge || mode == "hostdev") f.Add(new($"portGroups[{i}].bandwidth", $"portgroup bandwidth needs a network with a bridge, not {mode}"));
-            ValidateLimits(pbw, $"portGroups[{i}].bandwidth", f);
-        }
-    }
-
-    private static void ValidateLimits(NetworkBandwidthArgs bw, string path, List<CheckFailure> f)
-    {
-        if (bw.Outbound?.Floor is not null) f.Add(new($"{path}.outbound.floor", "a floor is guaranteed inbound only"));
-        foreach (var (limit, name) in new[] { (bw.Inbound, "inbound"), (bw.Outbound, "outbound") })
-        {
-            if (limit is { Peak: { } peak, Average: { } average } && peak < average)
-                f.Add(new($"{path}.{name}.peak", $"{peak} KiB/s is below the average ({average} KiB/s)"));
+            BandwidthRules.Validate(pbw, $"portGroups[{i}].bandwidth", (path, reason) => f.Add(new(path, reason)));
         }
     }
 

@@ -1,4 +1,3 @@
-using Kvm.Libvirt;
 using Kvm.Netlink;
 using Kvm.Provider.Values;
 
@@ -116,8 +115,7 @@ internal static class NetworkRules
         var pci = fw.PciAddresses ?? [];
         for (var i = 0; i < pci.Length; i++)
         {
-            if (pci[i] is { } address && PciAddress.Parse(address) is null)
-                f.Add(new($"forward.pciAddresses[{i}]", $"\"{Shorten(address)}\" is not a PCI address: DDDD:BB:SS.F in hex, e.g. 0000:03:00.1"));
+            if (pci[i] is { } address && PciAddress.Problem(address) is { } problem) f.Add(new($"forward.pciAddresses[{i}]", problem));
         }
         if (fw.Pf is { } pf && LinkNameError(pf) is { } pfError) f.Add(new("forward.pf", pfError));
         if (mode is null) return;
@@ -211,6 +209,8 @@ internal static class NetworkRules
         if (vp is null) return;
         if (vp.InterfaceId is { } id && !Guid.TryParseExact(id, "D", out _))
             f.Add(new($"{path}.interfaceId", $"\"{Shorten(id)}\" is not a UUID"));
+        if (vp.InstanceId is { } instance && !Guid.TryParseExact(instance, "D", out _))
+            f.Add(new($"{path}.instanceId", $"\"{Shorten(instance)}\" is not a UUID"));
         // Which virtual port suits which network is settled when a guest connects; libvirt defines any of them
         // on any network (an 802.1Qbh portgroup on a bridge network included), so Check does too.
     }

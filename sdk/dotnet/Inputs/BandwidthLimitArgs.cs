@@ -11,37 +11,37 @@ namespace Pulumi.Kvm.Inputs
 {
 
     /// <summary>
-    /// The limits of one direction of traffic.
+    /// One direction of traffic shaping: rates in KiB/s, the burst in KiB.
     /// </summary>
-    public sealed class NetworkBandwidthLimitGetArgs : global::Pulumi.ResourceArgs
+    public sealed class BandwidthLimitArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// The average rate, in KiB/s. Range 1-4294967295.
+        /// The average rate, in KiB/s. Range 0-4294967295.
         /// </summary>
-        [Input("average", required: true)]
-        public Input<int> Average { get; set; } = null!;
+        [Input("average")]
+        public Input<int>? Average { get; set; }
 
         /// <summary>
-        /// How much may go at peak rate, in KiB. Range 1-4294967295.
+        /// How much may be sent at `peak` speed, in KiB (needs `average`). Range 0-4294967295.
         /// </summary>
         [Input("burst")]
         public Input<int>? Burst { get; set; }
 
         /// <summary>
-        /// Inbound only: the rate guaranteed to each guest interface, in KiB/s. Range 1-4294967295.
+        /// Inbound only: the rate guaranteed to each guest interface, in KiB/s. A NIC's floor needs a libvirt network with bandwidth of its own. Range 0-4294967295.
         /// </summary>
         [Input("floor")]
         public Input<int>? Floor { get; set; }
 
         /// <summary>
-        /// The most the rate may reach while bursting, in KiB/s. Range 1-4294967295.
+        /// The highest rate, in KiB/s (needs `average`, and is at least it). Range 0-4294967295.
         /// </summary>
         [Input("peak")]
         public Input<int>? Peak { get; set; }
 
-        public NetworkBandwidthLimitGetArgs()
+        public BandwidthLimitArgs()
         {
         }
-        public static new NetworkBandwidthLimitGetArgs Empty => new NetworkBandwidthLimitGetArgs();
+        public static new BandwidthLimitArgs Empty => new BandwidthLimitArgs();
     }
 }

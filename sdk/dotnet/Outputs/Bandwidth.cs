@@ -11,25 +11,25 @@ namespace Pulumi.Kvm.Outputs
 {
 
     /// <summary>
-    /// Traffic shaping (`&lt;bandwidth&gt;`): each direction as seen from the guests.
+    /// Traffic shaping (libvirt's `&lt;bandwidth&gt;`) of a guest NIC, a libvirt network or a port group. Inbound is traffic towards the guests, outbound traffic from them.
     /// </summary>
     [OutputType]
-    public sealed class NetworkBandwidth
+    public sealed class Bandwidth
     {
         /// <summary>
-        /// Traffic to the guests.
+        /// Limits of traffic towards the guests.
         /// </summary>
-        public readonly Outputs.NetworkBandwidthLimit? Inbound;
+        public readonly Outputs.BandwidthLimit? Inbound;
         /// <summary>
-        /// Traffic from the guests.
+        /// Limits of traffic from the guests.
         /// </summary>
-        public readonly Outputs.NetworkBandwidthLimit? Outbound;
+        public readonly Outputs.BandwidthLimit? Outbound;
 
         [OutputConstructor]
-        private NetworkBandwidth(
-            Outputs.NetworkBandwidthLimit? inbound,
+        private Bandwidth(
+            Outputs.BandwidthLimit? inbound,
 
-            Outputs.NetworkBandwidthLimit? outbound)
+            Outputs.BandwidthLimit? outbound)
         {
             Inbound = inbound;
             Outbound = outbound;

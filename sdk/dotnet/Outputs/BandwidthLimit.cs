@@ -11,31 +11,31 @@ namespace Pulumi.Kvm.Outputs
 {
 
     /// <summary>
-    /// The limits of one direction of traffic.
+    /// One direction of traffic shaping: rates in KiB/s, the burst in KiB.
     /// </summary>
     [OutputType]
-    public sealed class NetworkBandwidthLimit
+    public sealed class BandwidthLimit
     {
         /// <summary>
-        /// The average rate, in KiB/s. Range 1-4294967295.
+        /// The average rate, in KiB/s. Range 0-4294967295.
         /// </summary>
-        public readonly int Average;
+        public readonly int? Average;
         /// <summary>
-        /// How much may go at peak rate, in KiB. Range 1-4294967295.
+        /// How much may be sent at `peak` speed, in KiB (needs `average`). Range 0-4294967295.
         /// </summary>
         public readonly int? Burst;
         /// <summary>
-        /// Inbound only: the rate guaranteed to each guest interface, in KiB/s. Range 1-4294967295.
+        /// Inbound only: the rate guaranteed to each guest interface, in KiB/s. A NIC's floor needs a libvirt network with bandwidth of its own. Range 0-4294967295.
         /// </summary>
         public readonly int? Floor;
         /// <summary>
-        /// The most the rate may reach while bursting, in KiB/s. Range 1-4294967295.
+        /// The highest rate, in KiB/s (needs `average`, and is at least it). Range 0-4294967295.
         /// </summary>
         public readonly int? Peak;
 
         [OutputConstructor]
-        private NetworkBandwidthLimit(
-            int average,
+        private BandwidthLimit(
+            int? average,
 
             int? burst,
 
