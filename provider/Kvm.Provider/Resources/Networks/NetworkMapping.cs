@@ -6,8 +6,9 @@ namespace Kvm.Provider.Resources.Networks;
 /// libvirt's network model to the resource's records and back. Reading reports every value libvirt
 /// holds (including what it fills in: uuid, MAC, virbrN, stp/delay) in the normalised form Check
 /// gives inputs, so an unchanged network compares equal. Writing puts the program's values onto the
-/// existing definition, so the XML the resource does not model (routes, bandwidth, forwarders,
-/// metadata...) survives.
+/// existing definition, so what the program leaves unset, and anything a newer libvirt adds that the
+/// model does not know, survives. The DNS and routing parts live in NetworkMapping.Dns.cs and
+/// NetworkMapping.Routing.cs.
 /// </summary>
 internal static partial class NetworkMapping
 {
