@@ -145,7 +145,7 @@ namespace Pulumi.Kvm.Inputs
         /// The virtual port's parameters (libvirt's `&lt;virtualport&gt;&lt;parameters&gt;`): which apply depends on `virtualPort`. An Open vSwitch interface id libvirt generated is reported here and kept; it is never a change.
         /// </summary>
         [Input("virtualPortParameters")]
-        public Input<Inputs.DomainVirtualPortParametersGetArgs>? VirtualPortParameters { get; set; }
+        public Input<Inputs.VirtualPortParametersGetArgs>? VirtualPortParameters { get; set; }
 
         /// <summary>
         /// The VLANs of the guest's port, changed live. On Open vSwitch, libvirt's own `&lt;vlan&gt;`. On a Linux bridge (where libvirt refuses `&lt;vlan&gt;`) the provider programs the guest's port in the bridge's VLAN table after each start (a libvirt qemu hook it installs does it when libvirt starts the guest); the bridge should have vlanFiltering on.

@@ -11,18 +11,18 @@ namespace Pulumi.Kvm.Inputs
 {
 
     /// <summary>
-    /// The virtual port of guest ports (`&lt;virtualport&gt;`) and its parameters: `openvswitch`: interfaceId, profileId; `802.1Qbg`: managerId, typeId, typeIdVersion, instanceId; `802.1Qbh`: profileId; `midonet`: interfaceId.
+    /// The virtual port of guest ports (`&lt;virtualport&gt;`): its type and parameters (which apply depends on the type: see VirtualPortParameters).
     /// </summary>
     public sealed class NetworkVirtualPortGetArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// 802.1Qbg: the VSI instance id (a UUID). Unset: libvirt generates one per port.
+        /// 802.1Qbg: the VSI instance id (a UUID). Unset: libvirt generates one for each port (a NIC reports its own here, never as a change).
         /// </summary>
         [Input("instanceId")]
         public Input<string>? InstanceId { get; set; }
 
         /// <summary>
-        /// The Open vSwitch interface id (a UUID). Unset: libvirt generates one per port.
+        /// openvswitch, midonet: the port's interface id (a UUID). Unset on Open vSwitch: libvirt generates one for each port (a NIC reports its own here, never as a change).
         /// </summary>
         [Input("interfaceId")]
         public Input<string>? InterfaceId { get; set; }

@@ -103,7 +103,7 @@ namespace Pulumi.Kvm.Outputs
         /// <summary>
         /// The virtual port's parameters (libvirt's `&lt;virtualport&gt;&lt;parameters&gt;`): which apply depends on `virtualPort`. An Open vSwitch interface id libvirt generated is reported here and kept; it is never a change.
         /// </summary>
-        public readonly Outputs.DomainVirtualPortParameters? VirtualPortParameters;
+        public readonly Outputs.VirtualPortParameters? VirtualPortParameters;
         /// <summary>
         /// The VLANs of the guest's port, changed live. On Open vSwitch, libvirt's own `&lt;vlan&gt;`. On a Linux bridge (where libvirt refuses `&lt;vlan&gt;`) the provider programs the guest's port in the bridge's VLAN table after each start (a libvirt qemu hook it installs does it when libvirt starts the guest); the bridge should have vlanFiltering on.
         /// </summary>
@@ -153,7 +153,7 @@ namespace Pulumi.Kvm.Outputs
 
             string? virtualPort,
 
-            Outputs.DomainVirtualPortParameters? virtualPortParameters,
+            Outputs.VirtualPortParameters? virtualPortParameters,
 
             Outputs.DomainVlan? vlan)
         {

@@ -28,7 +28,7 @@ public class DeviceDetailsTests
         PortIsolated = true,
         TrustGuestRxFilters = false,
         VirtualPort = "802.1Qbg",
-        VirtualPortParameters = new DomainVirtualPortParametersArgs { ManagerId = 11, TypeId = 1193047, TypeIdVersion = 2, InstanceId = "09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f" },
+        VirtualPortParameters = new VirtualPortParametersArgs { ManagerId = 11, TypeId = 1193047, TypeIdVersion = 2, InstanceId = "09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f" },
         Alias = "ua-net0",
         PciAddress = "0000:00:07.0",
         BootOrder = 2,
@@ -124,7 +124,7 @@ public class DeviceDetailsTests
 
         Assert.Equal("09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f", again.Element("devices")!.Element("interface")!.Element("virtualport")!.Element("parameters")!.Attribute("interfaceid")!.Value);
         var back = Back(again).Interfaces![0];
-        Assert.Equal(new DomainVirtualPortParametersArgs { InterfaceId = "09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f", ProfileId = "bob" }, back.VirtualPortParameters);
+        Assert.Equal(new VirtualPortParametersArgs { InterfaceId = "09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f", ProfileId = "bob" }, back.VirtualPortParameters);
         // ...and re-created from those inputs, the port is the same.
         var recreated = Build(Guest([back with { TargetDevice = null }], []));
         Assert.Equal(back.VirtualPortParameters, Back(recreated).Interfaces![0].VirtualPortParameters);

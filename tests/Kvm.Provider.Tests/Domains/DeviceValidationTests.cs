@@ -40,7 +40,7 @@ public class DeviceValidationTests
     [Fact]
     public void Each_virtual_port_type_takes_its_own_parameters()
     {
-        var qbg = new DomainVirtualPortParametersArgs { ManagerId = 11, TypeId = 1193047, TypeIdVersion = 2, InstanceId = "09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f" };
+        var qbg = new VirtualPortParametersArgs { ManagerId = 11, TypeId = 1193047, TypeIdVersion = 2, InstanceId = "09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f" };
         Assert.Empty(Failures(Guest(Net() with { VirtualPort = "802.1Qbg", VirtualPortParameters = qbg })));
         Assert.Empty(Failures(Guest(Net() with { VirtualPortParameters = qbg with { InterfaceId = "09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f" } })));
         Assert.Empty(Failures(Guest(new DomainInterfaceArgs { Type = "bridge", Bridge = "midonet", VirtualPort = "midonet" })));

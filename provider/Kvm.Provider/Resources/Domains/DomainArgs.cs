@@ -178,7 +178,7 @@ internal sealed partial record DomainInterfaceArgs
     public string? VirtualPort { get; init; }
 
     [Input("virtualPortParameters", "The virtual port's parameters (libvirt's `<virtualport><parameters>`): which apply depends on `virtualPort`. An Open vSwitch interface id libvirt generated is reported here and kept; it is never a change.")]
-    public DomainVirtualPortParametersArgs? VirtualPortParameters { get; init; }
+    public VirtualPortParametersArgs? VirtualPortParameters { get; init; }
 
     [Input("bandwidth", "Traffic shaping of the NIC (libvirt's `<bandwidth>`). Unset: not managed.")]
     public BandwidthArgs? Bandwidth { get; init; }

@@ -64,9 +64,9 @@ internal static class NicDetails
         };
     }
 
-    private static DomainVirtualPortParametersArgs? Parameters(VirtualPort vp)
+    private static VirtualPortParametersArgs? Parameters(VirtualPort vp)
     {
-        var p = new DomainVirtualPortParametersArgs
+        var p = new VirtualPortParametersArgs
         {
             InterfaceId = vp.InterfaceId,
             ProfileId = vp.ProfileId,
@@ -75,7 +75,7 @@ internal static class NicDetails
             TypeIdVersion = vp.TypeIdVersion,
             InstanceId = vp.InstanceId,
         };
-        return p == new DomainVirtualPortParametersArgs() ? null : p;
+        return p == new VirtualPortParametersArgs() ? null : p;
     }
 
     private static Bandwidth? Bandwidth(BandwidthArgs? wanted, BandwidthArgs? oldInput, Bandwidth? existing)

@@ -388,27 +388,9 @@ internal sealed partial record NetworkVlanTagArgs
     public string? NativeMode { get; init; }
 }
 
-[SchemaType("kvm:index:NetworkVirtualPort", "The virtual port of guest ports (`<virtualport>`) and its parameters: `openvswitch`: interfaceId, profileId; `802.1Qbg`: managerId, typeId, typeIdVersion, instanceId; `802.1Qbh`: profileId; `midonet`: interfaceId.")]
-internal sealed partial record NetworkVirtualPortArgs
+[SchemaType("kvm:index:NetworkVirtualPort", "The virtual port of guest ports (`<virtualport>`): its type and parameters (which apply depends on the type: see VirtualPortParameters).")]
+internal sealed partial record NetworkVirtualPortArgs : VirtualPortParametersArgs
 {
     [Input("type", "openvswitch (an Open vSwitch bridge), 802.1Qbh or 802.1Qbg (macvtap pools), midonet. Unset: libvirt infers it from the parameters (a portgroup's from the network's).", OneOf = ["openvswitch", "802.1Qbh", "802.1Qbg", "midonet"])]
     public string? Type { get; init; }
-
-    [Input("interfaceId", "The Open vSwitch interface id (a UUID). Unset: libvirt generates one per port.", MaxLength = 36)]
-    public string? InterfaceId { get; init; }
-
-    [Input("profileId", "openvswitch, 802.1Qbh: the port profile's name.", MaxLength = 39)]
-    public string? ProfileId { get; init; }
-
-    [Input("managerId", "802.1Qbg: the VSI manager id.", Min = 0, Max = 255)]
-    public int? ManagerId { get; init; }
-
-    [Input("typeId", "802.1Qbg: the VSI type id.", Min = 0, Max = 16777215)]
-    public int? TypeId { get; init; }
-
-    [Input("typeIdVersion", "802.1Qbg: the VSI type version.", Min = 0, Max = 255)]
-    public int? TypeIdVersion { get; init; }
-
-    [Input("instanceId", "802.1Qbg: the VSI instance id (a UUID). Unset: libvirt generates one per port.", MaxLength = 36)]
-    public string? InstanceId { get; init; }
 }

@@ -11,18 +11,18 @@ namespace Pulumi.Kvm.Inputs
 {
 
     /// <summary>
-    /// The parameters of a NIC's virtual port (libvirt's `&lt;virtualport&gt;&lt;parameters&gt;`). `openvswitch`: interfaceId, profileId; `802.1Qbg`: managerId, typeId, typeIdVersion, instanceId; `802.1Qbh`: profileId; `midonet`: interfaceId.
+    /// The parameters of a virtual port (libvirt's `&lt;virtualport&gt;&lt;parameters&gt;`). `openvswitch`: interfaceId, profileId; `802.1Qbg`: managerId, typeId, typeIdVersion, instanceId; `802.1Qbh`: profileId; `midonet`: interfaceId.
     /// </summary>
-    public sealed class DomainVirtualPortParametersArgs : global::Pulumi.ResourceArgs
+    public sealed class VirtualPortParametersGetArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// 802.1Qbg: the VSI instance id (a UUID). Unset: libvirt generates one, reported here and never shown as a change.
+        /// 802.1Qbg: the VSI instance id (a UUID). Unset: libvirt generates one for each port (a NIC reports its own here, never as a change).
         /// </summary>
         [Input("instanceId")]
         public Input<string>? InstanceId { get; set; }
 
         /// <summary>
-        /// openvswitch, midonet: the port's interface id (a UUID). Unset on Open vSwitch: libvirt generates one, reported here and never shown as a change.
+        /// openvswitch, midonet: the port's interface id (a UUID). Unset on Open vSwitch: libvirt generates one for each port (a NIC reports its own here, never as a change).
         /// </summary>
         [Input("interfaceId")]
         public Input<string>? InterfaceId { get; set; }
@@ -51,9 +51,9 @@ namespace Pulumi.Kvm.Inputs
         [Input("typeIdVersion")]
         public Input<int>? TypeIdVersion { get; set; }
 
-        public DomainVirtualPortParametersArgs()
+        public VirtualPortParametersGetArgs()
         {
         }
-        public static new DomainVirtualPortParametersArgs Empty => new DomainVirtualPortParametersArgs();
+        public static new VirtualPortParametersGetArgs Empty => new VirtualPortParametersGetArgs();
     }
 }

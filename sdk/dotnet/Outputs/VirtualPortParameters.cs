@@ -11,17 +11,17 @@ namespace Pulumi.Kvm.Outputs
 {
 
     /// <summary>
-    /// The parameters of a NIC's virtual port (libvirt's `&lt;virtualport&gt;&lt;parameters&gt;`). `openvswitch`: interfaceId, profileId; `802.1Qbg`: managerId, typeId, typeIdVersion, instanceId; `802.1Qbh`: profileId; `midonet`: interfaceId.
+    /// The parameters of a virtual port (libvirt's `&lt;virtualport&gt;&lt;parameters&gt;`). `openvswitch`: interfaceId, profileId; `802.1Qbg`: managerId, typeId, typeIdVersion, instanceId; `802.1Qbh`: profileId; `midonet`: interfaceId.
     /// </summary>
     [OutputType]
-    public sealed class DomainVirtualPortParameters
+    public sealed class VirtualPortParameters
     {
         /// <summary>
-        /// 802.1Qbg: the VSI instance id (a UUID). Unset: libvirt generates one, reported here and never shown as a change.
+        /// 802.1Qbg: the VSI instance id (a UUID). Unset: libvirt generates one for each port (a NIC reports its own here, never as a change).
         /// </summary>
         public readonly string? InstanceId;
         /// <summary>
-        /// openvswitch, midonet: the port's interface id (a UUID). Unset on Open vSwitch: libvirt generates one, reported here and never shown as a change.
+        /// openvswitch, midonet: the port's interface id (a UUID). Unset on Open vSwitch: libvirt generates one for each port (a NIC reports its own here, never as a change).
         /// </summary>
         public readonly string? InterfaceId;
         /// <summary>
@@ -42,7 +42,7 @@ namespace Pulumi.Kvm.Outputs
         public readonly int? TypeIdVersion;
 
         [OutputConstructor]
-        private DomainVirtualPortParameters(
+        private VirtualPortParameters(
             string? instanceId,
 
             string? interfaceId,
