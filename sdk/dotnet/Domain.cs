@@ -46,10 +46,16 @@ namespace Pulumi.Kvm
         public Output<bool?> BootMenu { get; private set; } = null!;
 
         /// <summary>
-        /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). One of `host-passthrough`, `host-model`, `custom`, `maximum`.
+        /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). With `cpuXml`, unset or the mode it names. One of `host-passthrough`, `host-model`, `custom`, `maximum`.
         /// </summary>
         [Output("cpuMode")]
         public Output<string?> CpuMode { get; private set; } = null!;
+
+        /// <summary>
+        /// The whole `&lt;cpu&gt;` element, for a CPU that is more than a mode: a custom model, topology, features, NUMA cells. Supersedes `cpuMode` (whose value must then be its mode, or unset). Import fills it when the guest's `&lt;cpu&gt;` has more than a mode. Where libvirt adds to it (defaults such as `check`) the program's shorter form is not a change. Unset: not managed beyond `cpuMode`.
+        /// </summary>
+        [Output("cpuXml")]
+        public Output<string?> CpuXml { get; private set; } = null!;
 
         /// <summary>
         /// The guest's devices that have no inputs of their own, each one libvirt XML element: controllers, video, input, sound, RNG, TPM, watchdog, memory balloon, channels, hostdevs, filesystems, the `&lt;emulator&gt;`, ...; and the NICs, disks, serial ports or display when one of them is of a kind the typed inputs cannot describe (e.g. a vhost-user NIC: then all NICs are here and `interfaces` is unset). Import fills it with what the guest has, so a guest re-created from imported inputs has the same devices. Compared in any order; where libvirt adds to a fragment (an address, an alias, defaults) the program's shorter form is not a change. Unset: such devices are not managed (a new guest gets libvirt's defaults). Written to the persistent definition: a change takes effect when the guest next starts.
@@ -118,7 +124,13 @@ namespace Pulumi.Kvm
         public Output<string?> Machine { get; private set; } = null!;
 
         /// <summary>
-        /// The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset: `memoryMib` when the domain is created, and not managed afterwards. Range 1-16777216.
+        /// The most memory, in KiB, for a size that is not a whole number of MiB. Instead of `maxMemoryMib`; a whole number of MiB is shown as `maxMemoryMib`. Range 1-17179869184.
+        /// </summary>
+        [Output("maxMemoryKib")]
+        public Output<int?> MaxMemoryKib { get; private set; } = null!;
+
+        /// <summary>
+        /// The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset (and `maxMemoryKib` unset): the current memory when the domain is created, and not managed afterwards. Range 1-16777216.
         /// </summary>
         [Output("maxMemoryMib")]
         public Output<int?> MaxMemoryMib { get; private set; } = null!;
@@ -130,10 +142,16 @@ namespace Pulumi.Kvm
         public Output<int?> MaxVcpus { get; private set; } = null!;
 
         /// <summary>
-        /// The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Range 1-16777216.
+        /// The guest's memory in KiB, for a size that is not a whole number of MiB (libvirt keeps KiB). Instead of `memoryMib`; a whole number of MiB is shown as `memoryMib`. Range 1-17179869184.
+        /// </summary>
+        [Output("memoryKib")]
+        public Output<int?> MemoryKib { get; private set; } = null!;
+
+        /// <summary>
+        /// The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Set this or `memoryKib`. Range 1-16777216.
         /// </summary>
         [Output("memoryMib")]
-        public Output<int> MemoryMib { get; private set; } = null!;
+        public Output<int?> MemoryMib { get; private set; } = null!;
 
         /// <summary>
         /// The domain's name, unique on the host (no '/'). Changing it replaces the resource.
@@ -206,6 +224,12 @@ namespace Pulumi.Kvm
         /// </summary>
         [Output("uuid")]
         public Output<string?> Uuid { get; private set; } = null!;
+
+        /// <summary>
+        /// The host CPUs the guest's vCPUs may run on (libvirt's `&lt;vcpu cpuset&gt;`), in libvirt's list syntax: `0-3`, `0-7,^4`, `1,3,5`. Unset: not managed (any host CPU).
+        /// </summary>
+        [Output("vcpuCpuset")]
+        public Output<string?> VcpuCpuset { get; private set; } = null!;
 
         /// <summary>
         /// The number of virtual CPUs online. Changed on a running guest without a restart (CPU hot-plug) while it stays within `maxVcpus`. Range 1-4096.
@@ -296,10 +320,16 @@ namespace Pulumi.Kvm
         public Input<bool>? BootMenu { get; set; }
 
         /// <summary>
-        /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). One of `host-passthrough`, `host-model`, `custom`, `maximum`.
+        /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). With `cpuXml`, unset or the mode it names. One of `host-passthrough`, `host-model`, `custom`, `maximum`.
         /// </summary>
         [Input("cpuMode")]
         public Input<string>? CpuMode { get; set; }
+
+        /// <summary>
+        /// The whole `&lt;cpu&gt;` element, for a CPU that is more than a mode: a custom model, topology, features, NUMA cells. Supersedes `cpuMode` (whose value must then be its mode, or unset). Import fills it when the guest's `&lt;cpu&gt;` has more than a mode. Where libvirt adds to it (defaults such as `check`) the program's shorter form is not a change. Unset: not managed beyond `cpuMode`.
+        /// </summary>
+        [Input("cpuXml")]
+        public Input<string>? CpuXml { get; set; }
 
         [Input("devicesXml")]
         private InputList<string>? _devicesXml;
@@ -380,7 +410,13 @@ namespace Pulumi.Kvm
         public Input<string>? Machine { get; set; }
 
         /// <summary>
-        /// The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset: `memoryMib` when the domain is created, and not managed afterwards. Range 1-16777216.
+        /// The most memory, in KiB, for a size that is not a whole number of MiB. Instead of `maxMemoryMib`; a whole number of MiB is shown as `maxMemoryMib`. Range 1-17179869184.
+        /// </summary>
+        [Input("maxMemoryKib")]
+        public Input<int>? MaxMemoryKib { get; set; }
+
+        /// <summary>
+        /// The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset (and `maxMemoryKib` unset): the current memory when the domain is created, and not managed afterwards. Range 1-16777216.
         /// </summary>
         [Input("maxMemoryMib")]
         public Input<int>? MaxMemoryMib { get; set; }
@@ -392,10 +428,16 @@ namespace Pulumi.Kvm
         public Input<int>? MaxVcpus { get; set; }
 
         /// <summary>
-        /// The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Range 1-16777216.
+        /// The guest's memory in KiB, for a size that is not a whole number of MiB (libvirt keeps KiB). Instead of `memoryMib`; a whole number of MiB is shown as `memoryMib`. Range 1-17179869184.
         /// </summary>
-        [Input("memoryMib", required: true)]
-        public Input<int> MemoryMib { get; set; } = null!;
+        [Input("memoryKib")]
+        public Input<int>? MemoryKib { get; set; }
+
+        /// <summary>
+        /// The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Set this or `memoryKib`. Range 1-16777216.
+        /// </summary>
+        [Input("memoryMib")]
+        public Input<int>? MemoryMib { get; set; }
 
         /// <summary>
         /// The domain's name, unique on the host (no '/'). Changing it replaces the resource.
@@ -464,6 +506,12 @@ namespace Pulumi.Kvm
         public Input<string>? Uuid { get; set; }
 
         /// <summary>
+        /// The host CPUs the guest's vCPUs may run on (libvirt's `&lt;vcpu cpuset&gt;`), in libvirt's list syntax: `0-3`, `0-7,^4`, `1,3,5`. Unset: not managed (any host CPU).
+        /// </summary>
+        [Input("vcpuCpuset")]
+        public Input<string>? VcpuCpuset { get; set; }
+
+        /// <summary>
         /// The number of virtual CPUs online. Changed on a running guest without a restart (CPU hot-plug) while it stays within `maxVcpus`. Range 1-4096.
         /// </summary>
         [Input("vcpus", required: true)]
@@ -512,10 +560,16 @@ namespace Pulumi.Kvm
         public Input<bool>? BootMenu { get; set; }
 
         /// <summary>
-        /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). One of `host-passthrough`, `host-model`, `custom`, `maximum`.
+        /// How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). With `cpuXml`, unset or the mode it names. One of `host-passthrough`, `host-model`, `custom`, `maximum`.
         /// </summary>
         [Input("cpuMode")]
         public Input<string>? CpuMode { get; set; }
+
+        /// <summary>
+        /// The whole `&lt;cpu&gt;` element, for a CPU that is more than a mode: a custom model, topology, features, NUMA cells. Supersedes `cpuMode` (whose value must then be its mode, or unset). Import fills it when the guest's `&lt;cpu&gt;` has more than a mode. Where libvirt adds to it (defaults such as `check`) the program's shorter form is not a change. Unset: not managed beyond `cpuMode`.
+        /// </summary>
+        [Input("cpuXml")]
+        public Input<string>? CpuXml { get; set; }
 
         [Input("devicesXml")]
         private InputList<string>? _devicesXml;
@@ -608,7 +662,13 @@ namespace Pulumi.Kvm
         public Input<string>? Machine { get; set; }
 
         /// <summary>
-        /// The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset: `memoryMib` when the domain is created, and not managed afterwards. Range 1-16777216.
+        /// The most memory, in KiB, for a size that is not a whole number of MiB. Instead of `maxMemoryMib`; a whole number of MiB is shown as `maxMemoryMib`. Range 1-17179869184.
+        /// </summary>
+        [Input("maxMemoryKib")]
+        public Input<int>? MaxMemoryKib { get; set; }
+
+        /// <summary>
+        /// The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset (and `maxMemoryKib` unset): the current memory when the domain is created, and not managed afterwards. Range 1-16777216.
         /// </summary>
         [Input("maxMemoryMib")]
         public Input<int>? MaxMemoryMib { get; set; }
@@ -620,7 +680,13 @@ namespace Pulumi.Kvm
         public Input<int>? MaxVcpus { get; set; }
 
         /// <summary>
-        /// The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Range 1-16777216.
+        /// The guest's memory in KiB, for a size that is not a whole number of MiB (libvirt keeps KiB). Instead of `memoryMib`; a whole number of MiB is shown as `memoryMib`. Range 1-17179869184.
+        /// </summary>
+        [Input("memoryKib")]
+        public Input<int>? MemoryKib { get; set; }
+
+        /// <summary>
+        /// The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Set this or `memoryKib`. Range 1-16777216.
         /// </summary>
         [Input("memoryMib")]
         public Input<int>? MemoryMib { get; set; }
@@ -708,6 +774,12 @@ namespace Pulumi.Kvm
         /// </summary>
         [Input("uuid")]
         public Input<string>? Uuid { get; set; }
+
+        /// <summary>
+        /// The host CPUs the guest's vCPUs may run on (libvirt's `&lt;vcpu cpuset&gt;`), in libvirt's list syntax: `0-3`, `0-7,^4`, `1,3,5`. Unset: not managed (any host CPU).
+        /// </summary>
+        [Input("vcpuCpuset")]
+        public Input<string>? VcpuCpuset { get; set; }
 
         /// <summary>
         /// The number of virtual CPUs online. Changed on a running guest without a restart (CPU hot-plug) while it stays within `maxVcpus`. Range 1-4096.

@@ -32,6 +32,12 @@ namespace Pulumi.Kvm
         public Output<bool?> Autostart { get; private set; } = null!;
 
         /// <summary>
+        /// Traffic shaping of the whole network (`&lt;bandwidth&gt;`); `floor` of guest interfaces is guaranteed out of `inbound.peak` (or `average`). Only for networks with a bridge (nat, route, open, isolated, or bridge mode with `bridge.name`).
+        /// </summary>
+        [Output("bandwidth")]
+        public Output<Outputs.Bandwidth?> Bandwidth { get; private set; } = null!;
+
+        /// <summary>
         /// The Linux bridge of the network (`&lt;bridge&gt;`). For nat/route/open/isolated networks libvirt creates it (named virbrN unless `name` is set); a `bridge`-mode network attaches guests to this existing bridge.
         /// </summary>
         [Output("bridge")]
@@ -44,10 +50,22 @@ namespace Pulumi.Kvm
         public Output<string> BridgeName { get; private set; } = null!;
 
         /// <summary>
-        /// The network's DNS service (dnsmasq): static host records.
+        /// A longer description for people (`&lt;description&gt;`). Unset: not managed.
+        /// </summary>
+        [Output("description")]
+        public Output<string?> Description { get; private set; } = null!;
+
+        /// <summary>
+        /// The network's DNS service (dnsmasq): whether it runs, its upstream servers, and static host, TXT and SRV records.
         /// </summary>
         [Output("dns")]
         public Output<Outputs.NetworkDns?> Dns { get; private set; } = null!;
+
+        /// <summary>
+        /// Whether names in `domainName` are answered by the network alone and never forwarded upstream (`&lt;domain localOnly&gt;`). Unset: not managed (libvirt's default: forwarded).
+        /// </summary>
+        [Output("domainLocalOnly")]
+        public Output<bool?> DomainLocalOnly { get; private set; } = null!;
 
         /// <summary>
         /// The DNS domain of the DHCP clients (`&lt;domain name&gt;`), e.g. `lab.example`.
@@ -86,6 +104,12 @@ namespace Pulumi.Kvm
         public Output<string?> MacAddress { get; private set; } = null!;
 
         /// <summary>
+        /// The network's `&lt;metadata&gt;` element, whole: applications' own XML (each child in a namespace of its own), which libvirt keeps and never reads. Compared without insignificant whitespace; a change is written to the definition without a restart. Unset: not managed.
+        /// </summary>
+        [Output("metadataXml")]
+        public Output<string?> MetadataXml { get; private set; } = null!;
+
+        /// <summary>
         /// The MTU of the network's bridge and guest taps, in bytes. Unset: libvirt's default (1500). Range 68-65535.
         /// </summary>
         [Output("mtu")]
@@ -102,6 +126,24 @@ namespace Pulumi.Kvm
         /// </summary>
         [Output("portGroups")]
         public Output<ImmutableArray<Outputs.NetworkPortGroup>> PortGroups { get; private set; } = null!;
+
+        /// <summary>
+        /// Whether guests' ports on the network are isolated from each other (`&lt;port isolated='yes'/&gt;`): they reach the uplink, not one another. A guest interface may say otherwise. Unset: not managed (libvirt's default: not isolated).
+        /// </summary>
+        [Output("portIsolated")]
+        public Output<bool?> PortIsolated { get; private set; } = null!;
+
+        /// <summary>
+        /// Static routes the host adds through the network (`&lt;route&gt;`), each via a gateway on one of the network's subnets. Order does not matter.
+        /// </summary>
+        [Output("routes")]
+        public Output<ImmutableArray<Outputs.NetworkRoute>> Routes { get; private set; } = null!;
+
+        /// <summary>
+        /// A short description of the network, one line (`&lt;title&gt;`). Unset: not managed.
+        /// </summary>
+        [Output("title")]
+        public Output<string?> Title { get; private set; } = null!;
 
         /// <summary>
         /// Whether the host follows the receive filters (MAC address, multicast lists) guests set on their macvtap ports (libvirt's `&lt;network trustGuestRxFilters&gt;`). Unset: not managed (libvirt's default: no).
@@ -197,16 +239,34 @@ namespace Pulumi.Kvm
         public Input<bool>? Autostart { get; set; }
 
         /// <summary>
+        /// Traffic shaping of the whole network (`&lt;bandwidth&gt;`); `floor` of guest interfaces is guaranteed out of `inbound.peak` (or `average`). Only for networks with a bridge (nat, route, open, isolated, or bridge mode with `bridge.name`).
+        /// </summary>
+        [Input("bandwidth")]
+        public Input<Inputs.BandwidthArgs>? Bandwidth { get; set; }
+
+        /// <summary>
         /// The Linux bridge of the network (`&lt;bridge&gt;`). For nat/route/open/isolated networks libvirt creates it (named virbrN unless `name` is set); a `bridge`-mode network attaches guests to this existing bridge.
         /// </summary>
         [Input("bridge")]
         public Input<Inputs.NetworkBridgeArgs>? Bridge { get; set; }
 
         /// <summary>
-        /// The network's DNS service (dnsmasq): static host records.
+        /// A longer description for people (`&lt;description&gt;`). Unset: not managed.
+        /// </summary>
+        [Input("description")]
+        public Input<string>? Description { get; set; }
+
+        /// <summary>
+        /// The network's DNS service (dnsmasq): whether it runs, its upstream servers, and static host, TXT and SRV records.
         /// </summary>
         [Input("dns")]
         public Input<Inputs.NetworkDnsArgs>? Dns { get; set; }
+
+        /// <summary>
+        /// Whether names in `domainName` are answered by the network alone and never forwarded upstream (`&lt;domain localOnly&gt;`). Unset: not managed (libvirt's default: forwarded).
+        /// </summary>
+        [Input("domainLocalOnly")]
+        public Input<bool>? DomainLocalOnly { get; set; }
 
         /// <summary>
         /// The DNS domain of the DHCP clients (`&lt;domain name&gt;`), e.g. `lab.example`.
@@ -245,6 +305,12 @@ namespace Pulumi.Kvm
         public Input<string>? MacAddress { get; set; }
 
         /// <summary>
+        /// The network's `&lt;metadata&gt;` element, whole: applications' own XML (each child in a namespace of its own), which libvirt keeps and never reads. Compared without insignificant whitespace; a change is written to the definition without a restart. Unset: not managed.
+        /// </summary>
+        [Input("metadataXml")]
+        public Input<string>? MetadataXml { get; set; }
+
+        /// <summary>
         /// The MTU of the network's bridge and guest taps, in bytes. Unset: libvirt's default (1500). Range 68-65535.
         /// </summary>
         [Input("mtu")]
@@ -267,6 +333,30 @@ namespace Pulumi.Kvm
             get => _portGroups ?? (_portGroups = new InputList<Inputs.NetworkPortGroupArgs>());
             set => _portGroups = value;
         }
+
+        /// <summary>
+        /// Whether guests' ports on the network are isolated from each other (`&lt;port isolated='yes'/&gt;`): they reach the uplink, not one another. A guest interface may say otherwise. Unset: not managed (libvirt's default: not isolated).
+        /// </summary>
+        [Input("portIsolated")]
+        public Input<bool>? PortIsolated { get; set; }
+
+        [Input("routes")]
+        private InputList<Inputs.NetworkRouteArgs>? _routes;
+
+        /// <summary>
+        /// Static routes the host adds through the network (`&lt;route&gt;`), each via a gateway on one of the network's subnets. Order does not matter.
+        /// </summary>
+        public InputList<Inputs.NetworkRouteArgs> Routes
+        {
+            get => _routes ?? (_routes = new InputList<Inputs.NetworkRouteArgs>());
+            set => _routes = value;
+        }
+
+        /// <summary>
+        /// A short description of the network, one line (`&lt;title&gt;`). Unset: not managed.
+        /// </summary>
+        [Input("title")]
+        public Input<string>? Title { get; set; }
 
         /// <summary>
         /// Whether the host follows the receive filters (MAC address, multicast lists) guests set on their macvtap ports (libvirt's `&lt;network trustGuestRxFilters&gt;`). Unset: not managed (libvirt's default: no).
@@ -315,6 +405,12 @@ namespace Pulumi.Kvm
         public Input<bool>? Autostart { get; set; }
 
         /// <summary>
+        /// Traffic shaping of the whole network (`&lt;bandwidth&gt;`); `floor` of guest interfaces is guaranteed out of `inbound.peak` (or `average`). Only for networks with a bridge (nat, route, open, isolated, or bridge mode with `bridge.name`).
+        /// </summary>
+        [Input("bandwidth")]
+        public Input<Inputs.BandwidthGetArgs>? Bandwidth { get; set; }
+
+        /// <summary>
         /// The Linux bridge of the network (`&lt;bridge&gt;`). For nat/route/open/isolated networks libvirt creates it (named virbrN unless `name` is set); a `bridge`-mode network attaches guests to this existing bridge.
         /// </summary>
         [Input("bridge")]
@@ -327,10 +423,22 @@ namespace Pulumi.Kvm
         public Input<string>? BridgeName { get; set; }
 
         /// <summary>
-        /// The network's DNS service (dnsmasq): static host records.
+        /// A longer description for people (`&lt;description&gt;`). Unset: not managed.
+        /// </summary>
+        [Input("description")]
+        public Input<string>? Description { get; set; }
+
+        /// <summary>
+        /// The network's DNS service (dnsmasq): whether it runs, its upstream servers, and static host, TXT and SRV records.
         /// </summary>
         [Input("dns")]
         public Input<Inputs.NetworkDnsGetArgs>? Dns { get; set; }
+
+        /// <summary>
+        /// Whether names in `domainName` are answered by the network alone and never forwarded upstream (`&lt;domain localOnly&gt;`). Unset: not managed (libvirt's default: forwarded).
+        /// </summary>
+        [Input("domainLocalOnly")]
+        public Input<bool>? DomainLocalOnly { get; set; }
 
         /// <summary>
         /// The DNS domain of the DHCP clients (`&lt;domain name&gt;`), e.g. `lab.example`.
@@ -381,6 +489,12 @@ namespace Pulumi.Kvm
         public Input<string>? MacAddress { get; set; }
 
         /// <summary>
+        /// The network's `&lt;metadata&gt;` element, whole: applications' own XML (each child in a namespace of its own), which libvirt keeps and never reads. Compared without insignificant whitespace; a change is written to the definition without a restart. Unset: not managed.
+        /// </summary>
+        [Input("metadataXml")]
+        public Input<string>? MetadataXml { get; set; }
+
+        /// <summary>
         /// The MTU of the network's bridge and guest taps, in bytes. Unset: libvirt's default (1500). Range 68-65535.
         /// </summary>
         [Input("mtu")]
@@ -403,6 +517,30 @@ namespace Pulumi.Kvm
             get => _portGroups ?? (_portGroups = new InputList<Inputs.NetworkPortGroupGetArgs>());
             set => _portGroups = value;
         }
+
+        /// <summary>
+        /// Whether guests' ports on the network are isolated from each other (`&lt;port isolated='yes'/&gt;`): they reach the uplink, not one another. A guest interface may say otherwise. Unset: not managed (libvirt's default: not isolated).
+        /// </summary>
+        [Input("portIsolated")]
+        public Input<bool>? PortIsolated { get; set; }
+
+        [Input("routes")]
+        private InputList<Inputs.NetworkRouteGetArgs>? _routes;
+
+        /// <summary>
+        /// Static routes the host adds through the network (`&lt;route&gt;`), each via a gateway on one of the network's subnets. Order does not matter.
+        /// </summary>
+        public InputList<Inputs.NetworkRouteGetArgs> Routes
+        {
+            get => _routes ?? (_routes = new InputList<Inputs.NetworkRouteGetArgs>());
+            set => _routes = value;
+        }
+
+        /// <summary>
+        /// A short description of the network, one line (`&lt;title&gt;`). Unset: not managed.
+        /// </summary>
+        [Input("title")]
+        public Input<string>? Title { get; set; }
 
         /// <summary>
         /// Whether the host follows the receive filters (MAC address, multicast lists) guests set on their macvtap ports (libvirt's `&lt;network trustGuestRxFilters&gt;`). Unset: not managed (libvirt's default: no).

@@ -257,7 +257,7 @@ public sealed partial class DiscoverTests(HandMadeHost host) : IClassFixture<Han
     }
 
     /// <summary>The committed SDK (sdk/dotnet), compiled in memory the way its csproj would.</summary>
-    private static readonly Lazy<Kvm.Sdk.Tests.Roslyn.Result> Sdk = new(() =>
+    internal static readonly Lazy<Kvm.Sdk.Tests.Roslyn.Result> Sdk = new(() =>
     {
         var dir = Path.Combine(RepoPaths.Root, "sdk", "dotnet");
         var files = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)

@@ -221,6 +221,64 @@ public sealed class NetworkLifecycleTests
     }
 
     [Fact]
+    public async Task Dns_records_lease_times_and_metadata_change_live_forwarders_restart()
+    {
+        using var lv = PrivateLibvirtd.Start();
+        await using var stack = await StackAsync(lv);
+        static string Net(string dns, string lease) => "{\"name\": \"lab-dns\", \"bridge\": {\"stp\": false}, " +
+            "\"ips\": [{\"address\": \"10.78.0.1\", \"prefix\": 24, \"dhcp\": {\"hosts\": [{\"mac\": \"52:54:00:78:00:01\", \"ip\": \"10.78.0.11\", \"lease\": " + lease + "}]}}], " +
+            "\"dns\": " + dns + "}";
+        const string Txt = """{"txts": [{"name": "info", "value": "lab one"}]}""";
+        (await stack.UpAsync(Res(NetworkType, "net", Net(Txt, """{"expiry": 2, "unit": "hours"}""")))).EnsureOk();
+        var bridge = stack["net"].Output("bridgeName")!.StringValue;
+        var ifindex = IfIndex(lv.Namespace, bridge);
+        Assert.Contains("<txt name='info' value='lab one'/>", DumpXml(lv, "lab-dns"));
+        Assert.Contains("<lease expiry='2' unit='hours'/>", DumpXml(lv, "lab-dns"));
+
+        // records and a host's lease time go to the running network without a restart, and to its definition
+        const string Records = """{"txts": [{"name": "info", "value": "lab two"}], "srvs": [{"service": "ldap", "protocol": "tcp", "target": "dc.lab.example", "port": 389}]}""";
+        var live = Res(NetworkType, "net", Net(Records, """{"expiry": 30, "unit": "minutes"}"""));
+        stack.Engine.ClearLogs();
+        var preview = (await stack.PreviewAsync(live)).EnsureOk();
+        Assert.Equal(["dns.srvs[0]", "dns.txts[0]", "ips[0].dhcp.hosts[0]"], preview["net"].Diff!.DetailedDiff.Keys.Order(StringComparer.Ordinal));
+        Assert.All(Logs(stack, "kvm:"), l => Assert.StartsWith("kvm:live ", l));
+        (await stack.UpAsync(live)).EnsureOk();
+        Assert.Equal(ifindex, IfIndex(lv.Namespace, bridge));
+        foreach (var inactive in new[] { false, true })
+        {
+            var xml = DumpXml(lv, "lab-dns", inactive);
+            Assert.Contains("<txt name='info' value='lab two'/>", xml);
+            Assert.Contains("<srv service='ldap' protocol='tcp' target='dc.lab.example' port='389'/>", xml);
+            Assert.Contains("<lease expiry='30' unit='minutes'/>", xml);
+        }
+        Assert.All((await stack.UpAsync(live)).EnsureOk().Steps, st => Assert.Equal(StepOp.Same, st.Op));
+
+        // forwarders have no live section in libvirt: the network restarts, and the preview says so
+        var forwarded = Res(NetworkType, "net", Net("""{"forwarders": [{"address": "10.78.0.53"}], "txts": [{"name": "info", "value": "lab two"}]}""", """{"expiry": 30, "unit": "minutes"}"""));
+        stack.Engine.ClearLogs();
+        (await stack.PreviewAsync(forwarded)).EnsureOk();
+        Assert.Contains(Logs(stack, "kvm:"), l => l.StartsWith("kvm:restart dns.forwarders", StringComparison.Ordinal));
+        (await stack.UpAsync(forwarded)).EnsureOk();
+        Assert.Contains("<forwarder addr='10.78.0.53'/>", DumpXml(lv, "lab-dns"));
+        Assert.DoesNotContain("<srv", DumpXml(lv, "lab-dns"));
+        Assert.All((await stack.UpAsync(forwarded)).EnsureOk().Steps, st => Assert.Equal(StepOp.Same, st.Op));
+
+        // metadata is written to the definition and the network keeps running: nothing reads it at run time
+        ifindex = IfIndex(lv.Namespace, bridge);
+        var tagged = Res(NetworkType, "net", Net("""{"forwarders": [{"address": "10.78.0.53"}], "txts": [{"name": "info", "value": "lab two"}]}""", """{"expiry": 30, "unit": "minutes"}""")
+            .Replace("\"dns\":", "\"metadataXml\": \"<metadata><lab:owner xmlns:lab='https://lab.example/ns'>ops</lab:owner></metadata>\", \"dns\":", StringComparison.Ordinal));
+        stack.Engine.ClearLogs();
+        (await stack.PreviewAsync(tagged)).EnsureOk();
+        Assert.Equal(["kvm:live metadataXml: applied to the running network without a restart"], Logs(stack, "kvm:"));
+        (await stack.UpAsync(tagged)).EnsureOk();
+        Assert.Equal(ifindex, IfIndex(lv.Namespace, bridge));
+        Assert.Contains("<lab:owner xmlns:lab=\"https://lab.example/ns\">ops</lab:owner>", DumpXml(lv, "lab-dns", inactive: true));
+        (await stack.RefreshAsync()).EnsureOk();
+        Assert.Empty(stack["net"].Output("liveDrift")!.ListValue.Values);
+        Assert.All((await stack.UpAsync(tagged)).EnsureOk().Steps, st => Assert.Equal(StepOp.Same, st.Op));
+    }
+
+    [Fact]
     public async Task An_address_without_prefix_takes_libvirts_natural_one_and_a_network_made_so_by_hand_imports()
     {
         using var lv = PrivateLibvirtd.Start();

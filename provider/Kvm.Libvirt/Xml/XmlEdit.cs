@@ -15,6 +15,9 @@ internal static class XmlEdit
         return root;
     }
 
+    /// <summary>An element as one line, without the whitespace between elements (parsed again: a document read with its indentation keeps those nodes).</summary>
+    public static string OneLine(XElement element) => XElement.Parse(element.ToString()).ToString(SaveOptions.DisableFormatting);
+
     public static string? Attr(this XElement? element, string name) => element?.Attribute(name)?.Value;
 
     public static string RequiredAttr(this XElement element, string name) =>

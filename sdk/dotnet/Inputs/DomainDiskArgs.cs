@@ -22,6 +22,12 @@ namespace Pulumi.Kvm.Inputs
         public Input<string>? BlockDevice { get; set; }
 
         /// <summary>
+        /// The disk's place in the firmware's boot order (libvirt's per-device `&lt;boot order&gt;`; 1 first). Not with `bootDevices`. Unset: not managed. Range 1-65535.
+        /// </summary>
+        [Input("bootOrder")]
+        public Input<int>? BootOrder { get; set; }
+
+        /// <summary>
         /// The bus the guest sees the disk on. Unset: libvirt picks one from `targetDev`. One of `virtio`, `sata`, `scsi`, `ide`, `usb`, `sd`, `fdc`.
         /// </summary>
         [Input("bus")]
@@ -46,6 +52,12 @@ namespace Pulumi.Kvm.Inputs
         public Input<string>? Discard { get; set; }
 
         /// <summary>
+        /// virtio's event index feature (`&lt;driver event_idx&gt;`), which saves interrupts. Unset: not managed (QEMU's default).
+        /// </summary>
+        [Input("eventIdx")]
+        public Input<bool>? EventIdx { get; set; }
+
+        /// <summary>
         /// The image file on the host (for a file-backed disk).
         /// </summary>
         [Input("file")]
@@ -62,6 +74,24 @@ namespace Pulumi.Kvm.Inputs
         /// </summary>
         [Input("io")]
         public Input<string>? Io { get; set; }
+
+        /// <summary>
+        /// Whether virtio notifications go through an eventfd (`&lt;driver ioeventfd&gt;`). Unset: not managed (QEMU's default).
+        /// </summary>
+        [Input("ioeventfd")]
+        public Input<bool>? Ioeventfd { get; set; }
+
+        /// <summary>
+        /// The disk's PCI address in the guest, `domain:bus:slot.function` (e.g. `0000:00:04.0`; virtio disks). Unset: libvirt assigns one, reported here and never shown as a change.
+        /// </summary>
+        [Input("pciAddress")]
+        public Input<string>? PciAddress { get; set; }
+
+        /// <summary>
+        /// The number of virtio-blk queues (`&lt;driver queues&gt;`). Unset: not managed. Range 1-1024.
+        /// </summary>
+        [Input("queues")]
+        public Input<int>? Queues { get; set; }
 
         /// <summary>
         /// Whether the guest may only read the disk.

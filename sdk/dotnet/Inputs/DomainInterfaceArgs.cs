@@ -16,6 +16,24 @@ namespace Pulumi.Kvm.Inputs
     public sealed class DomainInterfaceArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
+        /// A name of the user's for the device (libvirt's `&lt;alias name&gt;`, which must start with `ua-`): what a transient teaming NIC names its persistent partner by. Unset: libvirt names it at each start (netN), which is never a change.
+        /// </summary>
+        [Input("alias")]
+        public Input<string>? Alias { get; set; }
+
+        /// <summary>
+        /// Traffic shaping of the NIC (libvirt's `&lt;bandwidth&gt;`). Unset: not managed.
+        /// </summary>
+        [Input("bandwidth")]
+        public Input<Inputs.BandwidthArgs>? Bandwidth { get; set; }
+
+        /// <summary>
+        /// The NIC's place in the firmware's boot order (libvirt's per-device `&lt;boot order&gt;`; 1 first). Not with `bootDevices`. Unset: not managed. Range 1-65535.
+        /// </summary>
+        [Input("bootOrder")]
+        public Input<int>? BootOrder { get; set; }
+
+        /// <summary>
         /// Whether the NIC's option ROM (its network-boot firmware) is loaded; false (`&lt;rom enabled='no'/&gt;`) for guests that never boot from the network, or hosts without the iPXE ROMs. Unset: libvirt's default (loaded).
         /// </summary>
         [Input("bootRom")]
@@ -26,6 +44,12 @@ namespace Pulumi.Kvm.Inputs
         /// </summary>
         [Input("bridge")]
         public Input<string>? Bridge { get; set; }
+
+        /// <summary>
+        /// Interrupt coalescing: how many received frames the host side may hold before interrupting (libvirt's `&lt;coalesce&gt;&lt;rx&gt;&lt;frames max&gt;`; 0 means not set). Unset: not managed. Range 0-2147483647.
+        /// </summary>
+        [Input("coalesceRxFrames")]
+        public Input<int>? CoalesceRxFrames { get; set; }
 
         /// <summary>
         /// For type `direct`: the host interface the macvtap sits on.
@@ -70,10 +94,22 @@ namespace Pulumi.Kvm.Inputs
         public Input<string>? Network { get; set; }
 
         /// <summary>
+        /// The NIC's PCI address in the guest, `domain:bus:slot.function` (e.g. `0000:00:03.0`). Unset: libvirt assigns one, reported here and never shown as a change.
+        /// </summary>
+        [Input("pciAddress")]
+        public Input<string>? PciAddress { get; set; }
+
+        /// <summary>
         /// For type `network`: the network's port group.
         /// </summary>
         [Input("portGroup")]
         public Input<string>? PortGroup { get; set; }
+
+        /// <summary>
+        /// Whether the port is isolated (libvirt's `&lt;port isolated='yes'/&gt;`): it may not exchange traffic with other isolated ports of its bridge. Unset: not managed (not isolated).
+        /// </summary>
+        [Input("portIsolated")]
+        public Input<bool>? PortIsolated { get; set; }
 
         /// <summary>
         /// The host-side device name (1-15 characters, not starting with vnet, macvtap or macvlan, which libvirt reserves). Unset: libvirt names it vnetN at each start; the name in use is reported here while the guest runs and is never shown as a change.
@@ -82,16 +118,34 @@ namespace Pulumi.Kvm.Inputs
         public Input<string>? TargetDevice { get; set; }
 
         /// <summary>
+        /// The NIC's part in a virtio failover pair (libvirt's `&lt;teaming&gt;`): the `persistent` virtio NIC and the `transient` one it backs up share a MAC address.
+        /// </summary>
+        [Input("teaming")]
+        public Input<Inputs.DomainTeamingArgs>? Teaming { get; set; }
+
+        /// <summary>
+        /// Whether the host follows the guest's changes to its MAC address and multicast filters (libvirt's `trustGuestRxFilters`; macvtap NICs). Unset: not managed (not trusted).
+        /// </summary>
+        [Input("trustGuestRxFilters")]
+        public Input<bool>? TrustGuestRxFilters { get; set; }
+
+        /// <summary>
         /// Where the interface connects: `bridge` (a host bridge), `network` (a libvirt network) or `direct` (macvtap on a host device). One of `bridge`, `network`, `direct`.
         /// </summary>
         [Input("type", required: true)]
         public Input<string> Type { get; set; } = null!;
 
         /// <summary>
-        /// `openvswitch` for an Open vSwitch bridge (or a network on one): libvirt adds the port to OVS and VLANs become OVS port tags. One of `openvswitch`.
+        /// The virtual port type (libvirt's `&lt;virtualport type&gt;`): `openvswitch` for an Open vSwitch bridge (or a network on one): libvirt adds the port to OVS and VLANs become OVS port tags; `802.1Qbg` (VEPA/VSI), `802.1Qbh` (port profiles) or `midonet`. Unset with `virtualPortParameters` set: the type comes from the network. One of `openvswitch`, `802.1Qbg`, `802.1Qbh`, `midonet`.
         /// </summary>
         [Input("virtualPort")]
         public Input<string>? VirtualPort { get; set; }
+
+        /// <summary>
+        /// The virtual port's parameters (libvirt's `&lt;virtualport&gt;&lt;parameters&gt;`): which apply depends on `virtualPort`. An Open vSwitch interface id libvirt generated is reported here and kept; it is never a change.
+        /// </summary>
+        [Input("virtualPortParameters")]
+        public Input<Inputs.VirtualPortParametersArgs>? VirtualPortParameters { get; set; }
 
         /// <summary>
         /// The VLANs of the guest's port, changed live. On Open vSwitch, libvirt's own `&lt;vlan&gt;`. On a Linux bridge (where libvirt refuses `&lt;vlan&gt;`) the provider programs the guest's port in the bridge's VLAN table after each start (a libvirt qemu hook it installs does it when libvirt starts the guest); the bridge should have vlanFiltering on.

@@ -22,7 +22,7 @@ namespace Pulumi.Kvm.Inputs
         public Input<string>? NativeMode { get; set; }
 
         /// <summary>
-        /// For a trunk: the VLAN (one of `tags`) that the guest's untagged frames belong to. Range 1-4094.
+        /// For a trunk: the VLAN (one of `tags`) that the guest's untagged frames belong to. Range 0-4095.
         /// </summary>
         [Input("nativeTag")]
         public Input<int>? NativeTag { get; set; }
@@ -31,7 +31,7 @@ namespace Pulumi.Kvm.Inputs
         private InputList<int>? _tags;
 
         /// <summary>
-        /// VLAN ids (1-4094), in any order. Range 1-4094.
+        /// VLAN ids, in any order: 0-4095 where libvirt tags them (Open vSwitch, a libvirt network), 1-4094 on a Linux bridge (the kernel's range). Range 0-4095.
         /// </summary>
         public InputList<int> Tags
         {

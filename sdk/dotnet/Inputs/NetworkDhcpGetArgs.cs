@@ -15,6 +15,12 @@ namespace Pulumi.Kvm.Inputs
     /// </summary>
     public sealed class NetworkDhcpGetArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// For network boot (IPv4): the boot file DHCP offers (`&lt;bootp&gt;`), from this host's TFTP server (`tftpRoot`) or another. Unset: no boot file.
+        /// </summary>
+        [Input("bootp")]
+        public Input<Inputs.NetworkDhcpBootpGetArgs>? Bootp { get; set; }
+
         [Input("hosts")]
         private InputList<Inputs.NetworkDhcpHostGetArgs>? _hosts;
 

@@ -11,10 +11,16 @@ namespace Pulumi.Kvm.Inputs
 {
 
     /// <summary>
-    /// A static DHCP lease (`&lt;host&gt;`): IPv4 hosts are matched by MAC, IPv6 hosts by name.
+    /// A static DHCP lease (`&lt;host&gt;`): IPv4 hosts are matched by MAC, IPv6 hosts by client id or name.
     /// </summary>
     public sealed class NetworkDhcpHostGetArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// IPv6 only: the DHCPv6 client's DUID, colon-separated hex bytes (e.g. `0:3:0:1:0:16:3e:11:22:33`).
+        /// </summary>
+        [Input("id")]
+        public Input<string>? Id { get; set; }
+
         /// <summary>
         /// The address the guest gets, inside the subnet.
         /// </summary>
@@ -22,7 +28,13 @@ namespace Pulumi.Kvm.Inputs
         public Input<string>? Ip { get; set; }
 
         /// <summary>
-        /// The guest NIC's MAC address (IPv4 only; IPv6 leases are matched by name).
+        /// How long this host's lease lasts. Unset: the range's, or dnsmasq's default.
+        /// </summary>
+        [Input("lease")]
+        public Input<Inputs.NetworkDhcpLeaseGetArgs>? Lease { get; set; }
+
+        /// <summary>
+        /// The guest NIC's MAC address (IPv4 only; IPv6 leases are matched by `id` or `name`).
         /// </summary>
         [Input("mac")]
         public Input<string>? Mac { get; set; }

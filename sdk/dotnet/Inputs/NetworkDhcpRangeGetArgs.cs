@@ -22,6 +22,12 @@ namespace Pulumi.Kvm.Inputs
         public Input<string> End { get; set; } = null!;
 
         /// <summary>
+        /// How long leases from this range last. Unset: dnsmasq's default (one hour). A change restarts dnsmasq (DHCP and DNS pause briefly).
+        /// </summary>
+        [Input("lease")]
+        public Input<Inputs.NetworkDhcpLeaseGetArgs>? Lease { get; set; }
+
+        /// <summary>
         /// The first address of the range, inside the subnet.
         /// </summary>
         [Input("start", required: true)]

@@ -11,10 +11,34 @@ namespace Pulumi.Kvm.Inputs
 {
 
     /// <summary>
-    /// The DNS service of a libvirt network (`&lt;dns&gt;`): static host records.
+    /// The DNS service of a libvirt network (`&lt;dns&gt;`, served by dnsmasq): whether it runs, where it forwards, and static records.
     /// </summary>
     public sealed class NetworkDnsArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Whether the network runs a DNS server at all (`&lt;dns enable&gt;`); false leaves guests to find DNS elsewhere (DHCP still runs). Unset: not managed (libvirt's default: on).
+        /// </summary>
+        [Input("enable")]
+        public Input<bool>? Enable { get; set; }
+
+        /// <summary>
+        /// Whether names without a dot the network cannot answer are forwarded to the upstream servers (`forwardPlainNames`). Unset: not managed (libvirt's default: yes).
+        /// </summary>
+        [Input("forwardPlainNames")]
+        public Input<bool>? ForwardPlainNames { get; set; }
+
+        [Input("forwarders")]
+        private InputList<Inputs.NetworkDnsForwarderArgs>? _forwarders;
+
+        /// <summary>
+        /// Upstream DNS servers (`&lt;forwarder&gt;`), in the order dnsmasq is told them: each an `address` for every name, an `address` and a `domain` for names in that domain, or a `domain` alone to answer it locally only. Set, they replace the host's resolv.conf servers. A change restarts the network.
+        /// </summary>
+        public InputList<Inputs.NetworkDnsForwarderArgs> Forwarders
+        {
+            get => _forwarders ?? (_forwarders = new InputList<Inputs.NetworkDnsForwarderArgs>());
+            set => _forwarders = value;
+        }
+
         [Input("hosts")]
         private InputList<Inputs.NetworkDnsHostArgs>? _hosts;
 
@@ -25,6 +49,30 @@ namespace Pulumi.Kvm.Inputs
         {
             get => _hosts ?? (_hosts = new InputList<Inputs.NetworkDnsHostArgs>());
             set => _hosts = value;
+        }
+
+        [Input("srvs")]
+        private InputList<Inputs.NetworkDnsSrvArgs>? _srvs;
+
+        /// <summary>
+        /// SRV records (`&lt;srv&gt;`). Order does not matter; changes are applied to the running network without a restart.
+        /// </summary>
+        public InputList<Inputs.NetworkDnsSrvArgs> Srvs
+        {
+            get => _srvs ?? (_srvs = new InputList<Inputs.NetworkDnsSrvArgs>());
+            set => _srvs = value;
+        }
+
+        [Input("txts")]
+        private InputList<Inputs.NetworkDnsTxtArgs>? _txts;
+
+        /// <summary>
+        /// TXT records (`&lt;txt&gt;`). Order does not matter; changes are applied to the running network without a restart.
+        /// </summary>
+        public InputList<Inputs.NetworkDnsTxtArgs> Txts
+        {
+            get => _txts ?? (_txts = new InputList<Inputs.NetworkDnsTxtArgs>());
+            set => _txts = value;
         }
 
         public NetworkDnsArgs()

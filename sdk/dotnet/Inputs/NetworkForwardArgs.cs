@@ -21,6 +21,12 @@ namespace Pulumi.Kvm.Inputs
         [Input("dev")]
         public Input<string>? Dev { get; set; }
 
+        /// <summary>
+        /// Hostdev mode: the device assignment backend (`&lt;driver name&gt;`). One of `vfio`, `kvm`, `xen`.
+        /// </summary>
+        [Input("driver")]
+        public Input<string>? Driver { get; set; }
+
         [Input("interfaces")]
         private InputList<string>? _interfaces;
 
@@ -34,16 +40,40 @@ namespace Pulumi.Kvm.Inputs
         }
 
         /// <summary>
+        /// Hostdev mode: whether libvirt detaches each device from its host driver before giving it to a guest (and gives it back after). Unset: not managed (libvirt's default: no).
+        /// </summary>
+        [Input("managed")]
+        public Input<bool>? Managed { get; set; }
+
+        /// <summary>
         /// nat (guests share the host's address), route (routed, no NAT), open (routed, no firewall rules), bridge (guests join an existing bridge, or a macvtap pool with `interfaces`), private/vepa/passthrough (macvtap pools), hostdev (SR-IOV pool), or isolated (no forwarding: the same as leaving `forward` unset). One of `nat`, `route`, `open`, `bridge`, `private`, `vepa`, `passthrough`, `hostdev`, `isolated`.
         /// </summary>
         [Input("mode", required: true)]
         public Input<string> Mode { get; set; } = null!;
 
         /// <summary>
-        /// The public address and port ranges NAT may use (nat mode only).
+        /// The public address and port ranges NAT may use, and whether IPv6 is NATed too (nat mode only).
         /// </summary>
         [Input("nat")]
         public Input<Inputs.NetworkNatArgs>? Nat { get; set; }
+
+        [Input("pciAddresses")]
+        private InputList<string>? _pciAddresses;
+
+        /// <summary>
+        /// The pool of a hostdev network as PCI addresses of SR-IOV virtual functions (DDDD:BB:SS.F, e.g. 0000:03:00.1).
+        /// </summary>
+        public InputList<string> PciAddresses
+        {
+            get => _pciAddresses ?? (_pciAddresses = new InputList<string>());
+            set => _pciAddresses = value;
+        }
+
+        /// <summary>
+        /// An SR-IOV physical function (a host interface) whose virtual functions make the pool (`&lt;pf dev&gt;`), for passthrough and hostdev modes; instead of `interfaces` or `pciAddresses`.
+        /// </summary>
+        [Input("pf")]
+        public Input<string>? Pf { get; set; }
 
         public NetworkForwardArgs()
         {

@@ -34,6 +34,12 @@ namespace Pulumi.Kvm.Inputs
         public Input<string>? Family { get; set; }
 
         /// <summary>
+        /// Whether reverse (PTR) lookups of addresses in this subnet are answered locally and never forwarded upstream (`localPtr`). Unset: not managed (libvirt's default: forwarded).
+        /// </summary>
+        [Input("localPtr")]
+        public Input<bool>? LocalPtr { get; set; }
+
+        /// <summary>
         /// The IPv4 subnet mask (e.g. 255.255.255.0), instead of `prefix`.
         /// </summary>
         [Input("netmask")]
@@ -44,6 +50,12 @@ namespace Pulumi.Kvm.Inputs
         /// </summary>
         [Input("prefix")]
         public Input<int>? Prefix { get; set; }
+
+        /// <summary>
+        /// For network boot (IPv4): the host folder dnsmasq serves over TFTP on this address (`&lt;tftp root&gt;`). Pair with `dhcp.bootp`. Unset: no TFTP server.
+        /// </summary>
+        [Input("tftpRoot")]
+        public Input<string>? TftpRoot { get; set; }
 
         public NetworkIpArgs()
         {

@@ -28,6 +28,12 @@ namespace Pulumi.Kvm.Inputs
         public Input<string>? AddressStart { get; set; }
 
         /// <summary>
+        /// Whether IPv6 traffic is NATed too (`&lt;nat ipv6='yes'&gt;`), for IPv6 addresses without a routed prefix. Unset: not managed (libvirt's default: no, IPv6 is routed).
+        /// </summary>
+        [Input("ipv6")]
+        public Input<bool>? Ipv6 { get; set; }
+
+        /// <summary>
         /// Last source port NAT may use (&gt;= portStart). Range 1-65535.
         /// </summary>
         [Input("portEnd")]

@@ -16,6 +16,12 @@ namespace Pulumi.Kvm.Inputs
     public sealed class NetworkPortGroupGetArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
+        /// Traffic shaping of each guest port in this group. Not for hostdev networks.
+        /// </summary>
+        [Input("bandwidth")]
+        public Input<Inputs.BandwidthGetArgs>? Bandwidth { get; set; }
+
+        /// <summary>
         /// Whether interfaces that name no portgroup use this one (at most one per network).
         /// </summary>
         [Input("isDefault")]
@@ -26,6 +32,12 @@ namespace Pulumi.Kvm.Inputs
         /// </summary>
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;
+
+        /// <summary>
+        /// Whether the host follows the receive filters guests set on macvtap ports in this group. Unset: the network's.
+        /// </summary>
+        [Input("trustGuestRxFilters")]
+        public Input<bool>? TrustGuestRxFilters { get; set; }
 
         /// <summary>
         /// The virtual port settings of ports in this group.

@@ -11,21 +11,51 @@ namespace Pulumi.Kvm.Inputs
 {
 
     /// <summary>
-    /// The virtual port of guest ports (`&lt;virtualport&gt;`).
+    /// The virtual port of guest ports (`&lt;virtualport&gt;`): its type and parameters (which apply depends on the type: see VirtualPortParameters).
     /// </summary>
     public sealed class NetworkVirtualPortArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// The Open vSwitch interface id (a UUID). Unset: libvirt generates one per port.
+        /// 802.1Qbg: the VSI instance id (a UUID). Unset: libvirt generates one for each port (a NIC reports its own here, never as a change).
+        /// </summary>
+        [Input("instanceId")]
+        public Input<string>? InstanceId { get; set; }
+
+        /// <summary>
+        /// openvswitch, midonet: the port's interface id (a UUID). Unset on Open vSwitch: libvirt generates one for each port (a NIC reports its own here, never as a change).
         /// </summary>
         [Input("interfaceId")]
         public Input<string>? InterfaceId { get; set; }
 
         /// <summary>
-        /// openvswitch (an Open vSwitch bridge), 802.1Qbh or 802.1Qbg (macvtap pools), midonet. Unset: libvirt infers it from the parameters. One of `openvswitch`, `802.1Qbh`, `802.1Qbg`, `midonet`.
+        /// 802.1Qbg: the VSI manager id. Range 0-255.
+        /// </summary>
+        [Input("managerId")]
+        public Input<int>? ManagerId { get; set; }
+
+        /// <summary>
+        /// openvswitch, 802.1Qbh: the port profile's name.
+        /// </summary>
+        [Input("profileId")]
+        public Input<string>? ProfileId { get; set; }
+
+        /// <summary>
+        /// openvswitch (an Open vSwitch bridge), 802.1Qbh or 802.1Qbg (macvtap pools), midonet. Unset: libvirt infers it from the parameters (a portgroup's from the network's). One of `openvswitch`, `802.1Qbh`, `802.1Qbg`, `midonet`.
         /// </summary>
         [Input("type")]
         public Input<string>? Type { get; set; }
+
+        /// <summary>
+        /// 802.1Qbg: the VSI type id. Range 0-16777215.
+        /// </summary>
+        [Input("typeId")]
+        public Input<int>? TypeId { get; set; }
+
+        /// <summary>
+        /// 802.1Qbg: the VSI type version. Range 0-255.
+        /// </summary>
+        [Input("typeIdVersion")]
+        public Input<int>? TypeIdVersion { get; set; }
 
         public NetworkVirtualPortArgs()
         {

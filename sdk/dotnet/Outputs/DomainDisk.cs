@@ -21,6 +21,10 @@ namespace Pulumi.Kvm.Outputs
         /// </summary>
         public readonly string? BlockDevice;
         /// <summary>
+        /// The disk's place in the firmware's boot order (libvirt's per-device `&lt;boot order&gt;`; 1 first). Not with `bootDevices`. Unset: not managed. Range 1-65535.
+        /// </summary>
+        public readonly int? BootOrder;
+        /// <summary>
         /// The bus the guest sees the disk on. Unset: libvirt picks one from `targetDev`. One of `virtio`, `sata`, `scsi`, `ide`, `usb`, `sd`, `fdc`.
         /// </summary>
         public readonly string? Bus;
@@ -37,6 +41,10 @@ namespace Pulumi.Kvm.Outputs
         /// </summary>
         public readonly string? Discard;
         /// <summary>
+        /// virtio's event index feature (`&lt;driver event_idx&gt;`), which saves interrupts. Unset: not managed (QEMU's default).
+        /// </summary>
+        public readonly bool? EventIdx;
+        /// <summary>
         /// The image file on the host (for a file-backed disk).
         /// </summary>
         public readonly string? File;
@@ -48,6 +56,18 @@ namespace Pulumi.Kvm.Outputs
         /// How QEMU does the disk's I/O (`&lt;driver io&gt;`): `threads`, `native` (Linux AIO; needs `cache` none or directsync) or `io_uring`. Unset: not managed. One of `threads`, `native`, `io_uring`.
         /// </summary>
         public readonly string? Io;
+        /// <summary>
+        /// Whether virtio notifications go through an eventfd (`&lt;driver ioeventfd&gt;`). Unset: not managed (QEMU's default).
+        /// </summary>
+        public readonly bool? Ioeventfd;
+        /// <summary>
+        /// The disk's PCI address in the guest, `domain:bus:slot.function` (e.g. `0000:00:04.0`; virtio disks). Unset: libvirt assigns one, reported here and never shown as a change.
+        /// </summary>
+        public readonly string? PciAddress;
+        /// <summary>
+        /// The number of virtio-blk queues (`&lt;driver queues&gt;`). Unset: not managed. Range 1-1024.
+        /// </summary>
+        public readonly int? Queues;
         /// <summary>
         /// Whether the guest may only read the disk.
         /// </summary>
@@ -61,6 +81,8 @@ namespace Pulumi.Kvm.Outputs
         private DomainDisk(
             string? blockDevice,
 
+            int? bootOrder,
+
             string? bus,
 
             string? cache,
@@ -69,24 +91,37 @@ namespace Pulumi.Kvm.Outputs
 
             string? discard,
 
+            bool? eventIdx,
+
             string? file,
 
             string? format,
 
             string? io,
 
+            bool? ioeventfd,
+
+            string? pciAddress,
+
+            int? queues,
+
             bool? readOnly,
 
             string targetDev)
         {
             BlockDevice = blockDevice;
+            BootOrder = bootOrder;
             Bus = bus;
             Cache = cache;
             Device = device;
             Discard = discard;
+            EventIdx = eventIdx;
             File = file;
             Format = format;
             Io = io;
+            Ioeventfd = ioeventfd;
+            PciAddress = pciAddress;
+            Queues = queues;
             ReadOnly = readOnly;
             TargetDev = targetDev;
         }

@@ -17,6 +17,18 @@ namespace Pulumi.Kvm.Outputs
     public sealed class DomainInterface
     {
         /// <summary>
+        /// A name of the user's for the device (libvirt's `&lt;alias name&gt;`, which must start with `ua-`): what a transient teaming NIC names its persistent partner by. Unset: libvirt names it at each start (netN), which is never a change.
+        /// </summary>
+        public readonly string? Alias;
+        /// <summary>
+        /// Traffic shaping of the NIC (libvirt's `&lt;bandwidth&gt;`). Unset: not managed.
+        /// </summary>
+        public readonly Outputs.Bandwidth? Bandwidth;
+        /// <summary>
+        /// The NIC's place in the firmware's boot order (libvirt's per-device `&lt;boot order&gt;`; 1 first). Not with `bootDevices`. Unset: not managed. Range 1-65535.
+        /// </summary>
+        public readonly int? BootOrder;
+        /// <summary>
         /// Whether the NIC's option ROM (its network-boot firmware) is loaded; false (`&lt;rom enabled='no'/&gt;`) for guests that never boot from the network, or hosts without the iPXE ROMs. Unset: libvirt's default (loaded).
         /// </summary>
         public readonly bool? BootRom;
@@ -24,6 +36,10 @@ namespace Pulumi.Kvm.Outputs
         /// For type `bridge`: the host bridge (Linux or Open vSwitch). It must exist, or be a `kvm:index:Bridge` of the same program.
         /// </summary>
         public readonly string? Bridge;
+        /// <summary>
+        /// Interrupt coalescing: how many received frames the host side may hold before interrupting (libvirt's `&lt;coalesce&gt;&lt;rx&gt;&lt;frames max&gt;`; 0 means not set). Unset: not managed. Range 0-2147483647.
+        /// </summary>
+        public readonly int? CoalesceRxFrames;
         /// <summary>
         /// For type `direct`: the host interface the macvtap sits on.
         /// </summary>
@@ -53,21 +69,41 @@ namespace Pulumi.Kvm.Outputs
         /// </summary>
         public readonly string? Network;
         /// <summary>
+        /// The NIC's PCI address in the guest, `domain:bus:slot.function` (e.g. `0000:00:03.0`). Unset: libvirt assigns one, reported here and never shown as a change.
+        /// </summary>
+        public readonly string? PciAddress;
+        /// <summary>
         /// For type `network`: the network's port group.
         /// </summary>
         public readonly string? PortGroup;
+        /// <summary>
+        /// Whether the port is isolated (libvirt's `&lt;port isolated='yes'/&gt;`): it may not exchange traffic with other isolated ports of its bridge. Unset: not managed (not isolated).
+        /// </summary>
+        public readonly bool? PortIsolated;
         /// <summary>
         /// The host-side device name (1-15 characters, not starting with vnet, macvtap or macvlan, which libvirt reserves). Unset: libvirt names it vnetN at each start; the name in use is reported here while the guest runs and is never shown as a change.
         /// </summary>
         public readonly string? TargetDevice;
         /// <summary>
+        /// The NIC's part in a virtio failover pair (libvirt's `&lt;teaming&gt;`): the `persistent` virtio NIC and the `transient` one it backs up share a MAC address.
+        /// </summary>
+        public readonly Outputs.DomainTeaming? Teaming;
+        /// <summary>
+        /// Whether the host follows the guest's changes to its MAC address and multicast filters (libvirt's `trustGuestRxFilters`; macvtap NICs). Unset: not managed (not trusted).
+        /// </summary>
+        public readonly bool? TrustGuestRxFilters;
+        /// <summary>
         /// Where the interface connects: `bridge` (a host bridge), `network` (a libvirt network) or `direct` (macvtap on a host device). One of `bridge`, `network`, `direct`.
         /// </summary>
         public readonly string Type;
         /// <summary>
-        /// `openvswitch` for an Open vSwitch bridge (or a network on one): libvirt adds the port to OVS and VLANs become OVS port tags. One of `openvswitch`.
+        /// The virtual port type (libvirt's `&lt;virtualport type&gt;`): `openvswitch` for an Open vSwitch bridge (or a network on one): libvirt adds the port to OVS and VLANs become OVS port tags; `802.1Qbg` (VEPA/VSI), `802.1Qbh` (port profiles) or `midonet`. Unset with `virtualPortParameters` set: the type comes from the network. One of `openvswitch`, `802.1Qbg`, `802.1Qbh`, `midonet`.
         /// </summary>
         public readonly string? VirtualPort;
+        /// <summary>
+        /// The virtual port's parameters (libvirt's `&lt;virtualport&gt;&lt;parameters&gt;`): which apply depends on `virtualPort`. An Open vSwitch interface id libvirt generated is reported here and kept; it is never a change.
+        /// </summary>
+        public readonly Outputs.VirtualPortParameters? VirtualPortParameters;
         /// <summary>
         /// The VLANs of the guest's port, changed live. On Open vSwitch, libvirt's own `&lt;vlan&gt;`. On a Linux bridge (where libvirt refuses `&lt;vlan&gt;`) the provider programs the guest's port in the bridge's VLAN table after each start (a libvirt qemu hook it installs does it when libvirt starts the guest); the bridge should have vlanFiltering on.
         /// </summary>
@@ -75,9 +111,17 @@ namespace Pulumi.Kvm.Outputs
 
         [OutputConstructor]
         private DomainInterface(
+            string? alias,
+
+            Outputs.Bandwidth? bandwidth,
+
+            int? bootOrder,
+
             bool? bootRom,
 
             string? bridge,
+
+            int? coalesceRxFrames,
 
             string? device,
 
@@ -93,18 +137,32 @@ namespace Pulumi.Kvm.Outputs
 
             string? network,
 
+            string? pciAddress,
+
             string? portGroup,
 
+            bool? portIsolated,
+
             string? targetDevice,
+
+            Outputs.DomainTeaming? teaming,
+
+            bool? trustGuestRxFilters,
 
             string type,
 
             string? virtualPort,
 
+            Outputs.VirtualPortParameters? virtualPortParameters,
+
             Outputs.DomainVlan? vlan)
         {
+            Alias = alias;
+            Bandwidth = bandwidth;
+            BootOrder = bootOrder;
             BootRom = bootRom;
             Bridge = bridge;
+            CoalesceRxFrames = coalesceRxFrames;
             Device = device;
             LinkState = linkState;
             MacAddress = macAddress;
@@ -112,10 +170,15 @@ namespace Pulumi.Kvm.Outputs
             Model = model;
             Mtu = mtu;
             Network = network;
+            PciAddress = pciAddress;
             PortGroup = portGroup;
+            PortIsolated = portIsolated;
             TargetDevice = targetDevice;
+            Teaming = teaming;
+            TrustGuestRxFilters = trustGuestRxFilters;
             Type = type;
             VirtualPort = virtualPort;
+            VirtualPortParameters = virtualPortParameters;
             Vlan = vlan;
         }
     }

@@ -21,11 +21,11 @@ namespace Pulumi.Kvm.Outputs
         /// </summary>
         public readonly string? NativeMode;
         /// <summary>
-        /// For a trunk: the VLAN (one of `tags`) that the guest's untagged frames belong to. Range 1-4094.
+        /// For a trunk: the VLAN (one of `tags`) that the guest's untagged frames belong to. Range 0-4095.
         /// </summary>
         public readonly int? NativeTag;
         /// <summary>
-        /// VLAN ids (1-4094), in any order. Range 1-4094.
+        /// VLAN ids, in any order: 0-4095 where libvirt tags them (Open vSwitch, a libvirt network), 1-4094 on a Linux bridge (the kernel's range). Range 0-4095.
         /// </summary>
         public readonly ImmutableArray<int> Tags;
         /// <summary>

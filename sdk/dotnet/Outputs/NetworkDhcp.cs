@@ -17,6 +17,10 @@ namespace Pulumi.Kvm.Outputs
     public sealed class NetworkDhcp
     {
         /// <summary>
+        /// For network boot (IPv4): the boot file DHCP offers (`&lt;bootp&gt;`), from this host's TFTP server (`tftpRoot`) or another. Unset: no boot file.
+        /// </summary>
+        public readonly Outputs.NetworkDhcpBootp? Bootp;
+        /// <summary>
         /// Static leases. Order does not matter; adding, changing or removing one is applied to the running network without a restart.
         /// </summary>
         public readonly ImmutableArray<Outputs.NetworkDhcpHost> Hosts;
@@ -27,10 +31,13 @@ namespace Pulumi.Kvm.Outputs
 
         [OutputConstructor]
         private NetworkDhcp(
+            Outputs.NetworkDhcpBootp? bootp,
+
             ImmutableArray<Outputs.NetworkDhcpHost> hosts,
 
             ImmutableArray<Outputs.NetworkDhcpRange> ranges)
         {
+            Bootp = bootp;
             Hosts = hosts;
             Ranges = ranges;
         }

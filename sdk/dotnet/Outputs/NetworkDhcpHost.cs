@@ -11,17 +11,25 @@ namespace Pulumi.Kvm.Outputs
 {
 
     /// <summary>
-    /// A static DHCP lease (`&lt;host&gt;`): IPv4 hosts are matched by MAC, IPv6 hosts by name.
+    /// A static DHCP lease (`&lt;host&gt;`): IPv4 hosts are matched by MAC, IPv6 hosts by client id or name.
     /// </summary>
     [OutputType]
     public sealed class NetworkDhcpHost
     {
         /// <summary>
+        /// IPv6 only: the DHCPv6 client's DUID, colon-separated hex bytes (e.g. `0:3:0:1:0:16:3e:11:22:33`).
+        /// </summary>
+        public readonly string? Id;
+        /// <summary>
         /// The address the guest gets, inside the subnet.
         /// </summary>
         public readonly string? Ip;
         /// <summary>
-        /// The guest NIC's MAC address (IPv4 only; IPv6 leases are matched by name).
+        /// How long this host's lease lasts. Unset: the range's, or dnsmasq's default.
+        /// </summary>
+        public readonly Outputs.NetworkDhcpLease? Lease;
+        /// <summary>
+        /// The guest NIC's MAC address (IPv4 only; IPv6 leases are matched by `id` or `name`).
         /// </summary>
         public readonly string? Mac;
         /// <summary>
@@ -31,13 +39,19 @@ namespace Pulumi.Kvm.Outputs
 
         [OutputConstructor]
         private NetworkDhcpHost(
+            string? id,
+
             string? ip,
+
+            Outputs.NetworkDhcpLease? lease,
 
             string? mac,
 
             string? name)
         {
+            Id = id;
             Ip = ip;
+            Lease = lease;
             Mac = mac;
             Name = name;
         }

@@ -21,6 +21,10 @@ namespace Pulumi.Kvm.Outputs
         /// </summary>
         public readonly string End;
         /// <summary>
+        /// How long leases from this range last. Unset: dnsmasq's default (one hour). A change restarts dnsmasq (DHCP and DNS pause briefly).
+        /// </summary>
+        public readonly Outputs.NetworkDhcpLease? Lease;
+        /// <summary>
         /// The first address of the range, inside the subnet.
         /// </summary>
         public readonly string Start;
@@ -29,9 +33,12 @@ namespace Pulumi.Kvm.Outputs
         private NetworkDhcpRange(
             string end,
 
+            Outputs.NetworkDhcpLease? lease,
+
             string start)
         {
             End = end;
+            Lease = lease;
             Start = start;
         }
     }

@@ -11,20 +11,56 @@ namespace Pulumi.Kvm.Outputs
 {
 
     /// <summary>
-    /// The DNS service of a libvirt network (`&lt;dns&gt;`): static host records.
+    /// The DNS service of a libvirt network (`&lt;dns&gt;`, served by dnsmasq): whether it runs, where it forwards, and static records.
     /// </summary>
     [OutputType]
     public sealed class NetworkDns
     {
         /// <summary>
+        /// Whether the network runs a DNS server at all (`&lt;dns enable&gt;`); false leaves guests to find DNS elsewhere (DHCP still runs). Unset: not managed (libvirt's default: on).
+        /// </summary>
+        public readonly bool? Enable;
+        /// <summary>
+        /// Whether names without a dot the network cannot answer are forwarded to the upstream servers (`forwardPlainNames`). Unset: not managed (libvirt's default: yes).
+        /// </summary>
+        public readonly bool? ForwardPlainNames;
+        /// <summary>
+        /// Upstream DNS servers (`&lt;forwarder&gt;`), in the order dnsmasq is told them: each an `address` for every name, an `address` and a `domain` for names in that domain, or a `domain` alone to answer it locally only. Set, they replace the host's resolv.conf servers. A change restarts the network.
+        /// </summary>
+        public readonly ImmutableArray<Outputs.NetworkDnsForwarder> Forwarders;
+        /// <summary>
         /// Static host records. Order does not matter; changes are applied to the running network without a restart.
         /// </summary>
         public readonly ImmutableArray<Outputs.NetworkDnsHost> Hosts;
+        /// <summary>
+        /// SRV records (`&lt;srv&gt;`). Order does not matter; changes are applied to the running network without a restart.
+        /// </summary>
+        public readonly ImmutableArray<Outputs.NetworkDnsSrv> Srvs;
+        /// <summary>
+        /// TXT records (`&lt;txt&gt;`). Order does not matter; changes are applied to the running network without a restart.
+        /// </summary>
+        public readonly ImmutableArray<Outputs.NetworkDnsTxt> Txts;
 
         [OutputConstructor]
-        private NetworkDns(ImmutableArray<Outputs.NetworkDnsHost> hosts)
+        private NetworkDns(
+            bool? enable,
+
+            bool? forwardPlainNames,
+
+            ImmutableArray<Outputs.NetworkDnsForwarder> forwarders,
+
+            ImmutableArray<Outputs.NetworkDnsHost> hosts,
+
+            ImmutableArray<Outputs.NetworkDnsSrv> srvs,
+
+            ImmutableArray<Outputs.NetworkDnsTxt> txts)
         {
+            Enable = enable;
+            ForwardPlainNames = forwardPlainNames;
+            Forwarders = forwarders;
             Hosts = hosts;
+            Srvs = srvs;
+            Txts = txts;
         }
     }
 }

@@ -21,32 +21,60 @@ namespace Pulumi.Kvm.Outputs
         /// </summary>
         public readonly string? Dev;
         /// <summary>
+        /// Hostdev mode: the device assignment backend (`&lt;driver name&gt;`). One of `vfio`, `kvm`, `xen`.
+        /// </summary>
+        public readonly string? Driver;
+        /// <summary>
         /// The pool of host interfaces of a macvtap network (bridge/private/vepa/passthrough modes). libvirt also lists `dev` here for nat/route networks.
         /// </summary>
         public readonly ImmutableArray<string> Interfaces;
+        /// <summary>
+        /// Hostdev mode: whether libvirt detaches each device from its host driver before giving it to a guest (and gives it back after). Unset: not managed (libvirt's default: no).
+        /// </summary>
+        public readonly bool? Managed;
         /// <summary>
         /// nat (guests share the host's address), route (routed, no NAT), open (routed, no firewall rules), bridge (guests join an existing bridge, or a macvtap pool with `interfaces`), private/vepa/passthrough (macvtap pools), hostdev (SR-IOV pool), or isolated (no forwarding: the same as leaving `forward` unset). One of `nat`, `route`, `open`, `bridge`, `private`, `vepa`, `passthrough`, `hostdev`, `isolated`.
         /// </summary>
         public readonly string Mode;
         /// <summary>
-        /// The public address and port ranges NAT may use (nat mode only).
+        /// The public address and port ranges NAT may use, and whether IPv6 is NATed too (nat mode only).
         /// </summary>
         public readonly Outputs.NetworkNat? Nat;
+        /// <summary>
+        /// The pool of a hostdev network as PCI addresses of SR-IOV virtual functions (DDDD:BB:SS.F, e.g. 0000:03:00.1).
+        /// </summary>
+        public readonly ImmutableArray<string> PciAddresses;
+        /// <summary>
+        /// An SR-IOV physical function (a host interface) whose virtual functions make the pool (`&lt;pf dev&gt;`), for passthrough and hostdev modes; instead of `interfaces` or `pciAddresses`.
+        /// </summary>
+        public readonly string? Pf;
 
         [OutputConstructor]
         private NetworkForward(
             string? dev,
 
+            string? driver,
+
             ImmutableArray<string> interfaces,
+
+            bool? managed,
 
             string mode,
 
-            Outputs.NetworkNat? nat)
+            Outputs.NetworkNat? nat,
+
+            ImmutableArray<string> pciAddresses,
+
+            string? pf)
         {
             Dev = dev;
+            Driver = driver;
             Interfaces = interfaces;
+            Managed = managed;
             Mode = mode;
             Nat = nat;
+            PciAddresses = pciAddresses;
+            Pf = pf;
         }
     }
 }

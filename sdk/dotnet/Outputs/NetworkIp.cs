@@ -29,6 +29,10 @@ namespace Pulumi.Kvm.Outputs
         /// </summary>
         public readonly string? Family;
         /// <summary>
+        /// Whether reverse (PTR) lookups of addresses in this subnet are answered locally and never forwarded upstream (`localPtr`). Unset: not managed (libvirt's default: forwarded).
+        /// </summary>
+        public readonly bool? LocalPtr;
+        /// <summary>
         /// The IPv4 subnet mask (e.g. 255.255.255.0), instead of `prefix`.
         /// </summary>
         public readonly string? Netmask;
@@ -36,6 +40,10 @@ namespace Pulumi.Kvm.Outputs
         /// The subnet's prefix length (IPv4 0-32, IPv6 0-128). Range 0-128.
         /// </summary>
         public readonly int? Prefix;
+        /// <summary>
+        /// For network boot (IPv4): the host folder dnsmasq serves over TFTP on this address (`&lt;tftp root&gt;`). Pair with `dhcp.bootp`. Unset: no TFTP server.
+        /// </summary>
+        public readonly string? TftpRoot;
 
         [OutputConstructor]
         private NetworkIp(
@@ -45,15 +53,21 @@ namespace Pulumi.Kvm.Outputs
 
             string? family,
 
+            bool? localPtr,
+
             string? netmask,
 
-            int? prefix)
+            int? prefix,
+
+            string? tftpRoot)
         {
             Address = address;
             Dhcp = dhcp;
             Family = family;
+            LocalPtr = localPtr;
             Netmask = netmask;
             Prefix = prefix;
+            TftpRoot = tftpRoot;
         }
     }
 }

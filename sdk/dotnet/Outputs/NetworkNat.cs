@@ -25,6 +25,10 @@ namespace Pulumi.Kvm.Outputs
         /// </summary>
         public readonly string? AddressStart;
         /// <summary>
+        /// Whether IPv6 traffic is NATed too (`&lt;nat ipv6='yes'&gt;`), for IPv6 addresses without a routed prefix. Unset: not managed (libvirt's default: no, IPv6 is routed).
+        /// </summary>
+        public readonly bool? Ipv6;
+        /// <summary>
         /// Last source port NAT may use (&gt;= portStart). Range 1-65535.
         /// </summary>
         public readonly int? PortEnd;
@@ -39,12 +43,15 @@ namespace Pulumi.Kvm.Outputs
 
             string? addressStart,
 
+            bool? ipv6,
+
             int? portEnd,
 
             int? portStart)
         {
             AddressEnd = addressEnd;
             AddressStart = addressStart;
+            Ipv6 = ipv6;
             PortEnd = portEnd;
             PortStart = portStart;
         }

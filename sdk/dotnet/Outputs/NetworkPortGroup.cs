@@ -17,6 +17,10 @@ namespace Pulumi.Kvm.Outputs
     public sealed class NetworkPortGroup
     {
         /// <summary>
+        /// Traffic shaping of each guest port in this group. Not for hostdev networks.
+        /// </summary>
+        public readonly Outputs.Bandwidth? Bandwidth;
+        /// <summary>
         /// Whether interfaces that name no portgroup use this one (at most one per network).
         /// </summary>
         public readonly bool? IsDefault;
@@ -24,6 +28,10 @@ namespace Pulumi.Kvm.Outputs
         /// The portgroup's name, unique in the network (letters, digits and . _ - + : @).
         /// </summary>
         public readonly string Name;
+        /// <summary>
+        /// Whether the host follows the receive filters guests set on macvtap ports in this group. Unset: the network's.
+        /// </summary>
+        public readonly bool? TrustGuestRxFilters;
         /// <summary>
         /// The virtual port settings of ports in this group.
         /// </summary>
@@ -35,16 +43,22 @@ namespace Pulumi.Kvm.Outputs
 
         [OutputConstructor]
         private NetworkPortGroup(
+            Outputs.Bandwidth? bandwidth,
+
             bool? isDefault,
 
             string name,
+
+            bool? trustGuestRxFilters,
 
             Outputs.NetworkVirtualPort? virtualPort,
 
             Outputs.NetworkVlan? vlan)
         {
+            Bandwidth = bandwidth;
             IsDefault = isDefault;
             Name = name;
+            TrustGuestRxFilters = trustGuestRxFilters;
             VirtualPort = virtualPort;
             Vlan = vlan;
         }

@@ -11,28 +11,63 @@ namespace Pulumi.Kvm.Outputs
 {
 
     /// <summary>
-    /// The virtual port of guest ports (`&lt;virtualport&gt;`).
+    /// The virtual port of guest ports (`&lt;virtualport&gt;`): its type and parameters (which apply depends on the type: see VirtualPortParameters).
     /// </summary>
     [OutputType]
     public sealed class NetworkVirtualPort
     {
         /// <summary>
-        /// The Open vSwitch interface id (a UUID). Unset: libvirt generates one per port.
+        /// 802.1Qbg: the VSI instance id (a UUID). Unset: libvirt generates one for each port (a NIC reports its own here, never as a change).
+        /// </summary>
+        public readonly string? InstanceId;
+        /// <summary>
+        /// openvswitch, midonet: the port's interface id (a UUID). Unset on Open vSwitch: libvirt generates one for each port (a NIC reports its own here, never as a change).
         /// </summary>
         public readonly string? InterfaceId;
         /// <summary>
-        /// openvswitch (an Open vSwitch bridge), 802.1Qbh or 802.1Qbg (macvtap pools), midonet. Unset: libvirt infers it from the parameters. One of `openvswitch`, `802.1Qbh`, `802.1Qbg`, `midonet`.
+        /// 802.1Qbg: the VSI manager id. Range 0-255.
+        /// </summary>
+        public readonly int? ManagerId;
+        /// <summary>
+        /// openvswitch, 802.1Qbh: the port profile's name.
+        /// </summary>
+        public readonly string? ProfileId;
+        /// <summary>
+        /// openvswitch (an Open vSwitch bridge), 802.1Qbh or 802.1Qbg (macvtap pools), midonet. Unset: libvirt infers it from the parameters (a portgroup's from the network's). One of `openvswitch`, `802.1Qbh`, `802.1Qbg`, `midonet`.
         /// </summary>
         public readonly string? Type;
+        /// <summary>
+        /// 802.1Qbg: the VSI type id. Range 0-16777215.
+        /// </summary>
+        public readonly int? TypeId;
+        /// <summary>
+        /// 802.1Qbg: the VSI type version. Range 0-255.
+        /// </summary>
+        public readonly int? TypeIdVersion;
 
         [OutputConstructor]
         private NetworkVirtualPort(
+            string? instanceId,
+
             string? interfaceId,
 
-            string? type)
+            int? managerId,
+
+            string? profileId,
+
+            string? type,
+
+            int? typeId,
+
+            int? typeIdVersion)
         {
+            InstanceId = instanceId;
             InterfaceId = interfaceId;
+            ManagerId = managerId;
+            ProfileId = profileId;
             Type = type;
+            TypeId = typeId;
+            TypeIdVersion = typeIdVersion;
         }
     }
 }

@@ -64,13 +64,14 @@ public class LibvirtAgreesTests
         using var domain = libvirt.DefineDomain(DomainXml.Format(model));
         var reported = DomainXml.Parse(domain.GetXmlDesc(DomainXmlFlags.Inactive | DomainXmlFlags.Secure));
 
-        // The test driver names every NIC testnetN; QEMU drops vnetN-style names from persistent XML too.
+        // The test driver names every NIC testnetN; QEMU drops vnetN-style names from persistent XML too,
+        // and libvirt keeps only user aliases (ua-…) there.
         Assert.All(reported.Interfaces, nic => Assert.StartsWith("testnet", nic.TargetDev));
         Assert.Equal(WithoutTargetDevs(model), WithoutTargetDevs(reported));
     }
 
     private static DomainDefinition WithoutTargetDevs(DomainDefinition domain) =>
-        domain with { Interfaces = domain.Interfaces.Select(nic => nic with { TargetDev = null }).ToValueList() };
+        domain with { Interfaces = domain.Interfaces.Select(nic => nic with { TargetDev = null, Alias = nic.Alias is { } a && a.StartsWith("ua-", StringComparison.Ordinal) ? a : null }).ToValueList() };
 
     [Fact]
     public void Domain_memory_units_are_normalised_like_libvirt_does()

@@ -18,7 +18,7 @@ internal static class DomainXmlCases
           </metadata>
           <memory unit="KiB">4194304</memory>
           <currentMemory unit="KiB">2097152</currentMemory>
-          <vcpu placement="static" current="2">4</vcpu>
+          <vcpu placement="static" cpuset="0-3" current="2">4</vcpu>
           <os>
             <type arch="x86_64" machine="pc-q35-7.2">hvm</type>
             <kernel>/var/lib/kvm/vmlinuz</kernel>
@@ -122,7 +122,7 @@ internal static class DomainXmlCases
         Uuid = Guid.Parse("c7a5fdbd-edaf-9455-926a-d65c16db1809"),
         MemoryKiB = 4194304,
         CurrentMemoryKiB = 2097152,
-        Vcpu = new DomainVcpu(4) { Current = 2 },
+        Vcpu = new DomainVcpu(4) { Current = 2, Cpuset = "0-3" },
         Cpu = new DomainCpu { Mode = "host-passthrough" },
         Os = new DomainOs
         {
@@ -176,6 +176,7 @@ internal static class DomainXmlCases
                 DriverQueues = 4,
                 LinkState = LinkState.Up,
                 Mtu = 9000,
+                Alias = "net0",
                 Address = new DeviceAddress { Type = "pci", Domain = "0x0000", Bus = "0x01", Slot = "0x00", Function = "0x0" },
             },
             new DomainInterface

@@ -182,7 +182,7 @@ public class DomainXmlTests
 
         XmlAssert.Equivalent("<memory unit='KiB'>8388608</memory>", root.Element("memory")!);
         Assert.Null(root.Element("currentMemory"));
-        XmlAssert.Equivalent("<vcpu placement='static'>4</vcpu>", root.Element("vcpu")!);
+        XmlAssert.Equivalent("<vcpu placement='static' cpuset='0-3'>4</vcpu>", root.Element("vcpu")!);
         XmlAssert.Equivalent("""
             <cpu mode="host-model" check="none" migratable="on"><topology sockets="1" dies="1" cores="2" threads="2" /></cpu>
             """, root.Element("cpu")!);

@@ -8,6 +8,7 @@ internal static class NetworkXmlCases
         <network>
           <name>lab</name>
           <uuid>1b4e28ba-2fa1-11d2-883f-0016d3cca427</uuid>
+          <future-setting level="1" />
           <metadata>
             <app:owner xmlns:app="http://example.org/app">team-net</app:owner>
           </metadata>
@@ -77,6 +78,7 @@ internal static class NetworkXmlCases
             Dev = "eth0",
             Nat = new NetworkNat
             {
+                Ipv6 = true,
                 Address = new NatAddressRange("203.0.113.10", "203.0.113.20"),
                 Port = new NatPortRange(1024, 65535),
             },
@@ -86,8 +88,13 @@ internal static class NetworkXmlCases
         Mtu = 9000,
         MacAddress = "52:54:00:0a:0b:0c",
         DomainName = "lab.example",
+        DomainLocalOnly = true,
+        Metadata = """<metadata><app:owner xmlns:app="http://example.org/app">team-net</app:owner></metadata>""",
+        Routes = [new NetworkRoute { Address = "192.168.222.0", Prefix = 24, Gateway = "10.10.0.2" }],
         Dns = new NetworkDns
         {
+            Forwarders = [new DnsForwarder("8.8.8.8", null)],
+            Txts = [new DnsTxt("example", "example value")],
             Hosts =
             [
                 new DnsHost("10.10.0.50", ["db", "db.lab.example"]),
@@ -100,9 +107,10 @@ internal static class NetworkXmlCases
             {
                 Address = "10.10.0.1",
                 Netmask = "255.255.255.0",
+                TftpRoot = "/srv/tftp",
                 Dhcp = new NetworkDhcp
                 {
-                    Ranges = [new DhcpRange("10.10.0.100", "10.10.0.199"), new DhcpRange("10.10.0.200", "10.10.0.210")],
+                    Ranges = [new DhcpRange("10.10.0.100", "10.10.0.199") { Lease = new DhcpLease(1, "hours") }, new DhcpRange("10.10.0.200", "10.10.0.210")],
                     Hosts =
                     [
                         new DhcpHost { Mac = "52:54:00:00:00:01", Name = "vm1", Ip = "10.10.0.11" },
@@ -118,7 +126,7 @@ internal static class NetworkXmlCases
                 Dhcp = new NetworkDhcp
                 {
                     Ranges = [new DhcpRange("2001:db8:ca2:2::100", "2001:db8:ca2:2::1ff")],
-                    Hosts = [new DhcpHost { Name = "vm6", Ip = "2001:db8:ca2:2::61" }],
+                    Hosts = [new DhcpHost { Id = "0:4:7e:7d:f0:7d:a8:bc:c5:d2:13:32:11:ed:16:ea:84:63", Name = "vm6", Ip = "2001:db8:ca2:2::61" }],
                 },
             },
         ],
@@ -128,7 +136,8 @@ internal static class NetworkXmlCases
             new NetworkPortGroup
             {
                 Name = "ops",
-                VirtualPort = new VirtualPort { Type = VirtualPort.OpenVSwitch, InterfaceId = "09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f" },
+                VirtualPort = new VirtualPort { Type = VirtualPort.OpenVSwitch, InterfaceId = "09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f", ProfileId = "ops-profile" },
+                Bandwidth = new Bandwidth { Inbound = new BandwidthLimit { Average = 1000 } },
             },
         ],
     };

@@ -12,6 +12,7 @@ public sealed record RoundTripOutcome(string File, string Kind, string Detail)
     public const string Identical = "identical";
     public const string DriverRefuses = "test driver refuses it";
     public const string ImportFails = "import fails";
+    public const string LibvirtdRefuses = "import fails, and libvirtd refuses it too";
     public const string ImportChanges = "imported inputs show changes";
     public const string RecreateFails = "re-create fails";
     public const string Differs = "re-created differently";
@@ -62,8 +63,9 @@ public static class RoundTrip
         var created = await fresh.UpAsync(Res(type, "it", inputs));
         if (!created.Ok) return new(file.Name, RoundTripOutcome.RecreateFails, Why(created["it"]));
         var copy = XElement.Parse(fresh["it"].Output(xmlOutput)?.StringValue ?? "<none/>");
-        return XmlDifference.First(original, copy) is { } difference
-            ? new(file.Name, RoundTripOutcome.Differs, difference)
+        var differences = XmlDifference.All(original, copy);
+        return differences.Count > 0
+            ? new(file.Name, RoundTripOutcome.Differs, string.Join("; ", differences))
             : new(file.Name, RoundTripOutcome.Identical, "");
     }
 

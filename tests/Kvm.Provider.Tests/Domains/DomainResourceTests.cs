@@ -123,6 +123,31 @@ public sealed class DomainResourceTests : IDisposable
     }
 
     [Fact]
+    public async Task The_two_nics_of_a_teaming_pair_share_a_mac_and_each_is_changed_as_itself()
+    {
+        IResource r = new DomainResource(_host);
+        DomainArgs Pair(string transientLink) => Guest() with
+        {
+            Interfaces =
+            [
+                new DomainInterfaceArgs { Type = "network", Network = "default", MacAddress = "00:11:22:33:44:55", Alias = "ua-backup0", Teaming = new DomainTeamingArgs { Type = "persistent" } },
+                new DomainInterfaceArgs { Type = "network", Network = "default", MacAddress = "00:11:22:33:44:55", LinkState = transientLink, Teaming = new DomainTeamingArgs { Type = "transient", Persistent = "ua-backup0" } },
+            ],
+        };
+        var created = await r.CreateAsync(new Resources.CreateRequest(Urn, "g", await CheckedAsync(r, Pair("up")), false, null), default);
+
+        var updated = await r.UpdateAsync(new Resources.UpdateRequest(created.Id, Urn, created.State, await CheckedAsync(r, Pair("down")),
+            await CheckedAsync(r, Pair("up")), false, [], null), default);
+
+        // The test driver cannot update a running NIC: the change waits in the persistent config, on that NIC only.
+        using var domain = _libvirt.LookupDomainByName("g");
+        var config = DomainXml.Parse(domain.GetXmlDesc(DomainXmlFlags.Inactive));
+        Assert.Equal([null, LinkState.Down], config.Interfaces.Select(n => n.LinkState));
+        Assert.Equal(["interfaces[1].linkState"], ((ArrayValue)updated["pendingRestart"]!).Items.Select(p => ((StringValue)p).Value));
+        Assert.Equal(created.State["domainId"], updated["domainId"]);
+    }
+
+    [Fact]
     public async Task The_preview_of_an_update_writes_one_line_per_class_with_the_urn()
     {
         IResource r = new DomainResource(_host);

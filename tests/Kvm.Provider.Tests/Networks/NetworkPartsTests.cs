@@ -77,12 +77,24 @@ public class NetworkPartsTests
     {
         var bound = Values.PropertyBinder.Bind<LibvirtNetworkArgs>(NetworkHarness.Obj("""
             {"name": "lan", "uuid": "3e3fce45-4f53-4fa7-bb32-11f34168b82b",
-             "forward": {"mode": "nat", "dev": "eth0", "interfaces": ["eth0"], "nat": {"addressStart": "192.0.2.1", "addressEnd": "192.0.2.9", "portStart": 1024, "portEnd": 2048}},
+             "forward": {"mode": "nat", "dev": "eth0", "interfaces": ["eth0"], "nat": {"addressStart": "192.0.2.1", "addressEnd": "192.0.2.9", "portStart": 1024, "portEnd": 2048, "ipv6": true}},
+             "title": "Lab LAN", "description": "The lab's own network.\nTwo lines.", "domainLocalOnly": true,
+             "portIsolated": true, "bandwidth": {"inbound": {"average": 1000, "peak": 2000, "burst": 1024, "floor": 100}, "outbound": {"average": 2000}},
+             "routes": [{"address": "192.168.222.0", "prefix": 24, "gateway": "10.5.0.10", "metric": 5}, {"family": "ipv6", "address": "2001:db8:fc00::", "prefix": 64, "gateway": "fd00:5::24"}],
+             "metadataXml": "<metadata><app1:foo xmlns:app1=\"http://foo.org/\">fooish</app1:foo></metadata>",
              "bridge": {"name": "virbr7", "stp": false, "delay": 2}, "mtu": 9000, "macAddress": "52:54:00:0a:0b:0c", "domainName": "lab.example",
-             "ips": [{"family": "ipv4", "address": "10.5.0.1", "prefix": 24, "dhcp": {"ranges": [{"start": "10.5.0.100", "end": "10.5.0.200"}], "hosts": [{"mac": "52:54:00:aa:00:01", "name": "g1", "ip": "10.5.0.11"}]}},
-                     {"family": "ipv6", "address": "fd00:5::1", "prefix": 64}],
-             "dns": {"hosts": [{"ip": "10.5.0.11", "hostnames": ["g1", "g1.lab.example"]}]},
-             "portGroups": [{"name": "a", "isDefault": true}],
+             "ips": [{"family": "ipv4", "address": "10.5.0.1", "prefix": 24, "tftpRoot": "/srv/tftp", "localPtr": true,
+                      "dhcp": {"ranges": [{"start": "10.5.0.100", "end": "10.5.0.200", "lease": {"expiry": 2, "unit": "hours"}}],
+                               "hosts": [{"mac": "52:54:00:aa:00:01", "name": "g1", "ip": "10.5.0.11", "lease": {"expiry": 0}}],
+                               "bootp": {"file": "pxelinux.0", "server": "10.5.0.2"}}},
+                     {"family": "ipv6", "address": "fd00:5::1", "prefix": 64,
+                      "dhcp": {"ranges": [], "hosts": [{"id": "0:3:0:1:0:16:3e:11:22:33", "ip": "fd00:5::20"}]}}],
+             "dns": {"enable": true, "forwardPlainNames": false,
+                     "forwarders": [{"address": "192.0.2.53"}, {"domain": "corp.example", "address": "192.0.2.54"}, {"domain": "local.example"}],
+                     "txts": [{"name": "info", "value": "lab network"}],
+                     "srvs": [{"service": "ldap", "protocol": "tcp", "domain": "lab.example", "target": "g1.lab.example", "port": 389, "priority": 10, "weight": 5}],
+                     "hosts": [{"ip": "10.5.0.11", "hostnames": ["g1", "g1.lab.example"]}]},
+             "portGroups": [{"name": "a", "isDefault": true, "trustGuestRxFilters": true, "bandwidth": {"inbound": {"average": 500}}}],
              "autostart": true, "active": true}
             """));
         Assert.True(bound.Ok);
@@ -90,5 +102,19 @@ public class NetworkPartsTests
         var back = NetworkMapping.ToArgs(NetworkXml.Parse(xml), autostart: true, active: true);
         var written = Values.Writer.Write(back, inputsOnly: true);
         Assert.Equal(Values.Writer.Write(bound.Value, inputsOnly: true).Display(), written.Display());
+    }
+
+    [Fact]
+    public void An_sr_iov_pool_reads_back_as_the_same_inputs_with_libvirts_pci_spelling()
+    {
+        var bound = Values.PropertyBinder.Bind<LibvirtNetworkArgs>(NetworkHarness.Obj("""
+            {"name": "vfs", "forward": {"mode": "hostdev", "managed": true, "driver": "vfio", "pciAddresses": ["0000:03:00.1", "0000:03:10.7"]}}
+            """));
+        Assert.True(bound.Ok);
+        var xml = NetworkXml.Format(NetworkMapping.Build(bound.Value));
+        Assert.Contains("<address type=\"pci\" domain=\"0x0000\" bus=\"0x03\" slot=\"0x10\" function=\"0x7\" />", xml);
+        var back = NetworkMapping.ToArgs(NetworkXml.Parse(xml), autostart: true, active: true);
+        Assert.Equal(["0000:03:00.1", "0000:03:10.7"], back.Forward!.PciAddresses!);
+        Assert.Equal((true, "vfio"), (back.Forward.Managed, back.Forward.Driver));
     }
 }

@@ -23,7 +23,7 @@ public enum DiskDevice
 }
 
 /// <summary>
-/// A <c>&lt;disk&gt;</c>. Other parts (driver cache/io, boot order, serial, alias, network sources, …) are
+/// A <c>&lt;disk&gt;</c>. Other parts (other driver attributes, serial, alias, network sources, …) are
 /// kept from the origin.
 /// </summary>
 public sealed record DomainDisk
@@ -47,6 +47,18 @@ public sealed record DomainDisk
     /// <summary><c>&lt;driver discard&gt;</c>: unmap (pass the guest's TRIM on) or ignore.</summary>
     public string? DriverDiscard { get; init; }
 
+    /// <summary><c>&lt;driver event_idx&gt;</c>: virtio's event index feature (on/off).</summary>
+    public bool? DriverEventIdx { get; init; }
+
+    /// <summary><c>&lt;driver ioeventfd&gt;</c>: whether virtio notifications go through an eventfd (on/off).</summary>
+    public bool? DriverIoeventfd { get; init; }
+
+    /// <summary><c>&lt;driver queues&gt;</c>: virtio-blk's number of queues.</summary>
+    public int? DriverQueues { get; init; }
+
+    /// <summary><c>&lt;boot order&gt;</c>: the device's place in the firmware's boot order.</summary>
+    public int? BootOrder { get; init; }
+
     /// <summary><c>&lt;source file&gt;</c> of a file disk.</summary>
     public string? SourceFile { get; init; }
 
@@ -61,7 +73,7 @@ public sealed record DomainDisk
 
     public bool ReadOnly { get; init; }
 
-    /// <summary>Assigned by libvirt; read-only for the provider.</summary>
+    /// <summary>Where the disk sits on the guest's bus; libvirt assigns one when left out.</summary>
     public DeviceAddress? Address { get; init; }
 
     public XmlOrigin Origin { get; init; }
@@ -91,6 +103,10 @@ public sealed record DomainDisk
         DriverCache = element.ChildAttr("driver", "cache"),
         DriverIo = element.ChildAttr("driver", "io"),
         DriverDiscard = element.ChildAttr("driver", "discard"),
+        DriverEventIdx = element.Element("driver").OnOffAttr("event_idx"),
+        DriverIoeventfd = element.Element("driver").OnOffAttr("ioeventfd"),
+        DriverQueues = element.Element("driver").IntAttr("queues"),
+        BootOrder = element.Element("boot").IntAttr("order"),
         SourceFile = element.ChildAttr("source", "file"),
         SourceDev = element.ChildAttr("source", "dev"),
         TargetDev = element.Element("target")?.RequiredAttr("dev") ?? throw new FormatException("<disk> has no <target>"),
@@ -106,10 +122,12 @@ public sealed record DomainDisk
         element.Set("type", Types.Format(Type));
         // Keep an implicit device='disk' implicit, as libvirt does on output.
         if (element.Attribute("device") is not null || Device != DiskDevice.Disk) element.Set("device", Devices.Format(Device));
-        element.SetChildAttrs("driver", ("name", DriverName), ("type", DriverFormat), ("cache", DriverCache), ("io", DriverIo), ("discard", DriverDiscard));
+        element.SetChildAttrs("driver", ("name", DriverName), ("type", DriverFormat), ("cache", DriverCache), ("io", DriverIo), ("discard", DriverDiscard),
+            ("ioeventfd", XmlEdit.OnOff(DriverIoeventfd)), ("event_idx", XmlEdit.OnOff(DriverEventIdx)), ("queues", XmlEdit.Text(DriverQueues)));
         element.SetChildAttrs("source", ("file", SourceFile), ("dev", SourceDev));
         element.SetChildAttrs("target", ("dev", TargetDev), ("bus", TargetBus));
         element.SetFlagChild("readonly", ReadOnly);
+        element.SetChildAttrs("boot", ("order", XmlEdit.Text(BootOrder)));
         element.SetChild("address", Address?.ToElement());
         return element;
     }

@@ -39,7 +39,7 @@ public enum LinkState
 /// <summary>
 /// A guest NIC (<c>&lt;interface&gt;</c>). The source is a union with one field per variant: SourceBridge for
 /// type bridge, SourceNetwork (+ SourcePortGroup) for type network, SourceDev + SourceMode for type direct.
-/// Other parts (boot order, rom, bandwidth, alias, filterref, …) are kept from the origin.
+/// Other parts (rom, filterref, tune, …) are kept from the origin.
 /// </summary>
 public sealed record DomainInterface
 {
@@ -83,8 +83,32 @@ public sealed record DomainInterface
 
     public int? Mtu { get; init; }
 
-    /// <summary>Assigned by libvirt; read-only for the provider.</summary>
+    /// <summary>Where the NIC sits on the guest's bus; libvirt assigns one when left out.</summary>
     public DeviceAddress? Address { get; init; }
+
+    /// <summary><c>&lt;bandwidth&gt;</c>: traffic shaping of the host side.</summary>
+    public Bandwidth? Bandwidth { get; init; }
+
+    /// <summary><c>&lt;coalesce&gt;&lt;rx&gt;&lt;frames max&gt;</c>: received frames the host may hold before interrupting (0 is libvirt's "not set").</summary>
+    public int? CoalesceRxFrames { get; init; }
+
+    /// <summary><c>&lt;port isolated='yes'/&gt;</c>: the port may not talk to other isolated ports of its bridge.</summary>
+    public bool? PortIsolated { get; init; }
+
+    /// <summary><c>&lt;teaming type&gt;</c>: persistent (the virtio NIC of a failover pair) or transient (the hostdev it backs up).</summary>
+    public string? TeamingType { get; init; }
+
+    /// <summary><c>&lt;teaming persistent&gt;</c>: for a transient NIC, the alias of its persistent partner.</summary>
+    public string? TeamingPersistent { get; init; }
+
+    /// <summary><c>&lt;boot order&gt;</c>: the device's place in the firmware's boot order.</summary>
+    public int? BootOrder { get; init; }
+
+    /// <summary><c>&lt;alias name&gt;</c>; a persistent definition keeps only user aliases (ua-…).</summary>
+    public string? Alias { get; init; }
+
+    /// <summary><c>trustGuestRxFilters</c>: whether the host follows the guest's changes of its MAC and multicast filters.</summary>
+    public bool? TrustGuestRxFilters { get; init; }
 
     public XmlOrigin Origin { get; init; }
 
@@ -136,13 +160,21 @@ public sealed record DomainInterface
             LinkState = LinkStates.ParseOrNull(element.ChildAttr("link", "state"), "interface link state"),
             Mtu = element.Element("mtu").IntAttr("size"),
             Address = DeviceAddress.Read(element.Element("address")),
+            Bandwidth = Bandwidth.Read(element.Element("bandwidth")),
+            CoalesceRxFrames = element.Element("coalesce")?.Element("rx")?.Element("frames").IntAttr("max"),
+            PortIsolated = element.Element("port").YesNoAttr("isolated"),
+            TeamingType = element.ChildAttr("teaming", "type"),
+            TeamingPersistent = element.ChildAttr("teaming", "persistent"),
+            BootOrder = element.Element("boot").IntAttr("order"),
+            Alias = element.ChildAttr("alias", "name"),
+            TrustGuestRxFilters = element.YesNoAttr("trustGuestRxFilters"),
             Origin = new XmlOrigin(element),
         };
     }
 
     internal XElement ToElement()
     {
-        var element = Origin.CopyOr("interface").Set("type", Types.Format(Type));
+        var element = Origin.CopyOr("interface").Set("type", Types.Format(Type)).Set("trustGuestRxFilters", XmlEdit.YesNo(TrustGuestRxFilters));
         element.SetChildAttrs("mac", ("address", MacAddress));
         element.SetChildAttrs("source",
             ("network", SourceNetwork),
@@ -157,6 +189,14 @@ public sealed record DomainInterface
         element.SetChildAttrs("driver", ("name", DriverName), ("queues", XmlEdit.Text(DriverQueues)));
         element.SetChildAttrs("link", ("state", LinkStates.FormatOrNull(LinkState)));
         element.SetChildAttrs("mtu", ("size", XmlEdit.Text(Mtu)));
+        element.SetChild("bandwidth", Bandwidth?.ToElement());
+        element.SetChild("coalesce", CoalesceRxFrames is { } frames
+            ? new XElement("coalesce", new XElement("rx", new XElement("frames", new XAttribute("max", XmlEdit.Text(frames)!))))
+            : null);
+        element.SetChildAttrs("port", ("isolated", XmlEdit.YesNo(PortIsolated)));
+        element.SetChildAttrs("teaming", ("type", TeamingType), ("persistent", TeamingPersistent));
+        element.SetChildAttrs("boot", ("order", XmlEdit.Text(BootOrder)));
+        element.SetChildAttrs("alias", ("name", Alias));
         element.SetChild("address", Address?.ToElement());
         return element;
     }

@@ -2,11 +2,14 @@ using System.Xml.Linq;
 
 namespace Kvm.Libvirt;
 
-/// <summary><c>&lt;vcpu current='…'&gt;max&lt;/vcpu&gt;</c>. placement and cpuset are kept from the origin.</summary>
+/// <summary><c>&lt;vcpu current='…' cpuset='…'&gt;max&lt;/vcpu&gt;</c>. placement is kept from the origin.</summary>
 public sealed record DomainVcpu(int Maximum)
 {
     /// <summary>vCPUs online at boot; null means all of <see cref="Maximum"/>.</summary>
     public int? Current { get; init; }
+
+    /// <summary>The host CPUs the vCPUs may run on by default, in libvirt's list syntax (0-3,^2,8).</summary>
+    public string? Cpuset { get; init; }
 
     public XmlOrigin Origin { get; init; }
 
@@ -14,12 +17,13 @@ public sealed record DomainVcpu(int Maximum)
         : new DomainVcpu(XmlEdit.ParseInt(element.Value.Trim(), element, "value")!.Value)
         {
             Current = element.IntAttr("current"),
+            Cpuset = element.Attr("cpuset"),
             Origin = new XmlOrigin(element),
         };
 
     internal XElement ToElement()
     {
-        var element = Origin.CopyOr("vcpu").Set("current", XmlEdit.Text(Current));
+        var element = Origin.CopyOr("vcpu").Set("cpuset", Cpuset).Set("current", XmlEdit.Text(Current));
         element.Value = XmlEdit.Text(Maximum)!;
         return element;
     }

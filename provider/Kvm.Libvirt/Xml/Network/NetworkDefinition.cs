@@ -3,9 +3,9 @@ using System.Xml.Linq;
 namespace Kvm.Libvirt;
 
 /// <summary>
-/// A libvirt network definition (<c>&lt;network&gt;</c>) as far as the provider models it. Everything else in
-/// the document (metadata, routes, bandwidth, dns forwarders, …) rides along in <see cref="Origin"/> and is
-/// written back unchanged. Parse and format with <see cref="NetworkXml"/>.
+/// A libvirt network definition (<c>&lt;network&gt;</c>). Anything the model does not describe (an element a
+/// newer libvirt adds) rides along in <see cref="Origin"/> and is written back unchanged. Parse and format
+/// with <see cref="NetworkXml"/>.
 /// </summary>
 public sealed record NetworkDefinition
 {
@@ -26,6 +26,15 @@ public sealed record NetworkDefinition
     /// <summary>The DNS domain of the DHCP clients (<c>&lt;domain name/&gt;</c>).</summary>
     public string? DomainName { get; init; }
 
+    /// <summary><c>&lt;domain localOnly='yes'&gt;</c>: names in the domain are never forwarded upstream.</summary>
+    public bool? DomainLocalOnly { get; init; }
+
+    /// <summary>A short description (<c>&lt;title&gt;</c>), one line.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>A longer human description (<c>&lt;description&gt;</c>).</summary>
+    public string? Description { get; init; }
+
     public NetworkDns? Dns { get; init; }
 
     public ValueList<NetworkIp> Ips { get; init; } = [];
@@ -42,6 +51,16 @@ public sealed record NetworkDefinition
     /// <summary><c>&lt;network trustGuestRxFilters&gt;</c>: the host takes the guests' receive filters (MAC, multicast) on macvtap ports.</summary>
     public bool? TrustGuestRxFilters { get; init; }
 
+    /// <summary><c>&lt;port isolated='yes'/&gt;</c>: guest ports of the network cannot reach each other, only the uplink.</summary>
+    public bool? PortIsolated { get; init; }
+
+    public Bandwidth? Bandwidth { get; init; }
+
+    public ValueList<NetworkRoute> Routes { get; init; } = [];
+
+    /// <summary>The <c>&lt;metadata&gt;</c> element, whole, as one line of XML: applications' own data, which libvirt keeps and never reads.</summary>
+    public string? Metadata { get; init; }
+
     public XmlOrigin Origin { get; init; }
 
     internal static NetworkDefinition Read(XElement root) => new()
@@ -53,6 +72,9 @@ public sealed record NetworkDefinition
         Mtu = root.Element("mtu").IntAttr("size"),
         MacAddress = root.ChildAttr("mac", "address"),
         DomainName = root.ChildAttr("domain", "name"),
+        DomainLocalOnly = root.Element("domain").YesNoAttr("localOnly"),
+        Title = root.ChildText("title"),
+        Description = root.ChildText("description"),
         Dns = NetworkDns.Read(root.Element("dns")),
         Ips = root.Elements("ip").Select(NetworkIp.Read).ToValueList(),
         PortGroups = root.Elements("portgroup").Select(NetworkPortGroup.Read).ToValueList(),
@@ -60,6 +82,10 @@ public sealed record NetworkDefinition
         VirtualPort = VirtualPort.Read(root.Element("virtualport")),
         Ipv6 = root.YesNoAttr("ipv6"),
         TrustGuestRxFilters = root.YesNoAttr("trustGuestRxFilters"),
+        PortIsolated = root.Element("port").YesNoAttr("isolated"),
+        Bandwidth = Bandwidth.Read(root.Element("bandwidth")),
+        Routes = root.Elements("route").Select(NetworkRoute.Read).ToValueList(),
+        Metadata = root.Element("metadata") is { } m ? XmlEdit.OneLine(m) : null,
         Origin = new XmlOrigin(root),
     };
 
@@ -69,16 +95,22 @@ public sealed record NetworkDefinition
         var root = Origin.CopyOr("network").Set("ipv6", XmlEdit.YesNo(Ipv6)).Set("trustGuestRxFilters", XmlEdit.YesNo(TrustGuestRxFilters));
         root.SetChildText("name", Name);
         root.SetChildText("uuid", Uuid?.ToString("D"));
+        root.SetChildText("title", Title);
+        root.SetChildText("description", Description);
         root.SetChild("forward", Forward?.ToElement());
         root.SetChild("bridge", Bridge?.ToElement());
         root.SetChildAttrs("mtu", ("size", XmlEdit.Text(Mtu)));
         root.SetChildAttrs("mac", ("address", MacAddress));
-        root.SetChildAttrs("domain", ("name", DomainName));
+        root.SetChild("metadata", Metadata is null ? null : XElement.Parse(Metadata));
+        root.SetChildAttrs("domain", ("name", DomainName), ("localOnly", XmlEdit.YesNo(DomainLocalOnly)));
+        root.SetChild("bandwidth", Bandwidth?.ToElement());
+        root.SetChildAttrs("port", ("isolated", XmlEdit.YesNo(PortIsolated)));
         root.SetChild("dns", Dns?.ToElement());
         root.SetChild("vlan", Vlan?.ToElement());
         root.SetChild("virtualport", VirtualPort?.ToElement());
         root.ReplaceChildren("portgroup", PortGroups.Select(p => p.ToElement()).ToList());
         root.ReplaceChildren("ip", Ips.Select(i => i.ToElement()).ToList());
+        root.ReplaceChildren("route", Routes.Select(r => r.ToElement()).ToList());
         return root;
     }
 }

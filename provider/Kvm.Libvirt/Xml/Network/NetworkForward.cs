@@ -31,6 +31,18 @@ public sealed record NetworkForward
     /// <summary>The pool of host devices (<c>&lt;interface dev/&gt;</c>), for bridge/macvtap modes.</summary>
     public ValueList<string> Interfaces { get; init; } = [];
 
+    /// <summary>An SR-IOV physical function whose virtual functions are the pool (<c>&lt;pf dev/&gt;</c>).</summary>
+    public string? Pf { get; init; }
+
+    /// <summary>A hostdev pool given as the PCI addresses of virtual functions (<c>&lt;address type='pci'/&gt;</c>).</summary>
+    public ValueList<DeviceAddress> PciAddresses { get; init; } = [];
+
+    /// <summary>Hostdev: whether libvirt detaches each device from its host driver (<c>managed</c>).</summary>
+    public bool? Managed { get; init; }
+
+    /// <summary>Hostdev: the device assignment backend (<c>&lt;driver name/&gt;</c>), e.g. vfio.</summary>
+    public string? DriverName { get; init; }
+
     public XmlOrigin Origin { get; init; }
 
     internal static readonly XmlEnum<NetworkForwardMode> Modes = new(
@@ -49,6 +61,10 @@ public sealed record NetworkForward
         Dev = element.Attr("dev"),
         Nat = NetworkNat.Read(element.Element("nat")),
         Interfaces = element.Elements("interface").Select(i => i.RequiredAttr("dev")).ToValueList(),
+        Pf = element.ChildAttr("pf", "dev"),
+        PciAddresses = element.Elements("address").Select(a => DeviceAddress.Read(a)!).ToValueList(),
+        Managed = element.YesNoAttr("managed"),
+        DriverName = element.ChildAttr("driver", "name"),
         Origin = new XmlOrigin(element),
     };
 
@@ -57,16 +73,21 @@ public sealed record NetworkForward
         var element = Origin.CopyOr("forward");
         var keepImplicitNat = element.Attribute("mode") is null && Mode == NetworkForwardMode.Nat;
         if (!keepImplicitNat) element.Set("mode", Modes.Format(Mode));
-        element.Set("dev", Dev);
+        element.Set("dev", Dev).Set("managed", XmlEdit.YesNo(Managed));
+        element.SetChildAttrs("driver", ("name", DriverName));
+        element.SetChildAttrs("pf", ("dev", Pf));
         element.SetChild("nat", Nat?.ToElement());
         element.ReplaceChildren("interface", Interfaces.Select(dev => new XElement("interface", new XAttribute("dev", dev))).ToList());
+        element.ReplaceChildren("address", PciAddresses.Select(a => a.ToElement()).ToList());
         return element;
     }
 }
 
-/// <summary><c>&lt;nat&gt;</c>: the public address and port ranges NAT may use. Other attributes (ipv6) are kept.</summary>
+/// <summary><c>&lt;nat ipv6&gt;</c>: the public address and port ranges NAT may use, and whether IPv6 is NATed too.</summary>
 public sealed record NetworkNat
 {
+    public bool? Ipv6 { get; init; }
+
     public NatAddressRange? Address { get; init; }
 
     public NatPortRange? Port { get; init; }
@@ -79,12 +100,13 @@ public sealed record NetworkNat
         Port = element.Element("port") is { } p
             ? new NatPortRange(XmlEdit.ParseInt(p.RequiredAttr("start"), p, "start")!.Value, XmlEdit.ParseInt(p.RequiredAttr("end"), p, "end")!.Value)
             : null,
+        Ipv6 = element.YesNoAttr("ipv6"),
         Origin = new XmlOrigin(element),
     };
 
     internal XElement ToElement()
     {
-        var element = Origin.CopyOr("nat");
+        var element = Origin.CopyOr("nat").Set("ipv6", XmlEdit.YesNo(Ipv6));
         element.SetChildAttrs("address", ("start", Address?.Start), ("end", Address?.End));
         element.SetChildAttrs("port", ("start", XmlEdit.Text(Port?.Start)), ("end", XmlEdit.Text(Port?.End)));
         return element;

@@ -3,8 +3,7 @@ using System.Xml.Linq;
 namespace Kvm.Libvirt;
 
 /// <summary>
-/// <c>&lt;portgroup name default&gt;</c>: settings a guest interface picks by naming the portgroup.
-/// Bandwidth is kept from the origin.
+/// <c>&lt;portgroup name default trustGuestRxFilters&gt;</c>: settings a guest interface picks by naming the portgroup.
 /// </summary>
 public sealed record NetworkPortGroup
 {
@@ -17,6 +16,10 @@ public sealed record NetworkPortGroup
 
     public VirtualPort? VirtualPort { get; init; }
 
+    public bool? TrustGuestRxFilters { get; init; }
+
+    public Bandwidth? Bandwidth { get; init; }
+
     public XmlOrigin Origin { get; init; }
 
     internal static NetworkPortGroup Read(XElement element) => new()
@@ -25,13 +28,17 @@ public sealed record NetworkPortGroup
         IsDefault = element.YesNoAttr("default"),
         Vlan = Vlan.Read(element.Element("vlan")),
         VirtualPort = VirtualPort.Read(element.Element("virtualport")),
+        TrustGuestRxFilters = element.YesNoAttr("trustGuestRxFilters"),
+        Bandwidth = Bandwidth.Read(element.Element("bandwidth")),
         Origin = new XmlOrigin(element),
     };
 
     internal XElement ToElement()
     {
-        var element = Origin.CopyOr("portgroup").Set("name", Name).Set("default", XmlEdit.YesNo(IsDefault));
+        var element = Origin.CopyOr("portgroup").Set("name", Name).Set("default", XmlEdit.YesNo(IsDefault))
+            .Set("trustGuestRxFilters", XmlEdit.YesNo(TrustGuestRxFilters));
         element.SetChild("vlan", Vlan?.ToElement());
+        element.SetChild("bandwidth", Bandwidth?.ToElement());
         element.SetChild("virtualport", VirtualPort?.ToElement());
         return element;
     }

@@ -32,6 +32,20 @@ public sealed record NetworkUpdate(NetworkUpdateCommand Command, NetworkUpdateSe
         return new(command, NetworkUpdateSection.DnsHost, -1, host.ToElement().ToString());
     }
 
+    /// <summary>A DNS TXT record. Delete finds the existing record by name.</summary>
+    public static NetworkUpdate ForDnsTxt(NetworkUpdateCommand command, DnsTxt txt)
+    {
+        ArgumentNullException.ThrowIfNull(txt);
+        return new(command, NetworkUpdateSection.DnsTxt, -1, txt.ToElement().ToString());
+    }
+
+    /// <summary>A DNS SRV record. Delete finds the existing record by the attributes given.</summary>
+    public static NetworkUpdate ForDnsSrv(NetworkUpdateCommand command, DnsSrv srv)
+    {
+        ArgumentNullException.ThrowIfNull(srv);
+        return new(command, NetworkUpdateSection.DnsSrv, -1, srv.ToElement().ToString());
+    }
+
     /// <summary>A portgroup. Delete and modify find the existing portgroup by name.</summary>
     public static NetworkUpdate ForPortGroup(NetworkUpdateCommand command, NetworkPortGroup portGroup)
     {

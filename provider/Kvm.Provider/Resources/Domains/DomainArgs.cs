@@ -15,13 +15,21 @@ internal partial record DomainArgs
     [Input("uuid", "The domain's UUID. Unset: libvirt generates one (reported in the outputs).", ReplaceOnChanges = true, MaxLength = 36)]
     public string? Uuid { get; init; }
 
-    [Input("memoryMib", "The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum.",
-        Required = true, Min = 1, Max = 16777216)]
+    [Input("memoryMib", "The guest's memory in MiB (libvirt's `currentMemory`, the balloon target). Changed on a running guest without a restart while it stays within the maximum. Set this or `memoryKib`.",
+        Min = 1, Max = 16777216)]
     public int? MemoryMib { get; init; }
 
-    [Input("maxMemoryMib", "The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset: `memoryMib` when the domain is created, and not managed afterwards.",
+    [Input("memoryKib", "The guest's memory in KiB, for a size that is not a whole number of MiB (libvirt keeps KiB). Instead of `memoryMib`; a whole number of MiB is shown as `memoryMib`.",
+        Min = 1, Max = 17179869184)]
+    public long? MemoryKib { get; init; }
+
+    [Input("maxMemoryMib", "The most memory the guest can be given without a restart, in MiB (libvirt's `memory`). Unset (and `maxMemoryKib` unset): the current memory when the domain is created, and not managed afterwards.",
         Min = 1, Max = 16777216)]
     public int? MaxMemoryMib { get; init; }
+
+    [Input("maxMemoryKib", "The most memory, in KiB, for a size that is not a whole number of MiB. Instead of `maxMemoryMib`; a whole number of MiB is shown as `maxMemoryMib`.",
+        Min = 1, Max = 17179869184)]
+    public long? MaxMemoryKib { get; init; }
 
     [Input("vcpus", "The number of virtual CPUs online. Changed on a running guest without a restart (CPU hot-plug) while it stays within `maxVcpus`.",
         Required = true, Min = 1, Max = 4096)]
@@ -31,9 +39,16 @@ internal partial record DomainArgs
         Min = 1, Max = 4096)]
     public int? MaxVcpus { get; init; }
 
-    [Input("cpuMode", "How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed).",
+    [Input("vcpuCpuset", "The host CPUs the guest's vCPUs may run on (libvirt's `<vcpu cpuset>`), in libvirt's list syntax: `0-3`, `0-7,^4`, `1,3,5`. Unset: not managed (any host CPU).", MaxLength = 1024)]
+    public string? VcpuCpuset { get; init; }
+
+    [Input("cpuMode", "How the guest CPU is modelled. Unset: libvirt's default for the hypervisor (not managed). With `cpuXml`, unset or the mode it names.",
         OneOf = ["host-passthrough", "host-model", "custom", "maximum"])]
     public string? CpuMode { get; init; }
+
+    [Input("cpuXml", "The whole `<cpu>` element, for a CPU that is more than a mode: a custom model, topology, features, NUMA cells. Supersedes `cpuMode` (whose value must then be its mode, or unset). Import fills it when the guest's `<cpu>` has more than a mode. Where libvirt adds to it (defaults such as `check`) the program's shorter form is not a change. Unset: not managed beyond `cpuMode`.",
+        MaxLength = 65536)]
+    public string? CpuXml { get; init; }
 
     [Input("machine", "The machine type, e.g. `q35`, `pc` or a versioned one such as `pc-q35-7.2`. libvirt expands `q35` and `pc` into the current version; the alias is kept and not reported as drift.",
         MaxLength = 100)]
@@ -158,8 +173,36 @@ internal sealed partial record DomainInterfaceArgs
     [Input("bootRom", "Whether the NIC's option ROM (its network-boot firmware) is loaded; false (`<rom enabled='no'/>`) for guests that never boot from the network, or hosts without the iPXE ROMs. Unset: libvirt's default (loaded).")]
     public bool? BootRom { get; init; }
 
-    [Input("virtualPort", "`openvswitch` for an Open vSwitch bridge (or a network on one): libvirt adds the port to OVS and VLANs become OVS port tags.", OneOf = ["openvswitch"])]
+    [Input("virtualPort", "The virtual port type (libvirt's `<virtualport type>`): `openvswitch` for an Open vSwitch bridge (or a network on one): libvirt adds the port to OVS and VLANs become OVS port tags; `802.1Qbg` (VEPA/VSI), `802.1Qbh` (port profiles) or `midonet`. Unset with `virtualPortParameters` set: the type comes from the network.",
+        OneOf = ["openvswitch", "802.1Qbg", "802.1Qbh", "midonet"])]
     public string? VirtualPort { get; init; }
+
+    [Input("virtualPortParameters", "The virtual port's parameters (libvirt's `<virtualport><parameters>`): which apply depends on `virtualPort`. An Open vSwitch interface id libvirt generated is reported here and kept; it is never a change.")]
+    public VirtualPortParametersArgs? VirtualPortParameters { get; init; }
+
+    [Input("bandwidth", "Traffic shaping of the NIC (libvirt's `<bandwidth>`). Unset: not managed.")]
+    public BandwidthArgs? Bandwidth { get; init; }
+
+    [Input("coalesceRxFrames", "Interrupt coalescing: how many received frames the host side may hold before interrupting (libvirt's `<coalesce><rx><frames max>`; 0 means not set). Unset: not managed.", Min = 0, Max = 2147483647)]
+    public int? CoalesceRxFrames { get; init; }
+
+    [Input("portIsolated", "Whether the port is isolated (libvirt's `<port isolated='yes'/>`): it may not exchange traffic with other isolated ports of its bridge. Unset: not managed (not isolated).")]
+    public bool? PortIsolated { get; init; }
+
+    [Input("trustGuestRxFilters", "Whether the host follows the guest's changes to its MAC address and multicast filters (libvirt's `trustGuestRxFilters`; macvtap NICs). Unset: not managed (not trusted).")]
+    public bool? TrustGuestRxFilters { get; init; }
+
+    [Input("teaming", "The NIC's part in a virtio failover pair (libvirt's `<teaming>`): the `persistent` virtio NIC and the `transient` one it backs up share a MAC address.")]
+    public DomainTeamingArgs? Teaming { get; init; }
+
+    [Input("alias", "A name of the user's for the device (libvirt's `<alias name>`, which must start with `ua-`): what a transient teaming NIC names its persistent partner by. Unset: libvirt names it at each start (netN), which is never a change.", MaxLength = 200)]
+    public string? Alias { get; init; }
+
+    [Input("pciAddress", "The NIC's PCI address in the guest, `domain:bus:slot.function` (e.g. `0000:00:03.0`). Unset: libvirt assigns one, reported here and never shown as a change.", MaxLength = 12)]
+    public string? PciAddress { get; init; }
+
+    [Input("bootOrder", "The NIC's place in the firmware's boot order (libvirt's per-device `<boot order>`; 1 first). Not with `bootDevices`. Unset: not managed.", Min = 1, Max = 65535)]
+    public int? BootOrder { get; init; }
 
     [Input("vlan", "The VLANs of the guest's port, changed live. On Open vSwitch, libvirt's own `<vlan>`. On a Linux bridge (where libvirt refuses `<vlan>`) the provider programs the guest's port in the bridge's VLAN table after each start (a libvirt qemu hook it installs does it when libvirt starts the guest); the bridge should have vlanFiltering on.")]
     public DomainVlanArgs? Vlan { get; init; }
@@ -169,13 +212,13 @@ internal sealed partial record DomainInterfaceArgs
 [SchemaType("kvm:index:DomainVlan", "The VLANs of a guest interface: one tag (an access port: the guest sends and receives untagged frames of that VLAN) or a trunk of several tags (the guest sees tagged frames), optionally with a native VLAN.")]
 internal sealed partial record DomainVlanArgs
 {
-    [Input("tags", "VLAN ids (1-4094), in any order.", Required = true, Min = 1, Max = 4094, Unordered = true, MaxLength = 4094)]
+    [Input("tags", "VLAN ids, in any order: 0-4095 where libvirt tags them (Open vSwitch, a libvirt network), 1-4094 on a Linux bridge (the kernel's range).", Required = true, Min = 0, Max = 4095, Unordered = true, MaxLength = 4096)]
     public int[]? Tags { get; init; }
 
     [Input("trunk", "Whether the port is a trunk (tagged frames reach the guest). Unset: a trunk when there is more than one tag.")]
     public bool? Trunk { get; init; }
 
-    [Input("nativeTag", "For a trunk: the VLAN (one of `tags`) that the guest's untagged frames belong to.", Min = 1, Max = 4094)]
+    [Input("nativeTag", "For a trunk: the VLAN (one of `tags`) that the guest's untagged frames belong to.", Min = 0, Max = 4095)]
     public int? NativeTag { get; init; }
 
     [Input("nativeMode", "For a trunk with `nativeTag`: whether frames of the native VLAN reach the guest `untagged` (the default) or `tagged`.", OneOf = ["untagged", "tagged"])]
@@ -216,6 +259,21 @@ internal sealed partial record DomainDiskArgs
 
     [Input("discard", "What the guest's discard (TRIM/UNMAP) requests do (`<driver discard>`): `unmap` frees the space in the image, `ignore` drops them. Unset: not managed (libvirt's default: ignore).", OneOf = ["unmap", "ignore"])]
     public string? Discard { get; init; }
+
+    [Input("eventIdx", "virtio's event index feature (`<driver event_idx>`), which saves interrupts. Unset: not managed (QEMU's default).")]
+    public bool? EventIdx { get; init; }
+
+    [Input("ioeventfd", "Whether virtio notifications go through an eventfd (`<driver ioeventfd>`). Unset: not managed (QEMU's default).")]
+    public bool? Ioeventfd { get; init; }
+
+    [Input("queues", "The number of virtio-blk queues (`<driver queues>`). Unset: not managed.", Min = 1, Max = 1024)]
+    public int? Queues { get; init; }
+
+    [Input("pciAddress", "The disk's PCI address in the guest, `domain:bus:slot.function` (e.g. `0000:00:04.0`; virtio disks). Unset: libvirt assigns one, reported here and never shown as a change.", MaxLength = 12)]
+    public string? PciAddress { get; init; }
+
+    [Input("bootOrder", "The disk's place in the firmware's boot order (libvirt's per-device `<boot order>`; 1 first). Not with `bootDevices`. Unset: not managed.", Min = 1, Max = 65535)]
+    public int? BootOrder { get; init; }
 }
 
 /// <summary>The graphical console.</summary>

@@ -130,8 +130,8 @@ internal static class DomainChanges
         {
             case DomainArgs.Paths.Name or DomainArgs.Paths.Uuid or DomainArgs.Paths.Type:
                 return ChangeClass.Replace;
-            case DomainArgs.Paths.MemoryMib:
-                return news.MemoryMib is { } mem && old.MaxMemoryMib is { } max && mem <= max ? ChangeClass.Live : ChangeClass.Restart;
+            case DomainArgs.Paths.MemoryMib or DomainArgs.Paths.MemoryKib:
+                return DomainMemory.CurrentKiB(news) is { } mem && DomainMemory.MaxKiB(old) is { } max && mem <= max ? ChangeClass.Live : ChangeClass.Restart;
             case DomainArgs.Paths.Vcpus:
                 return news.Vcpus is { } n && old.MaxVcpus is { } maxV && n <= maxV ? ChangeClass.Live : ChangeClass.Restart;
             case DomainArgs.Paths.Running or DomainArgs.Paths.Autostart or DomainArgs.Paths.ShutdownTimeoutSeconds or DomainArgs.Paths.RestartPolicy:

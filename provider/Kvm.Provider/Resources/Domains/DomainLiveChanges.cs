@@ -40,7 +40,7 @@ internal sealed class DomainLiveChanges(ProviderHost host)
             }
             catch (LibvirtException e)
             {
-                await Refused(DomainArgs.Paths.MemoryMib, e).ConfigureAwait(false);
+                await Refused(a.MemoryKib is null ? DomainArgs.Paths.MemoryMib : DomainArgs.Paths.MemoryKib, e).ConfigureAwait(false);
             }
         }
 
@@ -102,11 +102,14 @@ internal sealed class DomainLiveChanges(ProviderHost host)
         var live = before.Live!;
         var applied = false;
         var linuxVlans = GuestVlans.Read(config.Origin.Element);
-        var liveByMac = live.Interfaces.Where(n => n.MacAddress is not null).ToDictionary(n => DeviceMatching.Mac(n.MacAddress)!, StringComparer.Ordinal);
-        var configMacs = config.Interfaces.Select(n => DeviceMatching.Mac(n.MacAddress)).ToHashSet(StringComparer.Ordinal);
+        // By MAC, in order: the two NICs of a teaming pair share theirs.
+        var match = DeviceMatching.Interfaces([.. config.Interfaces.Select(n => new DomainInterfaceArgs { MacAddress = n.MacAddress })],
+            [.. live.Interfaces.Select(n => n.MacAddress)]);
         // Unplug first, so a NIC that moves to a new MAC frees its slot before the new one is plugged.
-        foreach (var (mac, nic) in liveByMac.Where(p => !configMacs.Contains(p.Key)))
+        foreach (var j in DeviceMatching.Unmatched(match, live.Interfaces.Count))
         {
+            var nic = live.Interfaces[j];
+            var mac = DeviceMatching.Mac(nic.MacAddress);
             try
             {
                 domain.DetachDevice(DomainXml.DeviceXml(nic), DeviceModifyFlags.Live);
@@ -118,10 +121,11 @@ internal sealed class DomainLiveChanges(ProviderHost host)
                 await refused($"interfaces ({mac} removed)", e).ConfigureAwait(false);
             }
         }
-        foreach (var nic in config.Interfaces)
+        for (var i = 0; i < config.Interfaces.Count; i++)
         {
+            var nic = config.Interfaces[i];
             var mac = DeviceMatching.Mac(nic.MacAddress)!;
-            if (!liveByMac.TryGetValue(mac, out var current))
+            if (match[i] is not { } j)
             {
                 try
                 {
@@ -135,6 +139,7 @@ internal sealed class DomainLiveChanges(ProviderHost host)
                 }
                 continue;
             }
+            var current = live.Interfaces[j];
             var wantedLink = nic.LinkState ?? LinkState.Up;
             var wantedVlan = linuxVlans.ContainsKey(mac) ? null : nic.Vlan;
             if ((current.LinkState ?? LinkState.Up) != wantedLink || current.Vlan != wantedVlan)

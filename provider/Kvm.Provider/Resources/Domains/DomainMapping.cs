@@ -12,8 +12,6 @@ namespace Kvm.Provider.Resources.Domains;
 /// </summary>
 internal static class DomainMapping
 {
-    private const ulong KiBPerMiB = 1024;
-
     /// <summary>
     /// The definition to give virDomainDefineXML. <paramref name="linuxVlan"/> tells which desired NICs
     /// (by index) carry VLANs the provider programs itself (Linux bridges): those get no <c>&lt;vlan&gt;</c>
@@ -23,8 +21,8 @@ internal static class DomainMapping
     /// </summary>
     public static XElement BuildXml(DomainArgs a, DomainArgs? old, DomainDefinition? existing, Func<int, bool> linuxVlan, out bool macsMissing)
     {
-        var currentKiB = (ulong)a.MemoryMib!.Value * KiBPerMiB;
-        var maxKiB = a.MaxMemoryMib is { } maxMib ? (ulong)maxMib * KiBPerMiB : Math.Max(existing?.MemoryKiB ?? 0, currentKiB);
+        var currentKiB = DomainMemory.CurrentKiB(a)!.Value;
+        var maxKiB = DomainMemory.MaxKiB(a) ?? Math.Max(existing?.MemoryKiB ?? 0, currentKiB);
         var maxVcpus = a.MaxVcpus ?? Math.Max(existing?.Vcpu?.Maximum ?? 0, a.Vcpus!.Value);
         var vcpu = (existing?.Vcpu ?? new DomainVcpu(maxVcpus)) with { Maximum = maxVcpus, Current = a.Vcpus == maxVcpus ? null : a.Vcpus };
 
@@ -47,8 +45,8 @@ internal static class DomainMapping
             Uuid = a.Uuid is { } u ? Guid.Parse(u) : existing?.Uuid,
             MemoryKiB = maxKiB,
             CurrentMemoryKiB = currentKiB,
-            Vcpu = vcpu,
-            Cpu = Cpu(a.CpuMode, old?.CpuMode, existing?.Cpu),
+            Vcpu = GuestCpu.Vcpu(vcpu, a, old),
+            Cpu = GuestCpu.Write(a, old, existing?.Cpu),
             Os = Os(a, old, existing?.Os),
             Features = a.Features is { } f ? f.ToValueList() : old?.Features is not null ? [] : existing?.Features ?? [],
             Disks = a.Disks is not null
@@ -105,16 +103,9 @@ internal static class DomainMapping
     private static T? OldAt<T>(T[]? items, int index) where T : class => items is not null && index < items.Length ? items[index] : null;
 
     /// <summary>An input set now wins; one the program dropped goes back to the default (null); one never set keeps the host's value.</summary>
-    private static T? Pick<T>(T? wanted, T? oldInput, T? existing) where T : class => wanted ?? (oldInput is not null ? null : existing);
+    public static T? Pick<T>(T? wanted, T? oldInput, T? existing) where T : class => wanted ?? (oldInput is not null ? null : existing);
 
-    private static T? PickValue<T>(T? wanted, T? oldInput, T? existing) where T : struct => wanted ?? (oldInput is not null ? null : existing);
-
-    private static DomainCpu? Cpu(string? mode, string? oldMode, DomainCpu? existing)
-    {
-        if (mode is null) return oldMode is not null ? null : existing;
-        // A different mode starts from a clean element: a custom model under host-passthrough means nothing.
-        return existing is not null && existing.Mode == mode ? existing : new DomainCpu { Mode = mode };
-    }
+    public static T? PickValue<T>(T? wanted, T? oldInput, T? existing) where T : struct => wanted ?? (oldInput is not null ? null : existing);
 
     private static DomainOs Os(DomainArgs a, DomainArgs? old, DomainOs? existing)
     {
@@ -142,11 +133,11 @@ internal static class DomainMapping
     {
         var disk = existing ?? new DomainDisk { TargetDev = d.TargetDev! };
         var type = d.BlockDevice is not null ? DiskType.Block : d.File is not null ? DiskType.File : existing?.Type ?? DiskType.File;
-        return disk with
+        return DiskDetails.Write(d, old, disk with
         {
             Type = type,
             Device = d.Device is { } dev ? ParseDevice(dev) : old?.Device is not null ? DiskDevice.Disk : disk.Device,
-            DriverName = d.Format is not null || d.Cache is not null || d.Io is not null || d.Discard is not null ? disk.DriverName ?? "qemu" : disk.DriverName,
+            DriverName = DiskDetails.SetsDriver(d) ? disk.DriverName ?? "qemu" : disk.DriverName,
             DriverFormat = Pick(d.Format, old?.Format, disk.DriverFormat),
             DriverCache = Pick(d.Cache, old?.Cache, disk.DriverCache),
             DriverIo = Pick(d.Io, old?.Io, disk.DriverIo),
@@ -156,7 +147,7 @@ internal static class DomainMapping
             TargetDev = d.TargetDev!,
             TargetBus = Pick(d.Bus, old?.Bus, disk.TargetBus),
             ReadOnly = d.ReadOnly ?? (old?.ReadOnly is not null ? false : disk.ReadOnly),
-        };
+        });
     }
 
     private static DiskDevice ParseDevice(string device) => device switch
@@ -180,7 +171,7 @@ internal static class DomainMapping
         // A source of another kind, or one the live XML adds (the bridge of a network), is not carried over.
         string? Source(string? wanted, string? oldInput, string? current, InterfaceType of) =>
             type != of ? null : sameType ? Pick(wanted, oldInput, current) : wanted;
-        return nic with
+        return NicDetails.Write(n, old, nic with
         {
             Type = type,
             SourceBridge = Source(n.Bridge, old?.Bridge, nic.SourceBridge, InterfaceType.Bridge),
@@ -200,13 +191,10 @@ internal static class DomainMapping
                 _ => old?.LinkState is not null ? null : nic.LinkState,
             },
             Mtu = PickValue(n.Mtu, old?.Mtu, nic.Mtu),
-            VirtualPort = n.VirtualPort is { } vp
-                ? (nic.VirtualPort?.Type == vp ? nic.VirtualPort : new VirtualPort { Type = vp })
-                : old?.VirtualPort is not null ? null : nic.VirtualPort,
             Vlan = linuxVlan ? null
                 : n.Vlan is { } v ? LibvirtVlan(v)
                 : old?.Vlan is not null ? null : nic.Vlan,
-        };
+        });
     }
 
     /// <summary>Names libvirt generates for host devices (and drops from the persistent definition).</summary>
@@ -307,16 +295,16 @@ internal static class DomainMapping
     {
         var root = def.Origin.Element;
         var refNics = reference?.Interfaces;
-        return new DomainArgs
+        var args = new DomainArgs
         {
             Name = def.Name,
             Type = def.Type,
             Uuid = def.Uuid?.ToString("D"),
-            MemoryMib = ToMib(def.CurrentMemoryKiB ?? def.MemoryKiB),
-            MaxMemoryMib = ToMib(def.MemoryKiB),
             Vcpus = def.Vcpu is { } v ? v.Current ?? v.Maximum : null,
             MaxVcpus = def.Vcpu?.Maximum,
+            VcpuCpuset = def.Vcpu?.Cpuset,
             CpuMode = def.Cpu?.Mode,
+            CpuXml = GuestCpu.XmlOf(def.Cpu, reference?.CpuXml),
             Machine = def.Os?.Machine is { } m && reference?.Machine is { } alias && MachineMatches(alias, m) ? alias : def.Os?.Machine,
             Arch = def.Os?.Arch,
             Kernel = def.Os?.Kernel,
@@ -334,11 +322,10 @@ internal static class DomainMapping
             OnReboot = root?.Element("on_reboot")?.Value,
             OnCrash = root?.Element("on_crash")?.Value,
         };
+        return DomainMemory.WithMax(DomainMemory.WithCurrent(args, def.CurrentMemoryKiB ?? def.MemoryKiB), def.MemoryKiB);
     }
 
-    private static int? ToMib(ulong? kib) => kib is { } k ? (int)Math.Min(k / KiBPerMiB, int.MaxValue) : null;
-
-    private static DomainDiskArgs ToArgs(DomainDisk d) => new()
+    private static DomainDiskArgs ToArgs(DomainDisk d) => DiskDetails.Read(d, new()
     {
         TargetDev = d.TargetDev,
         File = d.SourceFile,
@@ -350,12 +337,12 @@ internal static class DomainMapping
         Cache = d.DriverCache,
         Io = d.DriverIo,
         Discard = d.DriverDiscard,
-    };
+    });
 
     public static DomainInterfaceArgs ToArgs(DomainInterface n, IReadOnlyDictionary<string, DomainVlanArgs> linuxVlans)
     {
         var mac = DeviceMatching.Mac(n.MacAddress);
-        return new DomainInterfaceArgs
+        return NicDetails.Read(n, new DomainInterfaceArgs
         {
             Type = n.Type.ToString().ToLowerInvariant(),
             // The live XML of a network interface also names the network's bridge: not an input.
@@ -369,10 +356,9 @@ internal static class DomainMapping
             TargetDevice = n.TargetDev,
             LinkState = n.LinkState == LinkState.Down ? "down" : "up",
             Mtu = n.Mtu,
-            VirtualPort = n.VirtualPort?.Type,
             BootRom = n.Origin.Element?.Element("rom")?.Attribute("enabled")?.Value != "no",
             Vlan = mac is not null && linuxVlans.TryGetValue(mac, out var v) ? v : FromLibvirtVlan(n.Vlan),
-        };
+        });
     }
 
     private static DomainGraphicsArgs ToArgs(DomainGraphics g) => new()

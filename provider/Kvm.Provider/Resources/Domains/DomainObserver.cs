@@ -59,9 +59,11 @@ internal sealed class DomainObserver(ProviderHost host)
                     // Without the kernel's tables, report what was asked for.
                 }
             }
-            nics = [.. nics.Select(n =>
+            // By MAC, in order: the two NICs of a teaming pair share theirs.
+            var match = DeviceMatching.Interfaces(nics, [.. live.Interfaces.Select(l => l.MacAddress)]);
+            nics = [.. nics.Select((n, i) =>
             {
-                var current = live.Interfaces.FirstOrDefault(l => DeviceMatching.Mac(l.MacAddress) == n.MacAddress);
+                var current = n.MacAddress is not null && match[i] is { } j ? live.Interfaces[j] : null;
                 if (current is null) return n; // plugged into the config only: the guest gets it at its next start
                 var vlan = n.MacAddress is { } mac && linuxVlans.TryGetValue(mac, out var wanted)
                     ? (tables is not null && current.TargetDev is { } tap ? GuestVlans.FromEntries(tables.GetValueOrDefault(tap) ?? [], wanted) : wanted)
@@ -140,6 +142,8 @@ internal sealed class DomainObserver(ProviderHost host)
 
         return args with
         {
+            // cpuXml says the mode too.
+            CpuMode = args.CpuXml is null ? args.CpuMode : null,
             Interfaces = typed.Interfaces ? nics : null,
             Disks = typed.Disks ? s.Disks : null,
             Serials = typed.Serials ? s.Serials : null,
@@ -175,7 +179,7 @@ internal sealed class DomainObserver(ProviderHost host)
 
     /// <summary>Values the running guest reports differently by nature: the balloon's actual size, the expanded CPU model, generated names.</summary>
     private static bool IgnoredForPending(string path) =>
-        path is DomainArgs.Paths.MemoryMib or DomainArgs.Paths.CpuMode or "graphics.port" or DomainState.Paths.LiveXml
+        path is DomainArgs.Paths.MemoryMib or DomainArgs.Paths.MemoryKib or DomainArgs.Paths.CpuMode or DomainArgs.Paths.CpuXml or "graphics.port" or DomainState.Paths.LiveXml
         // libvirt's running definition adds aliases and run-time state to every device.
         || path.StartsWith(DomainArgs.Paths.DevicesXml, StringComparison.Ordinal)
         || (path.StartsWith("interfaces[", StringComparison.Ordinal) && path.EndsWith(".targetDevice", StringComparison.Ordinal))

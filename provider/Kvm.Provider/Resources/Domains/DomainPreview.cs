@@ -58,15 +58,15 @@ internal static class DomainPreview
             if (nics[i].MacAddress is null && !inputs.IsUnknown(NicPath(i, DomainInterfaceArgs.Paths.MacAddress))) unknown.Add(NicPath(i, DomainInterfaceArgs.Paths.MacAddress));
             if (nics[i].TargetDevice is null && willRun) unknown.Add(NicPath(i, DomainInterfaceArgs.Paths.TargetDevice));
         }
-        var state = Planned(a, uuid: old.Uuid) with
+        // Values the program leaves to the host stay as they were observed.
+        var maxKiB = DomainMemory.MaxKiB(a) ?? Math.Max(DomainMemory.CurrentKiB(a) ?? 0, DomainMemory.MaxKiB(old) ?? 0);
+        var state = DomainMemory.WithMax(Planned(a, uuid: old.Uuid), maxKiB) with
         {
             Interfaces = a.Interfaces is null ? old.Interfaces : nics,
             State = wasRunning == willRun ? old.State : willRun ? "running" : "shutoff",
             DomainId = wasRunning && willRun && !restarts ? old.DomainId : null,
             PendingRestart = old.PendingRestart,
             LiveXml = old.LiveXml,
-            // Values the program leaves to the host stay as they were observed.
-            MaxMemoryMib = a.MaxMemoryMib ?? (a.MemoryMib > old.MaxMemoryMib ? a.MemoryMib : old.MaxMemoryMib),
             MaxVcpus = a.MaxVcpus ?? (a.Vcpus > old.MaxVcpus ? a.Vcpus : old.MaxVcpus),
             CpuMode = a.CpuMode ?? (oldInputs.CpuMode is null ? old.CpuMode : null),
             Machine = a.Machine ?? (oldInputs.Machine is null ? old.Machine : null),
@@ -82,11 +82,10 @@ internal static class DomainPreview
     }
 
     /// <summary>The inputs as a state, with libvirt's defaults where the program leaves them unset; the observed outputs unset.</summary>
-    public static DomainState Planned(DomainArgs a, string? uuid) => DomainState.FromInputs(a) with
+    public static DomainState Planned(DomainArgs a, string? uuid) => DomainMemory.WithMax(DomainState.FromInputs(a), DomainMemory.MaxKiB(a) ?? DomainMemory.CurrentKiB(a)) with
     {
         Type = a.Type ?? "kvm",
         Uuid = uuid,
-        MaxMemoryMib = a.MaxMemoryMib ?? a.MemoryMib,
         MaxVcpus = a.MaxVcpus ?? a.Vcpus,
         Running = a.Running ?? true,
         ShutdownTimeoutSeconds = a.ShutdownTimeoutSeconds ?? 60,

@@ -17,8 +17,14 @@ internal static class DomainValidation
             Fail("name", $"\"{name}\" is not a usable domain name: it must not be blank or contain '/'");
         if (a.Uuid is { } uuid && !Guid.TryParse(uuid, out _))
             Fail("uuid", $"\"{uuid}\" is not a UUID (e.g. 4dea22b3-1d52-d8f3-2516-782e98ab3fa0)");
-        if (a.MemoryMib is { } mem && a.MaxMemoryMib is { } max && mem > max)
-            Fail("memoryMib", $"{mem} MiB is more than maxMemoryMib ({max} MiB): the current memory must be within the maximum");
+        if (a.MemoryMib is null && a.MemoryKib is null && Known("memoryMib") && Known("memoryKib"))
+            Fail("memoryMib", "the guest needs its memory: set memoryMib (or memoryKib for a size that is not whole MiB)");
+        if (a.MemoryMib is not null && a.MemoryKib is not null)
+            Fail("memoryKib", "set memoryMib or memoryKib, not both");
+        if (a.MaxMemoryMib is not null && a.MaxMemoryKib is not null)
+            Fail("maxMemoryKib", "set maxMemoryMib or maxMemoryKib, not both");
+        if (DomainMemory.CurrentKiB(a) is { } mem && DomainMemory.MaxKiB(a) is { } max && mem > max)
+            Fail(a.MemoryKib is null ? "memoryMib" : "memoryKib", $"{DomainMemory.Show(mem)} is more than the maximum ({DomainMemory.Show(max)}): the current memory must be within the maximum");
         if (a.Vcpus is { } vcpus && a.MaxVcpus is { } maxVcpus && vcpus > maxVcpus)
             Fail("vcpus", $"{vcpus} is more than maxVcpus ({maxVcpus}): the online vCPUs must be within the maximum");
         if (a.Kernel is null && Known("kernel"))
@@ -31,6 +37,8 @@ internal static class DomainValidation
         var devices = a.DevicesXml ?? [];
         for (var i = 0; i < devices.Length; i++)
             if (devices[i] is { } fragment && OtherDevices.Problem(fragment, a) is { } problem) Fail($"devicesXml[{i}]", problem);
+
+        DeviceValidation.Check(a, Fail, Known);
 
         var macs = new Dictionary<string, int>(StringComparer.Ordinal);
         var taps = new HashSet<string>(StringComparer.Ordinal);
@@ -60,7 +68,6 @@ internal static class DomainValidation
                     if (n.Device is null && Known($"{p}.device")) Fail($"{p}.device", "an interface of type direct needs the host device its macvtap sits on");
                     else if (n.Device is { } dev && !LinkName.IsValid(dev)) Fail($"{p}.device", $"\"{dev}\" is not a valid interface name");
                     Only("bridge", n.Bridge, "bridge"); Only("network", n.Network, "network"); Only("portGroup", n.PortGroup, "network");
-                    if (n.VirtualPort is not null) Fail($"{p}.virtualPort", "a macvtap (type direct) has no virtual port");
                     if (n.Vlan is not null) Fail($"{p}.vlan", "VLANs are not supported on macvtap (type direct) interfaces; put the guest on a bridge");
                     break;
             }
@@ -70,7 +77,9 @@ internal static class DomainValidation
                 if (!MacAddress.TryParse(normal, out var parsed)) Fail($"{p}.macAddress", $"\"{mac}\" is not a MAC address (six hex octets, e.g. 52:54:00:12:34:56)");
                 else if (parsed.IsMulticast) Fail($"{p}.macAddress", $"{mac} is a multicast address; a NIC needs a unicast MAC (the first octet even)");
                 else if (parsed == default) Fail($"{p}.macAddress", "00:00:00:00:00:00 is not a usable MAC address");
-                else if (macs.TryGetValue(parsed.ToString(), out var other)) Fail($"{p}.macAddress", $"{mac} is also the MAC of interfaces[{other}]");
+                // The two NICs of a virtio failover pair (teaming) share their MAC, as libvirt intends.
+                else if (macs.TryGetValue(parsed.ToString(), out var other) && !DeviceValidation.TeamingPair(nics[other], n))
+                    Fail($"{p}.macAddress", $"{mac} is also the MAC of interfaces[{other}]");
                 else macs[parsed.ToString()] = i;
             }
             if (n.TargetDevice is { } tap)

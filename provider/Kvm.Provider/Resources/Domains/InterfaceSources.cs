@@ -10,7 +10,8 @@ namespace Kvm.Provider.Resources.Domains;
 /// <summary>
 /// What the guest's NICs connect to on the host: whether the bridges, libvirt networks and devices they
 /// name exist (at Check, and again before a change), and who programs each NIC's VLANs: libvirt
-/// (Open vSwitch) or the provider (a Linux bridge, where libvirt refuses <c>&lt;vlan&gt;</c>).
+/// (Open vSwitch) or the provider (a Linux bridge, where libvirt refuses <c>&lt;vlan&gt;</c>). A NIC with a virtual
+/// port of its own (Open vSwitch, 802.1Qbg, 802.1Qbh, MidoNet) is not on a Linux bridge: its VLANs are libvirt's.
 /// </summary>
 internal sealed class InterfaceSources(ProviderHost host)
 {
@@ -28,13 +29,14 @@ internal sealed class InterfaceSources(ProviderHost host)
             {
                 switch (nic.Type)
                 {
-                    case "bridge" when nic.Bridge is { } bridge && !ctx.News.IsUnknown($"{path}.bridge"):
+                    // A MidoNet port binds the tap to MidoNet itself: its bridge names no kernel link.
+                    case "bridge" when nic.Bridge is { } bridge && nic.VirtualPort != Midonet && !ctx.News.IsUnknown($"{path}.bridge"):
                         if (ctx.Declared.Find<object>(BridgeResource.TypeToken, bridge) is not null) break;
                         links ??= await host.Links.ListAsync(ctx.Cancellation).ConfigureAwait(false);
                         var link = links.FirstOrDefault(l => l.Name == bridge);
                         if (link is null)
                             failures.Add(new($"{path}.bridge", $"no bridge named \"{bridge}\" exists in {host.NamespaceDescription}, and the program declares no {BridgeResource.TypeToken} of that name"));
-                        else if (nic.Vlan is not null && nic.VirtualPort != VirtualPort.OpenVSwitch && !link.IsBridge)
+                        else if (nic.Vlan is not null && nic.VirtualPort is null && !link.IsBridge)
                             failures.Add(new($"{path}.vlan", $"\"{bridge}\" is not a Linux bridge (kind {link.Kind ?? "none"}); for an Open vSwitch bridge set virtualPort: openvswitch"));
                         break;
                     case "network" when nic.Network is { } network && !ctx.News.IsUnknown($"{path}.network"):
@@ -78,11 +80,11 @@ internal sealed class InterfaceSources(ProviderHost host)
             string? missing = null;
             switch (nic.Type)
             {
-                case "bridge":
+                case "bridge" when nic.VirtualPort != Midonet:
                     links ??= await host.Links.ListAsync(ct).ConfigureAwait(false);
                     var link = links.FirstOrDefault(l => l.Name == nic.Bridge);
                     if (link is null) missing = $"no bridge named \"{nic.Bridge}\" exists in {host.NamespaceDescription}";
-                    else if (nic.Vlan is not null && nic.VirtualPort != VirtualPort.OpenVSwitch)
+                    else if (nic.Vlan is not null && nic.VirtualPort is null)
                     {
                         if (!link.IsBridge)
                             throw ProviderException.FailedPrecondition($"interfaces[{i}].vlan: \"{nic.Bridge}\" is not a Linux bridge (kind {link.Kind ?? "none"}); for an Open vSwitch bridge set virtualPort: openvswitch (nothing was changed)");
@@ -93,7 +95,7 @@ internal sealed class InterfaceSources(ProviderHost host)
                     using (var net = host.Libvirt.FindNetworkByName(nic.Network!))
                     {
                         if (net is null) missing = $"no libvirt network named \"{nic.Network}\" exists at {host.Libvirt.Uri}";
-                        else if (nic.Vlan is not null && nic.VirtualPort != VirtualPort.OpenVSwitch)
+                        else if (nic.Vlan is not null && nic.VirtualPort is null)
                             result[i] = !IsOpenVSwitch(NetworkXml.Parse(net.GetXmlDesc()), nic.PortGroup);
                     }
                     break;
@@ -102,6 +104,9 @@ internal sealed class InterfaceSources(ProviderHost host)
                     if (links.All(l => l.Name != nic.Device)) missing = $"no interface named \"{nic.Device}\" exists in {host.NamespaceDescription}";
                     break;
             }
+            // Check caught these on a bridge; a network's bridge kind is known only here.
+            if (result[i] && nic.Vlan is { } vlan && (vlan.Tags ?? []).Append(vlan.NativeTag ?? 1).Where(t => t is < 1 or > 4094).Select(t => (int?)t).FirstOrDefault() is { } bad)
+                throw ProviderException.FailedPrecondition($"interfaces[{i}].vlan: VLAN {bad} is outside 1-4094: the guest is on a Linux bridge ({(nic.Network is { } net ? $"under network \"{net}\"" : $"\"{nic.Bridge}\"")}), whose VLANs the provider programs in the kernel's table (nothing was changed)");
             if (missing is null) continue;
             if (strict(i)) throw ProviderException.FailedPrecondition($"interfaces[{i}]: {missing} (nothing was changed)");
             await host.Log.WarnAsync($"interfaces[{i}] of {a.Name}: {missing}; the guest cannot start until it does").ConfigureAwait(false);
@@ -111,6 +116,8 @@ internal sealed class InterfaceSources(ProviderHost host)
                 $"VLANs on a Linux bridge are programmed by the provider on the KVM host's kernel, but libvirt at {host.Libvirt.Uri} is on another machine; set the provider's host to that machine (nothing was changed)");
         return result;
     }
+
+    private const string Midonet = "midonet";
 
     private static bool IsOpenVSwitch(NetworkDefinition network, string? portGroup)
     {

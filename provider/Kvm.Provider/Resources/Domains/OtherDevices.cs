@@ -115,7 +115,7 @@ internal static class OtherDevices
     private static IEnumerable<XElement> Devices(XElement? root) => root?.Element("devices")?.Elements() ?? [];
 
     /// <summary>Whether <paramref name="observed"/> says all that <paramref name="wanted"/> says: its attributes, text and children, in order.</summary>
-    private static bool Subsumes(XElement observed, XElement wanted)
+    public static bool Subsumes(XElement observed, XElement wanted)
     {
         if (observed.Name != wanted.Name) return false;
         if (wanted.Attributes().Any(a => (string?)observed.Attribute(a.Name) != a.Value)) return false;

@@ -164,6 +164,13 @@ internal sealed partial class LibvirtNetworkApplier(ProviderHost host, LibvirtNe
             }
             else
             {
+                if (persistent.Any(c => PropertyPath.TopLevel(c.Path) == LibvirtNetworkArgs.Paths.MetadataXml))
+                {
+                    step = "writing the new metadata to the definition";
+                    var desired = NetworkMapping.Apply(now.PersistentDefinition, a, old, top => top == LibvirtNetworkArgs.Paths.MetadataXml);
+                    libvirt.DefineNetwork(NetworkXml.Format(desired)).Dispose();
+                    applied++;
+                }
                 foreach (var (op, flags, target) in LiveUpdates(now, a, old))
                 {
                     step = Describe(op) + target;

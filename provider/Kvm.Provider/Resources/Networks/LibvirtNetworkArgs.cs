@@ -12,6 +12,12 @@ internal partial record LibvirtNetworkArgs
     [Input("uuid", "The network's UUID. Unset: libvirt generates one (reported in the output, never as drift).", ReplaceOnChanges = true, MaxLength = 36)]
     public string? Uuid { get; init; }
 
+    [Input("title", "A short description of the network, one line (`<title>`). Unset: not managed.", MaxLength = 1024)]
+    public string? Title { get; init; }
+
+    [Input("description", "A longer description for people (`<description>`). Unset: not managed.", MaxLength = 65536)]
+    public string? Description { get; init; }
+
     [Input("forward", "How the network reaches the outside (`<forward>`). Unset: an isolated network.")]
     public NetworkForwardArgs? Forward { get; init; }
 
@@ -27,16 +33,31 @@ internal partial record LibvirtNetworkArgs
     [Input("trustGuestRxFilters", "Whether the host follows the receive filters (MAC address, multicast lists) guests set on their macvtap ports (libvirt's `<network trustGuestRxFilters>`). Unset: not managed (libvirt's default: no).")]
     public bool? TrustGuestRxFilters { get; init; }
 
+    [Input("portIsolated", "Whether guests' ports on the network are isolated from each other (`<port isolated='yes'/>`): they reach the uplink, not one another. A guest interface may say otherwise. Unset: not managed (libvirt's default: not isolated).")]
+    public bool? PortIsolated { get; init; }
+
+    [Input("bandwidth", "Traffic shaping of the whole network (`<bandwidth>`); `floor` of guest interfaces is guaranteed out of `inbound.peak` (or `average`). Only for networks with a bridge (nat, route, open, isolated, or bridge mode with `bridge.name`).")]
+    public BandwidthArgs? Bandwidth { get; init; }
+
+    [Input("routes", "Static routes the host adds through the network (`<route>`), each via a gateway on one of the network's subnets. Order does not matter.", Unordered = true, MaxLength = 1024)]
+    public NetworkRouteArgs[]? Routes { get; init; }
+
+    [Input("metadataXml", "The network's `<metadata>` element, whole: applications' own XML (each child in a namespace of its own), which libvirt keeps and never reads. Compared without insignificant whitespace; a change is written to the definition without a restart. Unset: not managed.", MaxLength = 65536)]
+    public string? MetadataXml { get; init; }
+
     [Input("macAddress", "The MAC address of the bridge libvirt creates (aa:bb:cc:dd:ee:ff, unicast). Unset: libvirt generates one (52:54:00:...).", MaxLength = 17)]
     public string? MacAddress { get; init; }
 
     [Input("domainName", "The DNS domain of the DHCP clients (`<domain name>`), e.g. `lab.example`.", MaxLength = 253)]
     public string? DomainName { get; init; }
 
+    [Input("domainLocalOnly", "Whether names in `domainName` are answered by the network alone and never forwarded upstream (`<domain localOnly>`). Unset: not managed (libvirt's default: forwarded).")]
+    public bool? DomainLocalOnly { get; init; }
+
     [Input("ips", "The host's addresses on the network and their DHCP service (`<ip>`), at most one IPv4 and one IPv6 address with DHCP. Only nat/route/open/isolated networks have addresses.", MaxLength = 16)]
     public NetworkIpArgs[]? Ips { get; init; }
 
-    [Input("dns", "The network's DNS service (dnsmasq): static host records.")]
+    [Input("dns", "The network's DNS service (dnsmasq): whether it runs, its upstream servers, and static host, TXT and SRV records.")]
     public NetworkDnsArgs? Dns { get; init; }
 
     [Input("portGroups", "Named sets of settings (VLAN, virtual port) a guest interface picks with `portgroup`. Order does not matter; changes are applied to the running network without a restart.", Unordered = true, MaxLength = 4096)]
@@ -81,8 +102,20 @@ internal sealed partial record NetworkForwardArgs
     [Input("interfaces", "The pool of host interfaces of a macvtap network (bridge/private/vepa/passthrough modes). libvirt also lists `dev` here for nat/route networks.", MaxLength = 1024)]
     public string[]? Interfaces { get; init; }
 
-    [Input("nat", "The public address and port ranges NAT may use (nat mode only).")]
+    [Input("nat", "The public address and port ranges NAT may use, and whether IPv6 is NATed too (nat mode only).")]
     public NetworkNatArgs? Nat { get; init; }
+
+    [Input("pf", "An SR-IOV physical function (a host interface) whose virtual functions make the pool (`<pf dev>`), for passthrough and hostdev modes; instead of `interfaces` or `pciAddresses`.", MaxLength = 15)]
+    public string? Pf { get; init; }
+
+    [Input("pciAddresses", "The pool of a hostdev network as PCI addresses of SR-IOV virtual functions (DDDD:BB:SS.F, e.g. 0000:03:00.1).", MaxLength = 1024)]
+    public string[]? PciAddresses { get; init; }
+
+    [Input("managed", "Hostdev mode: whether libvirt detaches each device from its host driver before giving it to a guest (and gives it back after). Unset: not managed (libvirt's default: no).")]
+    public bool? Managed { get; init; }
+
+    [Input("driver", "Hostdev mode: the device assignment backend (`<driver name>`).", OneOf = ["vfio", "kvm", "xen"])]
+    public string? Driver { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkNat", "The address and port ranges of a NAT network (`<nat>`).")]
@@ -99,6 +132,31 @@ internal sealed partial record NetworkNatArgs
 
     [Input("portEnd", "Last source port NAT may use (>= portStart).", Min = 1, Max = 65535)]
     public int? PortEnd { get; init; }
+
+    [Input("ipv6", "Whether IPv6 traffic is NATed too (`<nat ipv6='yes'>`), for IPv6 addresses without a routed prefix. Unset: not managed (libvirt's default: no, IPv6 is routed).")]
+    public bool? Ipv6 { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkRoute", "A static route the host adds for a libvirt network (`<route>`).")]
+internal sealed partial record NetworkRouteArgs
+{
+    [Input("family", "The address family, as libvirt holds it. Unset: taken from `address`.", OneOf = ["ipv4", "ipv6"])]
+    public string? Family { get; init; }
+
+    [Input("address", "The destination network's address, e.g. 192.168.222.0 or 2001:db8:ac10:fc00::.", Required = true, MaxLength = 45)]
+    public string? Address { get; init; }
+
+    [Input("prefix", "The destination's prefix length.", Min = 0, Max = 128)]
+    public int? Prefix { get; init; }
+
+    [Input("netmask", "The IPv4 destination's mask, instead of `prefix`.", MaxLength = 15)]
+    public string? Netmask { get; init; }
+
+    [Input("gateway", "The next hop: an address inside one of the network's subnets.", Required = true, MaxLength = 45)]
+    public string? Gateway { get; init; }
+
+    [Input("metric", "The route's metric (lower wins). Unset: the kernel's default.", Min = 1, Max = 2147483647)]
+    public int? Metric { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkBridge", "The Linux bridge of a libvirt network (`<bridge>`).")]
@@ -137,6 +195,12 @@ internal sealed partial record NetworkIpArgs
 
     [Input("dhcp", "The DHCP service on this subnet (dnsmasq). Unset: no DHCP.")]
     public NetworkDhcpArgs? Dhcp { get; init; }
+
+    [Input("localPtr", "Whether reverse (PTR) lookups of addresses in this subnet are answered locally and never forwarded upstream (`localPtr`). Unset: not managed (libvirt's default: forwarded).")]
+    public bool? LocalPtr { get; init; }
+
+    [Input("tftpRoot", "For network boot (IPv4): the host folder dnsmasq serves over TFTP on this address (`<tftp root>`). Pair with `dhcp.bootp`. Unset: no TFTP server.", MaxLength = 4096)]
+    public string? TftpRoot { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkDhcp", "The DHCP service of one subnet of a libvirt network (`<dhcp>`).")]
@@ -147,6 +211,29 @@ internal sealed partial record NetworkDhcpArgs
 
     [Input("hosts", "Static leases. Order does not matter; adding, changing or removing one is applied to the running network without a restart.", Unordered = true, MaxLength = 8192)]
     public NetworkDhcpHostArgs[]? Hosts { get; init; }
+
+    [Input("bootp", "For network boot (IPv4): the boot file DHCP offers (`<bootp>`), from this host's TFTP server (`tftpRoot`) or another. Unset: no boot file.")]
+    public NetworkDhcpBootpArgs? Bootp { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDhcpBootp", "The network-boot file a libvirt network's DHCP offers (`<bootp>`).")]
+internal sealed partial record NetworkDhcpBootpArgs
+{
+    [Input("file", "The boot file's name, e.g. `pxelinux.0`.", Required = true, MaxLength = 1024)]
+    public string? File { get; init; }
+
+    [Input("server", "The address of the TFTP server that has it. Unset: this host.", MaxLength = 45)]
+    public string? Server { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDhcpLease", "How long a DHCP lease of a libvirt network lasts (`<lease>`).")]
+internal sealed partial record NetworkDhcpLeaseArgs
+{
+    [Input("expiry", "The lease time in `unit`s; 0: the lease never expires.", Required = true, Min = 0, Max = 4294967295)]
+    public long? Expiry { get; init; }
+
+    [Input("unit", "The unit of `expiry`. Unset: minutes (libvirt keeps the unit given).", OneOf = ["seconds", "minutes", "hours"])]
+    public string? Unit { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkDhcpRange", "A range of addresses DHCP hands out (`<range>`).")]
@@ -157,26 +244,96 @@ internal sealed partial record NetworkDhcpRangeArgs
 
     [Input("end", "The last address of the range (>= start), inside the subnet.", Required = true, MaxLength = 45)]
     public string? End { get; init; }
+
+    [Input("lease", "How long leases from this range last. Unset: dnsmasq's default (one hour). A change restarts dnsmasq (DHCP and DNS pause briefly).")]
+    public NetworkDhcpLeaseArgs? Lease { get; init; }
 }
 
-[SchemaType("kvm:index:NetworkDhcpHost", "A static DHCP lease (`<host>`): IPv4 hosts are matched by MAC, IPv6 hosts by name.")]
+[SchemaType("kvm:index:NetworkDhcpHost", "A static DHCP lease (`<host>`): IPv4 hosts are matched by MAC, IPv6 hosts by client id or name.")]
 internal sealed partial record NetworkDhcpHostArgs
 {
-    [Input("mac", "The guest NIC's MAC address (IPv4 only; IPv6 leases are matched by name).", MaxLength = 17)]
+    [Input("mac", "The guest NIC's MAC address (IPv4 only; IPv6 leases are matched by `id` or `name`).", MaxLength = 17)]
     public string? Mac { get; init; }
+
+    [Input("id", "IPv6 only: the DHCPv6 client's DUID, colon-separated hex bytes (e.g. `0:3:0:1:0:16:3e:11:22:33`).", MaxLength = 390)]
+    public string? Id { get; init; }
 
     [Input("name", "The host name handed to the guest (letters, digits, '-' and '.').", MaxLength = 253)]
     public string? Name { get; init; }
 
     [Input("ip", "The address the guest gets, inside the subnet.", MaxLength = 45)]
     public string? Ip { get; init; }
+
+    [Input("lease", "How long this host's lease lasts. Unset: the range's, or dnsmasq's default.")]
+    public NetworkDhcpLeaseArgs? Lease { get; init; }
 }
 
-[SchemaType("kvm:index:NetworkDns", "The DNS service of a libvirt network (`<dns>`): static host records.")]
+[SchemaType("kvm:index:NetworkDns", "The DNS service of a libvirt network (`<dns>`, served by dnsmasq): whether it runs, where it forwards, and static records.")]
 internal sealed partial record NetworkDnsArgs
 {
+    [Input("enable", "Whether the network runs a DNS server at all (`<dns enable>`); false leaves guests to find DNS elsewhere (DHCP still runs). Unset: not managed (libvirt's default: on).")]
+    public bool? Enable { get; init; }
+
+    [Input("forwardPlainNames", "Whether names without a dot the network cannot answer are forwarded to the upstream servers (`forwardPlainNames`). Unset: not managed (libvirt's default: yes).")]
+    public bool? ForwardPlainNames { get; init; }
+
+    [Input("forwarders", "Upstream DNS servers (`<forwarder>`), in the order dnsmasq is told them: each an `address` for every name, an `address` and a `domain` for names in that domain, or a `domain` alone to answer it locally only. Set, they replace the host's resolv.conf servers. A change restarts the network.",
+        MaxLength = 256)]
+    public NetworkDnsForwarderArgs[]? Forwarders { get; init; }
+
+    [Input("txts", "TXT records (`<txt>`). Order does not matter; changes are applied to the running network without a restart.", Unordered = true, MaxLength = 1024)]
+    public NetworkDnsTxtArgs[]? Txts { get; init; }
+
+    [Input("srvs", "SRV records (`<srv>`). Order does not matter; changes are applied to the running network without a restart.", Unordered = true, MaxLength = 1024)]
+    public NetworkDnsSrvArgs[]? Srvs { get; init; }
+
     [Input("hosts", "Static host records. Order does not matter; changes are applied to the running network without a restart.", Unordered = true, MaxLength = 8192)]
     public NetworkDnsHostArgs[]? Hosts { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDnsForwarder", "An upstream DNS server of a libvirt network (`<dns><forwarder>`).")]
+internal sealed partial record NetworkDnsForwarderArgs
+{
+    [Input("address", "The upstream server's address (IPv4 or IPv6). Unset (with `domain`): names in the domain are answered locally only.", MaxLength = 45)]
+    public string? Address { get; init; }
+
+    [Input("domain", "Forward only names in this domain. Unset: every name.", MaxLength = 253)]
+    public string? Domain { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDnsTxt", "A DNS TXT record of a libvirt network (`<dns><txt>`).")]
+internal sealed partial record NetworkDnsTxtArgs
+{
+    [Input("name", "The record's name (letters, digits, '-' and '.').", Required = true, MaxLength = 253)]
+    public string? Name { get; init; }
+
+    [Input("value", "The record's text.", Required = true, MaxLength = 255)]
+    public string? Value { get; init; }
+}
+
+[SchemaType("kvm:index:NetworkDnsSrv", "A DNS SRV record of a libvirt network (`<dns><srv>`).")]
+internal sealed partial record NetworkDnsSrvArgs
+{
+    [Input("service", "The service's name without the leading underscore, e.g. `ldap` (letters, digits and _ - + / *).", Required = true, MaxLength = 482)]
+    public string? Service { get; init; }
+
+    [Input("protocol", "The transport without the leading underscore, e.g. `tcp` or `udp` (letters, digits and - + /).", Required = true, MaxLength = 64)]
+    public string? Protocol { get; init; }
+
+    [Input("domain", "The domain the record is in. Unset: the network's domain.", MaxLength = 253)]
+    public string? Domain { get; init; }
+
+    [Input("target", "The host that provides the service; `.` says it is not available. Needed for `port`, `priority` and `weight`.", MaxLength = 253)]
+    public string? Target { get; init; }
+
+    [Input("port", "The service's port.", Min = 1, Max = 65535)]
+    public int? Port { get; init; }
+
+    [Input("priority", "Lower is preferred.", Min = 0, Max = 65535)]
+    public int? Priority { get; init; }
+
+    [Input("weight", "Share among targets of the same priority.", Min = 0, Max = 65535)]
+    public int? Weight { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkDnsHost", "A static DNS record: names for one address (`<dns><host>`).")]
@@ -203,6 +360,12 @@ internal sealed partial record NetworkPortGroupArgs
 
     [Input("virtualPort", "The virtual port settings of ports in this group.")]
     public NetworkVirtualPortArgs? VirtualPort { get; init; }
+
+    [Input("trustGuestRxFilters", "Whether the host follows the receive filters guests set on macvtap ports in this group. Unset: the network's.")]
+    public bool? TrustGuestRxFilters { get; init; }
+
+    [Input("bandwidth", "Traffic shaping of each guest port in this group. Not for hostdev networks.")]
+    public BandwidthArgs? Bandwidth { get; init; }
 }
 
 [SchemaType("kvm:index:NetworkVlan", "VLAN tagging of guest ports (`<vlan>`): one tag is an access port, several (or `trunk`) a trunk.")]
@@ -225,12 +388,9 @@ internal sealed partial record NetworkVlanTagArgs
     public string? NativeMode { get; init; }
 }
 
-[SchemaType("kvm:index:NetworkVirtualPort", "The virtual port of guest ports (`<virtualport>`).")]
-internal sealed partial record NetworkVirtualPortArgs
+[SchemaType("kvm:index:NetworkVirtualPort", "The virtual port of guest ports (`<virtualport>`): its type and parameters (which apply depends on the type: see VirtualPortParameters).")]
+internal sealed partial record NetworkVirtualPortArgs : VirtualPortParametersArgs
 {
-    [Input("type", "openvswitch (an Open vSwitch bridge), 802.1Qbh or 802.1Qbg (macvtap pools), midonet. Unset: libvirt infers it from the parameters.", OneOf = ["openvswitch", "802.1Qbh", "802.1Qbg", "midonet"])]
+    [Input("type", "openvswitch (an Open vSwitch bridge), 802.1Qbh or 802.1Qbg (macvtap pools), midonet. Unset: libvirt infers it from the parameters (a portgroup's from the network's).", OneOf = ["openvswitch", "802.1Qbh", "802.1Qbg", "midonet"])]
     public string? Type { get; init; }
-
-    [Input("interfaceId", "The Open vSwitch interface id (a UUID). Unset: libvirt generates one per port.", MaxLength = 36)]
-    public string? InterfaceId { get; init; }
 }

@@ -23,15 +23,32 @@ internal sealed class LibvirtNetworkPlanner : Planner<LibvirtNetworkArgs, Libvir
         PropertyValue v = news;
         static PropertyValue? Lower(PropertyValue? p) => MapString(p, s => s.ToLowerInvariant());
         static PropertyValue? Address(PropertyValue? p) => MapString(p, IpAddr.Canonical);
-        foreach (var path in new[] { "uuid", "macAddress", "ips[*].dhcp.hosts[*].mac", "virtualPort.interfaceId", "portGroups[*].virtualPort.interfaceId" })
+        foreach (var path in new[] { "uuid", "macAddress", "ips[*].dhcp.hosts[*].mac", "ips[*].dhcp.hosts[*].id", "virtualPort.interfaceId", "portGroups[*].virtualPort.interfaceId",
+                     "virtualPort.instanceId", "portGroups[*].virtualPort.instanceId" })
             v = PropertyPath.Set(v, PropertyPath.Parse(path).AsSpan(), Lower);
-        foreach (var path in new[] { "forward.nat.addressStart", "forward.nat.addressEnd", "ips[*].address", "ips[*].dhcp.ranges[*].start", "ips[*].dhcp.ranges[*].end", "ips[*].dhcp.hosts[*].ip", "dns.hosts[*].ip" })
+        foreach (var path in new[] { "forward.nat.addressStart", "forward.nat.addressEnd", "ips[*].address", "ips[*].dhcp.ranges[*].start", "ips[*].dhcp.ranges[*].end", "ips[*].dhcp.hosts[*].ip", "dns.hosts[*].ip",
+                     "ips[*].dhcp.bootp.server", "dns.forwarders[*].address", "routes[*].address", "routes[*].gateway" })
             v = PropertyPath.Set(v, PropertyPath.Parse(path).AsSpan(), Address);
         // Inside unordered lists items compare whole, so defaults are spelled one way: isDefault only when true, trunk whenever it is one.
         v = PropertyPath.Set(v, PropertyPath.Parse("portGroups[*].isDefault").AsSpan(), p => p?.Reveal() is BoolValue { Value: false } ? null : p);
         foreach (var path in new[] { "vlan", "portGroups[*].vlan" })
             v = PropertyPath.Set(v, PropertyPath.Parse(path).AsSpan(), CanonicalVlan);
+        v = PropertyPath.Set(v, PropertyPath.Parse("forward.pciAddresses[*]").AsSpan(), p => MapString(p, PciAddress.Normalize));
+        v = PropertyPath.Set(v, PropertyPath.Parse(LibvirtNetworkArgs.Paths.MetadataXml).AsSpan(), p => MapString(p, WellFormedOneLine));
         return (ObjectValue)v;
+    }
+
+    /// <summary>Metadata in one spelling; text that is not XML stays as it is, for Check to name.</summary>
+    private static string WellFormedOneLine(string xml)
+    {
+        try
+        {
+            return NetworkMapping.CanonicalXml(xml);
+        }
+        catch (System.Xml.XmlException)
+        {
+            return xml;
+        }
     }
 
     private static PropertyValue? MapString(PropertyValue? p, Func<string, string> map) => p switch

@@ -38,6 +38,12 @@ internal static class NetworkAddressRules
                     subnet = SubnetOf(ip, address, p, unknown, f);
                 }
             }
+            // libvirt reads <tftp> and <bootp> only on an IPv4 address.
+            var v6 = subnet?.Address.IsV6 == true;
+            if (v6 && ip.TftpRoot is not null) f.Add(new($"{p}.tftpRoot", "network boot (TFTP) is for IPv4 addresses; libvirt refuses it on an IPv6 one"));
+            if (v6 && ip.Dhcp?.Bootp is not null) f.Add(new($"{p}.dhcp.bootp", "network boot (BOOTP) is for IPv4 addresses; libvirt ignores it on an IPv6 one"));
+            if (ip.Dhcp?.Bootp?.Server is { } server && !IpAddr.TryParse(server, out _))
+                f.Add(new($"{p}.dhcp.bootp.server", $"\"{NetworkRules.Shorten(server)}\" is not an IPv4 or IPv6 address"));
             if (ip.Dhcp is not { } dhcp) continue;
             var hasDhcp = dhcp.Ranges is { Length: > 0 } || dhcp.Hosts is { Length: > 0 };
             if (hasDhcp && subnet is { } sn)
@@ -80,10 +86,8 @@ internal static class NetworkAddressRules
             }
         }
         if (prefix > address.Bits) return null;
-        var net = IpSubnet.Of(address, prefix.Value);
-        if (net.IsReserved(address))
-            f.Add(new($"{p}.address", $"{address} is the {(address.Value == net.Network ? "network address" : "broadcast address")} of {net}; the host needs an address inside it"));
-        return new Subnet(net, address);
+        // libvirt (and the kernel) take even the subnet's network or broadcast address as the host's: not refused here.
+        return new Subnet(IpSubnet.Of(address, prefix.Value), address);
     }
 
     /// <summary>
@@ -109,6 +113,7 @@ internal static class NetworkAddressRules
             var rp = $"{p}.dhcp.ranges[{i}]";
             var start = AddressIn(r.Start, $"{rp}.start", subnet, "the range", f);
             var end = AddressIn(r.End, $"{rp}.end", subnet, "the range", f);
+            ValidateLease(r.Lease, $"{rp}.lease", f);
             if (start is not { } s || end is not { } e) continue;
             if (s.Value > e.Value) { f.Add(new($"{rp}.end", $"{e} comes before the range's start {s}")); continue; }
             if (subnet is { } sn && s.Value <= sn.Address.Value && sn.Address.Value <= e.Value)
@@ -124,6 +129,7 @@ internal static class NetworkAddressRules
         var hosts = dhcp.Hosts ?? [];
         var macs = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var ids = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var ips = new Dictionary<UInt128, int>();
         for (var i = 0; i < hosts.Length; i++)
         {
@@ -141,11 +147,17 @@ internal static class NetworkAddressRules
                 if (NetworkRules.HostnameError(name) is { } e) f.Add(new($"{hp}.name", e));
                 else if (!names.TryAdd(name, i)) f.Add(new($"{hp}.name", $"\"{name}\" already has a lease ({p}.dhcp.hosts[{names[name]}])"));
             }
-            if (h.Mac is null && h.Name is null)
-                f.Add(new(hp, v6 == true ? "an IPv6 static lease needs a name" : "a static lease needs a mac (or a name)"));
-            else if (v6 == true && h.Name is null)
-                f.Add(new($"{hp}.name", "an IPv6 static lease needs a name"));
-            if (AddressIn(h.Ip, $"{hp}.ip", subnet, "the lease", f) is { } ip)
+            if (h.Id is { } id)
+            {
+                if (v6 == false) f.Add(new($"{hp}.id", "the client id (DUID) matches DHCPv6 clients; IPv4 leases are matched by mac or name"));
+                else if (!IsDuid(id)) f.Add(new($"{hp}.id", $"\"{NetworkRules.Shorten(id)}\" is not a DHCPv6 client id: colon-separated hex bytes, e.g. 0:3:0:1:0:16:3e:11:22:33"));
+                else if (!ids.TryAdd(id, i)) f.Add(new($"{hp}.id", $"{id} already has a lease ({p}.dhcp.hosts[{ids[id]}])"));
+            }
+            if (v6 == true ? h.Id is null && h.Name is null : h.Mac is null && h.Name is null)
+                f.Add(new(hp, v6 == true ? "an IPv6 static lease needs a client id or a name" : "a static lease needs a mac (or a name)"));
+            ValidateLease(h.Lease, $"{hp}.lease", f);
+            // A static lease outside the subnet is one libvirt takes (dnsmasq never hands it out): only its family must match.
+            if (LeaseAddress(h.Ip, $"{hp}.ip", subnet, f) is { } ip)
             {
                 if (subnet is { } sn && ip.Value == sn.Address.Value)
                     f.Add(new($"{hp}.ip", $"{ip} is the host's own address on this network"));
@@ -153,6 +165,14 @@ internal static class NetworkAddressRules
                     f.Add(new($"{hp}.ip", $"{ip} is already leased to {p}.dhcp.hosts[{ips[ip.Value]}]"));
             }
         }
+    }
+
+    private static IpAddr? LeaseAddress(string? text, string path, Subnet? subnet, List<CheckFailure> f)
+    {
+        if (text is null) return null;
+        if (!IpAddr.TryParse(text, out var a)) { f.Add(new(path, $"\"{NetworkRules.Shorten(text)}\" is not an IPv4 or IPv6 address")); return null; }
+        if (subnet is { } sn && a.IsV6 != sn.Address.IsV6) { f.Add(new(path, $"{a} is {a.Family}, but the lease belongs to the {sn.Address.Family} subnet {sn.Net}")); return null; }
+        return a;
     }
 
     /// <summary>A DHCP address: valid, of the subnet's family, inside it and not its network or broadcast address.</summary>
@@ -167,25 +187,15 @@ internal static class NetworkAddressRules
         return a;
     }
 
-    public static void ValidateDns(NetworkDnsArgs? dns, List<CheckFailure> f)
+    /// <summary>dnsmasq's shortest lease is two minutes, and libvirt refuses less; 0 is a lease that never expires.</summary>
+    private static void ValidateLease(NetworkDhcpLeaseArgs? lease, string path, List<CheckFailure> f)
     {
-        var hosts = dns?.Hosts ?? [];
-        var ips = new Dictionary<IpAddr, int>();
-        for (var i = 0; i < hosts.Length; i++)
-        {
-            if (hosts[i] is not { } h) continue;
-            var hp = $"dns.hosts[{i}]";
-            if (h.Ip is { } text)
-            {
-                if (!IpAddr.TryParse(text, out var ip)) f.Add(new($"{hp}.ip", $"\"{NetworkRules.Shorten(text)}\" is not an IPv4 or IPv6 address"));
-                else if (!ips.TryAdd(ip, i)) f.Add(new($"{hp}.ip", $"{ip} already has a record (dns.hosts[{ips[ip]}]); list all its names there"));
-            }
-            var names = h.Hostnames ?? [];
-            if (h.Hostnames is { Length: 0 }) f.Add(new($"{hp}.hostnames", "a DNS record needs at least one name"));
-            for (var j = 0; j < names.Length; j++)
-            {
-                if (names[j] is { } n && NetworkRules.HostnameError(n) is { } e) f.Add(new($"{hp}.hostnames[{j}]", e));
-            }
-        }
+        if (lease?.Expiry is not { } expiry || expiry == 0) return;
+        if ((lease.Unit == "seconds" && expiry < 120) || (lease.Unit is null or "minutes" && expiry < 2))
+            f.Add(new($"{path}.expiry", $"{expiry} {lease.Unit ?? "minutes"} is shorter than dnsmasq's shortest lease, two minutes (0: never expires)"));
     }
+
+    /// <summary>A DUID as libvirt takes it: hex bytes of one or two digits, separated by colons.</summary>
+    private static bool IsDuid(string id) =>
+        id.Split(':') is { Length: >= 2 } parts && parts.All(b => b.Length is 1 or 2 && b.All(char.IsAsciiHexDigit));
 }

@@ -12,7 +12,7 @@ internal static class NetworkChanges
 {
     /// <summary>
     /// The class of a detailed-diff path (<c>ips[0].dhcp.hosts[2]</c>, <c>forward.mode</c>, ...).
-    /// Live: virNetworkUpdate LIVE|CONFIG (DHCP hosts and ranges, DNS hosts, portgroups), and autostart
+    /// Live: virNetworkUpdate LIVE|CONFIG (DHCP hosts and ranges, DNS host, TXT and SRV records, portgroups), and autostart
     /// and active, which the applier sets on the network itself (no new definition). Restart: a new
     /// persistent definition, then destroy + start of a running network. Replace: name and uuid.
     /// </summary>
@@ -24,8 +24,11 @@ internal static class NetworkChanges
         {
             LibvirtNetworkArgs.Paths.Name or LibvirtNetworkArgs.Paths.Uuid => ChangeClass.Replace,
             LibvirtNetworkArgs.Paths.Autostart or LibvirtNetworkArgs.Paths.Active => ChangeClass.Live,
-            // dns models only static host records; portgroups are a section of their own.
-            LibvirtNetworkArgs.Paths.Dns or LibvirtNetworkArgs.Paths.PortGroups => ChangeClass.Live,
+            // Nothing reads metadata at run time: the definition is written again, the network keeps running.
+            LibvirtNetworkArgs.Paths.MetadataXml => ChangeClass.Live,
+            // DNS records and portgroups are sections of their own; forwarders and the switches are not.
+            LibvirtNetworkArgs.Paths.PortGroups => ChangeClass.Live,
+            LibvirtNetworkArgs.Paths.Dns when s.Length >= 2 && s[1].Key is NetworkDnsArgs.Paths.Hosts or NetworkDnsArgs.Paths.Txts or NetworkDnsArgs.Paths.Srvs => ChangeClass.Live,
             // ips[i].dhcp.hosts... and ips[i].dhcp.ranges...; a whole ip or dhcp element appearing or going needs a restart.
             LibvirtNetworkArgs.Paths.Ips when s.Length >= 4 && !s[1].IsKey && s[2].Key == "dhcp" && s[3].Key is "hosts" or "ranges" => ChangeClass.Live,
             _ => ChangeClass.Restart,
@@ -67,7 +70,8 @@ internal static class NetworkChanges
     {
         var liveState = NetworkMapping.ToState(live, bridge, "", []);
         var diff = RecordDiff.Compare<LibvirtNetworkArgs>(liveState, persistent, persistent);
-        return [.. diff.Detailed.Keys.Where(k => !IsRunState(k))];
+        // Metadata has no effect on a running network; a new one is written to the definition only.
+        return [.. diff.Detailed.Keys.Where(k => !IsRunState(k) && PropertyPath.TopLevel(k) != LibvirtNetworkArgs.Paths.MetadataXml)];
     }
 
     /// <summary>
@@ -100,7 +104,7 @@ internal static class NetworkChanges
             {
                 ops.AddRange(Delta(have.Hosts, hosts,
                     NetworkMapping.ToArgs,
-                    h => NetworkMapping.DhcpHostKey(h.Mac, h.Name, h.Ip),
+                    h => NetworkMapping.DhcpHostKey(h.Mac, h.Id, h.Name, h.Ip),
                     NetworkMapping.DhcpHost,
                     // libvirt modifies the first entry with the same mac, ip or name: safe only when no other entry shares one.
                     canModify: (target, others) => !others.Any(o => SharesIdentity(o, target)))
@@ -116,6 +120,19 @@ internal static class NetworkChanges
                 NetworkMapping.DnsHost,
                 canModify: (_, _) => false) // libvirt cannot modify DNS host records, only add or delete them
                 .Select(o => NetworkUpdate.ForDnsHost(o.Command, o.Item)));
+        }
+        if (Wanted(a.Dns?.Txts, old?.Dns?.Txts, managed: a.Dns is not null || old?.Dns is not null) is { } txts)
+        {
+            ops.AddRange(Delta(actual.Dns?.Txts ?? [], txts, NetworkMapping.ToArgs, t => t.Name!, NetworkMapping.DnsTxt,
+                canModify: (_, _) => false) // DNS records are only added or deleted
+                .Select(o => NetworkUpdate.ForDnsTxt(o.Command, o.Item)));
+        }
+        if (Wanted(a.Dns?.Srvs, old?.Dns?.Srvs, managed: a.Dns is not null || old?.Dns is not null) is { } srvs)
+        {
+            ops.AddRange(Delta(actual.Dns?.Srvs ?? [], srvs, NetworkMapping.ToArgs,
+                s => string.Join('|', s.Service, s.Protocol, s.Domain, s.Target, s.Port, s.Priority, s.Weight), NetworkMapping.DnsSrv,
+                canModify: (_, _) => false)
+                .Select(o => NetworkUpdate.ForDnsSrv(o.Command, o.Item)));
         }
 
         if (Wanted(a.PortGroups, old?.PortGroups) is { } groups)
@@ -138,6 +155,7 @@ internal static class NetworkChanges
 
     private static bool SharesIdentity(DhcpHost a, DhcpHost b) =>
         (a.Mac is not null && b.Mac is not null && string.Equals(a.Mac, b.Mac, StringComparison.OrdinalIgnoreCase))
+        || (a.Id is not null && b.Id is not null && string.Equals(a.Id, b.Id, StringComparison.OrdinalIgnoreCase))
         || (a.Name is not null && a.Name == b.Name)
         || (a.Ip is not null && b.Ip is not null && IpAddr.Canonical(a.Ip) == IpAddr.Canonical(b.Ip));
 

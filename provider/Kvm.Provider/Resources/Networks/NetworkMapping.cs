@@ -6,10 +6,11 @@ namespace Kvm.Provider.Resources.Networks;
 /// libvirt's network model to the resource's records and back. Reading reports every value libvirt
 /// holds (including what it fills in: uuid, MAC, virbrN, stp/delay) in the normalised form Check
 /// gives inputs, so an unchanged network compares equal. Writing puts the program's values onto the
-/// existing definition, so the XML the resource does not model (routes, bandwidth, forwarders,
-/// metadata...) survives.
+/// existing definition, so what the program leaves unset, and anything a newer libvirt adds that the
+/// model does not know, survives. The DNS and routing parts live in NetworkMapping.Dns.cs and
+/// NetworkMapping.Routing.cs.
 /// </summary>
-internal static class NetworkMapping
+internal static partial class NetworkMapping
 {
     public static string ModeName(NetworkForwardMode mode) => mode switch
     {
@@ -51,15 +52,20 @@ internal static class NetworkMapping
                 Mode = ModeName(d.Forward.Mode),
                 Dev = d.Forward.Dev,
                 Interfaces = [.. d.Forward.Interfaces],
-                Nat = d.Forward.Nat is { } nat && (nat.Address is not null || nat.Port is not null)
+                Nat = d.Forward.Nat is { } nat && (nat.Address is not null || nat.Port is not null || nat.Ipv6 is not null)
                     ? new NetworkNatArgs
                     {
                         AddressStart = nat.Address?.Start is { } s ? IpAddr.Canonical(s) : null,
                         AddressEnd = nat.Address?.End is { } e ? IpAddr.Canonical(e) : null,
                         PortStart = nat.Port?.Start,
                         PortEnd = nat.Port?.End,
+                        Ipv6 = nat.Ipv6,
                     }
                     : null,
+                Pf = d.Forward.Pf,
+                PciAddresses = d.Forward.PciAddresses.Count > 0 ? [.. d.Forward.PciAddresses.Select(a => PciAddress.Of(a) ?? a.Type)] : null,
+                Managed = d.Forward.Managed,
+                Driver = d.Forward.DriverName,
             },
         Bridge = d.Bridge is null ? null : new NetworkBridgeArgs
         {
@@ -71,10 +77,17 @@ internal static class NetworkMapping
         MacAddress = d.MacAddress?.ToLowerInvariant(),
         DomainName = d.DomainName,
         Ips = [.. d.Ips.Select(ToArgs)],
-        Dns = new NetworkDnsArgs { Hosts = [.. (d.Dns?.Hosts ?? []).Select(ToArgs)] },
+        Dns = ToArgs(d.Dns),
         PortGroups = [.. d.PortGroups.Select(ToArgs)],
         Vlan = ToArgs(d.Vlan),
         VirtualPort = ToArgs(d.VirtualPort),
+        Title = d.Title,
+        Description = d.Description,
+        DomainLocalOnly = d.DomainLocalOnly,
+        PortIsolated = d.PortIsolated,
+        Bandwidth = ToArgs(d.Bandwidth),
+        Routes = [.. d.Routes.Select(ToArgs)],
+        MetadataXml = d.Metadata,
         Autostart = autostart,
         Active = active,
     };
@@ -84,11 +97,12 @@ internal static class NetworkMapping
         var address = IpAddr.Canonical(ip.Address);
         return new NetworkIpArgs
         {
+            // As libvirt holds it: an IPv4 address says family='ipv4' only when it was written so.
             Family = ip.Family switch
             {
                 IpFamily.Ipv6 => "ipv6",
                 IpFamily.Ipv4 => "ipv4",
-                _ => address.Contains(':') ? "ipv6" : "ipv4",
+                _ => address.Contains(':') ? "ipv6" : null,
             },
             Address = address,
             Prefix = ip.Prefix,
@@ -97,20 +111,28 @@ internal static class NetworkMapping
             {
                 Ranges = [.. ip.Dhcp.Ranges.Select(ToArgs)],
                 Hosts = [.. ip.Dhcp.Hosts.Select(ToArgs)],
+                Bootp = ip.Dhcp.Bootp is { } b ? new NetworkDhcpBootpArgs { File = b.File, Server = b.Server } : null,
             },
+            TftpRoot = ip.TftpRoot,
+            LocalPtr = ip.LocalPtr,
         };
     }
 
-    public static NetworkDhcpRangeArgs ToArgs(DhcpRange r) => new() { Start = IpAddr.Canonical(r.Start), End = IpAddr.Canonical(r.End) };
+    public static NetworkDhcpRangeArgs ToArgs(DhcpRange r) => new() { Start = IpAddr.Canonical(r.Start), End = IpAddr.Canonical(r.End), Lease = ToArgs(r.Lease) };
 
     public static NetworkDhcpHostArgs ToArgs(DhcpHost h) => new()
     {
         Mac = h.Mac?.ToLowerInvariant(),
+        Id = h.Id,
         Name = h.Name,
         Ip = h.Ip is { } ip ? IpAddr.Canonical(ip) : null,
+        Lease = ToArgs(h.Lease),
     };
 
-    public static NetworkDnsHostArgs ToArgs(DnsHost h) => new() { Ip = IpAddr.Canonical(h.Ip), Hostnames = [.. h.Hostnames] };
+    private static NetworkDhcpLeaseArgs? ToArgs(DhcpLease? lease) => lease is null ? null : new NetworkDhcpLeaseArgs { Expiry = lease.Expiry, Unit = lease.Unit };
+
+    private static DhcpLease? Lease(DhcpLease? basis, NetworkDhcpLeaseArgs? lease) =>
+        lease is null ? null : (basis ?? new DhcpLease(0, null)) with { Expiry = lease.Expiry!.Value, Unit = lease.Unit };
 
     public static NetworkPortGroupArgs ToArgs(NetworkPortGroup pg) => new()
     {
@@ -119,6 +141,8 @@ internal static class NetworkMapping
         IsDefault = pg.IsDefault == true ? true : null,
         Vlan = ToArgs(pg.Vlan),
         VirtualPort = ToArgs(pg.VirtualPort),
+        TrustGuestRxFilters = pg.TrustGuestRxFilters,
+        Bandwidth = ToArgs(pg.Bandwidth),
     };
 
     public static NetworkVlanArgs? ToArgs(Vlan? v) => v is null ? null : new NetworkVlanArgs
@@ -137,7 +161,11 @@ internal static class NetworkMapping
         })],
     };
 
-    public static NetworkVirtualPortArgs? ToArgs(VirtualPort? vp) => vp is null ? null : new NetworkVirtualPortArgs { Type = vp.Type, InterfaceId = vp.InterfaceId };
+    public static NetworkVirtualPortArgs? ToArgs(VirtualPort? vp) => vp is null ? null : new NetworkVirtualPortArgs
+    {
+        Type = vp.Type, InterfaceId = vp.InterfaceId, ProfileId = vp.ProfileId,
+        ManagerId = vp.ManagerId, TypeId = vp.TypeId, TypeIdVersion = vp.TypeIdVersion, InstanceId = vp.InstanceId,
+    };
 
     /// <summary>
     /// The state (outputs) of a definition: its inputs, with both prefix and netmask of IPv4
@@ -154,7 +182,7 @@ internal static class NetworkMapping
 
     private static NetworkIpArgs WithBothMaskForms(NetworkIpArgs ip)
     {
-        if (ip.Family != "ipv4") return ip;
+        if (ip.Address is null || ip.Address.Contains(':')) return ip;
         if (ip.Prefix is null && ip.Netmask is { } mask && IpSubnet.PrefixOfNetmask(mask) is { } p)
             return ip with { Prefix = p };
         if (ip.Netmask is null && ip.Prefix is { } prefix and >= 0 and <= 32)
@@ -192,6 +220,13 @@ internal static class NetworkMapping
             };
         }
         if (apply("vlan")) d = d with { Vlan = a.Vlan is null ? (old?.Vlan is null ? basis.Vlan : null) : Vlan(basis.Vlan, a.Vlan) };
+        if (apply("title")) d = d with { Title = Pick(a.Title, basis.Title, old?.Title is not null) };
+        if (apply("description")) d = d with { Description = Pick(a.Description, basis.Description, old?.Description is not null) };
+        if (apply("domainLocalOnly")) d = d with { DomainLocalOnly = Pick(a.DomainLocalOnly, basis.DomainLocalOnly, old?.DomainLocalOnly is not null) };
+        if (apply("portIsolated")) d = d with { PortIsolated = Pick(a.PortIsolated, basis.PortIsolated, old?.PortIsolated is not null) };
+        if (apply("bandwidth")) d = d with { Bandwidth = a.Bandwidth is null ? (old?.Bandwidth is null ? basis.Bandwidth : null) : Bandwidth(basis.Bandwidth, a.Bandwidth) };
+        if (apply("routes")) d = d with { Routes = a.Routes is null ? (old?.Routes is null ? basis.Routes : []) : [.. a.Routes.OfType<NetworkRouteArgs>().Select(r => Route(basis.Routes, r))] };
+        if (apply("metadataXml")) d = d with { Metadata = a.MetadataXml is { } m ? CanonicalXml(m) : old?.MetadataXml is null ? basis.Metadata : null };
         if (apply("virtualPort")) d = d with { VirtualPort = a.VirtualPort is null ? (old?.VirtualPort is null ? basis.VirtualPort : null) : VirtualPort(basis.VirtualPort, a.VirtualPort) };
         return d;
     }
@@ -221,7 +256,17 @@ internal static class NetworkMapping
                 Port = n.PortStart is { } ps && n.PortEnd is { } pe ? new NatPortRange(ps, pe) : null,
             }
             : old?.Nat is not null ? null : b?.Nat;
-        return (b ?? new NetworkForward()) with { Mode = mode, Dev = dev, Interfaces = interfaces, Nat = mode == NetworkForwardMode.Nat ? nat : null };
+        if (f.Nat is { } wanted && nat is not null) nat = nat with { Ipv6 = Pick(wanted.Ipv6, b?.Nat?.Ipv6, old?.Nat?.Ipv6 is not null) };
+        return (b ?? new NetworkForward()) with
+        {
+            Mode = mode, Dev = dev, Interfaces = interfaces, Nat = mode == NetworkForwardMode.Nat ? nat : null,
+            Pf = Pick(f.Pf, b?.Pf, old?.Pf is not null),
+            PciAddresses = f.PciAddresses is { } pci
+                ? [.. pci.OfType<string>().Select(p => b?.PciAddresses.FirstOrDefault(e => PciAddress.Of(e) == PciAddress.Normalize(p)) ?? PciAddress.ToAddress(p))]
+                : old?.PciAddresses is not null ? [] : b?.PciAddresses ?? [],
+            Managed = Pick(f.Managed, b?.Managed, old?.Managed is not null),
+            DriverName = Pick(f.Driver, b?.DriverName, old?.Driver is not null),
+        };
     }
 
     private static NetworkBridge? Bridge(NetworkBridge? basis, NetworkBridgeArgs? b, NetworkBridgeArgs? old)
@@ -244,12 +289,14 @@ internal static class NetworkMapping
         var v6 = address.Contains(':');
         return (basis ?? new NetworkIp { Address = address }) with
         {
-            // libvirt reads a missing family as IPv4; write it only where it says something.
-            Family = v6 ? IpFamily.Ipv6 : ip.Family == "ipv4" && basis?.Family is not null ? IpFamily.Ipv4 : basis?.Family,
+            // libvirt reads a missing family as IPv4: written when the program says so, else as the host has it.
+            Family = v6 ? IpFamily.Ipv6 : ip.Family == "ipv4" ? IpFamily.Ipv4 : basis?.Family,
             Address = address,
             Prefix = ip.Prefix,
             Netmask = ip.Prefix is null ? ip.Netmask : null,
             Dhcp = ip.Dhcp is null ? null : Dhcp(basis?.Dhcp, ip.Dhcp),
+            TftpRoot = ip.TftpRoot,
+            LocalPtr = ip.LocalPtr ?? basis?.LocalPtr,
         };
     }
 
@@ -257,6 +304,7 @@ internal static class NetworkMapping
     {
         Ranges = d.Ranges is null ? basis?.Ranges ?? [] : [.. d.Ranges.Select(r => Range(basis, r!))],
         Hosts = d.Hosts is null ? basis?.Hosts ?? [] : [.. d.Hosts.Select(h => DhcpHost(basis?.Hosts.FirstOrDefault(b => SameDhcpHost(b, h!)), h!))],
+        Bootp = d.Bootp is { } b ? (basis?.Bootp ?? new DhcpBootp(b.File!, null)) with { File = b.File!, Server = b.Server } : null,
     };
 
     private static DhcpRange Range(NetworkDhcp? basis, NetworkDhcpRangeArgs r)
@@ -264,42 +312,24 @@ internal static class NetworkMapping
         var start = IpAddr.Canonical(r.Start!);
         var end = IpAddr.Canonical(r.End!);
         var existing = basis?.Ranges.FirstOrDefault(b => IpAddr.Canonical(b.Start) == start && IpAddr.Canonical(b.End) == end);
-        return (existing ?? new DhcpRange(start, end)) with { Start = start, End = end };
+        return (existing ?? new DhcpRange(start, end)) with { Start = start, End = end, Lease = Lease(existing?.Lease, r.Lease) };
     }
 
-    /// <summary>A static lease is found by its MAC (IPv4) or, without one, by its name.</summary>
-    public static string DhcpHostKey(string? mac, string? name, string? ip) =>
-        mac is not null ? "mac:" + mac.ToLowerInvariant() : name is not null ? "name:" + name : "ip:" + (ip is null ? "" : IpAddr.Canonical(ip));
+    /// <summary>A static lease is found by its MAC (IPv4) or, without one, by its DHCPv6 client id, then its name.</summary>
+    public static string DhcpHostKey(string? mac, string? id, string? name, string? ip) =>
+        mac is not null ? "mac:" + mac.ToLowerInvariant() : id is not null ? "id:" + id.ToLowerInvariant() : name is not null ? "name:" + name : "ip:" + (ip is null ? "" : IpAddr.Canonical(ip));
 
-    private static bool SameDhcpHost(DhcpHost b, NetworkDhcpHostArgs h) => DhcpHostKey(b.Mac, b.Name, b.Ip) == DhcpHostKey(h.Mac, h.Name, h.Ip);
+    private static bool SameDhcpHost(DhcpHost b, NetworkDhcpHostArgs h) => DhcpHostKey(b.Mac, b.Id, b.Name, b.Ip) == DhcpHostKey(h.Mac, h.Id, h.Name, h.Ip);
 
     public static DhcpHost DhcpHost(DhcpHost? basis, NetworkDhcpHostArgs h) => (basis ?? new DhcpHost()) with
     {
         // Keep libvirt's spelling of an equal MAC (it keeps the case it was given).
         Mac = h.Mac is { } mac && basis?.Mac is { } bm && string.Equals(mac, bm, StringComparison.OrdinalIgnoreCase) ? bm : h.Mac,
+        Id = h.Id,
         Name = h.Name,
         Ip = h.Ip is { } ip ? IpAddr.Canonical(ip) : null,
+        Lease = Lease(basis?.Lease, h.Lease),
     };
-
-    private static NetworkDns? Dns(NetworkDns? basis, NetworkDnsArgs? dns, NetworkDnsArgs? old)
-    {
-        if (dns?.Hosts is null)
-        {
-            // Unset: not managed, unless the program used to set the records; then they go.
-            var wasSet = dns is null ? old is not null : old?.Hosts is not null;
-            return wasSet && basis is not null ? basis with { Hosts = [] } : basis;
-        }
-        return (basis ?? new NetworkDns()) with
-        {
-            Hosts = [.. dns.Hosts.Select(h => DnsHost(basis?.Hosts.FirstOrDefault(b => IpAddr.Canonical(b.Ip) == IpAddr.Canonical(h!.Ip!)), h!))],
-        };
-    }
-
-    public static DnsHost DnsHost(DnsHost? basis, NetworkDnsHostArgs h)
-    {
-        var built = new DnsHost(IpAddr.Canonical(h.Ip!), [.. (h.Hostnames ?? []).OfType<string>()]);
-        return basis is null ? built : basis with { Ip = built.Ip, Hostnames = built.Hostnames };
-    }
 
     /// <summary>A portgroup is one item of an unordered list: it is what the program says, whole (only XML the resource does not model is kept).</summary>
     public static NetworkPortGroup PortGroup(NetworkPortGroup? basis, NetworkPortGroupArgs pg) => (basis ?? new NetworkPortGroup { Name = pg.Name! }) with
@@ -308,6 +338,8 @@ internal static class NetworkMapping
         IsDefault = pg.IsDefault == true ? true : null,
         Vlan = pg.Vlan is null ? null : Vlan(basis?.Vlan, pg.Vlan),
         VirtualPort = pg.VirtualPort is null ? null : VirtualPort(basis?.VirtualPort, pg.VirtualPort),
+        TrustGuestRxFilters = pg.TrustGuestRxFilters,
+        Bandwidth = pg.Bandwidth is null ? null : Bandwidth(basis?.Bandwidth, pg.Bandwidth),
     };
 
     /// <summary>Several tags make a trunk whatever trunk says; libvirt writes trunk='yes' only for a trunk.</summary>
@@ -325,6 +357,10 @@ internal static class NetworkMapping
     private static VirtualPort VirtualPort(VirtualPort? basis, NetworkVirtualPortArgs vp)
     {
         var b = basis is not null && basis.Type == vp.Type ? basis : null;
-        return (b ?? new VirtualPort()) with { Type = vp.Type, InterfaceId = vp.InterfaceId ?? b?.InterfaceId };
+        return (b ?? new VirtualPort()) with
+        {
+            Type = vp.Type, InterfaceId = vp.InterfaceId ?? b?.InterfaceId, ProfileId = vp.ProfileId,
+            ManagerId = vp.ManagerId, TypeId = vp.TypeId, TypeIdVersion = vp.TypeIdVersion, InstanceId = vp.InstanceId ?? b?.InstanceId,
+        };
     }
 }

@@ -15,7 +15,6 @@ internal static class NetworkRules
     public const int MaxNameLength = 200;
 
     private static readonly string[] ManagedBridgeModes = ["nat", "route", "open", "isolated"];
-    private static readonly string[] MacvtapModes = ["private", "vepa", "passthrough"];
 
     /// <summary>Letters, digits and . _ - + : @, not starting with '.' or '-'.</summary>
     public static string? NameError(string name, int maxLength = MaxNameLength)
@@ -84,13 +83,17 @@ internal static class NetworkRules
             }
             NotHere(a.Ips is { Length: > 0 }, LibvirtNetworkArgs.Paths.Ips, "addresses and DHCP are");
             NotHere(a.Dns?.Hosts is { Length: > 0 }, "dns.hosts", "DNS records are");
+            NotHere(a.Dns?.Txts is { Length: > 0 }, "dns.txts", "DNS records are");
+            NotHere(a.Dns?.Srvs is { Length: > 0 }, "dns.srvs", "DNS records are");
+            NotHere(a.Dns?.Forwarders is { Length: > 0 }, "dns.forwarders", "DNS forwarders are");
             NotHere(a.DomainName is not null, LibvirtNetworkArgs.Paths.DomainName, "a DNS domain is");
             NotHere(a.MacAddress is not null, LibvirtNetworkArgs.Paths.MacAddress, "a bridge MAC address is");
         }
 
         NetworkAddressRules.ValidateIps(a.Ips ?? [], Unknown, f);
-        NetworkAddressRules.ValidateDns(a.Dns, f);
-        ValidateVirtualPort(a.VirtualPort, LibvirtNetworkArgs.Paths.VirtualPort, mode, a, f);
+        NetworkDnsRules.Validate(a.Dns, f);
+        NetworkRoutingRules.Validate(a, mode, f);
+        ValidateVirtualPort(a.VirtualPort, LibvirtNetworkArgs.Paths.VirtualPort, f);
         ValidateVlanPlacement(a, mode, Unknown, f);
         ValidatePortGroups(a.PortGroups ?? [], mode, a, f);
         return f;
@@ -109,25 +112,42 @@ internal static class NetworkRules
             if (LinkNameError(name) is { } e) f.Add(new($"forward.interfaces[{i}]", e));
             else if (!seen.Add(name)) f.Add(new($"forward.interfaces[{i}]", $"\"{name}\" is listed twice"));
         }
+        var pci = fw.PciAddresses ?? [];
+        for (var i = 0; i < pci.Length; i++)
+        {
+            if (pci[i] is { } address && PciAddress.Problem(address) is { } problem) f.Add(new($"forward.pciAddresses[{i}]", problem));
+        }
+        if (fw.Pf is { } pf && LinkNameError(pf) is { } pfError) f.Add(new("forward.pf", pfError));
         if (mode is null) return;
+        // libvirt takes one kind of pool: interface names, a physical function, or PCI addresses (bridge_driver.c networkValidate).
+        var pools = new[] { (interfaces.Length > 0, "forward.interfaces"), (fw.Pf is not null, "forward.pf"), (pci.Length > 0, "forward.pciAddresses") }.Where(x => x.Item1).Select(x => x.Item2).ToList();
+        if (pools.Count > 1) f.Add(new(pools[1], $"a network's pool is {string.Join(", ", pools)} — one of them, not several (libvirt refuses a mix)"));
+        if (mode != "hostdev")
+        {
+            if (pci.Length > 0) f.Add(new("forward.pciAddresses", $"a pool of PCI addresses is for hostdev networks; libvirt refuses it in {mode} mode"));
+            if (fw.Managed is not null) f.Add(new("forward.managed", $"managed is for hostdev networks, not {mode}"));
+            if (fw.Driver is not null) f.Add(new("forward.driver", $"the device assignment driver is for hostdev networks, not {mode}"));
+        }
         switch (mode)
         {
-            case "isolated" or "open":
-                if (fw.Dev is not null) f.Add(new("forward.dev", $"an {mode} network forwards through no interface; leave dev unset"));
-                if (interfaces.Length > 0) f.Add(new("forward.interfaces", $"an {mode} network has no interface pool"));
-                break;
-            case "nat" or "route":
-                if (interfaces.Length > 1) f.Add(new("forward.interfaces", $"a {mode} network forwards through at most one interface; set forward.dev"));
+            case "isolated" or "open" or "nat" or "route":
+                if (mode is "isolated" or "open")
+                {
+                    if (fw.Dev is not null) f.Add(new("forward.dev", $"an {mode} network forwards through no interface; leave dev unset"));
+                    if (interfaces.Length > 0) f.Add(new("forward.interfaces", $"an {mode} network has no interface pool"));
+                }
+                else if (interfaces.Length > 1) f.Add(new("forward.interfaces", $"a {mode} network forwards through at most one interface; set forward.dev"));
                 else if (interfaces.Length == 1 && fw.Dev is { } d && interfaces[0] != d)
                     f.Add(new("forward.interfaces[0]", $"must be forward.dev (\"{d}\") for a {mode} network; libvirt lists dev here itself"));
+                if (fw.Pf is not null) f.Add(new("forward.pf", $"a physical function pool is for macvtap and hostdev networks, not {mode}"));
                 break;
             case "hostdev":
                 if (interfaces.Length > 0 || fw.Dev is not null)
-                    f.Add(new(interfaces.Length > 0 ? "forward.interfaces" : "forward.dev", "a hostdev network's pool lists SR-IOV functions by PCI address, not by interface name"));
+                    f.Add(new(interfaces.Length > 0 ? "forward.interfaces" : "forward.dev", "a hostdev network's pool lists SR-IOV functions by PCI address (pciAddresses) or their physical function (pf), not by interface name"));
                 break;
             default: // bridge and the macvtap modes
-                if (mode != "bridge" && fw.Dev is null && interfaces.Length == 0 && !unknown("forward.dev") && !unknown("forward.interfaces"))
-                    f.Add(new("forward.interfaces", $"a {mode} network needs its macvtap pool: forward.dev or forward.interfaces"));
+                if (mode != "bridge" && fw.Dev is null && interfaces.Length == 0 && fw.Pf is null && !unknown("forward.dev") && !unknown("forward.interfaces") && !unknown("forward.pf"))
+                    f.Add(new("forward.interfaces", $"a {mode} network needs its macvtap pool: forward.dev, forward.interfaces or forward.pf"));
                 break;
         }
         if (fw.Nat is { } nat)
@@ -165,11 +185,11 @@ internal static class NetworkRules
         var br = a.Bridge;
         if (br?.Name is { } name && LinkNameError(name) is { } e) f.Add(new("bridge.name", e));
         if (mode is null) return;
-        var hasPool = a.Forward?.Dev is not null || a.Forward?.Interfaces is { Length: > 0 };
+        var hasPool = a.Forward?.Dev is not null || a.Forward?.Interfaces is { Length: > 0 } || a.Forward?.Pf is not null;
+        // A bridge-mode network that names neither a bridge nor a pool is one libvirt defines (its guests then say
+        // which bridge): not refused here.
         if (mode == "bridge")
         {
-            if (br?.Name is null && !hasPool && !unknown("bridge") && !unknown("bridge.name") && !unknown("forward.dev") && !unknown("forward.interfaces"))
-                f.Add(new("bridge.name", "a bridge-mode network needs the name of the existing host bridge its guests join (or a macvtap pool in forward.interfaces)"));
             if (br?.Name is not null && hasPool)
                 f.Add(new("bridge.name", "a bridge-mode network uses either an existing bridge (bridge.name) or a macvtap pool (forward.dev/interfaces), not both"));
         }
@@ -184,24 +204,15 @@ internal static class NetworkRules
         }
     }
 
-    private static void ValidateVirtualPort(NetworkVirtualPortArgs? vp, string path, string? mode, LibvirtNetworkArgs a, List<CheckFailure> f)
+    private static void ValidateVirtualPort(NetworkVirtualPortArgs? vp, string path, List<CheckFailure> f)
     {
         if (vp is null) return;
         if (vp.InterfaceId is { } id && !Guid.TryParseExact(id, "D", out _))
             f.Add(new($"{path}.interfaceId", $"\"{Shorten(id)}\" is not a UUID"));
-        if (mode is null || vp.Type is not { } type) return;
-        var macvtap = MacvtapModes.Contains(mode) || (mode == "bridge" && a.Bridge?.Name is null);
-        var ok = type switch
-        {
-            "openvswitch" or "midonet" => mode == "bridge" && !macvtap,
-            _ => macvtap || mode == "hostdev",
-        };
-        if (!ok)
-        {
-            f.Add(new($"{path}.type", type is "openvswitch" or "midonet"
-                ? $"a {type} virtual port needs a bridge-mode network on an existing bridge (forward.mode bridge and bridge.name); this one is {mode}"
-                : $"a {type} virtual port needs a macvtap or hostdev network; this one is {mode}"));
-        }
+        if (vp.InstanceId is { } instance && !Guid.TryParseExact(instance, "D", out _))
+            f.Add(new($"{path}.instanceId", $"\"{Shorten(instance)}\" is not a UUID"));
+        // Which virtual port suits which network is settled when a guest connects; libvirt defines any of them
+        // on any network (an 802.1Qbh portgroup on a bridge network included), so Check does too.
     }
 
     private static bool IsOvs(NetworkVirtualPortArgs? vp) => vp?.Type == "openvswitch";
@@ -231,12 +242,12 @@ internal static class NetworkRules
         if (a.Vlan is not { } vlan) return;
         ValidateVlan(vlan, LibvirtNetworkArgs.Paths.Vlan, f);
         if (mode is null || unknown("virtualPort") || unknown("virtualPort.type")) return;
-        if (!(mode == "hostdev" || (mode == "bridge" && IsOvs(a.VirtualPort))))
+        if (!(mode is "hostdev" or "passthrough" || (mode == "bridge" && IsOvs(a.VirtualPort))))
             f.Add(new(LibvirtNetworkArgs.Paths.Vlan, VlanReason(mode)));
     }
 
     private static string VlanReason(string mode) =>
-        $"libvirt tags VLANs only on an Open vSwitch bridge (forward.mode bridge with virtualPort.type openvswitch) or an SR-IOV pool (forward.mode hostdev); " +
+        $"libvirt tags VLANs only on an Open vSwitch bridge (forward.mode bridge with virtualPort.type openvswitch) or an SR-IOV pool (forward.mode hostdev or passthrough); " +
         $"this network is {mode}{(mode is "nat" or "route" or "open" or "isolated" ? ", whose Linux bridge cannot tag guest ports" : "")}";
 
     private static void ValidatePortGroups(NetworkPortGroupArgs?[] groups, string? mode, LibvirtNetworkArgs a, List<CheckFailure> f)
@@ -257,13 +268,13 @@ internal static class NetworkRules
                 if (defaultAt is { } d) f.Add(new($"{p}.isDefault", $"portGroups[{d}] is already the default; a network has at most one"));
                 defaultAt ??= i;
             }
-            ValidateVirtualPort(g.VirtualPort, $"{p}.virtualPort", mode, a, f);
+            ValidateVirtualPort(g.VirtualPort, $"{p}.virtualPort", f);
             if (g.Vlan is { } vlan)
             {
                 ValidateVlan(vlan, $"{p}.vlan", f);
                 // A portgroup without its own virtual port takes the network's.
                 var ovs = IsOvs(g.VirtualPort ?? a.VirtualPort);
-                if (mode is not null && !(mode == "hostdev" || (mode == "bridge" && ovs)))
+                if (mode is not null && !(mode is "hostdev" or "passthrough" || (mode == "bridge" && ovs)))
                     f.Add(new($"{p}.vlan", VlanReason(mode)));
             }
         }
