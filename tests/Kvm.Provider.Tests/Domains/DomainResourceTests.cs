@@ -203,6 +203,31 @@ public sealed class DomainResourceTests : IDisposable
         Assert.Contains(_log.Lines, l => l.Message.Contains("already gone"));
     }
 
+    [Fact]
+    public async Task A_domain_defined_but_not_readable_back_is_init_failed_with_its_id_not_unknown()
+    {
+        // libvirt took the definition, but what it reports cannot be read (here: a memory size that is no number).
+        var domain = new Mock<ILibvirtDomain>();
+        var uuid = Guid.NewGuid();
+        domain.SetupGet(d => d.Uuid).Returns(uuid);
+        domain.SetupGet(d => d.Name).Returns("g");
+        domain.Setup(d => d.GetState()).Returns(new DomainStateInfo(Libvirt.DomainState.Shutoff, 0));
+        domain.Setup(d => d.GetAutostart()).Returns(false);
+        domain.Setup(d => d.GetXmlDesc(It.IsAny<DomainXmlFlags>())).Returns($"<domain type='test'><name>g</name><uuid>{uuid}</uuid><memory>lots</memory></domain>");
+        var libvirt = new Mock<ILibvirt>();
+        libvirt.SetupGet(l => l.Uri).Returns("test:///mock");
+        libvirt.Setup(l => l.LookupDomainByName("g")).Throws(new LibvirtException(LibvirtErrorCode.NoDomain, LibvirtErrorDomain.Dom, "no domain"));
+        libvirt.Setup(l => l.DefineDomain(It.IsAny<string>(), It.IsAny<DomainDefineFlags>())).Returns(domain.Object);
+        using var host = Host(libvirt.Object);
+        IResource r = new DomainResource(host);
+
+        var e = await Assert.ThrowsAsync<ResourceInitFailedException>(async () =>
+            await r.CreateAsync(new Resources.CreateRequest(Urn, "g", Writer.Write(Guest(running: false) with { Interfaces = [] }, inputsOnly: true), false, null), default));
+        Assert.Equal(uuid.ToString("D"), e.Id);
+        Assert.Contains("domain g was defined, but", e.Message);
+        Assert.Contains("lots", e.Message);
+    }
+
     private sealed class RecordingLog : IEngineLog
     {
         public List<(LogSeverity Severity, string Message, string? Urn)> Lines { get; } = [];
