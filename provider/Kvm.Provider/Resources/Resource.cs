@@ -174,18 +174,15 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
     private async Task<Bound<TArgs>> BindValidatedAsync(ObjectValue inputs, bool preview, string urn, string name, CancellationToken ct)
     {
         var bound = PropertyBinder.Bind<TArgs>(inputs);
-        var failures = bound.Failures.ToList();
-        if (failures.Count == 0)
-        {
-            var ctx = new CheckContext<TArgs>(urn, name, bound, null, Host.Declared, ct);
-            failures.AddRange(Planner.Validate(ctx));
-            if (failures.Count == 0 && !preview) failures.AddRange(await Applier.CheckAsync(ctx).ConfigureAwait(false));
-        }
+        var secrets = SecretScrubber.Of(inputs);
+        var ctx = new CheckContext<TArgs>(urn, name, bound, null, Host.Declared, ct);
+        var failures = bound.Ok ? Planner.Validate(ctx).ToList() : [.. bound.Failures];
         if (failures.Count > 0)
-        {
-            var secrets = SecretScrubber.Of(inputs);
             throw ProviderException.InvalidArgument($"invalid inputs (Check refuses them): {string.Join("; ", failures.Select(secrets.Scrub))}");
-        }
+        // What the host says (a port that is missing, a bridge that does not filter VLANs) is its state, not the input's fault.
+        var hostFailures = preview ? [] : (await Applier.CheckAsync(ctx).ConfigureAwait(false)).ToList();
+        if (hostFailures.Count > 0)
+            throw ProviderException.FailedPrecondition($"the host is not as these inputs need it (Check refuses them): {string.Join("; ", hostFailures.Select(secrets.Scrub))}");
         if (!preview && bound.HasUnknowns)
             throw ProviderException.InvalidArgument(
                 $"{string.Join(", ", bound.UnknownPaths.Order(StringComparer.Ordinal))}: unknown outside a preview; the engine resolves every value before it applies a change");
