@@ -197,6 +197,36 @@ public sealed class BridgeLifecycleTests
     }
 
     [Fact]
+    public async Task A_port_moved_from_one_bridge_to_another_moves_or_says_how_to_order_the_two()
+    {
+        using var ns = LabNamespace.Create();
+        ns.Ip("link", "add", "vp0", "type", "veth", "peer", "name", "vp0-peer");
+        await using var stack = await StackIn(ns);
+        (await stack.UpAsync(Res(Bridge, "a", """{"name": "br-a", "ports": ["vp0"]}"""), Res(Bridge, "b", """{"name": "br-b", "ports": []}"""))).EnsureOk();
+
+        // Taken before the old bridge's new declaration is known: refused, nothing changed, and the message says how.
+        var takes = Res(Bridge, "b", """{"name": "br-b", "ports": ["vp0"]}""");
+        var gives = Res(Bridge, "a", """{"name": "br-a", "ports": []}""");
+        var early = await stack.UpAsync(takes, gives);
+        Assert.Contains("dependsOn", early["b"].Error);
+        Assert.Equal("br-a", MasterOf(ns, "vp0"));
+
+        // Once br-a's new declaration has been checked (a real engine checks every resource as the program
+        // registers it, ahead of the updates), the port moves even when br-b goes first.
+        (await stack.PreviewAsync(takes, gives)).EnsureOk();
+        (await stack.UpAsync(takes, gives)).EnsureOk();
+        Assert.Equal("br-b", MasterOf(ns, "vp0"));
+
+        // Given up first (as dependsOn orders it): it moves back in one up too.
+        var givesBack = Res(Bridge, "b", """{"name": "br-b", "ports": []}""");
+        var takesBack = Res(Bridge, "a", """{"name": "br-a", "ports": ["vp0"]}""");
+        (await stack.UpAsync(givesBack, takesBack)).EnsureOk();
+        Assert.Equal("br-a", MasterOf(ns, "vp0"));
+
+        Assert.All((await stack.UpAsync(givesBack, takesBack)).EnsureOk().Steps, st => Assert.Equal(StepOp.Same, st.Op));
+    }
+
+    [Fact]
     public async Task Malformed_inputs_come_back_as_check_failures_before_the_host_is_touched()
     {
         using var ns = LabNamespace.Create();
@@ -215,7 +245,10 @@ public sealed class BridgeLifecycleTests
             ("""{"name": "b", "macAddress": "52:54:00:12:34"}""", "macAddress", "not a MAC address"),
             ("""{"name": "b", "macAddress": "01:00:5e:00:00:01"}""", "macAddress", "multicast"),
             ("""{"name": "b", "ports": ["nosuchport0"]}""", "ports[0]", "no interface named"),
-            ("""{"name": "b", "ports": ["lo", "lo"]}""", "ports[1]", "listed twice"),
+            ("""{"name": "b", "ports": ["nosuchport0", "nosuchport0"]}""", "ports[1]", "listed twice"),
+            ("""{"name": "b", "ports": ["lo"]}""", "ports[0]", "the loopback interface cannot be a bridge port"),
+            ("""{"name": "b", "ports": [null]}""", "ports[0]", "is null"),
+            ("""{"name": "b\u0001"}""", "name", "control character U+0001"),
             ("""{"name": "b", "vlanFiltering": "yes"}""", "vlanFiltering", "expected a boolean"),
             ("""{"name": "b", "defaultPvid": 4095}""", "defaultPvid", "between 0 and 4094"),
             ("""{"name": "b", "vlanProtocol": "802.1x"}""", "vlanProtocol", "must be one of"),

@@ -25,6 +25,8 @@ internal static class HostErrors
         Errno.EINVAL or Errno.ERANGE => ProviderException.InvalidArgument($"{what}: the kernel refused a value: {e.Message}"),
         Errno.ENODEV => ProviderException.FailedPrecondition($"{what}: the interface vanished meanwhile: {e.Message}"),
         Errno.EBUSY or Errno.ELOOP => ProviderException.FailedPrecondition($"{what}: {e.Message}"),
+        // The host is not as the change needs it (an address or interface it names is missing); nothing was changed.
+        Errno.EADDRNOTAVAIL or Errno.ENOENT => ProviderException.FailedPrecondition($"{what}: the host has no such address or object: {e.Message}"),
         _ => new ProviderException(StatusCode.Unknown, $"{what}: {e.Message}", e),
     };
 
@@ -32,18 +34,20 @@ internal static class HostErrors
     /// <param name="libvirt">The connection the call went over: whether it is still alive tells a lost connection from a refusal.</param>
     public static ProviderException Refused(LibvirtException e, string what, ILibvirt libvirt)
     {
+        // libvirt's text can end in a newline or be blank; the engine shows the status message as it is.
+        var why = e.Message.Trim() is { Length: > 0 } text ? text : $"libvirt gave no reason (error code {e.Code})";
         if (e.MayMeanConnectionLost && !libvirt.IsAlive)
-            return new ProviderException(StatusCode.Unavailable, $"{what}: {e.Message} (the connection to libvirt was lost; the change may or may not have been made)", e);
+            return new ProviderException(StatusCode.Unavailable, $"{what}: {why} (the connection to libvirt was lost; the change may or may not have been made)", e);
         return e.Code switch
         {
-            LibvirtErrorCode.DomExist or LibvirtErrorCode.NetworkExist => new ProviderException(StatusCode.AlreadyExists, $"{what}: {e.Message}", e),
-            LibvirtErrorCode.NoDomain or LibvirtErrorCode.NoNetwork => new ProviderException(StatusCode.NotFound, $"{what}: {e.Message}", e),
+            LibvirtErrorCode.DomExist or LibvirtErrorCode.NetworkExist => new ProviderException(StatusCode.AlreadyExists, $"{what}: {why}", e),
+            LibvirtErrorCode.NoDomain or LibvirtErrorCode.NoNetwork => new ProviderException(StatusCode.NotFound, $"{what}: {why}", e),
             LibvirtErrorCode.XmlError or LibvirtErrorCode.XmlDetail or LibvirtErrorCode.XmlInvalidSchema or LibvirtErrorCode.InvalidArg
                 or LibvirtErrorCode.InvalidMac or LibvirtErrorCode.ConfigUnsupported or LibvirtErrorCode.ArgumentUnsupported
-                => new ProviderException(StatusCode.InvalidArgument, $"{what}: libvirt refused the definition: {e.Message} (nothing was changed)", e),
+                => new ProviderException(StatusCode.InvalidArgument, $"{what}: libvirt refused the definition: {why} (nothing was changed)", e),
             LibvirtErrorCode.AccessDenied or LibvirtErrorCode.OperationDenied or LibvirtErrorCode.AuthFailed
-                => new ProviderException(StatusCode.FailedPrecondition, $"{what}: permission denied: {e.Message}", e),
-            _ => new ProviderException(StatusCode.FailedPrecondition, $"{what}: {e.Message} (nothing was changed)", e),
+                => new ProviderException(StatusCode.FailedPrecondition, $"{what}: permission denied: {why}", e),
+            _ => new ProviderException(StatusCode.FailedPrecondition, $"{what}: {why} (nothing was changed)", e),
         };
     }
 

@@ -41,13 +41,14 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         if (failures.Count == 0 && Planner.HostNameOf(news.Value) is { } hostName)
             Host.Declared.Record(Token, hostName, news.Value);
         var inputs = WithDefaults(request.News);
-        return new CheckResult(failures.Count == 0 ? Planner.NormalizeInputs(inputs) : inputs, [.. failures]);
+        var secrets = SecretScrubber.Of(request.News, request.Olds);
+        return new CheckResult(failures.Count == 0 ? Planner.NormalizeInputs(inputs) : inputs, [.. failures.Select(secrets.Scrub)]);
     }
 
     async Task<DiffResult> IResource.DiffAsync(DiffRequest request, CancellationToken ct)
     {
         // The engine's ignoreChanges apply before anything is compared.
-        var news = PropertyBinder.Bind<TArgs>(DiffEngine.ApplyIgnoreChanges(request.News, request.OldInputs, request.IgnoreChanges));
+        var news = await BindValidatedAsync(DiffEngine.ApplyIgnoreChanges(request.News, request.OldInputs, request.IgnoreChanges), preview: true, request.Urn, NameOf(request.Urn), ct).ConfigureAwait(false);
         var oldState = PropertyBinder.Bind<TState>(request.OldState, BindMode.State).Value;
         var oldInputs = PropertyBinder.Bind<TArgs>(request.OldInputs, BindMode.State).Value;
         var plan = PlanOf(request.Id, request.Urn, news, oldState, oldInputs);
@@ -76,7 +77,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
 
     async Task<CreateResult> IResource.CreateAsync(CreateRequest request, CancellationToken ct)
     {
-        var inputs = BindChecked(request.Inputs, request.Preview);
+        var inputs = await BindValidatedAsync(request.Inputs, request.Preview, request.Urn, request.Name, ct).ConfigureAwait(false);
         Outcome<TState> outcome;
         try
         {
@@ -89,6 +90,10 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             e.Properties = Outputs(e.State, inputs, []);
             e.Inputs = request.Inputs;
             throw;
+        }
+        catch (ProviderException e) when (SecretScrubber.Of(request.Inputs) is { IsEmpty: false } secrets)
+        {
+            throw new ProviderException(e.Code, secrets.Scrub(e.Message), e);
         }
         var outputs = Outputs(outcome.State, inputs, outcome.UnknownOutputs);
         EnsureComplete(request.Preview, outcome.Id, outputs);
@@ -114,7 +119,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
 
     async Task<ObjectValue> IResource.UpdateAsync(UpdateRequest request, CancellationToken ct)
     {
-        var news = BindChecked(request.News, request.Preview);
+        var news = await BindValidatedAsync(request.News, request.Preview, request.Urn, NameOf(request.Urn), ct).ConfigureAwait(false);
         var oldState = PropertyBinder.Bind<TState>(request.OldState, BindMode.State).Value;
         var oldInputs = PropertyBinder.Bind<TArgs>(request.OldInputs, BindMode.State).Value;
         // The engine has applied ignoreChanges to these inputs already.
@@ -138,6 +143,10 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             e.Inputs = request.News;
             throw;
         }
+        catch (ProviderException e) when (SecretScrubber.Of(request.News, request.OldInputs) is { IsEmpty: false } secrets)
+        {
+            throw new ProviderException(e.Code, secrets.Scrub(e.Message), e);
+        }
         var outputs = Outputs(outcome.State, news, outcome.UnknownOutputs);
         EnsureComplete(request.Preview, request.Id, outputs);
         return outputs;
@@ -156,16 +165,32 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         return bound.Ok && !bound.HasUnknowns ? Planner.HostNameOf(bound.Value) : null;
     }
 
-    private static Bound<TArgs> BindChecked(ObjectValue inputs, bool preview)
+    /// <summary>
+    /// The inputs of a Diff, Create or Update, held to the same rules as Check: the engine runs Check
+    /// first, but an import replay, state an older version wrote or another client may not, and input
+    /// Check refuses must never reach the host. Outside a preview the host's own checks run too (they
+    /// only look), as Check runs them.
+    /// </summary>
+    private async Task<Bound<TArgs>> BindValidatedAsync(ObjectValue inputs, bool preview, string urn, string name, CancellationToken ct)
     {
         var bound = PropertyBinder.Bind<TArgs>(inputs);
-        if (!bound.Ok)
-            throw ProviderException.InvalidArgument($"invalid inputs: {string.Join("; ", bound.Failures)}");
+        var secrets = SecretScrubber.Of(inputs);
+        var ctx = new CheckContext<TArgs>(urn, name, bound, null, Host.Declared, ct);
+        var failures = bound.Ok ? Planner.Validate(ctx).ToList() : [.. bound.Failures];
+        if (failures.Count > 0)
+            throw ProviderException.InvalidArgument($"invalid inputs (Check refuses them): {string.Join("; ", failures.Select(secrets.Scrub))}");
+        // What the host says (a port that is missing, a bridge that does not filter VLANs) is its state, not the input's fault.
+        var hostFailures = preview ? [] : (await Applier.CheckAsync(ctx).ConfigureAwait(false)).ToList();
+        if (hostFailures.Count > 0)
+            throw ProviderException.FailedPrecondition($"the host is not as these inputs need it (Check refuses them): {string.Join("; ", hostFailures.Select(secrets.Scrub))}");
         if (!preview && bound.HasUnknowns)
             throw ProviderException.InvalidArgument(
                 $"{string.Join(", ", bound.UnknownPaths.Order(StringComparer.Ordinal))}: unknown outside a preview; the engine resolves every value before it applies a change");
         return bound;
     }
+
+    /// <summary>The resource's name, the last part of its URN (urn:pulumi:stack::project::type::name).</summary>
+    private static string NameOf(string urn) => urn[(urn.LastIndexOf("::", StringComparison.Ordinal) is var i and >= 0 ? i + 2 : 0)..];
 
     /// <summary>The outputs of a State record: unknown where the inputs were unknown or the host has yet to tell, secret where the inputs were secret.</summary>
     private static ObjectValue Outputs(object state, Bound<TArgs> inputs, IEnumerable<string> unknownOutputs)

@@ -17,38 +17,46 @@ internal static class ErrorMapping
     {
         RpcException rpc => rpc,
         ResourceInitFailedException init => InitFailed(init),
-        ProviderException p => new RpcException(new Status(p.Code, p.Message)),
+        ProviderException p => new RpcException(new Status(p.Code, NonEmpty(p.Message, operation))),
         PropertyValueException v => new RpcException(new Status(StatusCode.InvalidArgument,
             v.Path.Length == 0 ? v.Message : $"{v.Path}: {v.Message}")),
         OperationCanceledException => new RpcException(new Status(StatusCode.Cancelled, $"{operation} was cancelled")),
         // A remote host out of reach, or a session that broke: the message says whether the change may have been made.
         Remote.AgentConnectionLostException or Remote.AgentProtocolException => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
+        // What the host holds is not what the provider can read (libvirt XML it does not understand): nothing was changed.
+        FormatException or System.Xml.XmlException => new RpcException(new Status(StatusCode.FailedPrecondition,
+            $"{operation}: the host holds something the provider cannot read: {NonEmpty(e.Message, operation)}")),
         _ => Unexpected(e, operation),
     };
+
+    /// <summary>A status always says something: libvirt sometimes reports an error whose text is only whitespace.</summary>
+    private static string NonEmpty(string message, string operation) =>
+        string.IsNullOrWhiteSpace(message) ? $"{operation} failed, and the host gave no reason" : message.Trim();
 
     /// <summary>An exception no code path expected: a bug. The engine gets its message; the plugin's stderr gets all of it.</summary>
     private static RpcException Unexpected(Exception e, string operation)
     {
         lock (Console.Error) Console.Error.WriteLine($"pulumi-resource-kvm: {operation} failed unexpectedly: {e}");
-        return new RpcException(new Status(StatusCode.Unknown, $"{operation} failed: {e.Message}"));
+        return new RpcException(new Status(StatusCode.Unknown, $"{operation} failed: {NonEmpty(e.Message, operation)}"));
     }
 
     private static RpcException InitFailed(ResourceInitFailedException e)
     {
+        var message = NonEmpty(e.Message, "the operation");
         var detail = new Pulumirpc.ErrorResourceInitFailed
         {
             Id = e.Id,
             Properties = StructCodec.Encode(e.Properties ?? ObjectValue.Empty),
             Inputs = StructCodec.Encode(e.Inputs ?? ObjectValue.Empty),
-            Reasons = { e.Message },
+            Reasons = { message },
         };
         var status = new Google.Rpc.Status
         {
             Code = (int)StatusCode.Unknown,
-            Message = e.Message,
+            Message = message,
             Details = { Any.Pack(detail) },
         };
         var trailers = new Metadata { { GrpcTrailers.StatusDetails, status.ToByteArray() } };
-        return new RpcException(new Status(StatusCode.Unknown, e.Message), trailers);
+        return new RpcException(new Status(StatusCode.Unknown, message), trailers);
     }
 }

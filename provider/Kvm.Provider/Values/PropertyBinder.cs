@@ -48,7 +48,12 @@ internal static class PropertyBinder
         public readonly HashSet<string> Unknowns = [];
         public readonly HashSet<string> Secrets = [];
 
+        // Inside a value that arrived secret, failures never show it: "got a secret value".
+        private int secretDepth;
+
         private void Fail(string path, string reason) => Failures.Add(new CheckFailure(path, reason));
+
+        private string Got(string shown) => secretDepth > 0 ? "a secret value" : shown;
 
         public object BindObject(ObjectShape shape, ObjectValue value, string path)
         {
@@ -82,7 +87,15 @@ internal static class PropertyBinder
             if (raw is SecretValue secret)
             {
                 Secrets.Add(path);
-                raw = secret.Reveal();
+                secretDepth++;
+                try
+                {
+                    return BindValue(prop, type, secret.Reveal(), path);
+                }
+                finally
+                {
+                    secretDepth--;
+                }
             }
             if (raw is UnknownValue)
             {
@@ -114,7 +127,7 @@ internal static class PropertyBinder
                 case ObjectTypeShape o when raw is ObjectValue obj:
                     return BindObject(o.Object, obj, path);
                 default:
-                    if (mode == BindMode.Inputs) Fail(path, $"expected {type.Describe()}, got {Describe(raw)}");
+                    if (mode == BindMode.Inputs) Fail(path, $"expected {type.Describe()}, got {Got(Describe(raw))}");
                     return null;
             }
         }
@@ -132,9 +145,14 @@ internal static class PropertyBinder
                         Fail(path, $"is {str.Value.Length} characters long; at most {max} are accepted");
                         return null;
                     }
+                    if (mode == BindMode.Inputs && FirstUnwritable(str.Value) is { } bad)
+                    {
+                        Fail(path, $"contains the control character U+{(int)bad:X4}, which neither libvirt's XML nor the kernel's names can hold");
+                        return null;
+                    }
                     if (mode == BindMode.Inputs && !prop.OneOf.IsEmpty && !prop.OneOf.Contains(str.Value))
                     {
-                        Fail(path, $"must be one of {string.Join(", ", prop.OneOf.Select(v => $"\"{v}\""))}; got \"{Truncate(str.Value)}\"");
+                        Fail(path, $"must be one of {string.Join(", ", prop.OneOf.Select(v => $"\"{v}\""))}; got {Got($"\"{Truncate(str.Value)}\"")}");
                         return null;
                     }
                     return str.Value;
@@ -146,24 +164,24 @@ internal static class PropertyBinder
                     var v = n.Value;
                     if (!double.IsFinite(v))
                     {
-                        Fail(path, $"must be a finite number; got {n.Display()}");
+                        Fail(path, $"must be a finite number; got {Got(n.Display())}");
                         return null;
                     }
                     if (s.Kind == ScalarKind.Integer && Math.Floor(v) != v)
                     {
-                        Fail(path, $"must be a whole number; got {n.Display()}");
+                        Fail(path, $"must be a whole number; got {Got(n.Display())}");
                         return null;
                     }
                     if (mode == BindMode.Inputs && !InRange(prop, v))
                     {
-                        Fail(path, $"must be between {Bound(prop.Min)} and {Bound(prop.Max)}; got {n.Display()}");
+                        Fail(path, $"must be between {Bound(prop.Min)} and {Bound(prop.Max)}; got {Got(n.Display())}");
                         return null;
                     }
                     if (s.ClrType == typeof(int))
                     {
                         if (v is < int.MinValue or > int.MaxValue)
                         {
-                            Fail(path, $"is out of range; got {n.Display()}");
+                            Fail(path, $"is out of range; got {Got(n.Display())}");
                             return null;
                         }
                         return (int)v;
@@ -172,7 +190,7 @@ internal static class PropertyBinder
                     {
                         if (v is < long.MinValue or >= 9.2233720368547758E18)
                         {
-                            Fail(path, $"is out of range; got {n.Display()}");
+                            Fail(path, $"is out of range; got {Got(n.Display())}");
                             return null;
                         }
                         return (long)v;
@@ -180,7 +198,7 @@ internal static class PropertyBinder
                     return v;
                 }
                 default:
-                    Fail(path, $"expected {s.Describe()}, got {Describe(raw)}");
+                    Fail(path, $"expected {s.Describe()}, got {Got(Describe(raw))}");
                     return null;
             }
         }
@@ -201,6 +219,19 @@ internal static class PropertyBinder
         NullValue => "null",
         _ => v.GetType().Name,
     };
+
+    /// <summary>
+    /// The first character XML 1.0 cannot hold (C0 controls other than tab, newline and carriage return;
+    /// U+FFFE and U+FFFF), or null. libvirt stores everything as XML, and the kernel's names take none either.
+    /// </summary>
+    private static char? FirstUnwritable(string s)
+    {
+        foreach (var c in s)
+        {
+            if ((c < 0x20 && c is not ('\t' or '\n' or '\r')) || c is '\uFFFE' or '\uFFFF') return c;
+        }
+        return null;
+    }
 
     private static string Truncate(string s) => s.Length <= 40 ? s : s[..37] + "...";
 

@@ -176,19 +176,9 @@ public sealed class DomainResourceTests : IDisposable
     [Fact]
     public async Task A_start_libvirt_refuses_is_init_failed_with_the_id_and_delete_of_a_gone_domain_is_fine()
     {
-        var domain = new Mock<ILibvirtDomain>();
         var uuid = Guid.NewGuid();
-        domain.SetupGet(d => d.Uuid).Returns(uuid);
-        domain.SetupGet(d => d.Name).Returns("g");
+        var (libvirt, domain) = DefinesOne(uuid, $"<domain type='test'><name>g</name><uuid>{uuid}</uuid><memory>131072</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>");
         domain.Setup(d => d.Start()).Throws(new LibvirtException(LibvirtErrorCode.InternalError, LibvirtErrorDomain.Qemu, "qemu unexpectedly closed the monitor"));
-        domain.Setup(d => d.GetState()).Returns(new DomainStateInfo(Libvirt.DomainState.Shutoff, 0));
-        domain.Setup(d => d.GetAutostart()).Returns(false);
-        var xml = $"<domain type='test'><name>g</name><uuid>{uuid}</uuid><memory>131072</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>";
-        domain.Setup(d => d.GetXmlDesc(It.IsAny<DomainXmlFlags>())).Returns(xml);
-        var libvirt = new Mock<ILibvirt>();
-        libvirt.SetupGet(l => l.Uri).Returns("test:///mock");
-        libvirt.Setup(l => l.LookupDomainByName("g")).Throws(new LibvirtException(LibvirtErrorCode.NoDomain, LibvirtErrorDomain.Dom, "no domain"));
-        libvirt.Setup(l => l.DefineDomain(It.IsAny<string>(), It.IsAny<DomainDefineFlags>())).Returns(domain.Object);
         using var host = Host(libvirt.Object);
         IResource r = new DomainResource(host);
 
@@ -201,6 +191,38 @@ public sealed class DomainResourceTests : IDisposable
         libvirt.Setup(l => l.LookupDomainByUuid(uuid)).Throws(new LibvirtException(LibvirtErrorCode.NoDomain, LibvirtErrorDomain.Dom, "no domain"));
         await r.DeleteAsync(new Resources.DeleteRequest(uuid.ToString("D"), Urn, Writer.Write(new Resources.Domains.DomainState { Name = "g" }), ObjectValue.Empty, null), default);
         Assert.Contains(_log.Lines, l => l.Message.Contains("already gone"));
+    }
+
+    [Fact]
+    public async Task A_domain_defined_but_not_readable_back_is_init_failed_with_its_id_not_unknown()
+    {
+        // libvirt took the definition, but what it reports cannot be read (here: a memory size that is no number).
+        var uuid = Guid.NewGuid();
+        var (libvirt, _) = DefinesOne(uuid, $"<domain type='test'><name>g</name><uuid>{uuid}</uuid><memory>lots</memory></domain>");
+        using var host = Host(libvirt.Object);
+        IResource r = new DomainResource(host);
+
+        var e = await Assert.ThrowsAsync<ResourceInitFailedException>(async () =>
+            await r.CreateAsync(new Resources.CreateRequest(Urn, "g", Writer.Write(Guest(running: false) with { Interfaces = [] }, inputsOnly: true), false, null), default));
+        Assert.Equal(uuid.ToString("D"), e.Id);
+        Assert.Contains("domain g was defined, but", e.Message);
+        Assert.Contains("lots", e.Message);
+    }
+
+    /// <summary>A libvirt that has no domain g and defines one (shut off) that reports <paramref name="xml"/>.</summary>
+    private static (Mock<ILibvirt> Libvirt, Mock<ILibvirtDomain> Domain) DefinesOne(Guid uuid, string xml)
+    {
+        var domain = new Mock<ILibvirtDomain>();
+        domain.SetupGet(d => d.Uuid).Returns(uuid);
+        domain.SetupGet(d => d.Name).Returns("g");
+        domain.Setup(d => d.GetState()).Returns(new DomainStateInfo(Libvirt.DomainState.Shutoff, 0));
+        domain.Setup(d => d.GetAutostart()).Returns(false);
+        domain.Setup(d => d.GetXmlDesc(It.IsAny<DomainXmlFlags>())).Returns(xml);
+        var libvirt = new Mock<ILibvirt>();
+        libvirt.SetupGet(l => l.Uri).Returns("test:///mock");
+        libvirt.Setup(l => l.LookupDomainByName("g")).Throws(new LibvirtException(LibvirtErrorCode.NoDomain, LibvirtErrorDomain.Dom, "no domain"));
+        libvirt.Setup(l => l.DefineDomain(It.IsAny<string>(), It.IsAny<DomainDefineFlags>())).Returns(domain.Object);
+        return (libvirt, domain);
     }
 
     private sealed class RecordingLog : IEngineLog

@@ -243,8 +243,15 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
                 ?? throw ProviderException.FailedPrecondition($"port \"{name}\" does not exist in {Host.NamespaceDescription}; nothing was changed");
             if (link.MasterIndex is { } master && master != 0 && master != bridgeIndex)
             {
-                var owner = (await Host.Links.GetByIndexAsync(master, ct).ConfigureAwait(false))?.Name ?? $"ifindex {master}";
-                throw ProviderException.FailedPrecondition($"port \"{name}\" already belongs to {owner}; release it there first (nothing was changed)");
+                var owner = (await Host.Links.GetByIndexAsync(master, ct).ConfigureAwait(false))?.Name;
+                var other = owner is null ? null : Host.Declared.Find<BridgeArgs>(BridgeResource.TypeToken, owner);
+                // A port this program's other bridge has given up (its new declaration no longer lists it): the kernel
+                // takes it from there as it joins this bridge.
+                if (other is not null && !(other.Ports ?? []).Contains(name)) { result.Add(link); continue; }
+                throw ProviderException.FailedPrecondition(other is null
+                    ? $"port \"{name}\" already belongs to {owner ?? $"ifindex {master}"}, which this program does not manage; release it there first (nothing was changed)"
+                    : $"port \"{name}\" still belongs to {owner}, whose declaration in this program lists it too. If {owner} gives it up in this update, " +
+                      $"make this bridge depend on {owner}'s resource (`dependsOn`) so that {owner} lets it go first; a port can be on one bridge only (nothing was changed)");
             }
             result.Add(link);
         }

@@ -31,8 +31,14 @@ internal sealed class BridgePlanner : Planner<BridgeArgs, BridgeState>
             for (var i = 0; i < ports.Length; i++)
             {
                 var path = PropertyPath.Index(BridgeArgs.Paths.Ports, i);
-                if (ctx.News.IsUnknown(path) || ports[i] is not { } port) continue;
+                if (ctx.News.IsUnknown(path)) continue;
+                if (ports[i] is not { } port)
+                {
+                    failures.Add(new(path, "is null: list each port by its interface name"));
+                    continue;
+                }
                 if (!LinkName.IsValid(port)) failures.Add(new(path, $"\"{port}\" is not a valid interface name"));
+                else if (port == "lo") failures.Add(new(path, "the loopback interface cannot be a bridge port"));
                 else if (port == a.Name) failures.Add(new(path, "a bridge cannot be a port of itself"));
                 else if (!seen.Add(port)) failures.Add(new(path, $"\"{port}\" is listed twice"));
             }

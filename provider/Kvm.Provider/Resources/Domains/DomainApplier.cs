@@ -84,9 +84,19 @@ internal sealed class DomainApplier : Applier<DomainArgs, DomainState>
             {
                 throw await _observer.InitFailedAsync(domain, a, $"domain {name} was defined but not fully configured: {e.Message}", e, ctx.Cancellation).ConfigureAwait(false);
             }
-            if (a.Running != false)
-                await _power.StartAsync(domain, a, ctx.Urn, "was defined but did not start", ctx.Cancellation).ConfigureAwait(false);
-            return new Outcome<DomainState>(id, await _observer.ObserveAsync(domain, a, ctx.Cancellation).ConfigureAwait(false));
+            try
+            {
+                if (a.Running != false)
+                    await _power.StartAsync(domain, a, ctx.Urn, "was defined but did not start", ctx.Cancellation).ConfigureAwait(false);
+                return new Outcome<DomainState>(id, await _observer.ObserveAsync(domain, a, ctx.Cancellation).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is not (ResourceInitFailedException or OperationCanceledException))
+            {
+                // Whatever went wrong after the define (reading back what libvirt made of it included), the
+                // engine keeps the id: the next `pulumi up` sees the domain instead of tripping over it.
+                throw new ResourceInitFailedException(id, DomainPreview.Planned(a, id),
+                    $"domain {name} was defined, but {e.Message.Trim()} (the engine keeps it; fix the cause and run `pulumi up` again)", e);
+            }
         }
     }
 

@@ -1,0 +1,128 @@
+using Grpc.Core;
+using Kvm.Provider.Diagnostics;
+using Kvm.Provider.Host;
+using Kvm.Provider.Resources;
+using Kvm.Provider.Resources.Bridges;
+using Kvm.Provider.Rpc;
+using Kvm.Provider.Tests.Networks;
+using Kvm.Provider.Values;
+
+namespace Kvm.Provider.Tests.Hardening;
+
+/// <summary>
+/// What a careless or hostile client sends is refused the same way by every RPC, before anything
+/// reaches the host, and nothing the provider says back echoes a value that arrived secret.
+/// </summary>
+public class HardeningTests
+{
+    // Check refuses it: two static leases for one MAC.
+    private const string DuplicateMacs = """
+        {"name": "n", "ips": [{"address": "10.10.0.1", "prefix": 24, "dhcp": {"hosts": [
+          {"mac": "52:54:00:00:00:01", "ip": "10.10.0.5"}, {"mac": "52:54:00:00:00:01", "ip": "10.10.0.6"}]}}]}
+        """;
+
+    [Fact]
+    public async Task Create_refuses_what_Check_refuses_and_never_reaches_libvirt()
+    {
+        using var h = NetworkHarness.Untouchable(); // any libvirt call throws a Moq exception, not this one
+        var e = await Assert.ThrowsAsync<ProviderException>(() => h.CreateAsync(NetworkHarness.Obj(DuplicateMacs)));
+        Assert.Equal(StatusCode.InvalidArgument, e.Code);
+        Assert.Contains("ips[0].dhcp.hosts[1].mac", e.Message);
+    }
+
+    [Fact]
+    public async Task Update_and_Diff_refuse_what_Check_refuses_and_never_reach_libvirt()
+    {
+        using var h = NetworkHarness.Untouchable();
+        var olds = NetworkHarness.Obj("""{"name": "n"}""");
+        var update = await Assert.ThrowsAsync<ProviderException>(() => h.UpdateAsync("n", olds, NetworkHarness.Obj(DuplicateMacs), olds));
+        Assert.Equal(StatusCode.InvalidArgument, update.Code);
+        Assert.Contains("already has a lease", update.Message);
+        var diff = await Assert.ThrowsAsync<ProviderException>(() => h.DiffAsync("n", olds, NetworkHarness.Obj(DuplicateMacs), olds));
+        Assert.Equal(StatusCode.InvalidArgument, diff.Code);
+    }
+
+    [Fact]
+    public async Task A_secret_value_is_never_echoed_by_Check_or_by_a_refused_Create()
+    {
+        using var h = NetworkHarness.Untouchable();
+        // A type mismatch and a one-of (the binder), and a rule that quotes the value (the planner), each on a secret.
+        var mistyped = NetworkHarness.Obj("""{"name": "n"}""")
+            .With("mtu", PropertyValue.Secret(PropertyValue.Of("hunter2")))
+            .With("forward", new ObjectValue(System.Collections.Immutable.ImmutableSortedDictionary<string, PropertyValue>.Empty
+                .Add("mode", PropertyValue.Secret(PropertyValue.Of("sesame-mode")))));
+        var quoted = NetworkHarness.Obj("""{"name": "n"}""").With("domainName", PropertyValue.Secret(PropertyValue.Of("-opensesame-.example")));
+        foreach (var news in new[] { mistyped, quoted })
+        {
+            var check = await h.Resource.CheckAsync(new CheckRequest(NetworkHarness.Urn, "net", ObjectValue.Empty, news), CancellationToken.None);
+            Assert.NotEmpty(check.Failures);
+            Assert.All(check.Failures, f => Assert.Contains("a secret value", f.Reason));
+            Assert.All(check.Failures, f => Assert.DoesNotContain("hunter2", f.Reason));
+            Assert.All(check.Failures, f => Assert.DoesNotContain("sesame", f.Reason));
+
+            var create = await Assert.ThrowsAsync<ProviderException>(() => h.CreateAsync(news));
+            Assert.DoesNotContain("hunter2", create.Message);
+            Assert.DoesNotContain("sesame", create.Message);
+        }
+    }
+
+    [Theory]
+    [InlineData("\u0001\u001f")]
+    [InlineData("br\u00000")]
+    [InlineData("x\uFFFE")]
+    public async Task Control_characters_are_refused_by_Check_naming_the_property(string name)
+    {
+        using var h = NetworkHarness.Untouchable();
+        var check = await h.Resource.CheckAsync(new CheckRequest(NetworkHarness.Urn, "net", ObjectValue.Empty,
+            NetworkHarness.Obj("""{"name": "n"}""").With("domainName", PropertyValue.Of(name))), CancellationToken.None);
+        var failure = Assert.Single(check.Failures);
+        Assert.Equal("domainName", failure.Property);
+        Assert.Contains("control character U+", failure.Reason);
+    }
+
+    [Theory]
+    [InlineData("""{"name": "br0", "ports": ["lo"]}""", "the loopback interface")]
+    [InlineData("""{"name": "br0", "ports": [null]}""", "is null")]
+    public void A_bridge_takes_neither_loopback_nor_a_missing_port(string json, string reason)
+    {
+        var bound = PropertyBinder.Bind<BridgeArgs>(NetworkHarness.Obj(json));
+        var failures = new BridgePlanner().Validate(new CheckContext<BridgeArgs>("urn", "b", bound, null, new DeclaredResources(), default)).ToList();
+        Assert.Contains(failures, f => f.Property == "ports[0]" && f.Reason.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_status_has_a_message_and_unreadable_host_data_is_not_unknown()
+    {
+        var blank = ErrorMapping.ToRpc(ProviderException.FailedPrecondition(" \n"), "Create");
+        Assert.Equal(StatusCode.FailedPrecondition, blank.StatusCode);
+        Assert.False(string.IsNullOrWhiteSpace(blank.Status.Detail));
+
+        var unreadable = ErrorMapping.ToRpc(new FormatException("<forward> mode: unknown value 'warp'"), "Read");
+        Assert.Equal(StatusCode.FailedPrecondition, unreadable.StatusCode);
+        Assert.Contains("warp", unreadable.Status.Detail);
+    }
+}
+
+/// <summary>The VLAN table update that used to empty a port's table on input Check refuses.</summary>
+public class VlanFilterHardeningTests
+{
+    [Theory]
+    [InlineData("""{"range": "10-5"}""")]
+    [InlineData("""{"range": "a-b"}""")]
+    [InlineData("""{"range": "0-10"}""")]
+    [InlineData("""{}""")]
+    public async Task An_update_Check_refuses_is_refused_before_the_kernel_is_asked(string entry)
+    {
+        var connections = new Moq.Mock<IHostConnections>(Moq.MockBehavior.Strict); // the kernel is never reached
+        connections.Setup(c => c.Dispose());
+        using var host = new ProviderHost(new CapturingLog(), _ => connections.Object);
+        IResource resource = new Kvm.Provider.Resources.VlanFilters.VlanFilterResource(host);
+        const string Urn = "urn:pulumi:dev::lab::kvm:index:VlanFilter::p";
+        var olds = NetworkHarness.Obj("""{"bridge": "br0", "port": "eth1", "vlans": [{"vid": 10}]}""");
+        var news = NetworkHarness.Obj("""{"bridge": "br0", "port": "eth1", "vlans": [ENTRY]}""".Replace("ENTRY", entry, StringComparison.Ordinal));
+        var e = await Assert.ThrowsAsync<ProviderException>(() =>
+            resource.UpdateAsync(new UpdateRequest("br0/eth1", Urn, olds, news, olds, false, [], null), CancellationToken.None));
+        Assert.Equal(StatusCode.InvalidArgument, e.Code);
+        Assert.Contains("vlans[0]", e.Message);
+    }
+}
