@@ -126,3 +126,28 @@ public class VlanFilterHardeningTests
         Assert.Contains("vlans[0]", e.Message);
     }
 }
+
+/// <summary>A network libvirt defined but reports in a form the provider cannot read: the engine keeps its id.</summary>
+public class NetworkCreateHardeningTests
+{
+    [Fact]
+    public async Task A_network_defined_but_not_readable_back_is_init_failed_with_its_id()
+    {
+        var network = new Moq.Mock<Kvm.Libvirt.ILibvirtNetwork>();
+        network.SetupGet(n => n.Name).Returns("n");
+        network.Setup(n => n.IsPersistent()).Returns(true);
+        network.Setup(n => n.GetXmlDesc(Moq.It.IsAny<Kvm.Libvirt.NetworkXmlFlags>())).Returns("<network><name>n</name><mtu size='big'/></network>");
+        var libvirt = new Moq.Mock<Kvm.Libvirt.ILibvirt>();
+        libvirt.SetupGet(l => l.Uri).Returns("test:///mock");
+        // No such network at first; after the define, the one libvirt now holds.
+        var noNetwork = new Kvm.Libvirt.LibvirtException(Kvm.Libvirt.LibvirtErrorCode.NoNetwork, Kvm.Libvirt.LibvirtErrorDomain.Network, "no network");
+        libvirt.SetupSequence(l => l.LookupNetworkByName("n")).Throws(noNetwork).Returns(network.Object).Returns(network.Object);
+        libvirt.Setup(l => l.LookupNetworkByUuid(Moq.It.IsAny<Guid>())).Throws(noNetwork);
+        libvirt.Setup(l => l.DefineNetwork(Moq.It.IsAny<string>())).Returns(network.Object);
+        using var h = new NetworkHarness(libvirt.Object);
+
+        var e = await Assert.ThrowsAsync<Kvm.Provider.Resources.ResourceInitFailedException>(() => h.CreateAsync(NetworkHarness.Obj("""{"name": "n", "active": false, "autostart": false}""")));
+        Assert.Equal("n", e.Id);
+        Assert.Contains("reading it back failed", e.Message);
+    }
+}

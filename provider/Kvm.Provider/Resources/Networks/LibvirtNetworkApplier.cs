@@ -82,12 +82,34 @@ internal sealed partial class LibvirtNetworkApplier(ProviderHost host, LibvirtNe
             }
             catch (LibvirtException e)
             {
-                var partial = Observe(name)?.State ?? new LibvirtNetworkState { Name = name, BridgeName = "", Xml = xml, LiveDrift = [] };
-                throw new ResourceInitFailedException(name, partial,
-                    $"network {name} was defined, but {step} failed: {e.Message}. The network stays defined and recorded in the stack; fix the cause and run `pulumi up` again", e);
+                throw new ResourceInitFailedException(name, PartialState(name, xml),
+                    $"network {name} was defined, but {step} failed: {e.Message.Trim()}. The network stays defined and recorded in the stack; fix the cause and run `pulumi up` again", e);
+            }
+            try
+            {
+                return new Outcome<LibvirtNetworkState>(name, MustObserve(name).State);
+            }
+            catch (Exception e) when (e is ProviderException or LibvirtException)
+            {
+                // What libvirt made of the definition cannot be read back: the engine still gets the id.
+                throw new ResourceInitFailedException(name, PartialState(name, xml),
+                    $"network {name} was defined, but reading it back failed: {e.Message.Trim()}. The network stays defined and recorded in the stack", e);
             }
         }
-        return new Outcome<LibvirtNetworkState>(name, MustObserve(name).State);
+    }
+
+    /// <summary>The state of a network that exists but did not get as far as planned: as observed, else as defined.</summary>
+    private LibvirtNetworkState PartialState(string name, string xml)
+    {
+        try
+        {
+            if (Observe(name)?.State is { } observed) return observed;
+        }
+        catch (Exception e) when (e is ProviderException or LibvirtException)
+        {
+            // as defined, below
+        }
+        return new LibvirtNetworkState { Name = name, BridgeName = "", Xml = xml, LiveDrift = [] };
     }
 
     public override async Task<Observed<LibvirtNetworkArgs, LibvirtNetworkState>?> ReadAsync(ReadContext<LibvirtNetworkArgs, LibvirtNetworkState> ctx)
