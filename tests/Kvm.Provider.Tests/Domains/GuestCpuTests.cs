@@ -1,4 +1,5 @@
 using Kvm.Libvirt;
+using Kvm.Provider.Resources;
 using Kvm.Provider.Resources.Domains;
 
 namespace Kvm.Provider.Tests.Domains;
@@ -23,7 +24,7 @@ public class GuestCpuTests
 
         // libvirt adds check='none' (and would a vendor): the program's shorter form is still what it sees.
         var filled = DomainXml.Parse(def.Origin.Element.ToString().Replace("match=\"exact\"", "match=\"exact\" check=\"none\"", StringComparison.Ordinal));
-        Assert.Equal(OtherDevices.Canonical(Custom), DomainMapping.ToArgs(filled, NoVlans, Guest(Custom)).CpuXml);
+        Assert.Equal(XmlFragment.Canonical(Custom), DomainMapping.ToArgs(filled, NoVlans, Guest(Custom)).CpuXml);
         // ...and the program's form is not written over what libvirt filled in.
         Assert.Equal("none", Build(Guest(Custom), Guest(Custom), filled).Origin.Element!.Element("cpu")!.Attribute("check")?.Value);
     }
@@ -42,7 +43,7 @@ public class GuestCpuTests
         Assert.Equal(("host-passthrough", null), (DomainMapping.ToArgs(bare, NoVlans, null).CpuMode, DomainMapping.ToArgs(bare, NoVlans, null).CpuXml));
 
         var custom = DomainXml.Parse($"<domain type='kvm'><name>g</name>{Custom}</domain>");
-        Assert.Equal(OtherDevices.Canonical(Custom), DomainMapping.ToArgs(custom, NoVlans, null).CpuXml);
+        Assert.Equal(XmlFragment.Canonical(Custom), DomainMapping.ToArgs(custom, NoVlans, null).CpuXml);
     }
 
     [Fact]

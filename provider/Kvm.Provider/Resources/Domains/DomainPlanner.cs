@@ -26,11 +26,11 @@ internal sealed class DomainPlanner : Planner<DomainArgs, DomainState>
         if (news[DomainArgs.Paths.Disks] is ArrayValue disks)
             news = news.With(DomainArgs.Paths.Disks, new ArrayValue([.. disks.Items.Select(d => LowerCase(d, DomainDiskArgs.Paths.PciAddress))]));
         if (news[DomainArgs.Paths.CpuXml] is StringValue cpu)
-            news = news.With(DomainArgs.Paths.CpuXml, PropertyValue.Of(OtherDevices.Canonical(cpu.Value)));
+            news = news.With(DomainArgs.Paths.CpuXml, PropertyValue.Of(XmlFragment.Canonical(cpu.Value)));
         // Devices as XML compare in one spelling (one line, no insignificant whitespace). Only inputs that
         // passed Check are normalised, so every fragment here parses.
         if (news[DomainArgs.Paths.DevicesXml] is ArrayValue devices && devices.Items.All(d => d is StringValue))
-            news = news.With(DomainArgs.Paths.DevicesXml, new ArrayValue([.. devices.Items.Select(d => PropertyValue.Of(OtherDevices.Canonical(((StringValue)d).Value)))]));
+            news = news.With(DomainArgs.Paths.DevicesXml, new ArrayValue([.. devices.Items.Select(d => PropertyValue.Of(XmlFragment.Canonical(((StringValue)d).Value)))]));
         news = DomainMemory.Normalize(news);
         // An empty boot order means libvirt's default, which libvirt spells out as [hd].
         if (news[DomainArgs.Paths.BootDevices] is ArrayValue { Items.Length: 0 }) news = news.Without(DomainArgs.Paths.BootDevices);

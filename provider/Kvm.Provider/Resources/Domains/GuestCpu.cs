@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using System.Xml;
 using System.Xml.Linq;
 using Kvm.Libvirt;
 
@@ -50,24 +49,16 @@ internal static partial class GuestCpu
         if (reference is not null)
         {
             var wanted = XElement.Parse(reference);
-            return OtherDevices.Subsumes(element, wanted) ? OtherDevices.Canonical(reference) : OtherDevices.Canonical(element.ToString());
+            return OtherDevices.Subsumes(element, wanted) ? XmlFragment.Canonical(reference) : XmlFragment.Canonical(element);
         }
         var more = element.HasElements || element.Attributes().Any(a => !ModeOnly.Contains(a.Name.LocalName));
-        return more ? OtherDevices.Canonical(element.ToString()) : null;
+        return more ? XmlFragment.Canonical(element) : null;
     }
 
     /// <summary>What is wrong with a `cpuXml` value (and `cpuMode` beside it), or null.</summary>
     public static string? Problem(string xml, string? cpuMode)
     {
-        XElement element;
-        try
-        {
-            element = XElement.Parse(xml);
-        }
-        catch (XmlException e)
-        {
-            return $"is not well-formed XML: {e.Message}";
-        }
+        if (XmlFragment.Parse(xml, out var notXml) is not { } element) return notXml;
         if (element.Name.LocalName != "cpu") return $"is a <{element.Name.LocalName}>; cpuXml holds the <cpu> element";
         // libvirt reads a <cpu> without a mode as custom.
         var mode = element.Attribute("mode")?.Value ?? "custom";

@@ -1,4 +1,3 @@
-using System.Xml;
 using System.Xml.Linq;
 using Kvm.Libvirt;
 
@@ -37,11 +36,11 @@ internal static class OtherDevices
         };
     }
 
-    /// <summary>The other devices of a definition, each in <see cref="Canonical"/> form, in libvirt's order.</summary>
+    /// <summary>The other devices of a definition, each in <see cref="XmlFragment.Canonical(XElement)"/> form, in libvirt's order.</summary>
     public static string[] Read(DomainDefinition def)
     {
         var typed = Typed.Of(def);
-        return [.. Devices(def.Origin.Element).Where(d => !typed.Describes(d)).Select(d => Canonical(d))];
+        return [.. Devices(def.Origin.Element).Where(d => !typed.Describes(d)).Select(d => XmlFragment.Canonical(d))];
     }
 
     /// <summary>
@@ -80,22 +79,14 @@ internal static class OtherDevices
             var match = unused.FirstOrDefault(r => Subsumes(element, r));
             if (match is null) return o;
             unused.Remove(match);
-            return Canonical(match);
+            return XmlFragment.Canonical(match);
         })];
     }
 
     /// <summary>What a fragment is wrong with, or null: one well-formed element of a kind no typed input here describes.</summary>
     public static string? Problem(string fragment, DomainArgs a)
     {
-        XElement element;
-        try
-        {
-            element = XElement.Parse(fragment);
-        }
-        catch (XmlException e)
-        {
-            return $"is not well-formed XML: {e.Message}";
-        }
+        if (XmlFragment.Parse(fragment, out var notXml) is not { } element) return notXml;
         return element.Name.LocalName switch
         {
             "interface" when a.Interfaces is not null => "is an <interface>, but interfaces declares the NICs: a NIC goes in one or the other",
@@ -105,12 +96,6 @@ internal static class OtherDevices
             _ => null,
         };
     }
-
-    /// <summary>One line, no insignificant whitespace: the form import reports and Check normalises to.</summary>
-    public static string Canonical(string fragment) => Canonical(XElement.Parse(fragment));
-
-    // Parsed again from text: a document read with its whitespace keeps indentation nodes that do not count.
-    private static string Canonical(XElement element) => XElement.Parse(element.ToString()).ToString(SaveOptions.DisableFormatting);
 
     private static IEnumerable<XElement> Devices(XElement? root) => root?.Element("devices")?.Elements() ?? [];
 

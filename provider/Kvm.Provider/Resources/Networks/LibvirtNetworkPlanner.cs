@@ -34,21 +34,8 @@ internal sealed class LibvirtNetworkPlanner : Planner<LibvirtNetworkArgs, Libvir
         foreach (var path in new[] { "vlan", "portGroups[*].vlan" })
             v = PropertyPath.Set(v, PropertyPath.Parse(path).AsSpan(), CanonicalVlan);
         v = PropertyPath.Set(v, PropertyPath.Parse("forward.pciAddresses[*]").AsSpan(), p => MapString(p, PciAddress.Normalize));
-        v = PropertyPath.Set(v, PropertyPath.Parse(LibvirtNetworkArgs.Paths.MetadataXml).AsSpan(), p => MapString(p, WellFormedOneLine));
+        v = PropertyPath.Set(v, PropertyPath.Parse(LibvirtNetworkArgs.Paths.MetadataXml).AsSpan(), p => MapString(p, xml => XmlFragment.Parse(xml, out _) is { } element ? XmlFragment.Canonical(element) : xml));
         return (ObjectValue)v;
-    }
-
-    /// <summary>Metadata in one spelling; text that is not XML stays as it is, for Check to name.</summary>
-    private static string WellFormedOneLine(string xml)
-    {
-        try
-        {
-            return NetworkMapping.CanonicalXml(xml);
-        }
-        catch (System.Xml.XmlException)
-        {
-            return xml;
-        }
     }
 
     private static PropertyValue? MapString(PropertyValue? p, Func<string, string> map) => p switch

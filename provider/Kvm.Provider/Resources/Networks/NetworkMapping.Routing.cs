@@ -46,7 +46,4 @@ internal static partial class NetworkMapping
     private static BandwidthLimit? Limit(BandwidthLimit? basis, BandwidthLimitArgs? l) => l is null ? null
         : (basis ?? new BandwidthLimit()) with { Average = l.Average, Peak = l.Peak, Burst = l.Burst, Floor = l.Floor };
 
-    /// <summary>XML as one line without insignificant whitespace: how a program's metadata and the host's compare.</summary>
-    public static string CanonicalXml(string xml) => System.Xml.Linq.XElement.Parse(xml).ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
-
 }

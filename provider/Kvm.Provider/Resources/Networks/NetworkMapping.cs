@@ -226,7 +226,7 @@ internal static partial class NetworkMapping
         if (apply("portIsolated")) d = d with { PortIsolated = Pick(a.PortIsolated, basis.PortIsolated, old?.PortIsolated is not null) };
         if (apply("bandwidth")) d = d with { Bandwidth = a.Bandwidth is null ? (old?.Bandwidth is null ? basis.Bandwidth : null) : Bandwidth(basis.Bandwidth, a.Bandwidth) };
         if (apply("routes")) d = d with { Routes = a.Routes is null ? (old?.Routes is null ? basis.Routes : []) : [.. a.Routes.OfType<NetworkRouteArgs>().Select(r => Route(basis.Routes, r))] };
-        if (apply("metadataXml")) d = d with { Metadata = a.MetadataXml is { } m ? CanonicalXml(m) : old?.MetadataXml is null ? basis.Metadata : null };
+        if (apply("metadataXml")) d = d with { Metadata = a.MetadataXml is { } m ? XmlFragment.Canonical(m) : old?.MetadataXml is null ? basis.Metadata : null };
         if (apply("virtualPort")) d = d with { VirtualPort = a.VirtualPort is null ? (old?.VirtualPort is null ? basis.VirtualPort : null) : VirtualPort(basis.VirtualPort, a.VirtualPort) };
         return d;
     }

@@ -1,4 +1,3 @@
-using System.Xml;
 using System.Xml.Linq;
 using Kvm.Provider.Values;
 
@@ -81,16 +80,9 @@ internal static class NetworkRoutingRules
 
     private static void ValidateMetadata(string metadata, List<CheckFailure> f)
     {
-        try
-        {
-            var element = XElement.Parse(metadata);
-            if (element.Name != "metadata") f.Add(new("metadataXml", $"must be one <metadata> element; got <{element.Name.LocalName}>"));
-            else if (element.Elements().Any(e => e.Name.Namespace == XNamespace.None))
-                f.Add(new("metadataXml", "each element inside <metadata> needs a namespace of its own (e.g. <app:data xmlns:app=\"https://example.org/app\">); libvirt silently drops one without"));
-        }
-        catch (XmlException e)
-        {
-            f.Add(new("metadataXml", $"is not well-formed XML: {e.Message}"));
-        }
+        if (XmlFragment.Parse(metadata, out var notXml) is not { } element) f.Add(new("metadataXml", notXml!));
+        else if (element.Name != "metadata") f.Add(new("metadataXml", $"must be one <metadata> element; got <{element.Name.LocalName}>"));
+        else if (element.Elements().Any(e => e.Name.Namespace == XNamespace.None))
+            f.Add(new("metadataXml", "each element inside <metadata> needs a namespace of its own (e.g. <app:data xmlns:app=\"https://example.org/app\">); libvirt silently drops one without"));
     }
 }
