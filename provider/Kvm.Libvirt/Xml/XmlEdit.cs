@@ -34,6 +34,11 @@ internal static class XmlEdit
         : int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value
         : throw new FormatException($"<{element?.Name}> '{name}': '{text}' is not an integer");
 
+    /// <summary>A whole number that may exceed an int (rates, lease times): digits only, as libvirt writes them.</summary>
+    public static long? LongAttr(this XElement? element, string name) => element.Attr(name) is not { } text ? null
+        : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+        : throw new FormatException($"<{element!.Name}> '{name}': '{text}' is not a whole number");
+
     public static bool? YesNoAttr(this XElement? element, string name) => element.Attr(name) switch
     {
         null => null,
@@ -55,6 +60,8 @@ internal static class XmlEdit
     public static string? OnOff(bool? value) => value switch { true => "on", false => "off", null => null };
 
     public static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
+
+    public static string? Text(long? value) => value?.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Sets or, for null, removes an attribute, keeping the position of an existing one.</summary>
     public static XElement Set(this XElement element, string name, string? value)

@@ -45,7 +45,8 @@ internal static partial class PciAddress
     public static string? Of(DeviceAddress? address)
     {
         if (address is not { Type: "pci" } a) return null;
-        if (Number(a.Domain) is not { } domain || Number(a.Bus) is not { } bus || Number(a.Slot) is not { } slot || Number(a.Function) is not { } function) return null;
+        if (CNumber.ParseOrNull(a.Domain) is not { } domain || CNumber.ParseOrNull(a.Bus) is not { } bus
+            || CNumber.ParseOrNull(a.Slot) is not { } slot || CNumber.ParseOrNull(a.Function) is not { } function) return null;
         return $"{domain:x4}:{bus:x2}:{slot:x2}.{function:x}";
     }
 
@@ -57,13 +58,5 @@ internal static partial class PciAddress
     {
         if (wanted is null) return oldInput is not null ? null : existing;
         return Of(existing) == Normalize(wanted) ? existing : ToAddress(wanted);
-    }
-
-    // libvirt reads these as C numbers: 0x-prefixed hex, or decimal.
-    private static int? Number(string? text)
-    {
-        if (text is null) return null;
-        var hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
-        return int.TryParse(hex ? text[2..] : text, hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
     }
 }

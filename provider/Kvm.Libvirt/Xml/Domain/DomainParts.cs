@@ -106,7 +106,7 @@ public sealed record DomainOs
         element.SetChildText("initrd", Initrd);
         element.SetChildText("cmdline", Cmdline);
         element.ReplaceChildren("boot", BootDevices.Select(dev => new XElement("boot", new XAttribute("dev", dev))).ToList());
-        element.SetChildAttrs("bootmenu", ("enable", BootMenu switch { true => "yes", false => "no", null => null }));
+        element.SetChildAttrs("bootmenu", ("enable", XmlEdit.YesNo(BootMenu)));
         return element;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Xml.Linq;
 
 namespace Kvm.Libvirt;
@@ -110,17 +109,10 @@ public sealed record DhcpLease(long Expiry, string? Unit)
 {
     public XmlOrigin Origin { get; init; }
 
-    internal static DhcpLease? Read(XElement? element)
-    {
-        if (element is null) return null;
-        var text = element.RequiredAttr("expiry");
-        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var expiry))
-            throw new FormatException($"<lease> 'expiry': '{text}' is not a whole number");
-        return new(expiry, element.Attr("unit")) { Origin = new XmlOrigin(element) };
-    }
+    internal static DhcpLease? Read(XElement? element) => element is null ? null
+        : new(element.LongAttr("expiry") ?? throw new FormatException("<lease> has no 'expiry' attribute"), element.Attr("unit")) { Origin = new XmlOrigin(element) };
 
-    internal XElement ToElement() => Origin.CopyOr("lease")
-        .Set("expiry", Expiry.ToString(CultureInfo.InvariantCulture)).Set("unit", Unit);
+    internal XElement ToElement() => Origin.CopyOr("lease").Set("expiry", XmlEdit.Text(Expiry)).Set("unit", Unit);
 }
 
 /// <summary><c>&lt;range start end&gt;&lt;lease/&gt;&lt;/range&gt;</c>.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Xml.Linq;
 
 namespace Kvm.Libvirt;
@@ -21,27 +20,19 @@ public sealed record BandwidthLimit
 
     internal static BandwidthLimit? Read(XElement? element) => element is null ? null : new BandwidthLimit
     {
-        Average = Long(element, "average"),
-        Peak = Long(element, "peak"),
-        Burst = Long(element, "burst"),
-        Floor = Long(element, "floor"),
+        Average = element.LongAttr("average"),
+        Peak = element.LongAttr("peak"),
+        Burst = element.LongAttr("burst"),
+        Floor = element.LongAttr("floor"),
         Origin = new XmlOrigin(element),
     };
 
     internal XElement ToElement(string name) =>
         Origin.CopyOr(name)
-            .Set("average", Text(Average))
-            .Set("peak", Text(Peak))
-            .Set("floor", Text(Floor))
-            .Set("burst", Text(Burst));
-
-    private static long? Long(XElement element, string name) =>
-        element.Attr(name) is { } text
-            ? long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
-                : throw new FormatException($"<{element.Name}> has {name}='{text}', which is not a whole number")
-            : null;
-
-    private static string? Text(long? value) => value?.ToString(CultureInfo.InvariantCulture);
+            .Set("average", XmlEdit.Text(Average))
+            .Set("peak", XmlEdit.Text(Peak))
+            .Set("floor", XmlEdit.Text(Floor))
+            .Set("burst", XmlEdit.Text(Burst));
 }
 
 /// <summary>

@@ -60,13 +60,6 @@ public sealed record VirtualPort
     }
 
     // libvirt reads these numbers in any C base (0x12 too) and writes them in decimal.
-    private static int? Number(XElement element, string name)
-    {
-        if (element.ChildAttr("parameters", name) is not { } text) return null;
-        var hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
-        return int.TryParse(hex ? text[2..] : text, hex ? System.Globalization.NumberStyles.AllowHexSpecifier : System.Globalization.NumberStyles.None,
-            System.Globalization.CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new FormatException($"<virtualport><parameters {name}='{text}'>: not a number");
-    }
+    private static int? Number(XElement element, string name) => element.ChildAttr("parameters", name) is not { } text ? null
+        : CNumber.ParseOrNull(text) ?? throw new FormatException($"<virtualport><parameters {name}='{text}'>: not a number");
 }
