@@ -36,16 +36,12 @@ internal static partial class NetworkMapping
         {
             Enable = Pick(dns?.Enable, d.Enable, old?.Enable is not null),
             ForwardPlainNames = Pick(dns?.ForwardPlainNames, d.ForwardPlainNames, old?.ForwardPlainNames is not null),
-            Forwarders = dns?.Forwarders is { } forwarders
-                ? [.. forwarders.OfType<NetworkDnsForwarderArgs>().Select(f => new DnsForwarder(f.Address is { } a ? IpAddr.Canonical(a) : null, f.Domain))]
-                : old?.Forwarders is not null ? [] : d.Forwarders,
-            Txts = dns?.Txts is { } txts ? [.. txts.OfType<NetworkDnsTxtArgs>().Select(t => DnsTxt(d.Txts.FirstOrDefault(b => b.Name == t.Name), t))]
-                : old?.Txts is not null ? [] : d.Txts,
-            Srvs = dns?.Srvs is { } srvs ? [.. srvs.OfType<NetworkDnsSrvArgs>().Select(s => DnsSrv(null, s))]
-                : old?.Srvs is not null ? [] : d.Srvs,
-            Hosts = dns?.Hosts is { } hosts
-                ? [.. hosts.OfType<NetworkDnsHostArgs>().Select(h => DnsHost(d.Hosts.FirstOrDefault(b => IpAddr.Canonical(b.Ip) == IpAddr.Canonical(h.Ip!)), h))]
-                : old?.Hosts is not null ? [] : d.Hosts,
+            Forwarders = Items(dns?.Forwarders, old?.Forwarders is not null, d.Forwarders,
+                f => new DnsForwarder(f.Address is { } a ? IpAddr.Canonical(a) : null, f.Domain)),
+            Txts = Items(dns?.Txts, old?.Txts is not null, d.Txts, t => DnsTxt(d.Txts.FirstOrDefault(b => b.Name == t.Name), t)),
+            Srvs = Items(dns?.Srvs, old?.Srvs is not null, d.Srvs, s => DnsSrv(null, s)),
+            Hosts = Items(dns?.Hosts, old?.Hosts is not null, d.Hosts,
+                h => DnsHost(d.Hosts.FirstOrDefault(b => IpAddr.Canonical(b.Ip) == IpAddr.Canonical(h.Ip!)), h)),
         };
         // A <dns/> with nothing in it is libvirt's default: not written for a network that had none.
         return basis is null && result == new NetworkDns() ? null : result;

@@ -225,7 +225,7 @@ internal static partial class NetworkMapping
         if (apply("domainLocalOnly")) d = d with { DomainLocalOnly = Pick(a.DomainLocalOnly, basis.DomainLocalOnly, old?.DomainLocalOnly is not null) };
         if (apply("portIsolated")) d = d with { PortIsolated = Pick(a.PortIsolated, basis.PortIsolated, old?.PortIsolated is not null) };
         if (apply("bandwidth")) d = d with { Bandwidth = a.Bandwidth is null ? (old?.Bandwidth is null ? basis.Bandwidth : null) : Bandwidth(basis.Bandwidth, a.Bandwidth) };
-        if (apply("routes")) d = d with { Routes = a.Routes is null ? (old?.Routes is null ? basis.Routes : []) : [.. a.Routes.OfType<NetworkRouteArgs>().Select(r => Route(basis.Routes, r))] };
+        if (apply("routes")) d = d with { Routes = Items(a.Routes, old?.Routes is not null, basis.Routes, r => Route(basis.Routes, r)) };
         if (apply("metadataXml")) d = d with { Metadata = a.MetadataXml is { } m ? XmlFragment.Canonical(m) : old?.MetadataXml is null ? basis.Metadata : null };
         if (apply("virtualPort")) d = d with { VirtualPort = a.VirtualPort is null ? (old?.VirtualPort is null ? basis.VirtualPort : null) : VirtualPort(basis.VirtualPort, a.VirtualPort) };
         return d;
@@ -233,6 +233,13 @@ internal static partial class NetworkMapping
 
     /// <summary>A new network's definition: every input the program sets.</summary>
     public static NetworkDefinition Build(LibvirtNetworkArgs a) => Apply(new NetworkDefinition { Name = a.Name! }, a, null, _ => true);
+
+    /// <summary>
+    /// A list the program may leave unset: built from the program's items; unset, the basis's list, unless the
+    /// program used to set it (<paramref name="wasSet"/>): then none.
+    /// </summary>
+    private static ValueList<TModel> Items<TArgs, TModel>(TArgs?[]? wanted, bool wasSet, ValueList<TModel> basis, Func<TArgs, TModel> build) where TArgs : class =>
+        wanted is not null ? [.. wanted.OfType<TArgs>().Select(build)] : wasSet ? [] : basis;
 
     private static T? Pick<T>(T? value, T? basis, bool wasSet) where T : struct => value ?? (wasSet ? null : basis);
 
@@ -261,9 +268,8 @@ internal static partial class NetworkMapping
         {
             Mode = mode, Dev = dev, Interfaces = interfaces, Nat = mode == NetworkForwardMode.Nat ? nat : null,
             Pf = Pick(f.Pf, b?.Pf, old?.Pf is not null),
-            PciAddresses = f.PciAddresses is { } pci
-                ? [.. pci.OfType<string>().Select(p => b?.PciAddresses.FirstOrDefault(e => PciAddress.Of(e) == PciAddress.Normalize(p)) ?? PciAddress.ToAddress(p))]
-                : old?.PciAddresses is not null ? [] : b?.PciAddresses ?? [],
+            PciAddresses = Items(f.PciAddresses, old?.PciAddresses is not null, b?.PciAddresses ?? [],
+                p => b?.PciAddresses.FirstOrDefault(e => PciAddress.Of(e) == PciAddress.Normalize(p)) ?? PciAddress.ToAddress(p)),
             Managed = Pick(f.Managed, b?.Managed, old?.Managed is not null),
             DriverName = Pick(f.Driver, b?.DriverName, old?.Driver is not null),
         };
