@@ -13,7 +13,16 @@ namespace Kvm.Lifecycle.Tests;
 public sealed record ImportEntry(string Type, string Name, string Id);
 
 /// <summary>What one run of `pulumi-resource-kvm discover` did.</summary>
-public sealed record DiscoverRun(int ExitCode, string Output, string StdErr);
+public sealed record DiscoverRun(int ExitCode, string Output, string StdErr)
+{
+    /// <summary>The plugin binary's `discover` against a host, its output written to <paramref name="outFile"/>.</summary>
+    public static DiscoverRun Of(string uri, string netns, string format, string outFile)
+    {
+        var r = Shell.Run(RepoPaths.ProviderBinary, ["discover", "--uri", uri, "--netns", netns, "--format", format, "--out", outFile],
+            stdin: null, timeout: TimeSpan.FromMinutes(2));
+        return new DiscoverRun(r.ExitCode, File.Exists(outFile) ? File.ReadAllText(outFile) : "", r.StdErr);
+    }
+}
 
 /// <summary>
 /// A lab host (a namespace of its own with a private libvirtd) set up the way a user's host is:
@@ -131,13 +140,8 @@ public sealed class HandMadeHost : IDisposable
 
     private static string Guest(string name, string interfacesXml) => NetworkLab.GuestXml(name, interfacesXml);
 
-    private DiscoverRun Discover(string format)
-    {
-        var file = Path.Combine(Libvirt.Mounts.StateDir, $"discover-{format}.out");
-        var r = Shell.Run(RepoPaths.ProviderBinary, ["discover", "--uri", Libvirt.Uri, "--netns", Ns.Name, "--format", format, "--out", file],
-            stdin: null, timeout: TimeSpan.FromMinutes(2));
-        return new DiscoverRun(r.ExitCode, File.Exists(file) ? File.ReadAllText(file) : "", r.StdErr);
-    }
+    private DiscoverRun Discover(string format) =>
+        DiscoverRun.Of(Libvirt.Uri, Ns.Name, format, Path.Combine(Libvirt.Mounts.StateDir, $"discover-{format}.out"));
 
     /// <summary>Provider configuration for this host (hooks, if any, stay in the private libvirt's folder).</summary>
     public string ProviderConfig => JsonSerializer.Serialize(new Dictionary<string, string>

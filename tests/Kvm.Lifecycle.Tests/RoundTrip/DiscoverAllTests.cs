@@ -47,12 +47,7 @@ public sealed class DiscoverAllTests : IDisposable
             [Kvm.Sdk.Tests.Roslyn.PulumiReference, MetadataReference.CreateFromImage(sdk.Image!)], OutputKind.ConsoleApplication, LanguageVersion.Latest);
         Assert.True(compiled.Problems.IsEmpty, compiled.Report());
 
-        await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["uri"] = uri,
-            ["netns"] = _ns.Name,
-            ["libvirtHooksDir"] = Path.Combine(_work.FullName, "hooks"),
-        }));
+        await using var stack = await Stack.StartAsync(RoundTrip.Config(node, _work.FullName, _ns.Name));
         var failed = new List<string>();
         foreach (var e in entries)
         {
@@ -88,13 +83,8 @@ public sealed class DiscoverAllTests : IDisposable
         return root;
     }
 
-    private DiscoverRun Discover(string uri, string format)
-    {
-        var file = Path.Combine(_work.FullName, $"discover-{format}.out");
-        var r = Shell.Run(RepoPaths.ProviderBinary, ["discover", "--uri", uri, "--netns", _ns.Name, "--format", format, "--out", file],
-            stdin: null, timeout: TimeSpan.FromMinutes(2));
-        return new DiscoverRun(r.ExitCode, File.Exists(file) ? File.ReadAllText(file) : "", r.StdErr);
-    }
+    private DiscoverRun Discover(string uri, string format) =>
+        DiscoverRun.Of(uri, _ns.Name, format, Path.Combine(_work.FullName, $"discover-{format}.out"));
 
     public void Dispose()
     {

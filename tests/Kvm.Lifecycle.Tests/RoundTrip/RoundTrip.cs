@@ -70,7 +70,7 @@ public static class RoundTrip
     }
 
     // Hooks (should a guest ever need the qemu hook) go to the test's folder, never /etc/libvirt/hooks.
-    private static string Config(string node, string workDir, string netns) => JsonSerializer.Serialize(new Dictionary<string, string>
+    internal static string Config(string node, string workDir, string netns) => JsonSerializer.Serialize(new Dictionary<string, string>
     {
         ["uri"] = $"test://{node}",
         ["netns"] = netns,
