@@ -85,13 +85,19 @@ internal sealed class PropertyModel
 
     private static string Bool(bool b) => b ? "true" : "false";
 
-    /// <summary>The number of the [Netlink] attribute on the property, or null.</summary>
+    /// <summary>A <c>NetlinkField</c> expression from the [Netlink] attribute on the property, or null.</summary>
     private string Netlink()
     {
         var attribute = _property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ShapeGenerator.NetlinkAttribute);
-        return attribute is not null && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is ushort type
-            ? $"(ushort){type.ToString(CultureInfo.InvariantCulture)}"
-            : "null";
+        if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not ushort type)
+            return "null";
+        var named = attribute.NamedArguments.ToDictionary(a => a.Key, a => a.Value);
+        var size = named.TryGetValue("Size", out var sz) && sz.Value is int n ? n : 1;
+        var defaults = named.TryGetValue("KernelDefaults", out var d) && !d.IsNull
+            ? string.Join(", ", d.Values.Select(v => v.Value is long l ? l.ToString(CultureInfo.InvariantCulture) + "L" : "0L"))
+            : "";
+        return $"new global::{ShapeGenerator.Schema}.NetlinkField((ushort){type.ToString(CultureInfo.InvariantCulture)}, {size.ToString(CultureInfo.InvariantCulture)}, " +
+            $"global::System.Collections.Immutable.ImmutableArray.Create<long>({defaults}))";
     }
 
     private static string Constant(TypedConstant c) => c.Value switch

@@ -92,6 +92,12 @@ namespace Pulumi.Kvm
         public Output<string> Name { get; private set; } = null!;
 
         /// <summary>
+        /// The same for ARP and arptables (`net.bridge.bridge-nf-call-arptables`).
+        /// </summary>
+        [Output("nfCallArptables")]
+        public Output<bool?> NfCallArptables { get; private set; } = null!;
+
+        /// <summary>
         /// The same for IPv6 traffic and ip6tables (`net.bridge.bridge-nf-call-ip6tables`).
         /// </summary>
         [Output("nfCallIp6tables")]
@@ -108,6 +114,12 @@ namespace Pulumi.Kvm
         /// </summary>
         [Output("operState")]
         public Output<string> OperState { get; private set; } = null!;
+
+        /// <summary>
+        /// Settings of some of the `ports` (hairpin, isolation, learning, flooding, STP cost and priority), one entry per port. Unset: port settings are not managed.
+        /// </summary>
+        [Output("portOptions")]
+        public Output<ImmutableArray<Outputs.BridgePortOptions>> PortOptions { get; private set; } = null!;
 
         /// <summary>
         /// Existing interfaces to enslave to the bridge, in any order. Unset: ports are not managed. Guest taps that libvirt attaches (kind tun, e.g. vnet0) are not ports in this sense: they are never released unless listed here before.
@@ -250,6 +262,12 @@ namespace Pulumi.Kvm
         public Input<string> Name { get; set; } = null!;
 
         /// <summary>
+        /// The same for ARP and arptables (`net.bridge.bridge-nf-call-arptables`).
+        /// </summary>
+        [Input("nfCallArptables")]
+        public Input<bool>? NfCallArptables { get; set; }
+
+        /// <summary>
         /// The same for IPv6 traffic and ip6tables (`net.bridge.bridge-nf-call-ip6tables`).
         /// </summary>
         [Input("nfCallIp6tables")]
@@ -260,6 +278,18 @@ namespace Pulumi.Kvm
         /// </summary>
         [Input("nfCallIptables")]
         public Input<bool>? NfCallIptables { get; set; }
+
+        [Input("portOptions")]
+        private InputList<Inputs.BridgePortOptionsArgs>? _portOptions;
+
+        /// <summary>
+        /// Settings of some of the `ports` (hairpin, isolation, learning, flooding, STP cost and priority), one entry per port. Unset: port settings are not managed.
+        /// </summary>
+        public InputList<Inputs.BridgePortOptionsArgs> PortOptions
+        {
+            get => _portOptions ?? (_portOptions = new InputList<Inputs.BridgePortOptionsArgs>());
+            set => _portOptions = value;
+        }
 
         [Input("ports")]
         private InputList<string>? _ports;
@@ -386,6 +416,12 @@ namespace Pulumi.Kvm
         public Input<string>? Name { get; set; }
 
         /// <summary>
+        /// The same for ARP and arptables (`net.bridge.bridge-nf-call-arptables`).
+        /// </summary>
+        [Input("nfCallArptables")]
+        public Input<bool>? NfCallArptables { get; set; }
+
+        /// <summary>
         /// The same for IPv6 traffic and ip6tables (`net.bridge.bridge-nf-call-ip6tables`).
         /// </summary>
         [Input("nfCallIp6tables")]
@@ -402,6 +438,18 @@ namespace Pulumi.Kvm
         /// </summary>
         [Input("operState")]
         public Input<string>? OperState { get; set; }
+
+        [Input("portOptions")]
+        private InputList<Inputs.BridgePortOptionsGetArgs>? _portOptions;
+
+        /// <summary>
+        /// Settings of some of the `ports` (hairpin, isolation, learning, flooding, STP cost and priority), one entry per port. Unset: port settings are not managed.
+        /// </summary>
+        public InputList<Inputs.BridgePortOptionsGetArgs> PortOptions
+        {
+            get => _portOptions ?? (_portOptions = new InputList<Inputs.BridgePortOptionsGetArgs>());
+            set => _portOptions = value;
+        }
 
         [Input("ports")]
         private InputList<string>? _ports;

@@ -21,12 +21,13 @@ public sealed class BridgeNetfilterTests
     {
         using var ns = LabNamespace.Create();
         await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["netns"] = ns.Name }));
-        var br = Res(Bridge, "br", """{"name": "br-nf", "nfCallIptables": true, "nfCallIp6tables": false}""");
+        var br = Res(Bridge, "br", """{"name": "br-nf", "nfCallIptables": true, "nfCallIp6tables": false, "nfCallArptables": true}""");
 
         var preview = (await stack.PreviewAsync(br)).EnsureOk();
         Assert.True(preview["br"].Outputs!.Fields["nfCallIptables"].BoolValue);
         (await stack.UpAsync(br)).EnsureOk();
         Assert.Equal((1, 0), Switches(ns, "br-nf"));
+        Assert.Equal(1, ns.Link("br-nf")!.Value.GetProperty("linkinfo").GetProperty("info_data").GetProperty("nf_call_arptables").GetInt32());
         Assert.All((await stack.UpAsync(br)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
 
         var link = ns.Link("br-nf")!.Value.GetProperty("ifindex").GetInt32();
@@ -46,6 +47,7 @@ public sealed class BridgeNetfilterTests
         Assert.True(imported.Ok, imported["br"].Error);
         Assert.False(stack["br"].Inputs.Fields["nfCallIptables"].BoolValue);
         Assert.False(stack["br"].Inputs.Fields["nfCallIp6tables"].BoolValue);
+        Assert.True(stack["br"].Inputs.Fields["nfCallArptables"].BoolValue);   // left unmanaged by the later declarations, so still on
         (await stack.DestroyAsync()).EnsureOk();
         Assert.Null(ns.Link("br-nf"));
     }

@@ -100,6 +100,8 @@ public sealed class HandMadeHost : IDisposable
         Ip("link", "add", "br-ports", "type", "bridge", "mcast_snooping", "0");
         Veth("pa", "br-ports");
         Veth("pb", "br-ports");
+        // pb reflects frames back (hairpin) and has an STP cost of its own; pa keeps a new port's defaults.
+        Ip("link", "set", "pb", "type", "bridge_slave", "hairpin", "on", "cost", "150");
         Ip("link", "set", "br-ports", "up");
         // A veth pair in no bridge: not something to manage.
         Veth("loose0", null, up: false);
@@ -249,6 +251,11 @@ public sealed partial class DiscoverTests(HandMadeHost host) : IClassFixture<Han
         Assert.Contains("Network = handNat.Name,", program);
         Assert.Contains("Network = handIso.Name,", program);
         Assert.Contains("Name = lan.Name,", program); // the bridge-mode network's bridge
+        // port options: only what differs from a new port's defaults
+        Assert.Contains("PortOptions =", program);
+        Assert.Contains("Hairpin = true,", program);
+        Assert.Contains("Cost = 150,", program);
+        Assert.DoesNotContain("Learning =", program);
         // the console password is not written into the source
         Assert.DoesNotContain("s3cret", program);
         Assert.Contains("config.RequireSecret(", program);

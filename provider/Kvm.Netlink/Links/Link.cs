@@ -31,6 +31,9 @@ public sealed record Link(
 
     /// <summary>For a bridge, every on/off (u8) IFLA_BR_* setting the kernel reported, by attribute number.</summary>
     public BridgeSwitches BridgeSwitches { get; init; } = BridgeSwitches.None;
+
+    /// <summary>For a bridge port, every u8/u16/u32 IFLA_BRPORT_* setting the kernel reported, by attribute number.</summary>
+    public BridgePortSettings PortSettings { get; init; } = BridgePortSettings.None;
 }
 
 /// <summary>IFLA_INFO_KIND values this library names.</summary>
@@ -76,5 +79,12 @@ public sealed record LinkChange
     /// <summary>Bridge settings; only valid when the link is a bridge (the kernel answers EOPNOTSUPP otherwise).</summary>
     public BridgeOptions? Bridge { get; init; }
 
-    public bool IsEmpty => Mtu is null && Address is null && AdminState is null && MasterIndex is null && (Bridge is null || Bridge.IsEmpty);
+    /// <summary>
+    /// Settings of the link as a bridge port (IFLA_INFO_SLAVE_DATA); only valid when the link already is a
+    /// port: the kernel hands them to the master the link has before the request, so they cannot travel
+    /// with the <see cref="MasterIndex"/> that enslaves it (and a port that joins a bridge starts from the defaults).
+    /// </summary>
+    public BridgePortSettings? Port { get; init; }
+
+    public bool IsEmpty => Mtu is null && Address is null && AdminState is null && MasterIndex is null && (Bridge is null || Bridge.IsEmpty) && (Port is null || Port.IsEmpty);
 }

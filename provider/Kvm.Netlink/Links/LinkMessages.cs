@@ -88,6 +88,8 @@ internal static class LinkMessages
         WriteCommon(writer, change.Mtu, change.Address, change.MasterIndex);
         if (change.Bridge is { IsEmpty: false } options)
             WriteBridgeLinkInfo(writer, options);
+        if (change.Port is { IsEmpty: false } port)
+            WritePortLinkInfo(writer, port);
         return writer.ToRequest();
     }
 
@@ -124,6 +126,7 @@ internal static class LinkMessages
         uint group = 0;
         ReadOnlySpan<byte> kindData = default;
         var hasKindData = false;
+        ReadOnlySpan<byte> portData = default;
 
         foreach (var attribute in message.AttributesAfter(IfInfoMessage.Size))
         {
@@ -163,6 +166,9 @@ internal static class LinkMessages
                                 kindData = info.Value;
                                 hasKindData = true;
                                 break;
+                            case LinkInfoAttribute.PortData:
+                                portData = info.Value;
+                                break;
                         }
                     }
                     break;
@@ -177,7 +183,26 @@ internal static class LinkMessages
         {
             Group = group,
             BridgeSwitches = isBridge ? ParseBridgeSwitches(kindData) : BridgeSwitches.None,
+            PortSettings = portKind == LinkKinds.Bridge ? ParsePortSettings(portData) : BridgePortSettings.None,
         };
+    }
+
+    /// <summary>Every IFLA_BRPORT_* attribute of 1, 2 or 4 bytes (flags, priority, cost, ...); ids, timers and nests are left out.</summary>
+    public static BridgePortSettings ParsePortSettings(ReadOnlySpan<byte> data)
+    {
+        var settings = BridgePortSettings.None;
+        foreach (var attribute in new NetlinkAttributeReader(data))
+        {
+            if (attribute.IsNested) continue;
+            settings = attribute.Value.Length switch
+            {
+                1 => settings.With(attribute.Type, attribute.GetByte(), 1),
+                2 => settings.With(attribute.Type, attribute.GetUInt16(), 2),
+                4 => settings.With(attribute.Type, attribute.GetUInt32(), 4),
+                _ => settings,
+            };
+        }
+        return settings;
     }
 
     /// <summary>Every IFLA_BR_* attribute with a one-byte value: the bridge's on/off settings.</summary>
@@ -243,6 +268,25 @@ internal static class LinkMessages
             WriteBridgeOptions(writer, options);
             writer.EndNested(data);
         }
+        writer.EndNested(linkInfo);
+    }
+
+    /// <summary>IFLA_LINKINFO { IFLA_INFO_SLAVE_KIND "bridge", IFLA_INFO_SLAVE_DATA { IFLA_BRPORT_* } }, as `ip link set DEV type bridge_slave` sends it.</summary>
+    private static void WritePortLinkInfo(NetlinkMessageWriter writer, BridgePortSettings settings)
+    {
+        var linkInfo = writer.BeginNested(LinkAttribute.LinkInfo);
+        writer.AddString(LinkInfoAttribute.PortKind, LinkKinds.Bridge);
+        var data = writer.BeginNested(LinkInfoAttribute.PortData);
+        foreach (var (type, value, size) in settings.All)
+        {
+            _ = size switch
+            {
+                1 => writer.AddByte(type, (byte)value),
+                2 => writer.AddUInt16(type, (ushort)value),
+                _ => writer.AddUInt32(type, value),
+            };
+        }
+        writer.EndNested(data);
         writer.EndNested(linkInfo);
     }
 

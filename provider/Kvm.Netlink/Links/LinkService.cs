@@ -119,6 +119,8 @@ public sealed class LinkService(NetlinkSocket socket) : ILinkApi
         ArgumentNullException.ThrowIfNull(change);
         if (change.MasterIndex is < 0)
             throw new ArgumentOutOfRangeException(nameof(change), "MasterIndex is an ifindex, or 0 to release");
+        if (change.MasterIndex is not null && change.Port is { IsEmpty: false })
+            throw new ArgumentException("port settings go in their own request, after the link has joined its bridge (the kernel applies them through the master the link had before)", nameof(change));
         return change.IsEmpty
             ? Task.CompletedTask
             : _socket.ExecuteAsync(LinkMessages.Change(index, change), cancellationToken);

@@ -21,6 +21,7 @@ internal static class LinkInfoAttribute
     public const ushort Kind = 1;       // IFLA_INFO_KIND
     public const ushort Data = 2;       // IFLA_INFO_DATA
     public const ushort PortKind = 4;   // IFLA_INFO_SLAVE_KIND
+    public const ushort PortData = 5;   // IFLA_INFO_SLAVE_DATA
 }
 
 internal static class BridgeAttribute

@@ -45,12 +45,22 @@ internal sealed class SchemaTypeAttribute(string token, string description) : At
 }
 
 /// <summary>
-/// The rtnetlink attribute that carries a boolean property of a bridge: a u8 IFLA_BR_* on/off setting
-/// (Kvm.Netlink.BridgeSwitch). The Bridge writes it when the program sets it and reads it back, with
-/// no code of its own.
+/// The rtnetlink attribute that carries a property: a u8 IFLA_BR_* on/off setting of a bridge
+/// (Kvm.Netlink.BridgeSwitch), or a u8/u16/u32 IFLA_BRPORT_* setting of a bridge port
+/// (Kvm.Netlink.BridgePortAttribute). The resource writes it when the program sets it and reads it
+/// back, with no code of its own.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class NetlinkAttribute(ushort type) : Attribute
 {
     public ushort Type { get; } = type;
+
+    /// <summary>The attribute's size on the wire in bytes (1, 2 or 4); booleans are u8.</summary>
+    public int Size { get; init; } = 1;
+
+    /// <summary>
+    /// The values the kernel gives the setting by itself (a new port's), which import leaves out so that
+    /// it declares only what someone changed. Several when the kernel derives it (a port's cost from the link speed).
+    /// </summary>
+    public long[]? KernelDefaults { get; init; }
 }

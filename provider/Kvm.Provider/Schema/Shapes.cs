@@ -62,7 +62,14 @@ internal sealed record PropertyShape(
     bool Unordered,
     int Index,
     Func<object, object?> Get,
-    ushort? Netlink = null);
+    NetlinkField? Netlink = null);
+
+/// <summary>The rtnetlink attribute that carries a property (its [Netlink] declaration).</summary>
+/// <param name="KernelDefaults">Values the kernel picks by itself (see <see cref="NetlinkAttribute.KernelDefaults"/>); empty when none is declared.</param>
+internal sealed record NetlinkField(ushort Type, int Size, ImmutableArray<long> KernelDefaults)
+{
+    public bool IsKernelDefault(long value) => KernelDefaults.Contains(value);
+}
 
 /// <summary>A record whose schema shape is generated at build time (Kvm.Provider.Generators).</summary>
 internal interface IShaped<TSelf> where TSelf : IShaped<TSelf>

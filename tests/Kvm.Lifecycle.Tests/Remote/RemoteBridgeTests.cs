@@ -46,9 +46,12 @@ public sealed class RemoteBridgeTests(ITestOutputHelper output)
             Assert.All((await stack.UpAsync(br)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
 
             // A change in place, drift made by hand on the host found by refresh and put back.
-            br = Res(Bridge, "br", """{"name": "br-remote", "mtu": 1400, "ports": ["eth1", "eth2"], "stp": false}""");
+            br = Res(Bridge, "br", """{"name": "br-remote", "mtu": 1400, "ports": ["eth1", "eth2"], "stp": false, "portOptions": [{"port": "eth2", "hairpin": true, "cost": 150}]}""");
             Assert.Equal(StepOp.Update, (await stack.UpAsync(br)).EnsureOk()["br"].Op);
             Assert.Equal("br-remote", h1.Namespace.Link("eth2")!.Value.GetProperty("master").GetString());
+            var eth2 = h1.Namespace.Link("eth2")!.Value.GetProperty("linkinfo").GetProperty("info_slave_data");
+            Assert.True(eth2.GetProperty("hairpin").GetBoolean());
+            Assert.Equal(150, eth2.GetProperty("cost").GetInt32());
             h1.Namespace.Ip("link", "set", "br-remote", "mtu", "1300");
             Assert.Equal(StepOp.Refresh, (await stack.RefreshAsync())["br"].Op);
             Assert.Equal(1300, stack["br"].Output("mtu")!.NumberValue);

@@ -66,17 +66,18 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
                 await links.SetMasterAsync(port.Index, bridge.Index, ctx.Cancellation).ConfigureAwait(false);
             if (a.Mtu is { } mtu && portLinks.Count > 0)
                 await links.SetAsync(bridge.Index, new LinkChange { Mtu = (uint)mtu }, ctx.Cancellation).ConfigureAwait(false);
+            await WritePortOptionsAsync(bridge.Index, a.PortOptions, ctx.Cancellation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NetlinkException or OperationCanceledException)
         {
-            var partial = await ObserveAsync(name, a.ForceDestroy, a.Ports, CancellationToken.None).ConfigureAwait(false);
+            var partial = await ObserveAsync(name, a.ForceDestroy, a.Ports, CancellationToken.None, a.PortOptions).ConfigureAwait(false);
             throw new ResourceInitFailedException(name, partial ?? new BridgeState { Name = name },
                 $"bridge {name} was created but not fully configured: {e.Message}", e);
         }
         // A bridge without ports is as the create's read-back says; with ports, its MTU and MAC follow them.
         var state = portLinks.Count == 0
-            ? StateOf(bridge, [], a.ForceDestroy, a.Ports)
-            : await MustObserveAsync(name, a.ForceDestroy, a.Ports, ctx.Cancellation).ConfigureAwait(false);
+            ? StateOf(bridge, [], a.ForceDestroy, a.Ports, a.PortOptions)
+            : await MustObserveAsync(name, a.ForceDestroy, a.Ports, ctx.Cancellation, a.PortOptions).ConfigureAwait(false);
         return new Outcome<BridgeState>(name, state);
     }
 
@@ -84,7 +85,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
     {
         EnsureBridgeId(ctx.Id);
         var forceDestroy = ctx.OldInputs?.ForceDestroy ?? ctx.OldState?.ForceDestroy ?? false;
-        var state = await ObserveAsync(ctx.Id, forceDestroy, ctx.OldInputs?.Ports, ctx.Cancellation).ConfigureAwait(false);
+        var state = await ObserveAsync(ctx.Id, forceDestroy, ctx.OldInputs?.Ports, ctx.Cancellation, ctx.OldInputs?.PortOptions).ConfigureAwait(false);
         if (state is null) return null;
         // Everything the kernel reports is an input that reproduces it: the state itself, read as inputs.
         return new Observed<BridgeArgs, BridgeState>(ctx.Id, state, state);
@@ -141,14 +142,15 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             }
             if (a.Mtu is { } m && toAdd.Count > 0)
                 await links.SetAsync(bridge.Index, new LinkChange { Mtu = (uint)m }, ctx.Cancellation).ConfigureAwait(false);
+            applied += await WritePortOptionsAsync(bridge.Index, a.PortOptions, ctx.Cancellation).ConfigureAwait(false);
         }
         catch (NetlinkException e)
         {
             if (applied == 0) throw HostErrors.Refused(e, $"updating bridge {name}", Host.NamespaceDescription);
-            var partial = await ObserveAsync(name, a.ForceDestroy, wantedPorts, CancellationToken.None).ConfigureAwait(false);
+            var partial = await ObserveAsync(name, a.ForceDestroy, wantedPorts, CancellationToken.None, a.PortOptions).ConfigureAwait(false);
             throw new ResourceInitFailedException(name, partial ?? ctx.OldState, $"bridge {name} was only partly updated: {e.Message}", e);
         }
-        return new Outcome<BridgeState>(name, await MustObserveAsync(name, a.ForceDestroy, wantedPorts, ctx.Cancellation).ConfigureAwait(false));
+        return new Outcome<BridgeState>(name, await MustObserveAsync(name, a.ForceDestroy, wantedPorts, ctx.Cancellation, a.PortOptions).ConfigureAwait(false));
     }
 
     public override async Task DeleteAsync(DeleteContext<BridgeArgs, BridgeState> ctx)
@@ -258,20 +260,36 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
         return result;
     }
 
-    private async Task<BridgeState> MustObserveAsync(string name, bool? forceDestroy, IReadOnlyCollection<string>? declared, CancellationToken ct) =>
-        await ObserveAsync(name, forceDestroy, declared, ct).ConfigureAwait(false)
+    /// <summary>Port options go to ports already on the bridge (joining resets them): one request per port the kernel holds otherwise. Returns the requests sent.</summary>
+    private async Task<int> WritePortOptionsAsync(int bridgeIndex, BridgePortOptionsArgs[]? options, CancellationToken ct)
+    {
+        if (options is not { Length: > 0 }) return 0;
+        var ports = await Host.Links.ListPortsAsync(bridgeIndex, ct).ConfigureAwait(false);
+        var sent = 0;
+        foreach (var entry in options)
+        {
+            if (ports.FirstOrDefault(l => l.Name == entry.Port) is not { } port || NetlinkPortOptions.Wanted(entry, port) is not { IsEmpty: false } settings) continue;
+            await Host.Links.SetAsync(port.Index, new LinkChange { Port = settings }, ct).ConfigureAwait(false);
+            sent++;
+        }
+        return sent;
+    }
+
+    private async Task<BridgeState> MustObserveAsync(string name, bool? forceDestroy, IReadOnlyCollection<string>? declared, CancellationToken ct, BridgePortOptionsArgs[]? options = null) =>
+        await ObserveAsync(name, forceDestroy, declared, ct, options).ConfigureAwait(false)
         ?? throw new ProviderException(StatusCode.Unknown, $"bridge {name} vanished right after it was changed");
 
     /// <summary>The bridge as the kernel reports it now (a get and a dump of its ports), or null when there is none.</summary>
-    private async Task<BridgeState?> ObserveAsync(string name, bool? forceDestroy, IReadOnlyCollection<string>? declared, CancellationToken ct)
+    private async Task<BridgeState?> ObserveAsync(string name, bool? forceDestroy, IReadOnlyCollection<string>? declared, CancellationToken ct, BridgePortOptionsArgs[]? options = null)
     {
         var link = await Host.Links.GetByNameAsync(name, ct).ConfigureAwait(false);
         if (link is null || !link.IsBridge) return null;
-        return StateOf(link, await Host.Links.ListPortsAsync(link.Index, ct).ConfigureAwait(false), forceDestroy, declared);
+        return StateOf(link, await Host.Links.ListPortsAsync(link.Index, ct).ConfigureAwait(false), forceDestroy, declared, options);
     }
 
     /// <param name="declared">Ports the program declares: a guest tap among them counts as a port.</param>
-    private static BridgeState StateOf(Link link, IReadOnlyList<Link> ports, bool? forceDestroy, IReadOnlyCollection<string>? declared)
+    /// <param name="options">Port options the program declares: reported entry by entry; without them, the ports' options that differ from the kernel's defaults (import).</param>
+    private static BridgeState StateOf(Link link, IReadOnlyList<Link> ports, bool? forceDestroy, IReadOnlyCollection<string>? declared, BridgePortOptionsArgs[]? options = null)
     {
         bool IsPort(Link l) => !IsGuestTap(l) || declared?.Contains(l.Name) == true;
         var o = link.Bridge ?? BridgeOptions.Empty;
@@ -296,6 +314,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             DefaultPvid = o.VlanDefaultPvid,
             MulticastSnooping = o.MulticastSnooping,
             Ports = [.. ports.Where(IsPort).Select(l => l.Name).Order(StringComparer.Ordinal)],
+            PortOptions = options is not null ? NetlinkPortOptions.Observed(options, ports) : NetlinkPortOptions.Changed(ports.Where(IsPort)),
             GuestTaps = [.. ports.Where(l => !IsPort(l)).Select(l => l.Name).Order(StringComparer.Ordinal)],
             Up = link.IsUp,
             ForceDestroy = forceDestroy ?? false,

@@ -50,8 +50,15 @@ internal partial record BridgeArgs
     [Netlink(BridgeSwitch.NfCallIp6tables)]
     public bool? NfCallIp6tables { get; init; }
 
+    [Input("nfCallArptables", "The same for ARP and arptables (`net.bridge.bridge-nf-call-arptables`).")]
+    [Netlink(BridgeSwitch.NfCallArptables)]
+    public bool? NfCallArptables { get; init; }
+
     [Input("ports", "Existing interfaces to enslave to the bridge, in any order. Unset: ports are not managed. Guest taps that libvirt attaches (kind tun, e.g. vnet0) are not ports in this sense: they are never released unless listed here before.", Unordered = true, MaxLength = 1024)]
     public string[]? Ports { get; init; }
+
+    [Input("portOptions", "Settings of some of the `ports` (hairpin, isolation, learning, flooding, STP cost and priority), one entry per port. Unset: port settings are not managed.", MaxLength = 1024)]
+    public BridgePortOptionsArgs[]? PortOptions { get; init; }
 
     [Input("up", "Whether the bridge is administratively up.", Default = true)]
     public bool? Up { get; init; }

@@ -43,7 +43,35 @@ internal sealed class BridgePlanner : Planner<BridgeArgs, BridgeState>
                 else if (!seen.Add(port)) failures.Add(new(path, $"\"{port}\" is listed twice"));
             }
         }
+        failures.AddRange(PortOptionsFailures(ctx));
         return failures;
+    }
+
+    /// <summary>Each entry names one of the declared ports, once (option ranges are the binder's, from the declarations).</summary>
+    private static IEnumerable<CheckFailure> PortOptionsFailures(CheckContext<BridgeArgs> ctx)
+    {
+        var a = ctx.News.Value;
+        if (a.PortOptions is not { } entries) yield break;
+        // A port the program does not know yet may be the one an entry names.
+        var portsKnown = !ctx.News.UnknownPaths.Any(p => p == BridgeArgs.Paths.Ports || p.StartsWith(BridgeArgs.Paths.Ports + "[", StringComparison.Ordinal));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var item = PropertyPath.Index(BridgeArgs.Paths.PortOptions, i);
+            var path = PropertyPath.Append(item, BridgePortOptionsArgs.Paths.Port);
+            if (ctx.News.IsUnknown(item) || ctx.News.IsUnknown(path)) continue;
+            if (entries[i] is not { Port: { } port })
+            {
+                if (entries[i] is null) yield return new(item, "is null: give each entry the port it is for");
+                continue;
+            }
+            if (a.Ports is null && portsKnown)
+                yield return new(path, $"\"{port}\" has options, but ports is unset: port options are managed only for the ports the bridge declares (list it in ports)");
+            else if (portsKnown && a.Ports is { } ports && !ports.Contains(port))
+                yield return new(path, $"\"{port}\" is not one of this bridge's ports ({(ports.Length == 0 ? "none" : string.Join(", ", ports))}); add it to ports or remove its options");
+            else if (!seen.Add(port))
+                yield return new(path, $"\"{port}\" has two entries; give each port one");
+        }
     }
 
     public override string? HostNameOf(BridgeArgs args) => args.Name;

@@ -17,7 +17,7 @@ internal static class NetlinkSwitches
         var wanted = BridgeSwitches.None;
         foreach (var p in Inputs)
         {
-            var type = p.Netlink!.Value;
+            var type = p.Netlink!.Type;
             if (p.Get(args) is bool on && observed?.BridgeSwitches[type] != on) wanted = wanted.With(type, on);
         }
         return wanted;
@@ -28,7 +28,7 @@ internal static class NetlinkSwitches
     {
         if (Inputs.Length == 0) return state;
         var shape = ObjectShape.Of<BridgeState>();
-        var values = shape.Properties.Select(p => p.Netlink is { } type ? link.BridgeSwitches[type] : p.Get(state)).ToArray();
+        var values = shape.Properties.Select(p => p.Netlink is { } field ? link.BridgeSwitches[field.Type] : p.Get(state)).ToArray();
         return (BridgeState)shape.Construct(values);
     }
 }
