@@ -91,10 +91,6 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             e.Inputs = request.Inputs;
             throw;
         }
-        catch (ProviderException e) when (SecretScrubber.Of(request.Inputs) is { IsEmpty: false } secrets)
-        {
-            throw new ProviderException(e.Code, secrets.Scrub(e.Message), e);
-        }
         var outputs = Outputs(outcome.State, inputs, outcome.UnknownOutputs);
         EnsureComplete(request.Preview, outcome.Id, outputs);
         return new CreateResult(outcome.Id, outputs);
@@ -142,10 +138,6 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             e.Properties = Outputs(e.State, news, []);
             e.Inputs = request.News;
             throw;
-        }
-        catch (ProviderException e) when (SecretScrubber.Of(request.News, request.OldInputs) is { IsEmpty: false } secrets)
-        {
-            throw new ProviderException(e.Code, secrets.Scrub(e.Message), e);
         }
         var outputs = Outputs(outcome.State, news, outcome.UnknownOutputs);
         EnsureComplete(request.Preview, request.Id, outputs);

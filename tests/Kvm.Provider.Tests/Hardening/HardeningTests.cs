@@ -151,3 +151,33 @@ public class NetworkCreateHardeningTests
         Assert.Contains("reading it back failed", e.Message);
     }
 }
+
+/// <summary>What the provider logs while it serves a request leaves without the request's secrets.</summary>
+public class SecretLogTests
+{
+    [Fact]
+    public async Task A_log_line_never_shows_a_value_that_arrived_secret()
+    {
+        // A guest whose name is secret (its id is its UUID): the preview of a change names the guest.
+        using var driver = new TestDriverHost();
+        using var h = new NetworkHarness(driver.Connection);
+        var service = new ResourceProviderService(h.Host, new ResourceRegistry(ResourceCatalog.Create(h.Host)), engineLog: null);
+        const string urn = "urn:pulumi:dev::lab::kvm:index:Domain::g";
+        async Task<Google.Protobuf.WellKnownTypes.Struct> CheckedAsync(string json)
+        {
+            var news = NetworkHarness.Obj(json).With("name", PropertyValue.Secret(PropertyValue.Of("vault-guest-7")));
+            var check = await service.Check(new Pulumirpc.CheckRequest { Urn = urn, Name = "g", Type = "kvm:index:Domain", Olds = new(), News = StructCodec.Encode(news) }, default);
+            Assert.Empty(check.Failures);
+            return check.Inputs;
+        }
+        var inputs = await CheckedAsync("""{"type": "test", "memoryMib": 64, "vcpus": 1, "running": false}""");
+        var created = await service.Create(new Pulumirpc.CreateRequest { Urn = urn, Name = "g", Type = "kvm:index:Domain", Properties = inputs }, default);
+
+        var news = await CheckedAsync("""{"type": "test", "memoryMib": 64, "vcpus": 1, "running": false, "onCrash": "preserve"}""");
+        await service.Update(new Pulumirpc.UpdateRequest { Id = created.Id, Urn = urn, Name = "g", Type = "kvm:index:Domain", Olds = created.Properties, News = news, OldInputs = inputs, Preview = true }, default);
+
+        var line = Assert.Single(h.Log.Messages, m => m.StartsWith("kvm:live onCrash", StringComparison.Ordinal));
+        Assert.Contains("(a secret value is not running)", line);
+        Assert.DoesNotContain(h.Log.Messages, m => m.Contains("vault-guest-7", StringComparison.Ordinal));
+    }
+}
