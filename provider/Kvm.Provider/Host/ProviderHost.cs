@@ -20,7 +20,7 @@ internal sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostCon
     private IHostConnections? _connections;
 
     public ProviderConfig Config { get; private set; } = new();
-    public IEngineLog Log { get; } = log;
+    public IEngineLog Log { get; } = new ScrubbingLog(log);
     public ObjectLocks Locks { get; } = new();
     public DeclaredResources Declared { get; } = new();
 

@@ -91,10 +91,6 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             e.Inputs = request.Inputs;
             throw;
         }
-        catch (ProviderException e) when (SecretScrubber.Of(request.Inputs) is { IsEmpty: false } secrets)
-        {
-            throw new ProviderException(e.Code, secrets.Scrub(e.Message), e);
-        }
         var outputs = Outputs(outcome.State, inputs, outcome.UnknownOutputs);
         EnsureComplete(request.Preview, outcome.Id, outputs);
         return new CreateResult(outcome.Id, outputs);
@@ -106,7 +102,18 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             throw ProviderException.InvalidArgument($"Read of {Token} needs an id");
         var oldState = request.State.Fields.Count == 0 ? null : PropertyBinder.Bind<TState>(request.State, BindMode.State).Value;
         var oldInputs = request.Inputs.Fields.Count == 0 ? null : PropertyBinder.Bind<TArgs>(request.Inputs, BindMode.State);
-        var observed = await Applier.ReadAsync(new ReadContext<TArgs, TState>(request.Id, request.Urn, oldState, oldInputs?.Value, ct)).ConfigureAwait(false);
+        Observed<TArgs, TState>? observed;
+        try
+        {
+            observed = await Applier.ReadAsync(new ReadContext<TArgs, TState>(request.Id, request.Urn, oldState, oldInputs?.Value, ct)).ConfigureAwait(false);
+        }
+        catch (HostObjectUnreadableException e) when (oldState is not null)
+        {
+            // A refresh must not fail a whole stack over one object it cannot read: the object is still
+            // there, so it stays as last recorded, and the user is told that its drift is not known.
+            await Host.Log.WarnAsync($"{e.Message}; refresh keeps it as last recorded (drift in it is not shown), and changes to it fail until the provider can read it", request.Urn).ConfigureAwait(false);
+            return new ReadResult(request.Id, request.State, request.Inputs);
+        }
         if (observed is null) return ReadResult.Gone;
 
         var secretPaths = oldInputs?.SecretPaths ?? [];
@@ -142,10 +149,6 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             e.Properties = Outputs(e.State, news, []);
             e.Inputs = request.News;
             throw;
-        }
-        catch (ProviderException e) when (SecretScrubber.Of(request.News, request.OldInputs) is { IsEmpty: false } secrets)
-        {
-            throw new ProviderException(e.Code, secrets.Scrub(e.Message), e);
         }
         var outputs = Outputs(outcome.State, news, outcome.UnknownOutputs);
         EnsureComplete(request.Preview, request.Id, outputs);

@@ -44,7 +44,7 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
         return Task.FromResult(new Empty());
     }
 
-    public Task<Pulumirpc.CheckResponse> CheckConfig(Pulumirpc.CheckRequest request, CancellationToken ct) => Guard("CheckConfig", () =>
+    public Task<Pulumirpc.CheckResponse> CheckConfig(Pulumirpc.CheckRequest request, CancellationToken ct) => Guard("CheckConfig", [request.Olds, request.News], () =>
     {
         var news = StructCodec.Decode(request.News);
         var bound = PropertyBinder.Bind<ProviderConfig>(ConfigKeys(news));
@@ -54,7 +54,7 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
         return Task.FromResult(response);
     });
 
-    public Task<DiffResponse> DiffConfig(Pulumirpc.DiffRequest request, CancellationToken ct) => Guard("DiffConfig", () =>
+    public Task<DiffResponse> DiffConfig(Pulumirpc.DiffRequest request, CancellationToken ct) => Guard("DiffConfig", [request.Olds, request.News, request.OldInputs], () =>
     {
         var olds = ConfigKeys(StructCodec.Decode(request.OldInputs ?? request.Olds));
         if (olds.Fields.Count == 0) olds = ConfigKeys(StructCodec.Decode(request.Olds));
@@ -65,7 +65,7 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
         return Task.FromResult(ToProto(diff));
     });
 
-    public Task<ConfigureResponse> Configure(ConfigureRequest request, CancellationToken ct) => Guard("Configure", async () =>
+    public Task<ConfigureResponse> Configure(ConfigureRequest request, CancellationToken ct) => Guard("Configure", [request.Args], async () =>
     {
         var args = request.Args is { Fields.Count: > 0 } ? StructCodec.Decode(request.Args) : FromVariables(request.Variables);
         var bound = PropertyBinder.Bind<ProviderConfig>(ConfigKeys(args));
@@ -102,7 +102,7 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
         host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Check, request, CallSafety.Retryable, ct) :
         // Where the provider acts is not known yet (a preview): the inputs pass as they are, the host checks them at `pulumi up`.
         host.UnknownPlacement is not null ? Task.FromResult(new Pulumirpc.CheckResponse { Inputs = request.News }) :
-        Guard("Check", async () =>
+        Guard("Check", [request.Olds, request.News], async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
             var result = await resource.CheckAsync(new Res.CheckRequest(request.Urn, request.Name,
@@ -115,7 +115,7 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
     public Task<DiffResponse> Diff(Pulumirpc.DiffRequest request, CancellationToken ct) =>
         host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Diff, request, CallSafety.Retryable, ct) :
         host.UnknownPlacement is not null ? Task.FromResult(new DiffResponse { Changes = DiffResponse.Types.DiffChanges.DiffUnknown }) :
-        Guard("Diff", async () =>
+        Guard("Diff", [request.Olds, request.News, request.OldInputs], async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
             var result = await resource.DiffAsync(new Res.DiffRequest(request.Id, request.Urn, StructCodec.Decode(request.Olds),
@@ -126,7 +126,7 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
     public Task<CreateResponse> Create(Pulumirpc.CreateRequest request, CancellationToken ct) =>
         host.Remote is { } remote ? CreateRemotelyAsync(remote, request, ct) :
         host.UnknownPlacement is not null && request.Preview ? Task.FromResult(new CreateResponse { Properties = request.Properties }) :
-        Guard("Create", async () =>
+        Guard("Create", [request.Properties], async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
             var result = await resource.CreateAsync(new Res.CreateRequest(request.Urn, request.Name, StructCodec.Decode(request.Properties),
@@ -139,7 +139,7 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
     /// follows from its inputs (a name), the engine is told the object may exist under that id
     /// (ErrorResourceInitFailed), so it is tracked: the next refresh finds it, or finds it gone.
     /// </summary>
-    private Task<CreateResponse> CreateRemotelyAsync(IRemoteHost remote, Pulumirpc.CreateRequest request, CancellationToken ct) => Guard("Create", async () =>
+    private Task<CreateResponse> CreateRemotelyAsync(IRemoteHost remote, Pulumirpc.CreateRequest request, CancellationToken ct) => Guard("Create", [request.Properties], async () =>
     {
         try
         {
@@ -157,7 +157,7 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
 
     public Task<ReadResponse> Read(Pulumirpc.ReadRequest request, CancellationToken ct) =>
         host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Read, request, CallSafety.Retryable, ct) :
-        Guard("Read", async () =>
+        Guard("Read", [request.Properties, request.Inputs], async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
             var result = await resource.ReadAsync(new Res.ReadRequest(request.Id, request.Urn, StructCodec.Decode(request.Properties),
@@ -174,7 +174,7 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
     public Task<UpdateResponse> Update(Pulumirpc.UpdateRequest request, CancellationToken ct) =>
         host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Update, request, request.Preview ? CallSafety.Retryable : CallSafety.Once, ct) :
         host.UnknownPlacement is not null && request.Preview ? Task.FromResult(new UpdateResponse { Properties = request.News }) :
-        Guard("Update", async () =>
+        Guard("Update", [request.Olds, request.News, request.OldInputs], async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
             if (string.IsNullOrEmpty(request.Id))
@@ -187,7 +187,7 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
 
     public Task<Empty> Delete(Pulumirpc.DeleteRequest request, CancellationToken ct) =>
         host.Remote is { } remote ? ForwardAsync(remote, AgentMethods.Delete, request, CallSafety.Once, ct) :
-        Guard("Delete", async () =>
+        Guard("Delete", [request.Properties, request.OldInputs], async () =>
         {
             var resource = registry.Resolve(request.Type, request.Urn);
             if (string.IsNullOrEmpty(request.Id))
@@ -205,22 +205,29 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
     private static Task<TResponse> ForwardAsync<TRequest, TResponse>(IRemoteHost remote, AgentMethod<TRequest, TResponse> method, IMessage request, CallSafety safety, CancellationToken ct)
         where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse> =>
-        Guard(method.Name, () => remote.CallAsync(method, request, safety, ct));
+        // The agent on the host scrubbed what it says; nothing is added here.
+        Guard(method.Name, [], () => remote.CallAsync(method, request, safety, ct));
 
     private CancellationToken Token(CancellationToken ct) =>
         CancellationTokenSource.CreateLinkedTokenSource(ct, host.Cancellation).Token;
 
     private static TimeSpan? Timeout(double seconds) => seconds > 0 && double.IsFinite(seconds) ? TimeSpan.FromSeconds(seconds) : null;
 
-    private static async Task<T> Guard<T>(string operation, Func<Task<T>> body)
+    /// <summary>
+    /// Serves one request: what it logs and what it throws leave without the values that arrived secret
+    /// in <paramref name="values"/> (log lines are written deep in appliers that do not know which were).
+    /// </summary>
+    private static async Task<T> Guard<T>(string operation, Struct?[] values, Func<Task<T>> body)
     {
+        var secrets = SecretScrubber.Of([.. values.Where(v => v is not null).Select(v => (PropertyValue?)StructCodec.Decode(v!))]);
+        using var scope = SecretScrubber.Enter(secrets);
         try
         {
             return await body().ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            throw ErrorMapping.ToRpc(e, operation);
+            throw ErrorMapping.ToRpc(e, operation, secrets);
         }
     }
 

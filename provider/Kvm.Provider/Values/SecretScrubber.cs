@@ -22,6 +22,26 @@ internal sealed class SecretScrubber
 
     public static SecretScrubber None { get; } = new([], []);
 
+    // The secrets of the request being served, for what it logs on the way (announcements, warnings):
+    // log lines are written deep inside appliers that do not know which values arrived secret.
+    private static readonly AsyncLocal<SecretScrubber?> s_current = new();
+
+    /// <summary>The scrubber of the request this code runs for (None outside one).</summary>
+    public static SecretScrubber Current => s_current.Value ?? None;
+
+    /// <summary>Makes <paramref name="scrubber"/> <see cref="Current"/> until the scope is disposed.</summary>
+    public static Scope Enter(SecretScrubber scrubber)
+    {
+        var previous = s_current.Value;
+        s_current.Value = scrubber;
+        return new Scope(previous);
+    }
+
+    public readonly struct Scope(SecretScrubber? previous) : IDisposable
+    {
+        public void Dispose() => s_current.Value = previous;
+    }
+
     /// <summary>The secrets among <paramref name="values"/> (at any depth), as the text a message would show them in.</summary>
     public static SecretScrubber Of(params PropertyValue?[] values)
     {

@@ -51,6 +51,20 @@ public class DomainChangesTests
     }
 
     [Fact]
+    public void An_imported_guest_is_not_replaced_for_its_machine_alias_or_the_uuid_libvirt_chose()
+    {
+        // Import records libvirt's spelling; the program keeps writing q35 and no uuid.
+        var imported = Program with { Uuid = Observed.Uuid, Machine = "pc-q35-7.2" };
+        var diff = Diff(Program with { Machine = "q35" }, oldInputs: imported);
+        Assert.False(diff.IsReplace, string.Join(", ", diff.Detailed.Keys));
+        Assert.DoesNotContain(DomainArgs.Paths.Machine, diff.Detailed.Keys);
+        Assert.DoesNotContain(DomainArgs.Paths.Uuid, diff.Detailed.Keys);
+        // Another machine is a change, and a uuid the program sets still replaces.
+        Assert.Contains(DomainArgs.Paths.Machine, Diff(Program with { Machine = "pc" }, oldInputs: imported).Detailed.Keys);
+        Assert.True(Diff(Program with { Uuid = "0b5f9a52-6d21-4a0e-9d61-3c8d0f6f7a11" }, oldInputs: imported).IsReplace);
+    }
+
+    [Fact]
     public void Drift_in_what_the_program_sets_is_a_change()
     {
         var drifted = Observed with { Interfaces = [Observed.Interfaces![0] with { Bridge = "br9" }, Observed.Interfaces[1]] };

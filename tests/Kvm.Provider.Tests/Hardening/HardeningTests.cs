@@ -151,3 +151,75 @@ public class NetworkCreateHardeningTests
         Assert.Contains("reading it back failed", e.Message);
     }
 }
+
+/// <summary>What the provider logs while it serves a request leaves without the request's secrets.</summary>
+public class SecretLogTests
+{
+    [Fact]
+    public async Task A_log_line_never_shows_a_value_that_arrived_secret()
+    {
+        // A guest whose name is secret (its id is its UUID): the preview of a change names the guest.
+        using var driver = new TestDriverHost();
+        using var h = new NetworkHarness(driver.Connection);
+        var service = new ResourceProviderService(h.Host, new ResourceRegistry(ResourceCatalog.Create(h.Host)), engineLog: null);
+        const string urn = "urn:pulumi:dev::lab::kvm:index:Domain::g";
+        async Task<Google.Protobuf.WellKnownTypes.Struct> CheckedAsync(string json)
+        {
+            var news = NetworkHarness.Obj(json).With("name", PropertyValue.Secret(PropertyValue.Of("vault-guest-7")));
+            var check = await service.Check(new Pulumirpc.CheckRequest { Urn = urn, Name = "g", Type = "kvm:index:Domain", Olds = new(), News = StructCodec.Encode(news) }, default);
+            Assert.Empty(check.Failures);
+            return check.Inputs;
+        }
+        var inputs = await CheckedAsync("""{"type": "test", "memoryMib": 64, "vcpus": 1, "running": false}""");
+        var created = await service.Create(new Pulumirpc.CreateRequest { Urn = urn, Name = "g", Type = "kvm:index:Domain", Properties = inputs }, default);
+
+        var news = await CheckedAsync("""{"type": "test", "memoryMib": 64, "vcpus": 1, "running": false, "onCrash": "preserve"}""");
+        await service.Update(new Pulumirpc.UpdateRequest { Id = created.Id, Urn = urn, Name = "g", Type = "kvm:index:Domain", Olds = created.Properties, News = news, OldInputs = inputs, Preview = true }, default);
+
+        var line = Assert.Single(h.Log.Messages, m => m.StartsWith("kvm:live onCrash", StringComparison.Ordinal));
+        Assert.Contains("(a secret value is not running)", line);
+        Assert.DoesNotContain(h.Log.Messages, m => m.Contains("vault-guest-7", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>An object libvirt holds in a form the provider cannot read (a newer libvirt's value): refresh reports it, import and changes refuse.</summary>
+public class UnreadableObjectTests
+{
+    private const string Urn = "urn:pulumi:dev::lab::kvm:index:LibvirtNetwork::net";
+
+    private static NetworkHarness HoldingOneNetwork(string xml)
+    {
+        var network = new Moq.Mock<Kvm.Libvirt.ILibvirtNetwork>();
+        network.SetupGet(n => n.Name).Returns("n");
+        network.Setup(n => n.IsActive()).Returns(false);
+        network.Setup(n => n.IsPersistent()).Returns(true);
+        network.Setup(n => n.GetAutostart()).Returns(false);
+        network.Setup(n => n.GetXmlDesc(Moq.It.IsAny<Kvm.Libvirt.NetworkXmlFlags>())).Returns(xml);
+        var libvirt = new Moq.Mock<Kvm.Libvirt.ILibvirt>();
+        libvirt.SetupGet(l => l.Uri).Returns("test:///mock");
+        libvirt.Setup(l => l.LookupNetworkByName("n")).Returns(network.Object);
+        return new NetworkHarness(libvirt.Object);
+    }
+
+    [Fact]
+    public async Task A_refresh_keeps_the_object_as_recorded_and_warns_and_an_import_says_what_it_cannot_read()
+    {
+        // A forward mode this provider does not know (as a later libvirt may add one).
+        using var h = HoldingOneNetwork("<network><name>n</name><forward mode='warp'/></network>");
+        var state = NetworkHarness.Obj("""{"name": "n", "active": false, "autostart": false, "bridgeName": "virbr5"}""");
+        var inputs = NetworkHarness.Obj("""{"name": "n", "active": false}""");
+
+        var refreshed = await h.ReadAsync("n", state, inputs);
+        Assert.Equal("n", refreshed.Id);
+        Assert.Equal(state, refreshed.State);
+        Assert.Equal(inputs, refreshed.Inputs);
+        var warning = Assert.Single(h.Log.Entries, e => e.Severity == Pulumirpc.LogSeverity.Warning);
+        Assert.Contains("the network n in a form the provider cannot read", warning.Message);
+        Assert.Contains("'warp'", warning.Message);
+        Assert.Equal(Urn, warning.Urn);
+
+        var import = await Assert.ThrowsAsync<HostObjectUnreadableException>(() => h.ReadAsync("n"));
+        Assert.Equal(StatusCode.FailedPrecondition, import.Code);
+        Assert.Contains("'warp'", import.Message);
+    }
+}

@@ -105,8 +105,17 @@ internal sealed class DomainApplier : Applier<DomainArgs, DomainState>
         using var domain = Find(ctx.Id);
         if (domain is null) return null;
         DomainArgs? reference = ctx.OldInputs ?? ctx.OldState;
-        var snapshot = DomainSnapshot.Take(domain);
-        var state = await _observer.ObserveAsync(snapshot, reference, ctx.Cancellation).ConfigureAwait(false);
+        DomainSnapshot snapshot;
+        DomainState state;
+        try
+        {
+            snapshot = DomainSnapshot.Take(domain);
+            state = await _observer.ObserveAsync(snapshot, reference, ctx.Cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FormatException or System.Xml.XmlException)
+        {
+            throw new HostObjectUnreadableException($"the domain {domain.Name}", e);
+        }
         var inputs = DomainObserver.InputsOf(state, snapshot, ctx.IsImport, out var unmanaged);
         foreach (var what in unmanaged) await Host.Log.WarnAsync($"domain {domain.Name}: {what}", ctx.Urn).ConfigureAwait(false);
         return new Observed<DomainArgs, DomainState>(domain.Uuid.ToString("D"), state, inputs);

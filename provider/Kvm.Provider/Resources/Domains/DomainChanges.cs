@@ -40,6 +40,13 @@ internal static class DomainChanges
         else if (oldInputs?.Disks is not null)
             detailed[DomainArgs.Paths.Disks] = DiffKind.Delete;
 
+        // Imported state holds what libvirt reports: the versioned machine (pc-q35-7.2) that the program's
+        // alias (q35) stands for, and the UUID libvirt chose. Neither is a change, let alone a replacement.
+        if (news.Machine is { } machine && old.Machine is { } current && DomainMapping.MachineMatches(machine, current))
+            detailed.Remove(DomainArgs.Paths.Machine);
+        if (news.Uuid is null && !unknownPaths.Contains(DomainArgs.Paths.Uuid))
+            detailed.Remove(DomainArgs.Paths.Uuid);
+
         return byDefault with { Detailed = detailed.ToImmutable() };
     }
 

@@ -52,7 +52,7 @@ internal sealed partial class LibvirtNetworkApplier
             }
             catch (Exception e) when (e is FormatException or System.Xml.XmlException)
             {
-                throw new ProviderException(StatusCode.FailedPrecondition, $"libvirt reported XML for network {id} that cannot be read: {e.Message}", e);
+                throw new HostObjectUnreadableException($"the network {id}", e);
             }
         }
     }

@@ -1,7 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
-using Kvm.Engine;
 
-namespace Kvm.Lifecycle.Tests.Hardening;
+namespace Kvm.Engine.Fuzzing;
 
 /// <summary>
 /// Seeded damage to a valid input: one value somewhere replaced by a wrong type, an edge number, a
