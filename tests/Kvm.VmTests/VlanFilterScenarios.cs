@@ -279,7 +279,7 @@ public static class VlanFilterScenarios
     /// </summary>
     private static async Task Fuzz()
     {
-        const string bridge = """{"name": "brv", "vlanFiltering": true, "vlanProtocol": "802.1Q", "defaultPvid": 1, "ports": ["vp1", "vp2"]}""";
+        const string bridge = """{"name": "brv", "vlanFiltering": true, "vlanProtocol": "802.1Q", "defaultPvid": 1, "ports": ["vp1", "vp2"], "portOptions": [{"port": "vp2", "isolated": true, "learning": false}]}""";
         const string filter = """{"bridge": "brv", "port": "vp1", "vlans": [{"vid": 10, "pvid": true, "untagged": true}, {"range": "20-29"}, {"vid": 4094}]}""";
         await using var lab = await Lab.StartAsync("vp1", "vp2");
         Ok(await lab.Stack.UpAsync(Res(Bridge, "br", bridge), Res(VlanFilter, "vp1", filter)));
