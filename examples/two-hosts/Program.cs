@@ -25,11 +25,13 @@ return await Deployment.RunAsync(() =>
         var onHost = new CustomResourceOptions { Provider = host };
 
         // The same bridge on every host: bridge names are unique per host, not per program.
+        // Each host has its own address on the storage network, so hosts reach each other's storage over it.
         new Kvm.Bridge($"{name}-storage", new()
         {
             Name = "br-storage",
             Mtu = 9000,
             Stp = false,
+            Addresses = { $"10.90.0.{i + 1}/24" },
         }, onHost);
 
         var subnet = $"10.80.{i + 1}";

@@ -5,6 +5,7 @@ public static class Errno
 {
     public const int EPERM = 1;
     public const int ENOENT = 2;
+    public const int ESRCH = 3;
     public const int EACCES = 13;
     public const int EINTR = 4;
     public const int ENOBUFS = 105;

@@ -10,15 +10,21 @@ using Pulumi.Serialization;
 namespace Pulumi.Kvm
 {
     /// <summary>
-    /// A Linux bridge on the KVM host: MTU, MAC, STP timers, VLAN filtering settings, its ports and its up/down state, managed over rtnetlink (no `ip` or `brctl`).
+    /// A Linux bridge on the KVM host: MTU, MAC, STP timers, VLAN filtering settings, its ports, its up/down state, and the host's own addresses, default gateways and static routes on it, managed over rtnetlink (no `ip` or `brctl`).
     /// 
-    /// Changing `name` replaces the bridge (the old one is deleted first: names are unique on a host); everything else is changed in place. Unset optional inputs are not managed: the kernel's values for them are never reported as drift. A bridge that carries an IP address or the default route, or has guests' taps attached, is not deleted unless `forceDestroy` is true; guests' taps (vnetN) are never released by a change of `ports`.
+    /// Changing `name` replaces the bridge (the old one is deleted first: names are unique on a host); everything else is changed in place. Unset optional inputs are not managed: the kernel's values for them are never reported as drift. What the kernel adds by itself (the IPv6 link-local address, the subnet route of each address, routes of other tables) is never managed. A change of addresses or routes is made in place: new addresses and routes first, then the old ones are removed. A bridge that carries an IP address or the default route, or has guests' taps attached, is not deleted unless `forceDestroy` is true; guests' taps (vnetN) are never released by a change of `ports`.
     /// 
     /// Import: `pulumi import kvm:index:Bridge br0 br0` (id: the bridge name).
     /// </summary>
     [KvmResourceType("kvm:index:Bridge")]
     public partial class Bridge : global::Pulumi.CustomResource
     {
+        /// <summary>
+        /// The host's own IPv4 and IPv6 addresses on the bridge, in CIDR notation ("192.168.0.90/24", "fd00::1/64"), in any order. Unset: addresses are not managed. Set: exactly these; others are removed. Addresses the kernel makes itself (IPv6 link-local fe80::/64, SLAAC and DHCP leases, which carry lifetimes) are never managed and never drift.
+        /// </summary>
+        [Output("addresses")]
+        public Output<ImmutableArray<string>> Addresses { get; private set; } = null!;
+
         /// <summary>
         /// How long learnt MAC addresses stay in the forwarding database, in seconds. Range 0-1000000.
         /// </summary>
@@ -42,6 +48,18 @@ namespace Pulumi.Kvm
         /// </summary>
         [Output("forwardDelay")]
         public Output<double?> ForwardDelay { get; private set; } = null!;
+
+        /// <summary>
+        /// The IPv4 default route through the bridge: the gateway's address, which must lie in one of `addresses`' IPv4 subnets (when `addresses` is set). Unset: the IPv4 default route is not managed; unset after being set: it is removed.
+        /// </summary>
+        [Output("gateway")]
+        public Output<string?> Gateway { get; private set; } = null!;
+
+        /// <summary>
+        /// The IPv6 default route through the bridge: the gateway's address, in one of `addresses`' IPv6 subnets or link-local (fe80::/10). Unset: not managed; unset after being set: removed.
+        /// </summary>
+        [Output("gateway6")]
+        public Output<string?> Gateway6 { get; private set; } = null!;
 
         /// <summary>
         /// Tap devices of guests (kind tun, such as libvirt's vnetN) attached to the bridge. They belong to their domains: the provider does not release them, and does not delete a bridge that has any unless forceDestroy is true.
@@ -128,6 +146,12 @@ namespace Pulumi.Kvm
         public Output<ImmutableArray<string>> Ports { get; private set; } = null!;
 
         /// <summary>
+        /// Static routes (main table) through the bridge, other than the default route (`gateway`, `gateway6`), in any order. Unset: not managed. Set: exactly these; other static routes through the bridge are removed. Routes the kernel adds itself (proto kernel: the subnet route of each address) and routes of other tables are never managed.
+        /// </summary>
+        [Output("routes")]
+        public Output<ImmutableArray<Outputs.BridgeRoute>> Routes { get; private set; } = null!;
+
+        /// <summary>
         /// Whether the kernel runs the Spanning Tree Protocol on this bridge.
         /// </summary>
         [Output("stp")]
@@ -201,6 +225,18 @@ namespace Pulumi.Kvm
 
     public sealed class BridgeArgs : global::Pulumi.ResourceArgs
     {
+        [Input("addresses")]
+        private InputList<string>? _addresses;
+
+        /// <summary>
+        /// The host's own IPv4 and IPv6 addresses on the bridge, in CIDR notation ("192.168.0.90/24", "fd00::1/64"), in any order. Unset: addresses are not managed. Set: exactly these; others are removed. Addresses the kernel makes itself (IPv6 link-local fe80::/64, SLAAC and DHCP leases, which carry lifetimes) are never managed and never drift.
+        /// </summary>
+        public InputList<string> Addresses
+        {
+            get => _addresses ?? (_addresses = new InputList<string>());
+            set => _addresses = value;
+        }
+
         /// <summary>
         /// How long learnt MAC addresses stay in the forwarding database, in seconds. Range 0-1000000.
         /// </summary>
@@ -224,6 +260,18 @@ namespace Pulumi.Kvm
         /// </summary>
         [Input("forwardDelay")]
         public Input<double>? ForwardDelay { get; set; }
+
+        /// <summary>
+        /// The IPv4 default route through the bridge: the gateway's address, which must lie in one of `addresses`' IPv4 subnets (when `addresses` is set). Unset: the IPv4 default route is not managed; unset after being set: it is removed.
+        /// </summary>
+        [Input("gateway")]
+        public Input<string>? Gateway { get; set; }
+
+        /// <summary>
+        /// The IPv6 default route through the bridge: the gateway's address, in one of `addresses`' IPv6 subnets or link-local (fe80::/10). Unset: not managed; unset after being set: removed.
+        /// </summary>
+        [Input("gateway6")]
+        public Input<string>? Gateway6 { get; set; }
 
         /// <summary>
         /// STP hello time, in seconds (1-10 when STP is on). Range 0-10.
@@ -303,6 +351,18 @@ namespace Pulumi.Kvm
             set => _ports = value;
         }
 
+        [Input("routes")]
+        private InputList<Inputs.BridgeRouteArgs>? _routes;
+
+        /// <summary>
+        /// Static routes (main table) through the bridge, other than the default route (`gateway`, `gateway6`), in any order. Unset: not managed. Set: exactly these; other static routes through the bridge are removed. Routes the kernel adds itself (proto kernel: the subnet route of each address) and routes of other tables are never managed.
+        /// </summary>
+        public InputList<Inputs.BridgeRouteArgs> Routes
+        {
+            get => _routes ?? (_routes = new InputList<Inputs.BridgeRouteArgs>());
+            set => _routes = value;
+        }
+
         /// <summary>
         /// Whether the kernel runs the Spanning Tree Protocol on this bridge.
         /// </summary>
@@ -337,6 +397,18 @@ namespace Pulumi.Kvm
 
     public sealed class BridgeState : global::Pulumi.ResourceArgs
     {
+        [Input("addresses")]
+        private InputList<string>? _addresses;
+
+        /// <summary>
+        /// The host's own IPv4 and IPv6 addresses on the bridge, in CIDR notation ("192.168.0.90/24", "fd00::1/64"), in any order. Unset: addresses are not managed. Set: exactly these; others are removed. Addresses the kernel makes itself (IPv6 link-local fe80::/64, SLAAC and DHCP leases, which carry lifetimes) are never managed and never drift.
+        /// </summary>
+        public InputList<string> Addresses
+        {
+            get => _addresses ?? (_addresses = new InputList<string>());
+            set => _addresses = value;
+        }
+
         /// <summary>
         /// How long learnt MAC addresses stay in the forwarding database, in seconds. Range 0-1000000.
         /// </summary>
@@ -360,6 +432,18 @@ namespace Pulumi.Kvm
         /// </summary>
         [Input("forwardDelay")]
         public Input<double>? ForwardDelay { get; set; }
+
+        /// <summary>
+        /// The IPv4 default route through the bridge: the gateway's address, which must lie in one of `addresses`' IPv4 subnets (when `addresses` is set). Unset: the IPv4 default route is not managed; unset after being set: it is removed.
+        /// </summary>
+        [Input("gateway")]
+        public Input<string>? Gateway { get; set; }
+
+        /// <summary>
+        /// The IPv6 default route through the bridge: the gateway's address, in one of `addresses`' IPv6 subnets or link-local (fe80::/10). Unset: not managed; unset after being set: removed.
+        /// </summary>
+        [Input("gateway6")]
+        public Input<string>? Gateway6 { get; set; }
 
         [Input("guestTaps")]
         private InputList<string>? _guestTaps;
@@ -461,6 +545,18 @@ namespace Pulumi.Kvm
         {
             get => _ports ?? (_ports = new InputList<string>());
             set => _ports = value;
+        }
+
+        [Input("routes")]
+        private InputList<Inputs.BridgeRouteGetArgs>? _routes;
+
+        /// <summary>
+        /// Static routes (main table) through the bridge, other than the default route (`gateway`, `gateway6`), in any order. Unset: not managed. Set: exactly these; other static routes through the bridge are removed. Routes the kernel adds itself (proto kernel: the subnet route of each address) and routes of other tables are never managed.
+        /// </summary>
+        public InputList<Inputs.BridgeRouteGetArgs> Routes
+        {
+            get => _routes ?? (_routes = new InputList<Inputs.BridgeRouteGetArgs>());
+            set => _routes = value;
         }
 
         /// <summary>

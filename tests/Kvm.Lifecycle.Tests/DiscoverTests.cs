@@ -93,6 +93,9 @@ public sealed class HandMadeHost : IDisposable
         Ip("link", "set", "lan", "mtu", "1400");
         Veth("lan-p0", "lan");
         Ip("link", "set", "lan", "up");
+        // The host's own address and default route on it, as every KVM guide sets them up.
+        Ip("addr", "add", "192.168.40.90/24", "dev", "lan");
+        Ip("route", "add", "default", "via", "192.168.40.1", "dev", "lan");
         // "br-stp": STP on, a long MAC ageing time, left down with a port whose cable is out.
         Ip("link", "add", "br-stp", "type", "bridge", "stp_state", "1", "ageing_time", "60000");
         Veth("stp-p0", "br-stp", up: false);
@@ -256,6 +259,8 @@ public sealed partial class DiscoverTests(HandMadeHost host) : IClassFixture<Han
         Assert.Contains("Hairpin = true,", program);
         Assert.Contains("Cost = 150,", program);
         Assert.DoesNotContain("Learning =", program);
+        Assert.Contains("Addresses = new string[] { \"192.168.40.90/24\" },", program);
+        Assert.Contains("Gateway = \"192.168.40.1\",", program);
         // the console password is not written into the source
         Assert.DoesNotContain("s3cret", program);
         Assert.Contains("config.RequireSecret(", program);

@@ -59,4 +59,28 @@ public interface ILinkApi
     /// nexthop objects (RTA_NH_ID) name no device and are not counted.
     /// </summary>
     Task<bool> CarriesDefaultRouteAsync(int index, CancellationToken cancellationToken = default);
+
+    /// <summary>Every IPv4 and IPv6 address of every link of the namespace, from one dump.</summary>
+    Task<IReadOnlyList<LinkAddress>> ListAllAddressesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Adds an address to the link (EEXIST when the link already holds it).</summary>
+    Task AddAddressAsync(int index, System.Net.IPAddress address, byte prefixLength, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes an address from the link; false when the link did not hold it (EADDRNOTAVAIL).</summary>
+    Task<bool> DeleteAddressAsync(int index, System.Net.IPAddress address, byte prefixLength, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The IPv4 and IPv6 routes of the main table that leave through the link (every protocol:
+    /// callers decide which ones the kernel made), from one dump. ENODEV throws.
+    /// </summary>
+    Task<IReadOnlyList<Route>> ListRoutesAsync(int index, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds a unicast route to the main table, proto static (EEXIST when one with the same destination
+    /// and metric exists). <paramref name="replace"/> swaps such a route in one step instead.
+    /// </summary>
+    Task AddRouteAsync(Route route, bool replace = false, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the route from the main table; false when there was none (ESRCH).</summary>
+    Task<bool> DeleteRouteAsync(Route route, CancellationToken cancellationToken = default);
 }

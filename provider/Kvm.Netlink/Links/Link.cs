@@ -48,7 +48,86 @@ public static class LinkKinds
 /// <param name="Label">IFA_LABEL (IPv4 only).</param>
 public sealed record LinkAddress(int Index, IPAddress Address, byte PrefixLength, AddressScope Scope, string? Label)
 {
+    /// <summary>IFA_FLAGS (or ifa_flags where the kernel sends no IFA_FLAGS): IFA_F_PERMANENT, IFA_F_TENTATIVE, ...</summary>
+    public AddressFlags Flags { get; init; }
+
+    /// <summary>
+    /// Configured by someone (ip, a provider) rather than by the kernel's autoconfiguration or a lease:
+    /// SLAAC and DHCP addresses carry lifetimes and so are not permanent.
+    /// </summary>
+    public bool IsPermanent => (Flags & AddressFlags.Permanent) != 0;
+
+    /// <summary>IPv6 link-local (fe80::/10), which the kernel gives every link that is up.</summary>
+    public bool IsIPv6LinkLocal => Address.IsIPv6LinkLocal;
+
     public override string ToString() => $"{Address}/{PrefixLength}";
+}
+
+/// <summary>IFA_F_* address flags (if_addr.h); only the ones this library looks at.</summary>
+[Flags]
+public enum AddressFlags : uint
+{
+    None = 0,
+    Tentative = 0x40,     // IFA_F_TENTATIVE: IPv6 duplicate address detection still running
+    Permanent = 0x80,     // IFA_F_PERMANENT
+    NoPrefixRoute = 0x200, // IFA_F_NOPREFIXROUTE
+}
+
+/// <summary>
+/// A route of the main table through one link (RTM_NEWROUTE). <see cref="Metric"/> null means the
+/// kernel's default for the family (0 for IPv4, 1024 for IPv6) when adding.
+/// </summary>
+/// <param name="Destination">The network address (host bits zero); 0.0.0.0 or :: with length 0 for a default route.</param>
+/// <param name="Gateway">The next hop, or null for a route straight onto the link (scope link).</param>
+/// <param name="OutputInterface">The ifindex the route leaves through.</param>
+public sealed record Route(IPAddress Destination, byte DestinationLength, IPAddress? Gateway, int OutputInterface)
+{
+    public uint? Metric { get; init; }
+
+    /// <summary>RTA_TABLE (or rtm_table): 254 is the main table.</summary>
+    public uint Table { get; init; } = RouteTables.Main;
+
+    /// <summary>rtm_protocol: who made it. Routes this library adds are <see cref="RouteProtocol.Static"/>.</summary>
+    public RouteProtocol Protocol { get; init; } = RouteProtocol.Static;
+
+    /// <summary>rtm_type: 1 is unicast; local, broadcast, multicast, unreachable ... are other types.</summary>
+    public byte Type { get; init; } = RouteTypes.Unicast;
+
+    /// <summary>Every ifindex the route leaves through: RTA_OIF and each next hop of a multipath route.</summary>
+    public IReadOnlyList<int> OutputInterfaces { get; init; } = [OutputInterface];
+
+    public bool IsIPv6 => Destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+
+    public bool IsDefault => DestinationLength == 0;
+
+    public bool IsDefaultRouteVia(int index) =>
+        IsDefault && Table == RouteTables.Main && Type == RouteTypes.Unicast && OutputInterfaces.Contains(index);
+
+    public override string ToString() =>
+        $"{(IsDefault ? "default" : $"{Destination}/{DestinationLength}")}{(Gateway is null ? "" : $" via {Gateway}")}{(Metric is { } m ? $" metric {m}" : "")}";
+}
+
+/// <summary>rtm_protocol values (rtnetlink.h, /etc/iproute2/rt_protos); only the ones this library names.</summary>
+public enum RouteProtocol : byte
+{
+    Unspecified = 0,
+    Redirect = 1,
+    /// <summary>Added by the kernel itself: the subnet route of an address, IPv6's fe80::/64 ...</summary>
+    Kernel = 2,
+    Boot = 3,     // `ip route add` without `proto`
+    Static = 4,
+    /// <summary>Learnt from IPv6 router advertisements (kernel autoconfiguration).</summary>
+    RouterAdvertisement = 9,
+}
+
+public static class RouteTables
+{
+    public const uint Main = 254;   // RT_TABLE_MAIN
+}
+
+public static class RouteTypes
+{
+    public const byte Unicast = 1;  // RTN_UNICAST
 }
 
 /// <summary>Settings for a new bridge, sent in the RTM_NEWLINK that creates it (the MTU just after).</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using Kvm.Netlink.Protocol;
 
 namespace Kvm.Netlink;
@@ -163,10 +164,64 @@ public sealed class LinkService(NetlinkSocket socket) : ILinkApi
 
     public async Task<bool> CarriesDefaultRouteAsync(int index, CancellationToken cancellationToken = default)
     {
+        var routes = await ListRoutesAsync(index, cancellationToken).ConfigureAwait(false);
+        return routes.Any(route => route.IsDefaultRouteVia(index));
+    }
+
+    public Task<IReadOnlyList<LinkAddress>> ListAllAddressesAsync(CancellationToken cancellationToken = default) =>
+        _socket.DumpAsync(AddressMessages.DumpAll(), AddressMessages.ParseAddress, cancellationToken);
+
+    public Task AddAddressAsync(int index, IPAddress address, byte prefixLength, CancellationToken cancellationToken = default)
+    {
+        ValidateIndex(index);
+        ArgumentNullException.ThrowIfNull(address);
+        return _socket.ExecuteAsync(AddressMessages.Add(index, address, prefixLength), cancellationToken);
+    }
+
+    public async Task<bool> DeleteAddressAsync(int index, IPAddress address, byte prefixLength, CancellationToken cancellationToken = default)
+    {
+        ValidateIndex(index);
+        ArgumentNullException.ThrowIfNull(address);
+        try
+        {
+            await _socket.ExecuteAsync(AddressMessages.Delete(index, address, prefixLength), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (NetlinkException e) when (e.Errno == Errno.EADDRNOTAVAIL)
+        {
+            return false;
+        }
+    }
+
+    public async Task<IReadOnlyList<Route>> ListRoutesAsync(int index, CancellationToken cancellationToken = default)
+    {
         ValidateIndex(index);
         var routes = await _socket.DumpAsync(RouteMessages.DumpMainTableVia(index), RouteMessages.ParseRoute, cancellationToken)
             .ConfigureAwait(false);
-        return routes.Any(route => route.IsDefaultRouteVia(index));
+        // A kernel that ignores the filter sends every route; the answer is the same either way.
+        return [.. routes.Where(r => r.Table == RouteTables.Main && r.OutputInterfaces.Contains(index))];
+    }
+
+    public Task AddRouteAsync(Route route, bool replace = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        ValidateIndex(route.OutputInterface, nameof(route));
+        return _socket.ExecuteAsync(RouteMessages.Add(route, replace), cancellationToken);
+    }
+
+    public async Task<bool> DeleteRouteAsync(Route route, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        ValidateIndex(route.OutputInterface, nameof(route));
+        try
+        {
+            await _socket.ExecuteAsync(RouteMessages.Delete(route), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (NetlinkException e) when (e.Errno == Errno.ESRCH)
+        {
+            return false;
+        }
     }
 
     private async Task<Link?> GetAsync(NetlinkRequest request, CancellationToken cancellationToken)

@@ -55,22 +55,22 @@ internal static class AddressAttribute
     public const ushort Address = 1;    // IFA_ADDRESS
     public const ushort Local = 2;      // IFA_LOCAL
     public const ushort Label = 3;      // IFA_LABEL
+    public const ushort Flags = 8;      // IFA_FLAGS, u32 (ifa_flags holds only the low 8 bits)
 }
 
 internal static class RouteAttribute
 {
     public const ushort Destination = 1;    // RTA_DST
     public const ushort OutputInterface = 4; // RTA_OIF
+    public const ushort Gateway = 5;        // RTA_GATEWAY
+    public const ushort Priority = 6;       // RTA_PRIORITY, u32: the metric
     public const ushort Multipath = 9;      // RTA_MULTIPATH, struct rtnexthop list
     public const ushort Table = 15;         // RTA_TABLE, u32
 }
 
-internal static class RouteTable
+internal static class RouteScope
 {
-    public const byte Main = 254;   // RT_TABLE_MAIN
-}
-
-internal static class RouteType
-{
-    public const byte Unicast = 1;  // RTN_UNICAST
+    public const byte Universe = 0;     // RT_SCOPE_UNIVERSE: through a gateway
+    public const byte Link = 253;       // RT_SCOPE_LINK: straight onto the link
+    public const byte Nowhere = 255;    // RT_SCOPE_NOWHERE: what a delete sends, so any scope matches
 }

@@ -193,6 +193,94 @@ public sealed class RequestEncodingTests
     }
 
     [Fact]
+    public void Address_add_is_exclusive_and_carries_local_and_address()
+    {
+        var expected = Hex.Bytes("""
+            28000000 1400 0506 0c000000 00000000   // len 40, RTM_NEWADDR, REQUEST|ACK|EXCL|CREATE
+            02 18 00 00 07000000                   // ifaddrmsg: AF_INET, /24, ifindex 7
+            0800 0200 c0a8005a                     // IFA_LOCAL 192.168.0.90
+            0800 0100 c0a8005a                     // IFA_ADDRESS 192.168.0.90
+            """);
+
+        Assert.Equal(Hex.Of(expected), Hex.Of(AddressMessages.Add(7, System.Net.IPAddress.Parse("192.168.0.90"), 24).Encode(12)));
+    }
+
+    [Fact]
+    public void Address_delete_of_an_ipv6_address()
+    {
+        var expected = Hex.Bytes("""
+            40000000 1500 0500 0d000000 00000000   // len 64, RTM_DELADDR, REQUEST|ACK
+            0a 40 00 00 07000000                   // AF_INET6, /64, ifindex 7
+            1400 0200 fd000000 00000000 00000000 00000001
+            1400 0100 fd000000 00000000 00000000 00000001
+            """);
+
+        Assert.Equal(Hex.Of(expected), Hex.Of(AddressMessages.Delete(7, System.Net.IPAddress.Parse("fd00::1"), 64).Encode(13)));
+    }
+
+    [Fact]
+    public void Address_dump_of_every_link()
+    {
+        var expected = Hex.Bytes("""
+            18000000 1600 0103 0e000000 00000000   // RTM_GETADDR, REQUEST|DUMP
+            00 00 00 00 00000000                   // AF_UNSPEC, no ifindex filter
+            """);
+
+        Assert.Equal(Hex.Of(expected), Hex.Of(AddressMessages.DumpAll().Encode(14)));
+    }
+
+    [Fact]
+    public void Default_route_replace_is_proto_static_via_a_gateway()
+    {
+        var expected = Hex.Bytes("""
+            2c000000 1800 0505 0f000000 00000000   // len 44, RTM_NEWROUTE, REQUEST|ACK|REPLACE|CREATE
+            02 00 00 00 fe 04 00 01 00000000       // AF_INET, dst_len 0, main, static, universe, unicast
+            0800 0500 c0a80001                     // RTA_GATEWAY 192.168.0.1
+            0800 0400 07000000                     // RTA_OIF 7
+            """);
+
+        var route = new Route(System.Net.IPAddress.Any, 0, System.Net.IPAddress.Parse("192.168.0.1"), 7);
+        Assert.Equal(Hex.Of(expected), Hex.Of(RouteMessages.Add(route, replace: true).Encode(15)));
+    }
+
+    [Fact]
+    public void Route_without_gateway_is_scope_link_and_exclusive()
+    {
+        var expected = Hex.Bytes("""
+            2c000000 1800 0506 10000000 00000000   // len 44, RTM_NEWROUTE, REQUEST|ACK|EXCL|CREATE
+            02 10 00 00 fe 04 fd 01 00000000       // AF_INET, /16, main, static, scope link, unicast
+            0800 0100 0a090000                     // RTA_DST 10.9.0.0
+            0800 0400 07000000                     // RTA_OIF 7
+            """);
+
+        var route = new Route(System.Net.IPAddress.Parse("10.9.0.0"), 16, null, 7);
+        Assert.Equal(Hex.Of(expected), Hex.Of(RouteMessages.Add(route).Encode(16)));
+    }
+
+    [Fact]
+    public void Route_delete_names_destination_gateway_link_and_metric()
+    {
+        var expected = Hex.Bytes("""
+            3c000000 1900 0500 11000000 00000000   // len 60, RTM_DELROUTE, REQUEST|ACK
+            02 10 00 00 fe 00 ff 01 00000000       // AF_INET, /16, main, any protocol, scope nowhere, unicast
+            0800 0100 0a080000                     // RTA_DST 10.8.0.0
+            0800 0500 c0a80002                     // RTA_GATEWAY 192.168.0.2
+            0800 0400 07000000                     // RTA_OIF 7
+            0800 0600 32000000                     // RTA_PRIORITY 50
+            """);
+
+        var route = new Route(System.Net.IPAddress.Parse("10.8.0.0"), 16, System.Net.IPAddress.Parse("192.168.0.2"), 7) { Metric = 50 };
+        Assert.Equal(Hex.Of(expected), Hex.Of(RouteMessages.Delete(route).Encode(17)));
+    }
+
+    [Fact]
+    public void Route_with_a_gateway_of_another_family_is_refused_before_encoding()
+    {
+        var route = new Route(System.Net.IPAddress.Any, 0, System.Net.IPAddress.Parse("fd00::1"), 7);
+        Assert.Throws<ArgumentException>(() => RouteMessages.Add(route));
+    }
+
+    [Fact]
     public void Bridge_vlan_dump()
     {
         var expected = Hex.Bytes("""

@@ -172,7 +172,7 @@ public sealed class ResponseDecodingTests
         var addresses = ParseAll(CapturedMessages.AddrDump0, AddressMessages.ParseAddress);
 
         var address = Assert.Single(addresses);
-        Assert.Equal(new LinkAddress(2, IPAddress.Parse("10.20.0.1"), 24, AddressScope.Universe, "br0"), address);
+        Assert.Equal(new LinkAddress(2, IPAddress.Parse("10.20.0.1"), 24, AddressScope.Universe, "br0") { Flags = AddressFlags.Permanent }, address);
         Assert.Equal("10.20.0.1/24", address.ToString());
     }
 
@@ -183,6 +183,55 @@ public sealed class ResponseDecodingTests
 
         Assert.Contains(routes, r => r.IsDefaultRouteVia(2));
         Assert.DoesNotContain(routes, r => r.IsDefaultRouteVia(4));
+    }
+
+    [Fact]
+    public void Route_with_destination_gateway_metric_and_protocol()
+    {
+        var datagram = Hex.Bytes("""
+            44000000 1800 0200 05000000 00000000   // len 68, RTM_NEWROUTE
+            02 10 00 00 fe 04 00 01 00000000       // AF_INET, /16, main, static, universe, unicast
+            0800 0f00 fe000000                     // RTA_TABLE 254
+            0800 0100 0a080000                     // RTA_DST 10.8.0.0
+            0800 0500 c0a80002                     // RTA_GATEWAY 192.168.0.2
+            0800 0400 07000000                     // RTA_OIF 7
+            0800 0600 32000000                     // RTA_PRIORITY 50
+            """);
+
+        var route = Assert.Single(ParseAll(Hex.Of(datagram), RouteMessages.ParseRoute));
+
+        Assert.Equal("10.8.0.0/16 via 192.168.0.2 metric 50", route.ToString());
+        Assert.Equal(RouteProtocol.Static, route.Protocol);
+        Assert.Equal(7, route.OutputInterface);
+        Assert.False(route.IsDefaultRouteVia(7));
+    }
+
+    [Fact]
+    public void Route_of_a_family_other_than_ip_is_skipped()
+    {
+        var datagram = Hex.Bytes("""
+            1c000000 1800 0200 05000000 00000000   // len 28, RTM_NEWROUTE
+            1c 00 00 00 fe 04 00 01 00000000       // AF_MPLS
+            """);
+
+        Assert.Empty(ParseAll(Hex.Of(datagram), RouteMessages.ParseRoute));
+    }
+
+    [Fact]
+    public void Address_flags_come_from_ifa_flags_attribute_when_present()
+    {
+        var datagram = Hex.Bytes("""
+            34000000 1400 0200 05000000 00000000   // len 52, RTM_NEWADDR
+            0a 40 80 00 03000000                   // AF_INET6, /64, ifa_flags PERMANENT, universe, ifindex 3
+            1400 0100 fd000000 00000000 00000000 00000001
+            0800 0800 c0000000                     // IFA_FLAGS PERMANENT|TENTATIVE
+            """);
+
+        var address = Assert.Single(ParseAll(Hex.Of(datagram), AddressMessages.ParseAddress));
+
+        Assert.Equal("fd00::1/64", address.ToString());
+        Assert.Equal(AddressFlags.Permanent | AddressFlags.Tentative, address.Flags);
+        Assert.True(address.IsPermanent);
     }
 
     [Fact]

@@ -77,5 +77,11 @@ internal sealed class FakeBridgeKernel : ILinkApi, IBridgeVlanApi
     public Task<DeleteOutcome> DeleteAsync(int index, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<IReadOnlyList<LinkAddress>> ListAddressesAsync(int index, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<bool> CarriesDefaultRouteAsync(int index, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<IReadOnlyList<LinkAddress>> ListAllAddressesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task AddAddressAsync(int index, System.Net.IPAddress address, byte prefixLength, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<bool> DeleteAddressAsync(int index, System.Net.IPAddress address, byte prefixLength, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<IReadOnlyList<Route>> ListRoutesAsync(int index, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task AddRouteAsync(Route route, bool replace = false, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<bool> DeleteRouteAsync(Route route, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<IReadOnlyList<DeleteOutcome>> DeleteManyAsync(IReadOnlyList<int> indexes, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }

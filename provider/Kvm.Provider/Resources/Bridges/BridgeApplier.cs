@@ -9,7 +9,10 @@ namespace Kvm.Provider.Resources.Bridges;
 /// <summary>The Bridge on the host: rtnetlink requests to make, change, read and delete it, and its ports.</summary>
 internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, BridgeState>(host)
 {
-    /// <summary>Ports must already exist, and not be bridges: the provider enslaves interfaces, it does not create them.</summary>
+    /// <summary>
+    /// Ports must already exist, and not be bridges: the provider enslaves interfaces, it does not create them.
+    /// An address must not be held by another link: the kernel would take it twice and answer for it on both.
+    /// </summary>
     public override async Task<IEnumerable<CheckFailure>> CheckAsync(CheckContext<BridgeArgs> ctx)
     {
         var failures = new List<CheckFailure>();
@@ -25,10 +28,34 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
                 else if (link.IsBridge)
                     failures.Add(new($"ports[{i}]", $"\"{port}\" is a bridge; a bridge cannot be a port of another bridge"));
             }
+            failures.AddRange(await AddressesHeldElsewhereAsync(ctx).ConfigureAwait(false));
         }
         catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {
             // the host cannot be read now; Create will say what is wrong
+        }
+        return failures;
+    }
+
+    private async Task<IEnumerable<CheckFailure>> AddressesHeldElsewhereAsync(CheckContext<BridgeArgs> ctx)
+    {
+        var addresses = ctx.News.Value.Addresses;
+        if (addresses is null || addresses.Length == 0) return [];
+        var failures = new List<CheckFailure>();
+        var bridge = ctx.News.Value.Name is { } name && LinkName.IsValid(name) ? await Host.Links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false) : null;
+        var held = (await Host.Links.ListAllAddressesAsync(ctx.Cancellation).ConfigureAwait(false)).Where(h => h.Index != bridge?.Index).ToList();
+        if (held.Count == 0) return [];
+        var names = (await Host.Links.ListAsync(ctx.Cancellation).ConfigureAwait(false)).ToDictionary(l => l.Index, l => l.Name);
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            var path = PropertyPath.Index(BridgeArgs.Paths.Addresses, i);
+            if (addresses[i] is not { } text || ctx.News.IsUnknown(path) || !IpCidr.TryParse(text, out var cidr, out _)) continue;
+            if (held.FirstOrDefault(h => h.Address.Equals(cidr.Address)) is { } other)
+            {
+                var owner = names.TryGetValue(other.Index, out var n) ? n : $"ifindex {other.Index}";
+                failures.Add(new(path, $"{cidr.Address} is already held by {owner} ({other}) in {Host.NamespaceDescription}; " +
+                    $"one address on two links answers on both. Remove it from {owner} first"));
+            }
         }
         return failures;
     }
@@ -67,6 +94,8 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             if (a.Mtu is { } mtu && portLinks.Count > 0)
                 await links.SetAsync(bridge.Index, new LinkChange { Mtu = (uint)mtu }, ctx.Cancellation).ConfigureAwait(false);
             await WritePortOptionsAsync(bridge.Index, a.PortOptions, ctx.Cancellation).ConfigureAwait(false);
+            if (a.Addresses is { Length: > 0 } || a.Gateway is not null || a.Gateway6 is not null || a.Routes is { Length: > 0 })
+                await BridgeAddressing.Changes(a, before: null, [], [], bridge.Index).ApplyAsync(links, bridge.Index, () => { }, ctx.Cancellation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NetlinkException or OperationCanceledException)
         {
@@ -74,10 +103,8 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             throw new ResourceInitFailedException(name, partial ?? new BridgeState { Name = name },
                 $"bridge {name} was created but not fully configured: {e.Message}", e);
         }
-        // A bridge without ports is as the create's read-back says; with ports, its MTU and MAC follow them.
-        var state = portLinks.Count == 0
-            ? StateOf(bridge, [], a.ForceDestroy, a.Ports, a.PortOptions)
-            : await MustObserveAsync(name, a.ForceDestroy, a.Ports, ctx.Cancellation, a.PortOptions).ConfigureAwait(false);
+        // Read back whole: with ports, its MTU and MAC follow them; the kernel adds its own routes to the addresses.
+        var state = await MustObserveAsync(name, a.ForceDestroy, a.Ports, ctx.Cancellation, a.PortOptions).ConfigureAwait(false);
         return new Outcome<BridgeState>(name, state);
     }
 
@@ -121,6 +148,14 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             toRelease = [.. current.Where(l => !wantedPorts.Contains(l.Name) && (!IsGuestTap(l) || declaredBefore.Contains(l.Name)))];
         }
 
+        // Addresses and routes as the kernel holds them now, against what the program declares (and declared before).
+        var layer3 = a.Addresses is null && a.Gateway is null && a.Gateway6 is null && a.Routes is null
+            && ctx.OldInputs.Addresses is null && ctx.OldInputs.Gateway is null && ctx.OldInputs.Gateway6 is null && ctx.OldInputs.Routes is null
+            ? new Layer3Changes()
+            : BridgeAddressing.Changes(a, ctx.OldInputs,
+                await links.ListAddressesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false),
+                await links.ListRoutesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false), bridge.Index);
+
         var applied = 0;
         try
         {
@@ -143,6 +178,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             if (a.Mtu is { } m && toAdd.Count > 0)
                 await links.SetAsync(bridge.Index, new LinkChange { Mtu = (uint)m }, ctx.Cancellation).ConfigureAwait(false);
             applied += await WritePortOptionsAsync(bridge.Index, a.PortOptions, ctx.Cancellation).ConfigureAwait(false);
+            await layer3.ApplyAsync(links, bridge.Index, () => applied++, ctx.Cancellation).ConfigureAwait(false);
         }
         catch (NetlinkException e)
         {
@@ -279,12 +315,22 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
         await ObserveAsync(name, forceDestroy, declared, ct, options).ConfigureAwait(false)
         ?? throw new ProviderException(StatusCode.Unknown, $"bridge {name} vanished right after it was changed");
 
-    /// <summary>The bridge as the kernel reports it now (a get and a dump of its ports), or null when there is none.</summary>
+    /// <summary>The bridge as the kernel reports it now (a get, and dumps of its ports, addresses and routes), or null when there is none.</summary>
     private async Task<BridgeState?> ObserveAsync(string name, bool? forceDestroy, IReadOnlyCollection<string>? declared, CancellationToken ct, BridgePortOptionsArgs[]? options = null)
     {
         var link = await Host.Links.GetByNameAsync(name, ct).ConfigureAwait(false);
         if (link is null || !link.IsBridge) return null;
-        return StateOf(link, await Host.Links.ListPortsAsync(link.Index, ct).ConfigureAwait(false), forceDestroy, declared, options);
+        var ports = await Host.Links.ListPortsAsync(link.Index, ct).ConfigureAwait(false);
+        var layer3 = BridgeAddressing.Observe(
+            await Host.Links.ListAddressesAsync(link.Index, ct).ConfigureAwait(false),
+            await Host.Links.ListRoutesAsync(link.Index, ct).ConfigureAwait(false), link.Index);
+        return StateOf(link, ports, forceDestroy, declared, options) with
+        {
+            Addresses = layer3.Addresses,
+            Gateway = layer3.Gateway,
+            Gateway6 = layer3.Gateway6,
+            Routes = layer3.Routes,
+        };
     }
 
     /// <param name="declared">Ports the program declares: a guest tap among them counts as a port.</param>

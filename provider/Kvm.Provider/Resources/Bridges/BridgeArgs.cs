@@ -60,11 +60,42 @@ internal partial record BridgeArgs
     [Input("portOptions", "Settings of some of the `ports` (hairpin, isolation, learning, flooding, STP cost and priority), one entry per port. Unset: port settings are not managed.", MaxLength = 1024)]
     public BridgePortOptionsArgs[]? PortOptions { get; init; }
 
+    [Input("addresses", "The host's own IPv4 and IPv6 addresses on the bridge, in CIDR notation (\"192.168.0.90/24\", \"fd00::1/64\"), in any order. Unset: addresses are not managed. Set: exactly these; others are removed. Addresses the kernel makes itself (IPv6 link-local fe80::/64, SLAAC and DHCP leases, which carry lifetimes) are never managed and never drift.", Unordered = true, MaxLength = 256)]
+    public string[]? Addresses { get; init; }
+
+    // The default route is a plain `gateway` (and `gateway6`) rather than a 0.0.0.0/0 item of
+    // `routes`: it is what every KVM guide and /etc/network/interfaces say (`address ...`,
+    // `gateway 192.168.0.1`), so `Gateway = "192.168.0.1"` reads as the user thinks of it, and a
+    // program cannot declare the default route twice. `routes` carries the rarer static ones.
+
+    [Input("gateway", "The IPv4 default route through the bridge: the gateway's address, which must lie in one of `addresses`' IPv4 subnets (when `addresses` is set). Unset: the IPv4 default route is not managed; unset after being set: it is removed.", MaxLength = 15)]
+    public string? Gateway { get; init; }
+
+    [Input("gateway6", "The IPv6 default route through the bridge: the gateway's address, in one of `addresses`' IPv6 subnets or link-local (fe80::/10). Unset: not managed; unset after being set: removed.", MaxLength = 45)]
+    public string? Gateway6 { get; init; }
+
+    [Input("routes", "Static routes (main table) through the bridge, other than the default route (`gateway`, `gateway6`), in any order. Unset: not managed. Set: exactly these; other static routes through the bridge are removed. Routes the kernel adds itself (proto kernel: the subnet route of each address) and routes of other tables are never managed.", Unordered = true, MaxLength = 1024)]
+    public BridgeRouteArgs[]? Routes { get; init; }
+
     [Input("up", "Whether the bridge is administratively up.", Default = true)]
     public bool? Up { get; init; }
 
     [Input("forceDestroy", "Delete the bridge even when it carries an IP address or the default route (which could cut the host off).", Default = false)]
     public bool? ForceDestroy { get; init; }
+}
+
+/// <summary>One static route through a bridge.</summary>
+[SchemaType("kvm:index:BridgeRoute", "A static route of the main table through the bridge (`ip route add DESTINATION [via VIA] dev BRIDGE [metric METRIC]`), added with proto static.")]
+internal sealed partial record BridgeRouteArgs
+{
+    [Input("destination", "The destination network in CIDR notation, host bits zero (\"10.8.0.0/16\", \"fd00:8::/48\"); not the default route (use `gateway`/`gateway6`).", Required = true, MaxLength = 49)]
+    public string? Destination { get; init; }
+
+    [Input("via", "The next hop, of the destination's family, in one of the bridge's `addresses` subnets (or IPv6 link-local). Unset: the destination is reached on the bridge itself (scope link).", MaxLength = 45)]
+    public string? Via { get; init; }
+
+    [Input("metric", "The route's metric (priority; lower wins). Unset: the kernel's default (0 for IPv4, 1024 for IPv6).", Min = 0, Max = 2147483647)]
+    public int? Metric { get; init; }
 }
 
 /// <summary>A bridge as the kernel reports it: the inputs as observed, plus what only the host can tell.</summary>

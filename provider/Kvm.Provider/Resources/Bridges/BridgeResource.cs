@@ -12,9 +12,9 @@ internal sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, B
     public override string Token => TypeToken;
 
     public override string Description => """
-        A Linux bridge on the KVM host: MTU, MAC, STP timers, VLAN filtering settings, its ports and its up/down state, managed over rtnetlink (no `ip` or `brctl`).
+        A Linux bridge on the KVM host: MTU, MAC, STP timers, VLAN filtering settings, its ports, its up/down state, and the host's own addresses, default gateways and static routes on it, managed over rtnetlink (no `ip` or `brctl`).
 
-        Changing `name` replaces the bridge (the old one is deleted first: names are unique on a host); everything else is changed in place. Unset optional inputs are not managed: the kernel's values for them are never reported as drift. A bridge that carries an IP address or the default route, or has guests' taps attached, is not deleted unless `forceDestroy` is true; guests' taps (vnetN) are never released by a change of `ports`.
+        Changing `name` replaces the bridge (the old one is deleted first: names are unique on a host); everything else is changed in place. Unset optional inputs are not managed: the kernel's values for them are never reported as drift. What the kernel adds by itself (the IPv6 link-local address, the subnet route of each address, routes of other tables) is never managed. A change of addresses or routes is made in place: new addresses and routes first, then the old ones are removed. A bridge that carries an IP address or the default route, or has guests' taps attached, is not deleted unless `forceDestroy` is true; guests' taps (vnetN) are never released by a change of `ports`.
 
         Import: `pulumi import kvm:index:Bridge br0 br0` (id: the bridge name).
         """;
