@@ -53,8 +53,10 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             if (held.FirstOrDefault(h => h.Address.Equals(cidr.Address)) is { } other)
             {
                 var owner = names.TryGetValue(other.Index, out var n) ? n : $"ifindex {other.Index}";
+                // A port of this bridge that holds it hands it over as it joins (UplinkTakeover).
+                if ((ctx.News.Value.Ports ?? []).Contains(owner)) continue;
                 failures.Add(new(path, $"{cidr.Address} is already held by {owner} ({other}) in {Host.NamespaceDescription}; " +
-                    $"one address on two links answers on both. Remove it from {owner} first"));
+                    $"one address on two links answers on both. Remove it from {owner} first, or list {owner} in ports to move it to this bridge"));
             }
         }
         return failures;
@@ -69,6 +71,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
         if (await links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false) is not null)
             throw HostErrors.NeverAdopted($"a link named \"{name}\" already exists in {Host.NamespaceDescription}", BridgeResource.TypeToken, name);
         var portLinks = await ResolvePortsAsync(a.Ports ?? [], bridgeIndex: null, ctx.Cancellation).ConfigureAwait(false);
+        var moves = await UplinkTakeover.PlanAsync(links, a, portLinks, ctx.Cancellation).ConfigureAwait(false);
 
         Link bridge;
         try
@@ -96,6 +99,8 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             await WritePortOptionsAsync(bridge.Index, a.PortOptions, ctx.Cancellation).ConfigureAwait(false);
             if (a.Addresses is { Length: > 0 } || a.Gateway is not null || a.Gateway6 is not null || a.Routes is { Length: > 0 })
                 await BridgeAddressing.Changes(a, before: null, [], [], bridge.Index).ApplyAsync(links, bridge.Index, () => { }, ctx.Cancellation).ConfigureAwait(false);
+            foreach (var move in moves)
+                await UplinkTakeover.FinishAsync(links, move, () => { }, ctx.Cancellation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NetlinkException or OperationCanceledException)
         {
@@ -106,6 +111,26 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
         // Read back whole: with ports, its MTU and MAC follow them; the kernel adds its own routes to the addresses.
         var state = await MustObserveAsync(name, a.ForceDestroy, a.Ports, ctx.Cancellation, a.PortOptions).ConfigureAwait(false);
         return new Outcome<BridgeState>(name, state);
+    }
+
+    /// <summary>A port joining with the address the bridge declares: the preview says what moves where.</summary>
+    public override async Task<IReadOnlyList<Announcement>> PreviewNotesAsync(BridgeArgs news, BridgeState? old, CancellationToken ct)
+    {
+        if (news.Ports is not { Length: > 0 } ports || news.Addresses is not { Length: > 0 }) return [];
+        try
+        {
+            var joining = new List<Link>();
+            foreach (var port in ports.Where(p => !(old?.Ports ?? []).Contains(p)))
+            {
+                if (await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false) is { } link) joining.Add(link);
+            }
+            var moves = await UplinkTakeover.PlanAsync(Host.Links, news, joining, ct).ConfigureAwait(false);
+            return [.. moves.Select(m => Announcement.Warning($"kvm:move {UplinkTakeover.Describe(m, news.Name!)}: the port joins, {news.Name} takes them, then {m.Port} lets them go"))];
+        }
+        catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            return [];
+        }
     }
 
     public override async Task<Observed<BridgeArgs, BridgeState>?> ReadAsync(ReadContext<BridgeArgs, BridgeState> ctx)
@@ -147,6 +172,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             var declaredBefore = ctx.OldInputs.Ports ?? [];
             toRelease = [.. current.Where(l => !wantedPorts.Contains(l.Name) && (!IsGuestTap(l) || declaredBefore.Contains(l.Name)))];
         }
+        var moves = await UplinkTakeover.PlanAsync(links, a, toAdd, ctx.Cancellation).ConfigureAwait(false);
 
         // Addresses and routes as the kernel holds them now, against what the program declares (and declared before).
         var layer3 = a.Addresses is null && a.Gateway is null && a.Gateway6 is null && a.Routes is null
@@ -179,6 +205,8 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
                 await links.SetAsync(bridge.Index, new LinkChange { Mtu = (uint)m }, ctx.Cancellation).ConfigureAwait(false);
             applied += await WritePortOptionsAsync(bridge.Index, a.PortOptions, ctx.Cancellation).ConfigureAwait(false);
             await layer3.ApplyAsync(links, bridge.Index, () => applied++, ctx.Cancellation).ConfigureAwait(false);
+            foreach (var move in moves)
+                await UplinkTakeover.FinishAsync(links, move, () => applied++, ctx.Cancellation).ConfigureAwait(false);
         }
         catch (NetlinkException e)
         {
