@@ -219,7 +219,7 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
     /// </summary>
     private static async Task<T> Guard<T>(string operation, Struct?[] values, Func<Task<T>> body)
     {
-        var secrets = SecretScrubber.Of([.. values.Where(v => v is not null).Select(v => (PropertyValue?)StructCodec.Decode(v!))]);
+        var secrets = SecretsOf(values);
         using var scope = SecretScrubber.Enter(secrets);
         try
         {
@@ -228,6 +228,22 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
         catch (Exception e)
         {
             throw ErrorMapping.ToRpc(e, operation, secrets);
+        }
+    }
+
+    /// <summary>
+    /// The secrets among a request's values. A value that does not decode holds no secret this code could
+    /// name, and the call itself refuses it (InvalidArgument, from inside the guard).
+    /// </summary>
+    private static SecretScrubber SecretsOf(Struct?[] values)
+    {
+        try
+        {
+            return SecretScrubber.Of([.. values.Where(v => v is not null).Select(v => (PropertyValue?)StructCodec.Decode(v!))]);
+        }
+        catch (PropertyValueException)
+        {
+            return SecretScrubber.None;
         }
     }
 
