@@ -59,9 +59,9 @@ public sealed class UplinkTakeoverTests
         }
     }
 
-    private static ResourceDecl TakeOver(string more = "") => Res(Bridge, "br", $$"""
-        {"name": "br0", "stp": false, "forwardDelay": 0, "ports": ["eth0"],
-         "addresses": ["192.168.77.90/24"], "gateway": "{{Gateway}}"{{more}}}
+    private static ResourceDecl TakeOver(string stp = "\"stp\": false, \"forwardDelay\": 0") => Res(Bridge, "br", $$"""
+        {"name": "br0", {{stp}}, "ports": ["eth0"],
+         "addresses": ["192.168.77.90/24"], "gateway": "{{Gateway}}"}
         """);
 
     [Fact]
@@ -69,9 +69,12 @@ public sealed class UplinkTakeoverTests
     {
         using var lan = new Lan();
         Assert.True(lan.HostReachesGateway(), "the lab's LAN does not work before the test");
-        await using var stack = await Stack.StartAsync($$"""{"netns": "{{lan.Host.Name}}"}""");
+        // Any answer of the gateway counts, a TCP reset too: nothing needs to listen there.
+        await using var stack = await Stack.StartAsync($$"""{"netns": "{{lan.Host.Name}}", "reachabilityProbe": "{{Gateway}}:22"}""");
 
         (await stack.PreviewAsync(TakeOver())).EnsureOk();
+        Assert.Contains(stack.Engine.Logs, l => l.Message.StartsWith(
+            $"kvm:checkpoint br0: eth0 carries the default route; the change is kept once {Gateway}:22 (reachabilityProbe) confirms the host is reachable", StringComparison.Ordinal));
         Assert.Contains(stack.Engine.Logs, l => l.Message == $"kvm:move 192.168.77.90/24 and the default route via {Gateway} from eth0 to br0: the port joins, br0 takes them, then eth0 lets them go");
         Assert.Null(lan.Host.Link("br0"));
 
@@ -98,5 +101,25 @@ public sealed class UplinkTakeoverTests
         Assert.Contains("list eth0 in ports to move it to this bridge", failure.Reason);
         Assert.Null(lan.Host.Link("br0"));
         Assert.Equal(["192.168.77.90/24"], lan.Addresses("eth0"));
+    }
+
+    [Fact]
+    public async Task A_takeover_that_cuts_the_host_off_is_rolled_back_when_the_probe_gets_no_answer()
+    {
+        using var lan = new Lan();
+        await using var stack = await Stack.StartAsync($$"""{"netns": "{{lan.Host.Name}}", "reachabilityProbe": "{{Gateway}}:22", "confirmTimeoutSeconds": 3}""");
+        // STP keeps the joining uplink listening, then learning, for twice the forward delay: 20 s without traffic.
+        var result = await stack.UpAsync(TakeOver("\"stp\": true, \"forwardDelay\": 10"));
+        var step = result["br"];
+        Assert.Equal(StepOp.Failed, step.Op);
+        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, step.ErrorCode);
+        Assert.Contains($"the host was not confirmed reachable through {Gateway}:22 (reachabilityProbe) within 3 s", step.Error);
+        Assert.Contains("eth0 carries the default route", step.Error);
+
+        // As it was: the address and the default route on eth0, no bridge, and the LAN reachable.
+        Assert.Null(lan.Host.Link("br0"));
+        Assert.Equal(["192.168.77.90/24"], lan.Addresses("eth0"));
+        Assert.Equal($"via {Gateway} dev eth0", lan.DefaultRoute());
+        Assert.True(lan.HostReachesGateway(), "the rollback left the host cut off");
     }
 }

@@ -72,6 +72,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             throw HostErrors.NeverAdopted($"a link named \"{name}\" already exists in {Host.NamespaceDescription}", BridgeResource.TypeToken, name);
         var portLinks = await ResolvePortsAsync(a.Ports ?? [], bridgeIndex: null, ctx.Cancellation).ConfigureAwait(false);
         var moves = await UplinkTakeover.PlanAsync(links, a, portLinks, ctx.Cancellation).ConfigureAwait(false);
+        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(links, portLinks, createdBridge: name, Host.ManagementAddress, ctx.Cancellation).ConfigureAwait(false);
 
         Link bridge;
         try
@@ -102,12 +103,17 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             foreach (var move in moves)
                 await UplinkTakeover.FinishAsync(links, move, () => { }, ctx.Cancellation).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is NetlinkException or OperationCanceledException && checkpoint is not null)
+        {
+            throw await RolledBackAsync(checkpoint!, $"creating bridge {name} failed half-way ({e.Message})", e).ConfigureAwait(false);
+        }
         catch (Exception e) when (e is NetlinkException or OperationCanceledException)
         {
             var partial = await ObserveAsync(name, a.ForceDestroy, a.Ports, CancellationToken.None, a.PortOptions).ConfigureAwait(false);
             throw new ResourceInitFailedException(name, partial ?? new BridgeState { Name = name },
                 $"bridge {name} was created but not fully configured: {e.Message}", e);
         }
+        if (checkpoint is not null) await ConfirmOrRollBackAsync(checkpoint, $"creating bridge {name}", ctx.Cancellation).ConfigureAwait(false);
         // Read back whole: with ports, its MTU and MAC follow them; the kernel adds its own routes to the addresses.
         var state = await MustObserveAsync(name, a.ForceDestroy, a.Ports, ctx.Cancellation, a.PortOptions).ConfigureAwait(false);
         return new Outcome<BridgeState>(name, state);
@@ -116,7 +122,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
     /// <summary>A port joining with the address the bridge declares: the preview says what moves where.</summary>
     public override async Task<IReadOnlyList<Announcement>> PreviewNotesAsync(BridgeArgs news, BridgeState? old, CancellationToken ct)
     {
-        if (news.Ports is not { Length: > 0 } ports || news.Addresses is not { Length: > 0 }) return [];
+        var ports = news.Ports ?? [];
         try
         {
             var joining = new List<Link>();
@@ -125,7 +131,20 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
                 if (await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false) is { } link) joining.Add(link);
             }
             var moves = await UplinkTakeover.PlanAsync(Host.Links, news, joining, ct).ConfigureAwait(false);
-            return [.. moves.Select(m => Announcement.Warning($"kvm:move {UplinkTakeover.Describe(m, news.Name!)}: the port joins, {news.Name} takes them, then {m.Port} lets them go"))];
+            var notes = moves.Select(m => Announcement.Warning($"kvm:move {UplinkTakeover.Describe(m, news.Name!)}: the port joins, {news.Name} takes them, then {m.Port} lets them go")).ToList();
+            var bridge = old is null ? null : await Host.Links.GetByNameAsync(news.Name!, ct).ConfigureAwait(false);
+            var leaving = new List<Link>();
+            foreach (var port in (old?.Ports ?? []).Where(p => news.Ports is { } wanted && !wanted.Contains(p)))
+            {
+                if (await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false) is { } link) leaving.Add(link);
+            }
+            if (await LinkCheckpoint.TakeIfNeededAsync(Host.Links, [.. bridge is null ? [] : new[] { bridge }, .. joining, .. leaving], null, Host.ManagementAddress, ct).ConfigureAwait(false) is { } checkpoint)
+            {
+                notes.Add(Announcement.Warning(Host.Reachability is { } reachability
+                    ? $"kvm:checkpoint {news.Name}: {checkpoint.Why}; the change is kept once {reachability.Description} confirms the host is reachable, else the host rolls it back by itself after {Host.ConfirmTimeout.TotalSeconds:0} s"
+                    : $"kvm:checkpoint {news.Name}: {checkpoint.Why}; the change is rolled back if it fails half-way (set the provider's reachabilityProbe to have it confirmed too)"));
+            }
+            return notes;
         }
         catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {
@@ -173,6 +192,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             toRelease = [.. current.Where(l => !wantedPorts.Contains(l.Name) && (!IsGuestTap(l) || declaredBefore.Contains(l.Name)))];
         }
         var moves = await UplinkTakeover.PlanAsync(links, a, toAdd, ctx.Cancellation).ConfigureAwait(false);
+        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(links, [bridge, .. toAdd, .. toRelease], createdBridge: null, Host.ManagementAddress, ctx.Cancellation).ConfigureAwait(false);
 
         // Addresses and routes as the kernel holds them now, against what the program declares (and declared before).
         var layer3 = a.Addresses is null && a.Gateway is null && a.Gateway6 is null && a.Routes is null
@@ -208,13 +228,47 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             foreach (var move in moves)
                 await UplinkTakeover.FinishAsync(links, move, () => applied++, ctx.Cancellation).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is NetlinkException or OperationCanceledException && checkpoint is not null && applied > 0)
+        {
+            throw await RolledBackAsync(checkpoint!, $"updating bridge {name} failed half-way ({e.Message})", e).ConfigureAwait(false);
+        }
         catch (NetlinkException e)
         {
             if (applied == 0) throw HostErrors.Refused(e, $"updating bridge {name}", Host.NamespaceDescription);
             var partial = await ObserveAsync(name, a.ForceDestroy, wantedPorts, CancellationToken.None, a.PortOptions).ConfigureAwait(false);
             throw new ResourceInitFailedException(name, partial ?? ctx.OldState, $"bridge {name} was only partly updated: {e.Message}", e);
         }
+        if (checkpoint is not null && applied > 0) await ConfirmOrRollBackAsync(checkpoint, $"updating bridge {name}", ctx.Cancellation).ConfigureAwait(false);
         return new Outcome<BridgeState>(name, await MustObserveAsync(name, a.ForceDestroy, wantedPorts, ctx.Cancellation, a.PortOptions).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// A change to the links carrying the default route or the management session is kept only once the host is
+    /// confirmed reachable (<see cref="ProviderHost.Reachability"/>); without that, the host puts the links back by itself.
+    /// </summary>
+    private async Task ConfirmOrRollBackAsync(LinkCheckpoint checkpoint, string what, CancellationToken ct)
+    {
+        if (Host.Reachability is not { } reachability) return;
+        bool confirmed;
+        try
+        {
+            confirmed = await reachability.ConfirmAsync(Host.ConfirmTimeout, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw await RolledBackAsync(checkpoint, $"{what} was cancelled before the host was confirmed reachable", e).ConfigureAwait(false);
+        }
+        if (!confirmed)
+            throw await RolledBackAsync(checkpoint, $"after {what}, the host was not confirmed reachable through {reachability.Description} within {Host.ConfirmTimeout.TotalSeconds:0} s", null).ConfigureAwait(false);
+    }
+
+    /// <summary>Rolls back to the checkpoint; the error says why and whether the host is as it was.</summary>
+    private async Task<ProviderException> RolledBackAsync(LinkCheckpoint checkpoint, string why, Exception? inner)
+    {
+        var left = await checkpoint.RestoreAsync(Host.Links, Host.LinkDeletions).ConfigureAwait(false);
+        return left.Count == 0
+            ? new ProviderException(StatusCode.FailedPrecondition, $"{why}; the change touched the links that keep the host reachable ({checkpoint.Why}), so the host rolled it back by itself: nothing was changed", inner)
+            : new ProviderException(StatusCode.Unknown, $"{why}; the host rolled the change back ({checkpoint.Why}), but some steps failed, so check the host: {string.Join("; ", left)}", inner);
     }
 
     public override async Task DeleteAsync(DeleteContext<BridgeArgs, BridgeState> ctx)
