@@ -87,6 +87,14 @@ public sealed class UplinkTakeoverTests
 
         // Nothing left to do, and a refresh sees the same host.
         Assert.All((await stack.UpAsync(TakeOver())).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+
+        // Leaving the gateway out would take the host's default route away: only with consent.
+        var withoutGateway = Res(Bridge, "br", """{"name": "br0", "stp": false, "forwardDelay": 0, "ports": ["eth0"], "addresses": ["192.168.77.90/24"]}""");
+        var refused = await stack.PreviewAsync(withoutGateway);
+        var failure = Assert.Single(refused["br"].Failures);
+        Assert.Equal("gateway", failure.Property);
+        Assert.Contains("takes the host's default route off br0; this can cut the host off the network; set forceDestroy: true", failure.Reason);
+        Assert.Equal($"via {Gateway} dev br0", lan.DefaultRoute());
     }
 
     [Fact]

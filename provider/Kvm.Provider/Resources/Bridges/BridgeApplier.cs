@@ -29,10 +29,41 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
                     failures.Add(new($"ports[{i}]", $"\"{port}\" is a bridge; a bridge cannot be a port of another bridge"));
             }
             failures.AddRange(await AddressesHeldElsewhereAsync(ctx).ConfigureAwait(false));
+            failures.AddRange(await CutsTheHostOffAsync(ctx).ConfigureAwait(false));
         }
         catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {
             // the host cannot be read now; Create will say what is wrong
+        }
+        return failures;
+    }
+
+    /// <summary>
+    /// Taking the host's default route or its management address off the bridge (the program no longer declares
+    /// them) can leave the host unreachable: like deleting such a bridge, it needs forceDestroy: true.
+    /// </summary>
+    private async Task<IEnumerable<CheckFailure>> CutsTheHostOffAsync(CheckContext<BridgeArgs> ctx)
+    {
+        var (a, olds) = (ctx.News.Value, ctx.Olds);
+        if (a.ForceDestroy == true || olds is null || a.Name is not { } name || !LinkName.IsValid(name)) return [];
+        if (await Host.Links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false) is not { IsBridge: true } bridge) return [];
+        var failures = new List<CheckFailure>();
+        const string consent = "this can cut the host off the network; set forceDestroy: true to do it anyway";
+        var routes = await Host.Links.ListRoutesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+        foreach (var (key, was, now, ipv6) in new[] { (BridgeArgs.Paths.Gateway, olds.Gateway, a.Gateway, false), (BridgeArgs.Paths.Gateway6, olds.Gateway6, a.Gateway6, true) })
+        {
+            if (was is not null && now is null && !ctx.News.IsUnknown(key) && routes.Any(r => r.IsDefaultRouteVia(bridge.Index) && r.IsIPv6 == ipv6))
+                failures.Add(new(key, $"left out, it takes the host's {(ipv6 ? "IPv6 " : "")}default route off {name}; {consent}"));
+        }
+        if (olds.Addresses is not null && !ctx.News.IsUnknown(BridgeArgs.Paths.Addresses))
+        {
+            var wanted = (a.Addresses ?? []).Select(t => IpCidr.TryParse(t, out var c, out _) ? c.Address : null).OfType<System.Net.IPAddress>().ToList();
+            var held = (await Host.Links.ListAddressesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false)).Where(BridgeAddressing.IsManaged).ToList();
+            var dropped = held.Where(h => !wanted.Contains(h.Address)).ToList();
+            if (Host.ManagementAddress is { } session && dropped.Any(d => d.Address.Equals(session)))
+                failures.Add(new(BridgeArgs.Paths.Addresses, $"{session}, the address the provider's SSH session comes in on, would be taken off {name}; {consent}"));
+            else if (dropped.Count > 0 && dropped.Count == held.Count && routes.Any(r => r.IsDefaultRouteVia(bridge.Index)))
+                failures.Add(new(BridgeArgs.Paths.Addresses, $"the last address{(held.Count > 1 ? "es" : "")} of {name} ({string.Join(", ", dropped)}), which carries the default route, would be taken off; {consent}"));
         }
         return failures;
     }
