@@ -49,6 +49,15 @@ public sealed class RemoteUplinkTests(ITestOutputHelper output)
             Assert.Empty(Addresses(h1.Namespace, Uplink));
             // The same session goes on serving: nothing left to do.
             Assert.All((await stack.UpAsync(program)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+
+            // Setting the bridge down under the session cuts it: the host puts it up again by itself.
+            await stack.ConfigureAsync("""{"host": "h1", "confirmTimeoutSeconds": 3}""");
+            var down = await stack.UpAsync(TakeOver(h1, """ "stp": false, "forwardDelay": 0, "up": false """));
+            Assert.Equal(StepOp.Failed, down["br"].Op);
+            Assert.Contains("after updating bridge br-up, the host was not confirmed reachable", down["br"].Error);
+            Assert.Contains("UP", h1.Namespace.Ip("-br", "link", "show", "br-up"));
+            Assert.Equal("br-up", MasterOf(h1.Namespace, Uplink));
+            Assert.All((await stack.UpAsync(program)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
         }
         finally
         {
