@@ -51,6 +51,12 @@ namespace Pulumi.Kvm
     public sealed class ProviderArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
+        /// A change to the links that carry the host's default route or the address the provider's SSH session comes in on (a bridge taking over the uplink, say) is checkpointed first and must then be confirmed: over that SSH session for a remote `host`, else by `reachabilityProbe`. Without a confirmation within this many seconds the host rolls the change back by itself and the update fails saying so. Defaults to 30. Range 1-3600.
+        /// </summary>
+        [Input("confirmTimeoutSeconds", json: true)]
+        public Input<int>? ConfirmTimeoutSeconds { get; set; }
+
+        /// <summary>
         /// The KVM host to manage, as an OpenSSH destination `[user@]host[:port]`: a host name, an address or an alias of your `~/.ssh/config`. Every operation of every resource then happens on that host: the provider runs its own binary there through the system's `ssh` client (so your ssh configuration, agent, keys, jump hosts and known_hosts apply; it never prompts), and installs that binary into `~/.pulumi-kvm/bin/` of the remote user when it is missing or of another version. The remote user must be root, or may create bridges (CAP_NET_ADMIN), use libvirt's system socket and write `libvirtHooksDir`. Unset: the machine running Pulumi, unless `uri` is a `qemu+ssh://` URI. Changing it replaces the resource.
         /// </summary>
         [Input("host")]
@@ -73,6 +79,12 @@ namespace Pulumi.Kvm
         /// </summary>
         [Input("netns")]
         public Input<string>? Netns { get; set; }
+
+        /// <summary>
+        /// On the machine running Pulumi (no `host`): what must still answer after a change to the links carrying its default route, as `ADDRESS[:PORT]` (port 22 when left out), e.g. the gateway or the CI runner's address. A TCP connection is tried from the managed namespace; any answer counts, a refusal too. Unset: such a change is checkpointed and rolled back if it fails half-way, but not confirmed.
+        /// </summary>
+        [Input("reachabilityProbe")]
+        public Input<string>? ReachabilityProbe { get; set; }
 
         /// <summary>
         /// With a remote `host`: how many seconds the SSH connection to it stays open after the plugin exits, so the next `pulumi` command reuses it instead of logging in again (OpenSSH's ControlMaster/ControlPersist; its socket and log are in ~/.pulumi-kvm/ssh/). 0 closes the connection with the plugin. When your ssh configuration sets up connection sharing for the host itself, yours applies and this is not used. Defaults to 60. Range 0-86400.

@@ -38,6 +38,7 @@ await using (var stack = await Stack.StartAsync(config))
     }
 }
 await RemoteAct.RunAsync();
+await UplinkAct.RunAsync();
 VlanAct.Run(RepoPaths.VmTestsRunner);
 Title($"demo finished in {(DateTime.UtcNow - started).TotalSeconds:F0} s; the lab is torn down");
 

@@ -41,7 +41,8 @@ internal static class AgentCommand
         await using var frames = new FrameStream(stdin, stdout);
         var log = new AgentLog(frames);
         Action<string>? trace = verbosity >= 9 ? line => Console.Error.WriteLine($"pulumi-resource-kvm agent: {line}") : null;
-        using var host = new ProviderHost(log, trace: trace);
+        var reachability = new AgentReachability(frames);
+        using var host = new ProviderHost(log, trace: trace) { AgentReachability = reachability, ManagementAddress = SessionAddress() };
         var service = new ResourceProviderService(host, new ResourceRegistry(ResourceCatalog.Create(host)), engineLog: null, onRemoteHost: true);
 
         await stdout.WriteAsync(AgentProtocol.Marker).ConfigureAwait(false);
@@ -62,6 +63,9 @@ internal static class AgentCommand
                             await ServeAsync(service, host, frames, frame).ConfigureAwait(false);
                             inFlight.TryRemove(id, out _);
                         });
+                        break;
+                    case Frame.BodyOneofCase.ProbeReply:
+                        reachability.Answered(frame.Id);
                         break;
                     case Frame.BodyOneofCase.Cancel:
                         trace?.Invoke("cancel");
@@ -114,6 +118,10 @@ internal static class AgentCommand
             // The plugin is gone: the work is done all the same, and the next refresh will see it.
         }
     }
+
+    /// <summary>The host's address the SSH session came in on (sshd's SSH_CONNECTION: client port server port).</summary>
+    private static System.Net.IPAddress? SessionAddress() =>
+        Environment.GetEnvironmentVariable("SSH_CONNECTION")?.Split(' ') is [_, _, var server, _] && System.Net.IPAddress.TryParse(server, out var address) ? address : null;
 
     private static Hello Hello(bool reportHash) => new()
     {

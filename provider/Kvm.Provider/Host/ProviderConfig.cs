@@ -44,6 +44,14 @@ internal sealed partial record ProviderConfig
     [Input("libvirtHooksDir", "The folder of libvirt's hook scripts on the KVM host (the remote `host` when set), where the provider installs its qemu hook that re-applies guest VLANs on Linux bridges when libvirt starts a guest (only when a Domain needs it). Defaults to /etc/libvirt/hooks.", MaxLength = 4096)]
     public string? LibvirtHooksDir { get; init; }
 
+    public const int DefaultConfirmTimeoutSeconds = 30;
+
+    [Input("confirmTimeoutSeconds", "A change to the links that carry the host's default route or the address the provider's SSH session comes in on (a bridge taking over the uplink, say) is checkpointed first and must then be confirmed: over that SSH session for a remote `host`, else by `reachabilityProbe`. Without a confirmation within this many seconds the host rolls the change back by itself and the update fails saying so. Defaults to 30.", Min = 1, Max = 3600)]
+    public int? ConfirmTimeoutSeconds { get; init; }
+
+    [Input("reachabilityProbe", "On the machine running Pulumi (no `host`): what must still answer after a change to the links carrying its default route, as `ADDRESS[:PORT]` (port 22 when left out), e.g. the gateway or the CI runner's address. A TCP connection is tried from the managed namespace; any answer counts, a refusal too. Unset: such a change is checkpointed and rolled back if it fails half-way, but not confirmed.", MaxLength = 64)]
+    public string? ReachabilityProbe { get; init; }
+
     /// <summary>The hooks folder actually used.</summary>
     public string EffectiveHooksDir => LibvirtHooksDir ?? DefaultHooksDir;
 
@@ -95,6 +103,13 @@ internal sealed partial record ProviderConfig
         if (NamespaceProblem(onRemoteHost ? "hostNetns" : "netns", Netns, checkExists: elsewhere is null) is { } badNs) failures.Add(badNs);
         if (LibvirtHooksDir is { } hooks && !Path.IsPathFullyQualified(hooks))
             failures.Add(new CheckFailure("libvirtHooksDir", $"\"{hooks}\" is not an absolute path"));
+        if (ReachabilityProbe is { } probe)
+        {
+            if (!TcpProbe.TryParse(probe, out _))
+                failures.Add(new CheckFailure("reachabilityProbe", $"\"{probe}\" is not ADDRESS[:PORT] (e.g. 192.168.0.1 or 192.168.0.1:22, [fd00::1]:22)"));
+            else if (elsewhere is not null && !onRemoteHost)
+                failures.Add(new CheckFailure("reachabilityProbe", $"is for the machine running Pulumi; a change on the host {elsewhere} is confirmed over the provider's own SSH session"));
+        }
         return failures;
     }
 
@@ -183,6 +198,8 @@ internal sealed partial record ProviderConfig
         Uri = Uri is null && EnvironmentUri is null ? null : onHostUri,
         Netns = HostNetns,
         LibvirtHooksDir = LibvirtHooksDir,
+        // The agent confirms its changes over the session and rolls them back by itself: it needs the timeout.
+        ConfirmTimeoutSeconds = ConfirmTimeoutSeconds,
     };
 }
 

@@ -20,6 +20,24 @@ internal sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostCon
     private IHostConnections? _connections;
 
     public ProviderConfig Config { get; private set; } = new();
+
+    /// <summary>In the agent on a remote host: the plugin answering over the SSH session (set by the agent).</summary>
+    public IReachability? AgentReachability { get; init; }
+
+    /// <summary>In the agent: the host's address the SSH session came in on; links holding it carry the management session.</summary>
+    public System.Net.IPAddress? ManagementAddress { get; init; }
+
+    /// <summary>
+    /// What confirms that a change to the links carrying the default route or the management session left the
+    /// host reachable: the SSH session in the agent, else the configured `reachabilityProbe`, else nothing.
+    /// </summary>
+    public IReachability? Reachability => AgentReachability
+        ?? (Config.ReachabilityProbe is { } probe && TcpProbe.TryParse(probe, out var target)
+            ? new TcpProbe(Config.NetnsPath is { } path ? Kvm.Netlink.NetworkNamespace.FromPath(path) : Kvm.Netlink.NetworkNamespace.Current, target)
+            : null);
+
+    /// <summary>How long a change that needs confirming waits for it before it is rolled back.</summary>
+    public TimeSpan ConfirmTimeout => TimeSpan.FromSeconds(Config.ConfirmTimeoutSeconds ?? ProviderConfig.DefaultConfirmTimeoutSeconds);
     public IEngineLog Log { get; } = new ScrubbingLog(log);
     public ObjectLocks Locks { get; } = new();
     public DeclaredResources Declared { get; } = new();

@@ -201,6 +201,10 @@ internal sealed class AgentSession : IAsyncDisposable
                     case Frame.BodyOneofCase.Log:
                         await _onLog(frame.Log).ConfigureAwait(false);
                         break;
+                    case Frame.BodyOneofCase.Probe:
+                        // The agent checks that a change left this session working: answer at once.
+                        _ = AnswerProbeAsync(frame.Id);
+                        break;
                     default:
                         throw new AgentProtocolException($"the agent on {_host} sent an unexpected {frame.BodyCase} frame");
                 }
@@ -211,6 +215,18 @@ internal sealed class AgentSession : IAsyncDisposable
             reason = e.Message;
         }
         await EndAsync(reason).ConfigureAwait(false);
+    }
+
+    private async Task AnswerProbeAsync(ulong id)
+    {
+        try
+        {
+            await _frames.WriteAsync(new Frame { Id = id, ProbeReply = new ProbeReply() }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The session is gone: the agent rolls back on its own.
+        }
     }
 
     /// <summary>Marks the session ended and fails every call still waiting, with what ssh said about it.</summary>

@@ -23,6 +23,12 @@ internal abstract class Applier<TArgs, TState>(ProviderHost host)
     /// </summary>
     public virtual Task<IReadOnlyList<string>> AffectedGuestsAsync(TState old, TArgs news, Plan plan, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
 
+    /// <summary>
+    /// What a preview of creating or changing to <paramref name="news"/> tells the user that only the host knows
+    /// (an address that moves from a port to the bridge). It only looks; the host may be unreadable, then it says nothing.
+    /// </summary>
+    public virtual Task<IReadOnlyList<Announcement>> PreviewNotesAsync(TArgs news, TState? old, CancellationToken ct) => Task.FromResult<IReadOnlyList<Announcement>>([]);
+
     public abstract Task<Outcome<TState>> CreateAsync(CreateContext<TArgs> ctx);
     public abstract Task<Observed<TArgs, TState>?> ReadAsync(ReadContext<TArgs, TState> ctx);
     public abstract Task<Outcome<TState>> UpdateAsync(UpdateContext<TArgs, TState> ctx);

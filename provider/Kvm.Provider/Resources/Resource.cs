@@ -75,12 +75,21 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         }
     }
 
+    /// <summary>The host's part of a preview's words; inputs the engine does not know yet leave nothing to look at.</summary>
+    private async Task LogPreviewNotesAsync(string urn, Bound<TArgs> news, TState? old, CancellationToken ct)
+    {
+        if (news.HasUnknowns) return;
+        foreach (var line in await Applier.PreviewNotesAsync(news.Value, old, ct).ConfigureAwait(false))
+            await Host.Log.LogAsync(line.Severity, line.Message, urn).ConfigureAwait(false);
+    }
+
     async Task<CreateResult> IResource.CreateAsync(CreateRequest request, CancellationToken ct)
     {
         var inputs = await BindValidatedAsync(request.Inputs, request.Preview, request.Urn, request.Name, ct).ConfigureAwait(false);
         Outcome<TState> outcome;
         try
         {
+            if (request.Preview) await LogPreviewNotesAsync(request.Urn, inputs, null, ct).ConfigureAwait(false);
             outcome = request.Preview
                 ? Planner.Preview(new PreviewContext<TArgs, TState>("", request.Urn, inputs, null, null, null))
                 : await Applier.CreateAsync(new CreateContext<TArgs>(request.Urn, request.Name, inputs, request.Timeout, ct)).ConfigureAwait(false);
@@ -137,6 +146,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             if (request.Preview)
             {
                 await AnnounceAsync(request.Id, request.Urn, plan, news.Value, oldState, oldInputs, replacement: false, ct).ConfigureAwait(false);
+                if (plan.Diff.HasChanges) await LogPreviewNotesAsync(request.Urn, news, oldState, ct).ConfigureAwait(false);
                 outcome = Planner.Preview(new PreviewContext<TArgs, TState>(request.Id, request.Urn, news, oldState, oldInputs, plan));
             }
             else

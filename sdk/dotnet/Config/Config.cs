@@ -32,6 +32,16 @@ namespace Pulumi.Kvm
 
         private static readonly global::Pulumi.Config __config = new global::Pulumi.Config("kvm");
 
+        private static readonly __Value<int?> _confirmTimeoutSeconds = new __Value<int?>(() => __config.GetInt32("confirmTimeoutSeconds"));
+        /// <summary>
+        /// A change to the links that carry the host's default route or the address the provider's SSH session comes in on (a bridge taking over the uplink, say) is checkpointed first and must then be confirmed: over that SSH session for a remote `host`, else by `reachabilityProbe`. Without a confirmation within this many seconds the host rolls the change back by itself and the update fails saying so. Defaults to 30. Range 1-3600.
+        /// </summary>
+        public static int? ConfirmTimeoutSeconds
+        {
+            get => _confirmTimeoutSeconds.Get();
+            set => _confirmTimeoutSeconds.Set(value);
+        }
+
         private static readonly __Value<string?> _host = new __Value<string?>(() => __config.Get("host"));
         /// <summary>
         /// The KVM host to manage, as an OpenSSH destination `[user@]host[:port]`: a host name, an address or an alias of your `~/.ssh/config`. Every operation of every resource then happens on that host: the provider runs its own binary there through the system's `ssh` client (so your ssh configuration, agent, keys, jump hosts and known_hosts apply; it never prompts), and installs that binary into `~/.pulumi-kvm/bin/` of the remote user when it is missing or of another version. The remote user must be root, or may create bridges (CAP_NET_ADMIN), use libvirt's system socket and write `libvirtHooksDir`. Unset: the machine running Pulumi, unless `uri` is a `qemu+ssh://` URI. Changing it replaces the resource.
@@ -70,6 +80,16 @@ namespace Pulumi.Kvm
         {
             get => _netns.Get();
             set => _netns.Set(value);
+        }
+
+        private static readonly __Value<string?> _reachabilityProbe = new __Value<string?>(() => __config.Get("reachabilityProbe"));
+        /// <summary>
+        /// On the machine running Pulumi (no `host`): what must still answer after a change to the links carrying its default route, as `ADDRESS[:PORT]` (port 22 when left out), e.g. the gateway or the CI runner's address. A TCP connection is tried from the managed namespace; any answer counts, a refusal too. Unset: such a change is checkpointed and rolled back if it fails half-way, but not confirmed.
+        /// </summary>
+        public static string? ReachabilityProbe
+        {
+            get => _reachabilityProbe.Get();
+            set => _reachabilityProbe.Set(value);
         }
 
         private static readonly __Value<int?> _sshControlPersist = new __Value<int?>(() => __config.GetInt32("sshControlPersist"));

@@ -20,7 +20,7 @@ public sealed class FuzzTests
 
     private static readonly (string Token, string Valid)[] Resources =
     [
-        ("kvm:index:Bridge", """{"name": "fz0", "stp": false, "mtu": 1500, "ports": ["fzp0"], "macAddress": "52:54:00:fa:00:01", "portOptions": [{"port": "fzp0", "hairpin": true, "cost": 100, "priority": 7}]}"""),
+        ("kvm:index:Bridge", """{"name": "fz0", "stp": false, "mtu": 1500, "ports": ["fzp0"], "macAddress": "52:54:00:fa:00:01", "portOptions": [{"port": "fzp0", "hairpin": true, "cost": 100, "priority": 7}], "addresses": ["10.98.0.1/24", "fd98::1/64"], "routes": [{"destination": "10.97.0.0/24", "via": "10.98.0.254", "metric": 10}]}"""),
         ("kvm:index:VlanFilter", """{"bridge": "fz0", "port": "fzp0", "vlans": [{"vid": 10, "pvid": true, "untagged": true}, {"range": "20-29"}]}"""),
         ("kvm:index:LibvirtNetwork", """{"name": "fz", "bridge": {"name": "virbr-fz", "stp": false}, "ips": [{"address": "10.99.0.1", "prefix": 24, "dhcp": {"ranges": [{"start": "10.99.0.10", "end": "10.99.0.20"}], "hosts": [{"mac": "52:54:00:fa:00:02", "ip": "10.99.0.11"}]}}], "dns": {"hosts": [{"ip": "10.99.0.11", "hostnames": ["g"]}]}}"""),
         ("kvm:index:Domain", """{"name": "fz", "type": "qemu", "memoryMib": 64, "vcpus": 1, "running": false, "interfaces": [{"type": "network", "network": "fz"}], "graphics": {"type": "vnc", "password": "pw"}}"""),

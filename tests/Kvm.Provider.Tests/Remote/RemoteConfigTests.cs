@@ -163,6 +163,30 @@ public class RemoteConfigTests
             Environment.SetEnvironmentVariable("LIBVIRT_DEFAULT_URI", saved);
         }
     }
+
+    [Theory]
+    [InlineData("192.168.0.1", "192.168.0.1:22")]
+    [InlineData("192.168.0.1:443", "192.168.0.1:443")]
+    [InlineData("[fd00::1]:22", "[fd00::1]:22")]
+    public void A_reachability_probe_is_an_address_and_a_port_22_by_default(string probe, string target)
+    {
+        Assert.Empty(new ProviderConfig { ReachabilityProbe = probe }.Validate());
+        Assert.True(TcpProbe.TryParse(probe, out var endpoint));
+        Assert.Equal(target, endpoint.ToString());
+    }
+
+    [Fact]
+    public void A_reachability_probe_is_refused_when_it_is_no_address_or_the_host_is_remote()
+    {
+        Assert.Contains("is not ADDRESS[:PORT]", Assert.Single(new ProviderConfig { ReachabilityProbe = "gateway" }.Validate(), f => f.Property == "reachabilityProbe").Reason);
+        Assert.Contains("confirmed over the provider's own SSH session", Assert.Single(new ProviderConfig { Host = "kvm1", ReachabilityProbe = "10.0.0.1" }.Validate(), f => f.Property == "reachabilityProbe").Reason);
+    }
+
+    [Fact]
+    public void The_agent_on_the_host_gets_the_confirmation_timeout_it_rolls_back_by()
+    {
+        Assert.Equal(5, new ProviderConfig { Host = "kvm1", ConfirmTimeoutSeconds = 5 }.Remote!.OnHost.ConfirmTimeoutSeconds);
+    }
 }
 
 /// <summary>Tests that set process environment variables run alone: the others read them.</summary>

@@ -29,10 +29,41 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
                     failures.Add(new($"ports[{i}]", $"\"{port}\" is a bridge; a bridge cannot be a port of another bridge"));
             }
             failures.AddRange(await AddressesHeldElsewhereAsync(ctx).ConfigureAwait(false));
+            failures.AddRange(await CutsTheHostOffAsync(ctx).ConfigureAwait(false));
         }
         catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {
             // the host cannot be read now; Create will say what is wrong
+        }
+        return failures;
+    }
+
+    /// <summary>
+    /// Taking the host's default route or its management address off the bridge (the program no longer declares
+    /// them) can leave the host unreachable: like deleting such a bridge, it needs forceDestroy: true.
+    /// </summary>
+    private async Task<IEnumerable<CheckFailure>> CutsTheHostOffAsync(CheckContext<BridgeArgs> ctx)
+    {
+        var (a, olds) = (ctx.News.Value, ctx.Olds);
+        if (a.ForceDestroy == true || olds is null || a.Name is not { } name || !LinkName.IsValid(name)) return [];
+        if (await Host.Links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false) is not { IsBridge: true } bridge) return [];
+        var failures = new List<CheckFailure>();
+        const string consent = "this can cut the host off the network; set forceDestroy: true to do it anyway";
+        var routes = await Host.Links.ListRoutesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
+        foreach (var (key, was, now, ipv6) in new[] { (BridgeArgs.Paths.Gateway, olds.Gateway, a.Gateway, false), (BridgeArgs.Paths.Gateway6, olds.Gateway6, a.Gateway6, true) })
+        {
+            if (was is not null && now is null && !ctx.News.IsUnknown(key) && routes.Any(r => r.IsDefaultRouteVia(bridge.Index) && r.IsIPv6 == ipv6))
+                failures.Add(new(key, $"left out, it takes the host's {(ipv6 ? "IPv6 " : "")}default route off {name}; {consent}"));
+        }
+        if (olds.Addresses is not null && !ctx.News.IsUnknown(BridgeArgs.Paths.Addresses))
+        {
+            var wanted = (a.Addresses ?? []).Select(t => IpCidr.TryParse(t, out var c, out _) ? c.Address : null).OfType<System.Net.IPAddress>().ToList();
+            var held = (await Host.Links.ListAddressesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false)).Where(BridgeAddressing.IsManaged).ToList();
+            var dropped = held.Where(h => !wanted.Contains(h.Address)).ToList();
+            if (Host.ManagementAddress is { } session && dropped.Any(d => d.Address.Equals(session)))
+                failures.Add(new(BridgeArgs.Paths.Addresses, $"{session}, the address the provider's SSH session comes in on, would be taken off {name}; {consent}"));
+            else if (dropped.Count > 0 && dropped.Count == held.Count && routes.Any(r => r.IsDefaultRouteVia(bridge.Index)))
+                failures.Add(new(BridgeArgs.Paths.Addresses, $"the last address{(held.Count > 1 ? "es" : "")} of {name} ({string.Join(", ", dropped)}), which carries the default route, would be taken off; {consent}"));
         }
         return failures;
     }
@@ -53,8 +84,10 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             if (held.FirstOrDefault(h => h.Address.Equals(cidr.Address)) is { } other)
             {
                 var owner = names.TryGetValue(other.Index, out var n) ? n : $"ifindex {other.Index}";
+                // A port of this bridge that holds it hands it over as it joins (UplinkTakeover).
+                if ((ctx.News.Value.Ports ?? []).Contains(owner)) continue;
                 failures.Add(new(path, $"{cidr.Address} is already held by {owner} ({other}) in {Host.NamespaceDescription}; " +
-                    $"one address on two links answers on both. Remove it from {owner} first"));
+                    $"one address on two links answers on both. Remove it from {owner} first, or list {owner} in ports to move it to this bridge"));
             }
         }
         return failures;
@@ -69,6 +102,8 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
         if (await links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false) is not null)
             throw HostErrors.NeverAdopted($"a link named \"{name}\" already exists in {Host.NamespaceDescription}", BridgeResource.TypeToken, name);
         var portLinks = await ResolvePortsAsync(a.Ports ?? [], bridgeIndex: null, ctx.Cancellation).ConfigureAwait(false);
+        var moves = await UplinkTakeover.PlanAsync(links, a, portLinks, ctx.Cancellation).ConfigureAwait(false);
+        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(links, portLinks, createdBridge: name, Host.ManagementAddress, ctx.Cancellation).ConfigureAwait(false);
 
         Link bridge;
         try
@@ -96,6 +131,12 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             await WritePortOptionsAsync(bridge.Index, a.PortOptions, ctx.Cancellation).ConfigureAwait(false);
             if (a.Addresses is { Length: > 0 } || a.Gateway is not null || a.Gateway6 is not null || a.Routes is { Length: > 0 })
                 await BridgeAddressing.Changes(a, before: null, [], [], bridge.Index).ApplyAsync(links, bridge.Index, () => { }, ctx.Cancellation).ConfigureAwait(false);
+            foreach (var move in moves)
+                await UplinkTakeover.FinishAsync(links, move, () => { }, ctx.Cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NetlinkException or OperationCanceledException && checkpoint is not null)
+        {
+            throw await RolledBackAsync(checkpoint!, $"creating bridge {name} failed half-way ({e.Message})", e).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NetlinkException or OperationCanceledException)
         {
@@ -103,9 +144,43 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             throw new ResourceInitFailedException(name, partial ?? new BridgeState { Name = name },
                 $"bridge {name} was created but not fully configured: {e.Message}", e);
         }
+        if (checkpoint is not null) await ConfirmOrRollBackAsync(checkpoint, $"creating bridge {name}", ctx.Cancellation).ConfigureAwait(false);
         // Read back whole: with ports, its MTU and MAC follow them; the kernel adds its own routes to the addresses.
         var state = await MustObserveAsync(name, a.ForceDestroy, a.Ports, ctx.Cancellation, a.PortOptions).ConfigureAwait(false);
         return new Outcome<BridgeState>(name, state);
+    }
+
+    /// <summary>A port joining with the address the bridge declares: the preview says what moves where.</summary>
+    public override async Task<IReadOnlyList<Announcement>> PreviewNotesAsync(BridgeArgs news, BridgeState? old, CancellationToken ct)
+    {
+        var ports = news.Ports ?? [];
+        try
+        {
+            var joining = new List<Link>();
+            foreach (var port in ports.Where(p => !(old?.Ports ?? []).Contains(p)))
+            {
+                if (await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false) is { } link) joining.Add(link);
+            }
+            var moves = await UplinkTakeover.PlanAsync(Host.Links, news, joining, ct).ConfigureAwait(false);
+            var notes = moves.Select(m => Announcement.Warning($"kvm:move {UplinkTakeover.Describe(m, news.Name!)}: the port joins, {news.Name} takes them, then {m.Port} lets them go")).ToList();
+            var bridge = old is null ? null : await Host.Links.GetByNameAsync(news.Name!, ct).ConfigureAwait(false);
+            var leaving = new List<Link>();
+            foreach (var port in (old?.Ports ?? []).Where(p => news.Ports is { } wanted && !wanted.Contains(p)))
+            {
+                if (await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false) is { } link) leaving.Add(link);
+            }
+            if (await LinkCheckpoint.TakeIfNeededAsync(Host.Links, [.. bridge is null ? [] : new[] { bridge }, .. joining, .. leaving], null, Host.ManagementAddress, ct).ConfigureAwait(false) is { } checkpoint)
+            {
+                notes.Add(Announcement.Warning(Host.Reachability is { } reachability
+                    ? $"kvm:checkpoint {news.Name}: {checkpoint.Why}; the change is kept once {reachability.Description} confirms the host is reachable, else the host rolls it back by itself after {Host.ConfirmTimeout.TotalSeconds:0} s"
+                    : $"kvm:checkpoint {news.Name}: {checkpoint.Why}; the change is rolled back if it fails half-way (set the provider's reachabilityProbe to have it confirmed too)"));
+            }
+            return notes;
+        }
+        catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            return [];
+        }
     }
 
     public override async Task<Observed<BridgeArgs, BridgeState>?> ReadAsync(ReadContext<BridgeArgs, BridgeState> ctx)
@@ -147,6 +222,8 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             var declaredBefore = ctx.OldInputs.Ports ?? [];
             toRelease = [.. current.Where(l => !wantedPorts.Contains(l.Name) && (!IsGuestTap(l) || declaredBefore.Contains(l.Name)))];
         }
+        var moves = await UplinkTakeover.PlanAsync(links, a, toAdd, ctx.Cancellation).ConfigureAwait(false);
+        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(links, [bridge, .. toAdd, .. toRelease], createdBridge: null, Host.ManagementAddress, ctx.Cancellation).ConfigureAwait(false);
 
         // Addresses and routes as the kernel holds them now, against what the program declares (and declared before).
         var layer3 = a.Addresses is null && a.Gateway is null && a.Gateway6 is null && a.Routes is null
@@ -179,6 +256,12 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
                 await links.SetAsync(bridge.Index, new LinkChange { Mtu = (uint)m }, ctx.Cancellation).ConfigureAwait(false);
             applied += await WritePortOptionsAsync(bridge.Index, a.PortOptions, ctx.Cancellation).ConfigureAwait(false);
             await layer3.ApplyAsync(links, bridge.Index, () => applied++, ctx.Cancellation).ConfigureAwait(false);
+            foreach (var move in moves)
+                await UplinkTakeover.FinishAsync(links, move, () => applied++, ctx.Cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NetlinkException or OperationCanceledException && checkpoint is not null && applied > 0)
+        {
+            throw await RolledBackAsync(checkpoint!, $"updating bridge {name} failed half-way ({e.Message})", e).ConfigureAwait(false);
         }
         catch (NetlinkException e)
         {
@@ -186,7 +269,37 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             var partial = await ObserveAsync(name, a.ForceDestroy, wantedPorts, CancellationToken.None, a.PortOptions).ConfigureAwait(false);
             throw new ResourceInitFailedException(name, partial ?? ctx.OldState, $"bridge {name} was only partly updated: {e.Message}", e);
         }
+        if (checkpoint is not null && applied > 0) await ConfirmOrRollBackAsync(checkpoint, $"updating bridge {name}", ctx.Cancellation).ConfigureAwait(false);
         return new Outcome<BridgeState>(name, await MustObserveAsync(name, a.ForceDestroy, wantedPorts, ctx.Cancellation, a.PortOptions).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// A change to the links carrying the default route or the management session is kept only once the host is
+    /// confirmed reachable (<see cref="ProviderHost.Reachability"/>); without that, the host puts the links back by itself.
+    /// </summary>
+    private async Task ConfirmOrRollBackAsync(LinkCheckpoint checkpoint, string what, CancellationToken ct)
+    {
+        if (Host.Reachability is not { } reachability) return;
+        bool confirmed;
+        try
+        {
+            confirmed = await reachability.ConfirmAsync(Host.ConfirmTimeout, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw await RolledBackAsync(checkpoint, $"{what} was cancelled before the host was confirmed reachable", e).ConfigureAwait(false);
+        }
+        if (!confirmed)
+            throw await RolledBackAsync(checkpoint, $"after {what}, the host was not confirmed reachable through {reachability.Description} within {Host.ConfirmTimeout.TotalSeconds:0} s", null).ConfigureAwait(false);
+    }
+
+    /// <summary>Rolls back to the checkpoint; the error says why and whether the host is as it was.</summary>
+    private async Task<ProviderException> RolledBackAsync(LinkCheckpoint checkpoint, string why, Exception? inner)
+    {
+        var left = await checkpoint.RestoreAsync(Host.Links, Host.LinkDeletions).ConfigureAwait(false);
+        return left.Count == 0
+            ? new ProviderException(StatusCode.FailedPrecondition, $"{why}; the change touched the links that keep the host reachable ({checkpoint.Why}), so the host rolled it back by itself: nothing was changed", inner)
+            : new ProviderException(StatusCode.Unknown, $"{why}; the host rolled the change back ({checkpoint.Why}), but some steps failed, so check the host: {string.Join("; ", left)}", inner);
     }
 
     public override async Task DeleteAsync(DeleteContext<BridgeArgs, BridgeState> ctx)

@@ -16,6 +16,8 @@ internal sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, B
 
         Changing `name` replaces the bridge (the old one is deleted first: names are unique on a host); everything else is changed in place. Unset optional inputs are not managed: the kernel's values for them are never reported as drift. What the kernel adds by itself (the IPv6 link-local address, the subnet route of each address, routes of other tables) is never managed. A change of addresses or routes is made in place: new addresses and routes first, then the old ones are removed. A bridge that carries an IP address or the default route, or has guests' taps attached, is not deleted unless `forceDestroy` is true; guests' taps (vnetN) are never released by a change of `ports`.
 
+        Taking over an uplink: when a port (eth0) joins a bridge that declares the address the port holds, and `gateway` is the port's default route, the address and those routes move to the bridge in the same `up`: the port joins, the bridge takes them (the default route swapped in one request), then the port lets them go; preview says so (`kvm:move`). A change to links that carry the host's default route or the address the provider's SSH session comes in on is checkpointed (`kvm:checkpoint` in preview): on a remote `host` it must be confirmed over that SSH session within the provider's `confirmTimeoutSeconds`, else the host itself puts the links back and the update fails saying so; locally the provider's `reachabilityProbe` plays that part. Leaving out the `gateway` or the session's address of such a bridge needs `forceDestroy`, as deleting it does.
+
         Import: `pulumi import kvm:index:Bridge br0 br0` (id: the bridge name).
         """;
 
