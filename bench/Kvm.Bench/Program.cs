@@ -20,6 +20,7 @@ if (only is null or "discover")
     results.Add(DiscoverBench.RunVlansInVm());
 }
 if (only is null or "remote") results.AddRange(RemoteBench.Run());
+if (only is null or "takeover") results.Add(await TakeoverBench.RunAsync());
 Console.WriteLine();
 Console.WriteLine(results.All(r => r.Met) ? "all benchmark targets met" : "some benchmark targets NOT met");
 return 0;

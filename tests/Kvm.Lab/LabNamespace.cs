@@ -62,6 +62,16 @@ public sealed class LabNamespace : IDisposable
         return arr.GetArrayLength() == 0 ? null : arr[0].Clone();
     }
 
+    /// <summary>The link's master (the bridge it is a port of), or null.</summary>
+    public string? MasterOf(string link) => Link(link) is { } l && l.TryGetProperty("master", out var m) ? m.GetString() : null;
+
+    /// <summary>The addresses <c>ip -j addr</c> shows on the link as "ADDRESS/PREFIX", link-local ones left out, in order.</summary>
+    public string[] Addresses(string link) =>
+        [.. JsonDocument.Parse(Ip("-j", "addr", "show", "dev", link)).RootElement[0].GetProperty("addr_info").EnumerateArray()
+            .Where(a => a.GetProperty("scope").GetString() != "link")
+            .Select(a => $"{a.GetProperty("local").GetString()}/{a.GetProperty("prefixlen").GetInt32()}")
+            .Order(StringComparer.Ordinal)];
+
     private readonly Lock mountsLock = new();
     private LabMounts? mounts;
 

@@ -16,13 +16,6 @@ public sealed class BridgeAddressLifecycleTests
 
     private static async Task<Stack> StackIn(LabNamespace ns) => await Stack.StartAsync($$"""{"netns": "{{ns.Name}}"}""");
 
-    /// <summary>The addresses `ip` shows on the link, link-local ones left out.</summary>
-    private static string[] Addresses(LabNamespace ns, string link) =>
-        [.. JsonDocument.Parse(ns.Ip("-j", "addr", "show", "dev", link)).RootElement[0].GetProperty("addr_info").EnumerateArray()
-            .Where(a => a.GetProperty("scope").GetString() != "link")
-            .Select(a => $"{a.GetProperty("local").GetString()}/{a.GetProperty("prefixlen").GetInt32()}")
-            .Order(StringComparer.Ordinal)];
-
     /// <summary>`ip route` lines of the main table through the link, as "DST via GW proto P metric M".</summary>
     private static string[] Routes(LabNamespace ns, string family, string link) =>
         [.. JsonDocument.Parse(ns.Ip(family, "-j", "route", "show", "dev", link)).RootElement.EnumerateArray().Select(r =>
@@ -52,7 +45,7 @@ public sealed class BridgeAddressLifecycleTests
 
         // up: the host holds the addresses and routes; the kernel's own (fe80::, subnet routes) stay its own
         (await stack.UpAsync(declared)).EnsureOk();
-        Assert.Equal(["192.168.50.90/24", "fd00:50::1/64"], Addresses(ns, "br-l3"));
+        Assert.Equal(["192.168.50.90/24", "fd00:50::1/64"], ns.Addresses("br-l3"));
         var v4 = Routes(ns, "-4", "br-l3");
         Assert.Contains("default via 192.168.50.1 proto static", v4);
         Assert.Contains("10.8.0.0/16 via 192.168.50.2 proto static metric 50", v4);
@@ -76,7 +69,7 @@ public sealed class BridgeAddressLifecycleTests
         Assert.Equal(Pulumirpc.PropertyDiff.Types.Kind.Update, detailed["gateway"].Kind);
         Assert.Empty(plan["br"].Diff!.Replaces);
         (await stack.UpAsync(moved)).EnsureOk();
-        Assert.Equal(["192.168.51.90/24", "fd00:50::1/64"], Addresses(ns, "br-l3"));
+        Assert.Equal(["192.168.51.90/24", "fd00:50::1/64"], ns.Addresses("br-l3"));
         Assert.Contains("default via 192.168.51.1 proto static", Routes(ns, "-4", "br-l3"));
         Assert.DoesNotContain(Routes(ns, "-4", "br-l3"), r => r.StartsWith("10.8.0.0/16", StringComparison.Ordinal));
         Assert.Equal(ifindex, ns.Link("br-l3")!.Value.GetProperty("ifindex").GetInt32());
@@ -90,7 +83,7 @@ public sealed class BridgeAddressLifecycleTests
         Assert.Equal(StepOp.Update, drift["br"].Op);
         Assert.Equal(["addresses", "gateway"], drift["br"].Diff!.Diffs);
         (await stack.UpAsync(moved)).EnsureOk();
-        Assert.Equal(["192.168.51.90/24", "fd00:50::1/64"], Addresses(ns, "br-l3"));
+        Assert.Equal(["192.168.51.90/24", "fd00:50::1/64"], ns.Addresses("br-l3"));
         Assert.Contains("default via 192.168.51.1 proto static", Routes(ns, "-4", "br-l3"));
 
         // a bridge configured by hand imports with its addresses and routes, and its next up changes nothing

@@ -66,9 +66,6 @@ public sealed class DomainLabTests
     private static IEnumerable<string> Messages(Stack stack, string prefix) =>
         stack.Engine.Logs.Select(l => l.Message).Where(m => m.StartsWith(prefix, StringComparison.Ordinal));
 
-    private static string? MasterOf(LabNamespace ns, string link) =>
-        ns.Link(link) is { } l && l.TryGetProperty("master", out var m) ? m.GetString() : null;
-
     [Fact]
     public async Task Live_changes_never_restart_the_guest_and_restart_changes_wait_under_never()
     {
@@ -82,7 +79,7 @@ public sealed class DomainLabTests
         var mac = stack["g"].Output("interfaces[0].macAddress")!.StringValue;
         var tap = stack["g"].Output("interfaces[0].targetDevice")!.StringValue;
         Assert.StartsWith("vnet", tap);
-        Assert.Equal("br-lab", MasterOf(lv.Namespace, tap));
+        Assert.Equal("br-lab", lv.Namespace.MasterOf(tap));
         Assert.Empty(stack["g"].Output("pendingRestart")!.ListValue.Values);
         Assert.All((await stack.UpAsync(guest)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
         var before = Identity(lv, "g1");
@@ -133,7 +130,7 @@ public sealed class DomainLabTests
         Assert.Equal(before, Identity(lv, "g1"));
         Assert.Equal(2, lv.Virsh("domiflist", "g1").Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("br-lab")));
         var tap2 = stack["g"].Output("interfaces[1].targetDevice")!.StringValue;
-        Assert.Equal("br-lab", MasterOf(lv.Namespace, tap2));
+        Assert.Equal("br-lab", lv.Namespace.MasterOf(tap2));
 
         // restartPolicy force restarts it to apply what waits
         var forced = Res(Domain, "g", Guest("g1", Nic("br-lab", """, "linkState": "down" """) + ", " + Nic("br-lab"), memory: 192,

@@ -69,9 +69,6 @@ internal static class NetworkLab
         throw new Xunit.Sdk.XunitException($"no tap with MAC {tapMac} in {ns.Name}");
     }
 
-    public static string? MasterOf(LabNamespace ns, string link) =>
-        ns.Link(link) is { } l && l.TryGetProperty("master", out var m) ? m.GetString() : null;
-
     public static int IfIndex(LabNamespace ns, string link) =>
         (ns.Link(link) ?? throw new Xunit.Sdk.XunitException($"{link} does not exist in {ns.Name}")).GetProperty("ifindex").GetInt32();
 

@@ -58,7 +58,7 @@ public sealed class NetworkLifecycleTests
         // a running guest on the network
         StartGuest(lv, "g1", NetworkNic("lab-iso", "52:54:00:77:00:01"));
         var tap = TapOf(ns, "52:54:00:77:00:01");
-        Assert.Equal(bridge, MasterOf(ns, tap));
+        Assert.Equal(bridge, ns.MasterOf(tap));
 
         // a DHCP host added: preview says live, and the up changes nothing else: same bridge, same dnsmasq, the guest stays on it
         var withClient = Res(NetworkType, "net", Iso($"{G1}, {Client}"));
@@ -81,7 +81,7 @@ public sealed class NetworkLifecycleTests
         }
         Assert.Equal("yes", NetInfo(lv, "lab-iso")!["Active"]);
         Assert.Equal(dnsmasq, Dnsmasq(lv, "lab-iso"));
-        Assert.Equal(bridge, MasterOf(ns, tap));
+        Assert.Equal(bridge, ns.MasterOf(tap));
         Assert.Contains("<host mac='52:54:00:77:00:02' name='c2' ip='10.77.0.12'/>", DumpXml(lv, "lab-iso"));
         Assert.Contains("<host mac='52:54:00:77:00:02' name='c2' ip='10.77.0.12'/>", DumpXml(lv, "lab-iso", inactive: true));
         Assert.Equal("10.77.0.12", DhcpLease(ns, bridge, "52:54:00:77:00:02")); // dnsmasq serves the new lease
@@ -95,7 +95,7 @@ public sealed class NetworkLifecycleTests
         (await stack.UpAsync(moreRange)).EnsureOk();
         Assert.Contains("<range start='10.77.0.20' end='10.77.0.29'/>", DumpXml(lv, "lab-iso"));
         Assert.Equal(ifindex, IfIndex(ns, bridge));
-        Assert.Equal(bridge, MasterOf(ns, tap));
+        Assert.Equal(bridge, ns.MasterOf(tap));
         Assert.NotNull(Dnsmasq(lv, "lab-iso"));
         (await stack.UpAsync(withClient)).EnsureOk();
         Assert.DoesNotContain("<range start='10.77.0.20'", DumpXml(lv, "lab-iso"));
@@ -112,7 +112,7 @@ public sealed class NetworkLifecycleTests
         (await stack.UpAsync(wider)).EnsureOk();
         Assert.Contains("prefix='16'", DumpXml(lv, "lab-iso"));
         Assert.NotEqual(ifindex, IfIndex(ns, bridge));
-        Assert.Equal(bridge, MasterOf(ns, tap));
+        Assert.Equal(bridge, ns.MasterOf(tap));
         Assert.Contains(stack.Engine.Logs, l => l.Message == $"re-attached to the restarted bridge {bridge}: g1 ({tap})");
         Assert.All((await stack.UpAsync(wider)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
 
@@ -174,7 +174,7 @@ public sealed class NetworkLifecycleTests
         Assert.Equal("yes", NetInfo(lv, "lab-br")!["Active"]);
         Assert.Equal("br-lab", stack["bridged"].Output("bridgeName")!.StringValue);
         StartGuest(lv, "g2", NetworkNic("lab-br", "52:54:00:78:00:02"));
-        Assert.Equal("br-lab", MasterOf(ns, TapOf(ns, "52:54:00:78:00:02")));
+        Assert.Equal("br-lab", ns.MasterOf(TapOf(ns, "52:54:00:78:00:02")));
 
         Assert.Equal("yes", NetInfo(lv, "lab-nat")!["Active"]);
         var rules = ns.Exec("iptables-save").EnsureSuccess("iptables-save in the lab namespace").StdOut;

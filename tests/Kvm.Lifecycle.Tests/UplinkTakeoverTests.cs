@@ -42,10 +42,6 @@ public sealed class UplinkTakeoverTests
         /// <summary>The host reaches its gateway (busybox ping: ICMP inside the lab's own namespaces).</summary>
         public bool HostReachesGateway() => Host.Exec("busybox", "ping", "-c", "1", "-W", "2", Gateway).ExitCode == 0;
 
-        public string[] Addresses(string link) =>
-            [.. JsonDocument.Parse(Host.Ip("-j", "addr", "show", "dev", link)).RootElement[0].GetProperty("addr_info").EnumerateArray()
-                .Where(a => a.GetProperty("scope").GetString() != "link")
-                .Select(a => $"{a.GetProperty("local").GetString()}/{a.GetProperty("prefixlen").GetInt32()}")];
 
         /// <summary>"via 192.168.77.1 dev br0" for the IPv4 default route.</summary>
         public string DefaultRoute() =>
@@ -79,8 +75,8 @@ public sealed class UplinkTakeoverTests
         Assert.Null(lan.Host.Link("br0"));
 
         (await stack.UpAsync(TakeOver())).EnsureOk();
-        Assert.Empty(lan.Addresses("eth0"));
-        Assert.Equal(["192.168.77.90/24"], lan.Addresses("br0"));
+        Assert.Empty(lan.Host.Addresses("eth0"));
+        Assert.Equal(["192.168.77.90/24"], lan.Host.Addresses("br0"));
         Assert.Equal($"via {Gateway} dev br0", lan.DefaultRoute());
         Assert.Equal("br0", lan.Host.Link("eth0")!.Value.GetProperty("master").GetString());
         Assert.True(lan.HostReachesGateway(), "the host lost its LAN");
@@ -108,7 +104,7 @@ public sealed class UplinkTakeoverTests
         Assert.Contains("already held by eth0", failure.Reason);
         Assert.Contains("list eth0 in ports to move it to this bridge", failure.Reason);
         Assert.Null(lan.Host.Link("br0"));
-        Assert.Equal(["192.168.77.90/24"], lan.Addresses("eth0"));
+        Assert.Equal(["192.168.77.90/24"], lan.Host.Addresses("eth0"));
     }
 
     [Fact]
@@ -126,7 +122,7 @@ public sealed class UplinkTakeoverTests
 
         // As it was: the address and the default route on eth0, no bridge, and the LAN reachable.
         Assert.Null(lan.Host.Link("br0"));
-        Assert.Equal(["192.168.77.90/24"], lan.Addresses("eth0"));
+        Assert.Equal(["192.168.77.90/24"], lan.Host.Addresses("eth0"));
         Assert.Equal($"via {Gateway} dev eth0", lan.DefaultRoute());
         Assert.True(lan.HostReachesGateway(), "the rollback left the host cut off");
     }

@@ -1,7 +1,7 @@
 using Kvm.VmTests;
 
 // kvm-vm-tests [--list | --demo | --bench vlan] [scenario ...]: run inside the kernel VM by tests/Kvm.Lifecycle.Tests.
-IReadOnlyList<Scenario> scenarios = [.. VlanFilterScenarios.All, .. DomainScenarios.All, .. DiscoverScenarios.All, .. RemoteLabScenarios.All];
+IReadOnlyList<Scenario> scenarios = [.. VlanFilterScenarios.All, .. DomainScenarios.All, .. DiscoverScenarios.All, .. RemoteLabScenarios.All, .. UplinkScenarios.All];
 if (args is ["--demo"]) return await VlanDemo.RunAsync();
 if (args is ["--bench", "vlan"]) return await VlanBench.RunAsync();
 if (args is ["--list"])

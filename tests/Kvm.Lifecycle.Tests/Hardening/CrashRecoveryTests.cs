@@ -116,7 +116,7 @@ public sealed class CrashRecoveryTests
             Assert.Contains($"netc{i}", lv.Virsh("net-list", "--name").Split('\n', StringSplitOptions.TrimEntries)); // active
         }
         for (var i = 0; i < 4; i++)
-            Assert.Equal($"brc{i}", MasterOf(lv.Namespace, $"cp{i}"));
+            Assert.Equal($"brc{i}", lv.Namespace.MasterOf($"cp{i}"));
         Assert.Equal(3, lv.Virsh("list", "--all", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // no duplicate guests
 
         File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "artifacts")).FullName, "crash.md"),
@@ -125,7 +125,4 @@ public sealed class CrashRecoveryTests
             $"`up` of the program then updated {updated.Count} ({string.Join(", ", updated)}), replaced none and created the rest; a second `up` changed nothing.\n");
         (await second.DestroyAsync()).EnsureOk();
     }
-
-    private static string? MasterOf(LabNamespace ns, string link) =>
-        ns.Link(link) is { } l && l.TryGetProperty("master", out var m) ? m.GetString() : null;
 }

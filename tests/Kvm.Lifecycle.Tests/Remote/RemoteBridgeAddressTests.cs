@@ -14,12 +14,6 @@ public sealed class RemoteBridgeAddressTests(ITestOutputHelper output)
 {
     private const string Bridge = "kvm:index:Bridge";
 
-    private static string[] Addresses(LabNamespace ns, string link) =>
-        [.. JsonDocument.Parse(ns.Ip("-j", "addr", "show", "dev", link)).RootElement[0].GetProperty("addr_info").EnumerateArray()
-            .Where(a => a.GetProperty("scope").GetString() != "link")
-            .Select(a => $"{a.GetProperty("local").GetString()}/{a.GetProperty("prefixlen").GetInt32()}")
-            .Order(StringComparer.Ordinal)];
-
     [Fact]
     public async Task Addresses_and_gateway_live_on_the_hosts_kernel_and_are_checked_there()
     {
@@ -34,7 +28,7 @@ public sealed class RemoteBridgeAddressTests(ITestOutputHelper output)
                  "routes": [{"destination": "10.70.0.0/16", "via": "192.168.70.1"}]}
                 """);
             (await stack.UpAsync(br)).EnsureOk();
-            Assert.Equal(["192.168.70.90/24", "fd00:70::1/64"], Addresses(h1.Namespace, "br-addr"));
+            Assert.Equal(["192.168.70.90/24", "fd00:70::1/64"], h1.Namespace.Addresses("br-addr"));
             Assert.Contains("10.70.0.0/16 via 192.168.70.1", h1.Namespace.Ip("route", "show", "dev", "br-addr"));
             Assert.Contains("default via fd00:70::fe", h1.Namespace.Ip("-6", "route", "show", "dev", "br-addr"));
             Assert.All((await stack.UpAsync(br)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
@@ -44,7 +38,7 @@ public sealed class RemoteBridgeAddressTests(ITestOutputHelper output)
             (await stack.RefreshAsync()).EnsureOk();
             Assert.Equal(["addresses"], (await stack.PreviewAsync(br)).EnsureOk()["br"].Diff!.Diffs);
             (await stack.UpAsync(br)).EnsureOk();
-            Assert.Equal(["192.168.70.90/24", "fd00:70::1/64"], Addresses(h1.Namespace, "br-addr"));
+            Assert.Equal(["192.168.70.90/24", "fd00:70::1/64"], h1.Namespace.Addresses("br-addr"));
 
             // the host's own uplink address (the one ssh comes in on) is another link's: Check says so, naming it
             var taken = await stack.UpAsync(br, Res(Bridge, "dup", $$"""{"name": "br-dup", "addresses": ["{{h1.Address}}/24"]}"""));

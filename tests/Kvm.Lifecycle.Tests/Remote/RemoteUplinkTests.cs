@@ -16,14 +16,6 @@ public sealed class RemoteUplinkTests(ITestOutputHelper output)
     private const string Bridge = "kvm:index:Bridge";
     private const string Uplink = RemoteLabHost.LinkName;
 
-    private static string[] Addresses(LabNamespace ns, string link) =>
-        [.. JsonDocument.Parse(ns.Ip("-j", "addr", "show", "dev", link)).RootElement[0].GetProperty("addr_info").EnumerateArray()
-            .Where(a => a.GetProperty("scope").GetString() != "link")
-            .Select(a => $"{a.GetProperty("local").GetString()}/{a.GetProperty("prefixlen").GetInt32()}")];
-
-    private static string? MasterOf(LabNamespace ns, string link) =>
-        ns.Link(link) is { } l && l.TryGetProperty("master", out var m) ? m.GetString() : null;
-
     private static ResourceDecl TakeOver(RemoteLabHost h, string stp) => Res(Bridge, "br", $$"""
         {"name": "br-up", "ports": ["{{Uplink}}"], "addresses": ["{{h.Address}}/24"], {{stp}}}
         """);
@@ -44,9 +36,9 @@ public sealed class RemoteUplinkTests(ITestOutputHelper output)
                 "the change is kept once the provider's SSH session to this host confirms the host is reachable", StringComparison.Ordinal));
 
             (await stack.UpAsync(program)).EnsureOk();
-            Assert.Equal("br-up", MasterOf(h1.Namespace, Uplink));
-            Assert.Equal([$"{h1.Address}/24"], Addresses(h1.Namespace, "br-up"));
-            Assert.Empty(Addresses(h1.Namespace, Uplink));
+            Assert.Equal("br-up", h1.Namespace.MasterOf(Uplink));
+            Assert.Equal([$"{h1.Address}/24"], h1.Namespace.Addresses("br-up"));
+            Assert.Empty(h1.Namespace.Addresses(Uplink));
             // The same session goes on serving: nothing left to do.
             Assert.All((await stack.UpAsync(program)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
 
@@ -56,7 +48,7 @@ public sealed class RemoteUplinkTests(ITestOutputHelper output)
             Assert.Equal(StepOp.Failed, down["br"].Op);
             Assert.Contains("after updating bridge br-up, the host was not confirmed reachable", down["br"].Error);
             Assert.Contains("UP", h1.Namespace.Ip("-br", "link", "show", "br-up"));
-            Assert.Equal("br-up", MasterOf(h1.Namespace, Uplink));
+            Assert.Equal("br-up", h1.Namespace.MasterOf(Uplink));
             Assert.All((await stack.UpAsync(program)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
         }
         finally
@@ -83,8 +75,8 @@ public sealed class RemoteUplinkTests(ITestOutputHelper output)
 
             // The host is as it was: the uplink holds its address again, on no bridge, and br-up is gone.
             Assert.Null(h1.Namespace.Link("br-up"));
-            Assert.Null(MasterOf(h1.Namespace, Uplink));
-            Assert.Equal([$"{h1.Address}/24"], Addresses(h1.Namespace, Uplink));
+            Assert.Null(h1.Namespace.MasterOf(Uplink));
+            Assert.Equal([$"{h1.Address}/24"], h1.Namespace.Addresses(Uplink));
             // And the provider still reaches it.
             (await stack.UpAsync(Res(Bridge, "other", """{"name": "br-after"}"""))).EnsureOk();
             Assert.NotNull(h1.Namespace.Link("br-after"));
