@@ -14,6 +14,7 @@ public sealed class UplinkTakeoverTests
 {
     private const string Bridge = "kvm:index:Bridge";
     private const string Gateway = "192.168.77.1";
+    private const string Beyond = "10.200.0.1";
 
     /// <summary>A host whose eth0 holds 192.168.77.90/24 and the default route via the LAN's gateway.</summary>
     private sealed class Lan : IDisposable
@@ -27,6 +28,8 @@ public sealed class UplinkTakeoverTests
             {
                 Host.Ip("link", "add", "eth0", "type", "veth", "peer", "name", "lan0", "netns", Router.Name);
                 Router.Ip("addr", "add", $"{Gateway}/24", "dev", "lan0");
+                // A host beyond the gateway (the "internet"): reached only through the default route.
+                Router.Ip("addr", "add", $"{Beyond}/32", "dev", "lan0");
                 Router.Ip("link", "set", "lan0", "up");
                 Host.Ip("addr", "add", "192.168.77.90/24", "dev", "eth0");
                 Host.Ip("link", "set", "eth0", "up");
@@ -123,6 +126,26 @@ public sealed class UplinkTakeoverTests
         // As it was: the address and the default route on eth0, no bridge, and the LAN reachable.
         Assert.Null(lan.Host.Link("br0"));
         Assert.Equal(["192.168.77.90/24"], lan.Host.Addresses("eth0"));
+        Assert.Equal($"via {Gateway} dev eth0", lan.DefaultRoute());
+        Assert.True(lan.HostReachesGateway(), "the rollback left the host cut off");
+    }
+
+    [Fact]
+    public async Task A_gateway_on_a_bridge_without_the_uplink_takes_the_default_route_and_gets_rolled_back()
+    {
+        // The classic slip: br9 declares a gateway, but eth0 is not among its ports. The gateway itself stays
+        // reachable on its subnet; what the default route served is not: the probe is a host beyond it.
+        using var lan = new Lan();
+        await using var stack = await Stack.StartAsync($$"""{"netns": "{{lan.Host.Name}}", "reachabilityProbe": "{{Beyond}}:22", "confirmTimeoutSeconds": 2}""");
+        var slip = Res(Bridge, "br", """{"name": "br9", "addresses": ["192.168.78.1/24"], "gateway": "192.168.78.254"}""");
+
+        (await stack.PreviewAsync(slip)).EnsureOk();
+        Assert.Contains(stack.Engine.Logs, l => l.Message.StartsWith("kvm:checkpoint br9: eth0 carries the default route", StringComparison.Ordinal));
+
+        var result = await stack.UpAsync(slip);
+        Assert.Equal(StepOp.Failed, result["br"].Op);
+        Assert.Contains("rolled it back by itself: nothing was changed", result["br"].Error);
+        Assert.Null(lan.Host.Link("br9"));
         Assert.Equal($"via {Gateway} dev eth0", lan.DefaultRoute());
         Assert.True(lan.HostReachesGateway(), "the rollback left the host cut off");
     }

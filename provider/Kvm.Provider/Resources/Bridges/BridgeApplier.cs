@@ -103,7 +103,8 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             throw HostErrors.NeverAdopted($"a link named \"{name}\" already exists in {Host.NamespaceDescription}", BridgeResource.TypeToken, name);
         var portLinks = await ResolvePortsAsync(a.Ports ?? [], bridgeIndex: null, ctx.Cancellation).ConfigureAwait(false);
         var moves = await UplinkTakeover.PlanAsync(links, a, portLinks, ctx.Cancellation).ConfigureAwait(false);
-        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(links, portLinks, createdBridge: name, Host.ManagementAddress, ctx.Cancellation).ConfigureAwait(false);
+        IReadOnlyList<Link> routeHolders = a.Gateway is not null || a.Gateway6 is not null ? await LinkCheckpoint.DefaultRouteHoldersAsync(links, ctx.Cancellation).ConfigureAwait(false) : [];
+        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(links, [.. portLinks, .. routeHolders], createdBridge: name, Host.ManagementAddress, ctx.Cancellation).ConfigureAwait(false);
 
         Link bridge;
         try
@@ -169,7 +170,9 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             {
                 if (await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false) is { } link) leaving.Add(link);
             }
-            if (await LinkCheckpoint.TakeIfNeededAsync(Host.Links, [.. bridge is null ? [] : new[] { bridge }, .. joining, .. leaving], null, Host.ManagementAddress, ct).ConfigureAwait(false) is { } checkpoint)
+            IReadOnlyList<Link> routeHolders = (news.Gateway is not null && news.Gateway != old?.Gateway) || (news.Gateway6 is not null && news.Gateway6 != old?.Gateway6)
+                ? await LinkCheckpoint.DefaultRouteHoldersAsync(Host.Links, ct).ConfigureAwait(false) : [];
+            if (await LinkCheckpoint.TakeIfNeededAsync(Host.Links, [.. bridge is null ? [] : new[] { bridge }, .. joining, .. leaving, .. routeHolders], null, Host.ManagementAddress, ct).ConfigureAwait(false) is { } checkpoint)
             {
                 notes.Add(Announcement.Warning(Host.Reachability is { } reachability
                     ? $"kvm:checkpoint {news.Name}: {checkpoint.Why}; the change is kept once {reachability.Description} confirms the host is reachable, else the host rolls it back by itself after {Host.ConfirmTimeout.TotalSeconds:0} s"
@@ -223,7 +226,6 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             toRelease = [.. current.Where(l => !wantedPorts.Contains(l.Name) && (!IsGuestTap(l) || declaredBefore.Contains(l.Name)))];
         }
         var moves = await UplinkTakeover.PlanAsync(links, a, toAdd, ctx.Cancellation).ConfigureAwait(false);
-        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(links, [bridge, .. toAdd, .. toRelease], createdBridge: null, Host.ManagementAddress, ctx.Cancellation).ConfigureAwait(false);
 
         // Addresses and routes as the kernel holds them now, against what the program declares (and declared before).
         var layer3 = a.Addresses is null && a.Gateway is null && a.Gateway6 is null && a.Routes is null
@@ -232,6 +234,8 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             : BridgeAddressing.Changes(a, ctx.OldInputs,
                 await links.ListAddressesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false),
                 await links.ListRoutesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false), bridge.Index);
+        IReadOnlyList<Link> routeHolders = layer3.AddRoutes.Any(r => r.Route.IsDefault) ? await LinkCheckpoint.DefaultRouteHoldersAsync(links, ctx.Cancellation).ConfigureAwait(false) : [];
+        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(links, [bridge, .. toAdd, .. toRelease, .. routeHolders], createdBridge: null, Host.ManagementAddress, ctx.Cancellation).ConfigureAwait(false);
 
         var applied = 0;
         try

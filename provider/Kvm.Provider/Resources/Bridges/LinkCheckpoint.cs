@@ -54,6 +54,20 @@ internal sealed class LinkCheckpoint
     }
 
     /// <summary>
+    /// The links that carry a default route now. A bridge that declares a gateway swaps the default route
+    /// onto itself, taking it from them: they are part of the change even when they are not its ports.
+    /// </summary>
+    public static async Task<IReadOnlyList<Link>> DefaultRouteHoldersAsync(ILinkApi links, CancellationToken ct)
+    {
+        var holders = new List<Link>();
+        foreach (var link in await links.ListAsync(ct).ConfigureAwait(false))
+        {
+            if (await links.CarriesDefaultRouteAsync(link.Index, ct).ConfigureAwait(false)) holders.Add(link);
+        }
+        return holders;
+    }
+
+    /// <summary>
     /// Puts the links back as they were: ports back on (or off) their masters first, so the uplink carries
     /// traffic again, then addresses, then routes, then what the change added; a bridge the change created
     /// is deleted. Every step is tried; what could not be undone is returned, for the error message.
