@@ -255,9 +255,30 @@ internal sealed class ResourceProviderService(ProviderHost host, ResourceRegistr
 
     /// <summary>Config arrives keyed `uri` in args but `kvm:config:uri` in variables; accept both.</summary>
     private static ObjectValue ConfigKeys(ObjectValue config) =>
-        ObjectValue.From(config.Fields.Where(f => !EngineKeys.Contains(f.Key)).Select(f => new KeyValuePair<string, PropertyValue>(
-            f.Key.StartsWith("kvm:config:", StringComparison.Ordinal) ? f.Key["kvm:config:".Length..] :
-            f.Key.StartsWith("kvm:", StringComparison.Ordinal) ? f.Key["kvm:".Length..] : f.Key, f.Value)));
+        ObjectValue.From(config.Fields.Where(f => !EngineKeys.Contains(f.Key)).Select(f =>
+        {
+            var key = f.Key.StartsWith("kvm:config:", StringComparison.Ordinal) ? f.Key["kvm:config:".Length..] :
+                f.Key.StartsWith("kvm:", StringComparison.Ordinal) ? f.Key["kvm:".Length..] : f.Key;
+            return new KeyValuePair<string, PropertyValue>(key, Typed(key, f.Value));
+        }));
+
+    /// <summary>
+    /// Stack configuration reaches a provider as text: `pulumi config set kvm:sshControlPersist 5` arrives as
+    /// the string "5" (the engine JSON-encodes nothing for plain values). A key the schema types as a number
+    /// or a boolean is read from that text; what does not parse stays a string, for the binder to refuse by name.
+    /// </summary>
+    private static PropertyValue Typed(string key, PropertyValue value)
+    {
+        if (value is SecretValue secret) return PropertyValue.Secret(Typed(key, secret.Inner));
+        if (value is not Values.StringValue { Value: var text }
+            || ObjectShape.Of<ProviderConfig>().Inputs.FirstOrDefault(p => p.Name == key)?.Type is not ScalarShape { Kind: not ScalarKind.String } scalar)
+            return value;
+        text = text.Trim();
+        if (scalar.Kind == ScalarKind.Boolean)
+            return bool.TryParse(text, out var b) ? PropertyValue.Of(b) : value;
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+            ? PropertyValue.Of(d) : value;
+    }
 
     private static ObjectValue FromVariables(IDictionary<string, string> variables) =>
         ObjectValue.From(variables.Select(v => new KeyValuePair<string, PropertyValue>(v.Key, PropertyValue.Of(v.Value))));
