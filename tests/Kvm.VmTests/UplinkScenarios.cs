@@ -8,7 +8,7 @@ namespace Kvm.VmTests;
 /// <summary>
 /// Taking over an uplink into a VLAN-filtering bridge, where a VLAN setting can cut the host off:
 /// the host's namespace (eth0 holding its address and default route) and a LAN namespace with the
-/// gateway, joined by a veth; the local reachabilityProbe confirms every change to br0.
+/// gateway, joined by a veth; the local reachabilityProbe confirms every change to br0 and to its ports' VLAN tables.
 /// </summary>
 public static class UplinkScenarios
 {
@@ -48,5 +48,11 @@ public static class UplinkScenarios
         Expect.Sequence([new Row(1, true, true)], Table(host, "eth0"), "eth0's VLANs after the rollback");
         var again = await stack.UpAsync(Br0(defaultPvid: 1));
         Expect.True(again.Steps.All(s => s.Op == StepOp.Same), "after the rollback the host is as the program says: " + StepRenderer.Render(again));
+
+        // A VLAN table that moves the uplink's untagged frames to VLAN 100, away from br0's own VLAN 1: put back too.
+        var access = await stack.UpAsync(Br0(defaultPvid: 1), Res("kvm:index:VlanFilter", "uplink", """{"bridge": "br0", "port": "eth0", "access": 100}"""));
+        Expect.True(!access.Ok && access["uplink"].Error is { } vlanError && vlanError.Contains("so the host put the old table back by itself: nothing was changed", StringComparison.Ordinal),
+            "a VLAN table that cuts the host off is put back: " + StepRenderer.Render(access));
+        Expect.Sequence([new Row(1, true, true)], Table(host, "eth0"), "eth0's VLANs after the VLAN table was put back");
     }
 }

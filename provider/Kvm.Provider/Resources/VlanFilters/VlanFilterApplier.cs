@@ -52,12 +52,46 @@ internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterA
         var id = $"{a.Bridge}/{a.Port}";
         var (bridge, port) = (a.Bridge!, a.Port!);
         using var locks = await Host.Locks.AcquireAllAsync([$"link/{bridge}", $"link/{port}"], ct).ConfigureAwait(false);
-        var (_, portLink, target) = await FindAsync(bridge, port, requireFiltering: true, ct).ConfigureAwait(false);
+        var (bridgeLink, portLink, target) = await FindAsync(bridge, port, requireFiltering: true, ct).ConfigureAwait(false);
         var vlans = Host.Vlans;
         var current = (await vlans.GetTableAsync(portLink.Index, ct).ConfigureAwait(false))?.Entries ?? [];
         var desired = VlanPlan.Desired(a);
-        await ReplaceTableAsync(vlans, portLink.Index, target, current, desired, $"the VLAN table of {port} on {bridge}", ct).ConfigureAwait(false);
+        // The table of a port of a bridge that carries the default route or the SSH session's address (or of
+        // that bridge itself) decides whether the host's own frames get through: the change must be confirmed.
+        var risk = VlanTable.Diff(current, desired).IsEmpty ? null
+            : await LinkCheckpoint.TakeIfNeededAsync(Host.Links, [bridgeLink], createdBridge: null, Host.ManagementAddress, ct).ConfigureAwait(false);
+        var what = $"the VLAN table of {port} on {bridge}";
+        await ReplaceTableAsync(vlans, portLink.Index, target, current, desired, what, ct).ConfigureAwait(false);
+        if (risk is not null && Host.Reachability is { } reachability && !await ConfirmedAsync(reachability, ct).ConfigureAwait(false))
+        {
+            try
+            {
+                var now = (await vlans.GetTableAsync(portLink.Index, CancellationToken.None).ConfigureAwait(false))?.Entries ?? [];
+                await vlans.ApplyAsync(portLink.Index, target, VlanTable.Diff(now, current), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (NetlinkException restore)
+            {
+                throw new ProviderException(StatusCode.Unknown,
+                    $"after changing {what}, the host was not confirmed reachable through {reachability.Description}, and putting the old table back failed ({restore.Message}); check the host");
+            }
+            throw ProviderException.FailedPrecondition(
+                $"after changing {what}, the host was not confirmed reachable through {reachability.Description} within {Host.ConfirmTimeout.TotalSeconds:0} s; " +
+                $"the change touched the links that keep the host reachable ({risk.Why}), so the host put the old table back by itself: nothing was changed");
+        }
         return new Outcome<VlanFilterState>(id, await MustObserveAsync(bridge, port, a, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>Whether the host was confirmed reachable; a cancelled wait counts as not (the change is then undone).</summary>
+    private async Task<bool> ConfirmedAsync(IReachability reachability, CancellationToken ct)
+    {
+        try
+        {
+            return await reachability.ConfirmAsync(Host.ConfirmTimeout, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
