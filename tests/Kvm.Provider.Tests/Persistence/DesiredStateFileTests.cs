@@ -140,3 +140,26 @@ public sealed class DesiredStateFileTests : IDisposable
         Assert.False(Directory.Exists(_dir));
     }
 }
+
+/// <summary>The persistDir key: refused at preview when it cannot name a folder on the host; off when unset.</summary>
+public sealed class PersistDirConfigTests
+{
+    private static Dictionary<string, string> Failures(ProviderConfig config) => config.Validate().ToDictionary(f => f.Property, f => f.Reason);
+
+    [Fact]
+    public void An_absolute_path_is_taken_and_unset_means_off()
+    {
+        Assert.Empty(Failures(new ProviderConfig { PersistDir = "/var/lib/pulumi-kvm" }));
+        using var host = new ProviderHost(new Diagnostics.EngineLog(alsoToStderr: false, verbosity: 0));
+        Assert.Null(host.Persistence);
+        host.Configure(new ProviderConfig { PersistDir = "/var/lib/pulumi-kvm" });
+        Assert.Equal("/var/lib/pulumi-kvm/desired-state.json", host.Persistence!.FilePath);
+        Assert.Equal("", host.Persistence.Netns);
+    }
+
+    [Theory]
+    [InlineData("relative/dir", "\"relative/dir\" is not an absolute path")]
+    [InlineData("/var/lib/\nx", "must not contain control characters")]
+    public void Other_values_are_refused_naming_the_key(string value, string reason) =>
+        Assert.Equal(reason, Failures(new ProviderConfig { PersistDir = value })["persistDir"]);
+}
