@@ -87,7 +87,9 @@ internal sealed class HostRestorer(ProviderHost host, Action<string> problem)
         {
             await restore().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ProviderException or ResourceInitFailedException or NetlinkException or IOException or UnauthorizedAccessException)
+        // At boot nothing is there to catch a crash: whatever one entry throws (a host error, or a value in an edited
+        // file the appliers cannot take) is that entry's problem, and the next entry is still applied.
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             problem($"{what}: {e.Message}");
         }

@@ -143,3 +143,59 @@ public sealed class RestoreTests : IDisposable
         }
     }
 }
+
+/// <summary>`restore`'s command line: what it refuses before touching any host.</summary>
+public sealed class RestoreCommandTests
+{
+    private static async Task<(int Code, string Stderr)> RunAsync(params string[] args)
+    {
+        var stderr = new StringWriter();
+        return (await RestoreCommand.RunAsync(args, stderr), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Without_state_or_with_an_unknown_argument_it_prints_usage_and_exits_2()
+    {
+        var (code, err) = await RunAsync();
+        Assert.Equal(2, code);
+        Assert.StartsWith("restore: --state FILE is required", err, StringComparison.Ordinal);
+        Assert.Equal(2, (await RunAsync("--state", "/x", "--bogus")).Code);
+    }
+
+    [Fact]
+    public async Task A_missing_or_foreign_file_exits_2_naming_it()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"kvm-no-such-{Guid.NewGuid():N}.json");
+        var (code, err) = await RunAsync("--state", missing);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"restore: cannot read {missing}:", err, StringComparison.Ordinal);
+
+        var foreign = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(foreign, "[1, 2]");
+            Assert.Equal(2, (await RunAsync($"--state={foreign}")).Code);
+        }
+        finally
+        {
+            File.Delete(foreign);
+        }
+    }
+
+    [Fact]
+    public async Task Nothing_recorded_for_the_namespace_is_nothing_to_do()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, DesiredState.Empty.ToJson());
+            var (code, err) = await RunAsync("--state", file, "--netns", "lab-x");
+            Assert.Equal(0, code);
+            Assert.Contains("records nothing for namespace lab-x", err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
