@@ -141,3 +141,43 @@ public sealed class PersistRestoreTests : IDisposable
         Assert.Null(ns.Link("br-pb"));
     }
 }
+
+/// <summary>
+/// VLAN tables through `restore` on a kernel with bridge VLAN filtering (the lab's kernel VM; this machine's kernel
+/// lacks it): a VLAN-filtering bridge and the tables of two ports come back from a desired-state file, twice alike.
+/// </summary>
+public sealed class PersistRestoreVlanTests
+{
+    [Fact]
+    public void Restore_makes_a_vlan_filtering_bridge_and_its_port_tables_and_a_second_run_changes_nothing()
+    {
+        var result = KernelVm.Run($$"""
+            ip link add d0 type dummy
+            ip link add d1 type dummy
+            cat > /tmp/state.json <<'X'
+            {"version": 1, "namespaces": {"": {
+              "bridges": {"br-v": {"name": "br-v", "vlanFiltering": true, "ports": ["d0", "d1"], "up": true} },
+              "vlanFilters": {
+                "br-v/d0": {"bridge": "br-v", "port": "d0", "access": 20},
+                "br-v/d1": {"bridge": "br-v", "port": "d1", "trunk": {"vids": [10, 30], "ranges": ["100-102"], "native": 5} } } } } }
+            X
+            {{RepoPaths.ProviderBinary}} restore --state /tmp/state.json; echo "first=$?"
+            bridge -j vlan show > /tmp/first
+            {{RepoPaths.ProviderBinary}} restore --state /tmp/state.json; echo "second=$?"
+            bridge -j vlan show > /tmp/second
+            cmp -s /tmp/first /tmp/second && echo "tables unchanged"
+            echo "TABLES $(cat /tmp/first)"
+            """, TimeSpan.FromMinutes(5));
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Console);
+        Assert.Contains("first=0", result.Output, StringComparison.Ordinal);
+        Assert.Contains("second=0", result.Output, StringComparison.Ordinal);
+        Assert.Contains("tables unchanged", result.Output, StringComparison.Ordinal);
+        var json = result.Output[(result.Output.IndexOf("TABLES ", StringComparison.Ordinal) + 7)..].Split('\n')[0];
+        var tables = JsonNode.Parse(json)!.AsArray().ToDictionary(p => (string)p!["ifname"]!, p => p!["vlans"]!.AsArray()
+            .Select(v => $"{(int)v!["vlan"]!}{(v["flags"]?.AsArray().Select(f => (string)f!).Contains("PVID") == true ? " pvid" : "")}{(v["flags"]?.AsArray().Select(f => (string)f!).Contains("Egress Untagged") == true ? " untagged" : "")}")
+            .ToList());
+        Assert.Equal(["20 pvid untagged"], tables["d0"]);
+        Assert.Equal(["5 pvid untagged", "10", "30", "100", "101", "102"], tables["d1"]);
+    }
+}
