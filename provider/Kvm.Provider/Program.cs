@@ -42,6 +42,8 @@ internal static class Program
         {
             case "discover":
                 return await Discovery.DiscoverCommand.RunAsync(args[1..], stdout, Console.Error).ConfigureAwait(false);
+            case Restore.RestoreCommand.Command:
+                return await Restore.RestoreCommand.RunAsync(args[1..], Console.Error).ConfigureAwait(false);
             case "schema":
                 WriteRaw(stdout, SchemaText());
                 return 0;
@@ -132,12 +134,14 @@ internal sealed record CommandLine(string? Command, bool LogToStderr, int Verbos
         usage: pulumi-resource-kvm [--logtostderr] [-v=N] [--tracing ADDRESS] [ENGINE_ADDRESS]
                pulumi-resource-kvm schema      print the package schema (schema.json)
                pulumi-resource-kvm discover    scan the host read-only and write what it would manage (see discover --help)
+               pulumi-resource-kvm restore     re-apply the host networking kept in persistDir, at boot (see restore --help)
         """;
 
     public static CommandLine Parse(string[] args)
     {
         if (args is ["schema"]) return new("schema", false, 0, null, null, null);
         if (args is ["discover", ..]) return new("discover", false, 0, null, null, null);
+        if (args is [Restore.RestoreCommand.Command, ..]) return new(Restore.RestoreCommand.Command, false, 0, null, null, null);
         if (args is ["help" or "--help" or "-h"]) return new("help", false, 0, null, null, null);
 
         bool logToStderr = false;

@@ -52,6 +52,9 @@ internal sealed partial record ProviderConfig
     [Input("reachabilityProbe", "On the machine running Pulumi (no `host`): what must still answer after a change to the links carrying its default route, as `ADDRESS[:PORT]` (port 22 when left out), e.g. the gateway or the CI runner's address. A TCP connection is tried from the managed namespace; any answer counts, a refusal too. Unset: such a change is checkpointed and rolled back if it fails half-way, but not confirmed.", MaxLength = 64)]
     public string? ReachabilityProbe { get; init; }
 
+    [Input("persistDir", "A folder on the KVM host (the remote `host` when set) where the provider keeps the desired state of the host networking it manages, so that it survives a reboot of the host: `desired-state.json` there lists, per network namespace, every Bridge (its inputs as applied: settings, ports, port options, addresses, gateways, routes) and VlanFilter of the stack, kept in step by create, update, import and delete. At boot, `pulumi-resource-kvm restore --state DIR/desired-state.json` re-applies it with the provider's own netlink code (run it before libvirtd starts the autostart guests). Unset: nothing is persisted, and what the provider made is gone after a reboot until the next `pulumi up`.", MaxLength = 4096)]
+    public string? PersistDir { get; init; }
+
     /// <summary>The hooks folder actually used.</summary>
     public string EffectiveHooksDir => LibvirtHooksDir ?? DefaultHooksDir;
 
@@ -103,6 +106,13 @@ internal sealed partial record ProviderConfig
         if (NamespaceProblem(onRemoteHost ? "hostNetns" : "netns", Netns, checkExists: elsewhere is null) is { } badNs) failures.Add(badNs);
         if (LibvirtHooksDir is { } hooks && !Path.IsPathFullyQualified(hooks))
             failures.Add(new CheckFailure("libvirtHooksDir", $"\"{hooks}\" is not an absolute path"));
+        if (PersistDir is { } persist)
+        {
+            if (persist.Any(char.IsControl))
+                failures.Add(new CheckFailure("persistDir", "must not contain control characters"));
+            else if (!Path.IsPathFullyQualified(persist))
+                failures.Add(new CheckFailure("persistDir", $"\"{persist}\" is not an absolute path"));
+        }
         if (ReachabilityProbe is { } probe)
         {
             if (!TcpProbe.TryParse(probe, out _))
@@ -198,6 +208,8 @@ internal sealed partial record ProviderConfig
         Uri = Uri is null && EnvironmentUri is null ? null : onHostUri,
         Netns = HostNetns,
         LibvirtHooksDir = LibvirtHooksDir,
+        // Resources run in the agent, so the desired state is kept on the host they act on.
+        PersistDir = PersistDir,
         // The agent confirms its changes over the session and rolls them back by itself: it needs the timeout.
         ConfirmTimeoutSeconds = ConfirmTimeoutSeconds,
     };

@@ -61,6 +61,9 @@ internal sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostCon
     /// <summary>Link deletions committed in groups (see <see cref="Host.LinkDeletions"/>).</summary>
     public LinkDeletions LinkDeletions => Connections.LinkDeletions;
 
+    /// <summary>Where the desired state is kept for the next boot (`persistDir`), or null when persistence is off.</summary>
+    public HostPersistence? Persistence => Config.PersistDir is { } dir ? new HostPersistence(DesiredStateFile.InFolder(dir), Config.Netns ?? "") : null;
+
     /// <summary>A short name of where links live, for messages: "namespace lab-1" or "the provider's namespace".</summary>
     public string NamespaceDescription => Config.Netns is { Length: > 0 } ns ? $"network namespace {ns}" : "the provider's network namespace";
 

@@ -24,6 +24,12 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
     protected abstract Planner<TArgs, TState> Planner { get; }
     protected abstract Applier<TArgs, TState> Applier { get; }
 
+    /// <summary>
+    /// The kind under which the desired-state file (`persistDir`) keeps this resource's applied inputs, for
+    /// `pulumi-resource-kvm restore` to re-apply at boot; null for resources the host keeps by itself (libvirt's).
+    /// </summary>
+    protected virtual string? PersistedAs => null;
+
     public ObjectShape InputShape => ObjectShape.Of<TArgs>();
     public ObjectShape OutputShape => ObjectShape.Of<TState>();
 
@@ -81,6 +87,26 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         if (news.HasUnknowns) return;
         foreach (var line in await Applier.PreviewNotesAsync(news.Value, old, ct).ConfigureAwait(false))
             await Host.Log.LogAsync(line.Severity, line.Message, urn).ConfigureAwait(false);
+        if (PersistedAs is not null && Host.Persistence is { } persistence && Planner.HostNameOf(news.Value) is { } name)
+            await Host.Log.InfoAsync(persistence.PreviewNote(name), urn).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records what was applied in the desired-state file. The object is on the host by now: when the file cannot be
+    /// written, it is kept as an incompletely made resource, so the next `pulumi up` writes it again.
+    /// </summary>
+    private async Task PersistAsync(string id, TState state, TArgs inputs, CancellationToken ct)
+    {
+        if (PersistedAs is not { } kind || Host.Persistence is not { } persistence) return;
+        try
+        {
+            await persistence.RecordAsync(kind, id, Writer.Write(inputs, inputsOnly: true), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (HostPersistence.IsFileFailure(e))
+        {
+            throw new ResourceInitFailedException(id, state,
+                $"{id} was applied, but recording it in {persistence.FilePath} for the next boot failed ({e.Message}); `pulumi up` tries again");
+        }
     }
 
     async Task<CreateResult> IResource.CreateAsync(CreateRequest request, CancellationToken ct)
@@ -93,6 +119,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             outcome = request.Preview
                 ? Planner.Preview(new PreviewContext<TArgs, TState>("", request.Urn, inputs, null, null, null))
                 : await Applier.CreateAsync(new CreateContext<TArgs>(request.Urn, request.Name, inputs, request.Timeout, ct)).ConfigureAwait(false);
+            if (!request.Preview) await PersistAsync(outcome.Id, outcome.State, inputs.Value, ct).ConfigureAwait(false);
         }
         catch (ResourceInitFailedException e)
         {
@@ -124,6 +151,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             return new ReadResult(request.Id, request.State, request.Inputs);
         }
         if (observed is null) return ReadResult.Gone;
+        if (request.IsImport) await RecordImportAsync(observed, request.Urn, ct).ConfigureAwait(false);
 
         var secretPaths = oldInputs?.SecretPaths ?? [];
         var state = KeepSecrets(Writer.Write(observed.State), secretPaths);
@@ -152,6 +180,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             else
             {
                 outcome = await Applier.UpdateAsync(new UpdateContext<TArgs, TState>(request.Id, request.Urn, oldState, oldInputs, news, plan, request.Timeout, ct)).ConfigureAwait(false);
+                await PersistAsync(request.Id, outcome.State, news.Value, ct).ConfigureAwait(false);
             }
         }
         catch (ResourceInitFailedException e)
@@ -165,11 +194,36 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         return outputs;
     }
 
-    Task IResource.DeleteAsync(DeleteRequest request, CancellationToken ct)
+    async Task IResource.DeleteAsync(DeleteRequest request, CancellationToken ct)
     {
         var state = PropertyBinder.Bind<TState>(request.State, BindMode.State).Value;
         var oldInputs = request.OldInputs.Fields.Count == 0 ? null : PropertyBinder.Bind<TArgs>(request.OldInputs, BindMode.State).Value;
-        return Applier.DeleteAsync(new DeleteContext<TArgs, TState>(request.Id, request.Urn, state, oldInputs, request.Timeout, ct));
+        await Applier.DeleteAsync(new DeleteContext<TArgs, TState>(request.Id, request.Urn, state, oldInputs, request.Timeout, ct)).ConfigureAwait(false);
+        if (PersistedAs is not { } kind || Host.Persistence is not { } persistence) return;
+        try
+        {
+            // A deleted object must not come back at the next boot.
+            await persistence.ForgetAsync(kind, request.Id, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (HostPersistence.IsFileFailure(e))
+        {
+            throw ProviderException.FailedPrecondition(
+                $"{request.Id} was deleted, but removing it from {persistence.FilePath} failed ({e.Message}), so the next boot would make it again; `pulumi destroy` (or up) tries again");
+        }
+    }
+
+    /// <summary>An imported object is managed from now on: it is recorded as read, and a failure to do so is only a warning (the import itself worked).</summary>
+    private async Task RecordImportAsync(Observed<TArgs, TState> observed, string urn, CancellationToken ct)
+    {
+        if (PersistedAs is not { } kind || Host.Persistence is not { } persistence) return;
+        try
+        {
+            await persistence.RecordAsync(kind, observed.Id, Writer.Write(observed.Inputs, inputsOnly: true), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (HostPersistence.IsFileFailure(e))
+        {
+            await Host.Log.WarnAsync($"kvm:persist {observed.Id}: not recorded in {persistence.FilePath} ({e.Message}); it will not come back after a reboot until the next `pulumi up`", urn).ConfigureAwait(false);
+        }
     }
 
     string? IResource.ProvisionalId(ObjectValue inputs)

@@ -67,8 +67,10 @@ internal sealed class FakeBridgeKernel : ILinkApi, IBridgeVlanApi
         return Task.CompletedTask;
     }
 
-    public Task AddAsync(int index, VlanTarget target, IReadOnlyList<VlanEntry> entries, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task DeleteAsync(int index, VlanTarget target, IReadOnlyList<VlanEntry> entries, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task AddAsync(int index, VlanTarget target, IReadOnlyList<VlanEntry> entries, CancellationToken cancellationToken = default) =>
+        ApplyAsync(index, target, new VlanDelta([], entries), cancellationToken);
+    public Task DeleteAsync(int index, VlanTarget target, IReadOnlyList<VlanEntry> entries, CancellationToken cancellationToken = default) =>
+        ApplyAsync(index, target, new VlanDelta(entries, []), cancellationToken);
     public Task<Link> CreateBridgeAsync(NewBridge bridge, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task SetAsync(int index, LinkChange change, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task SetMasterAsync(int index, int masterIndex, CancellationToken cancellationToken = default) => throw new NotSupportedException();

@@ -76,9 +76,9 @@ public class RemoteConfigTests
     [Fact]
     public void With_a_host_a_local_uri_is_opened_on_that_host()
     {
-        var config = new ProviderConfig { Host = "root@kvm1", Uri = "qemu:///system", HostNetns = "tenant1", LibvirtHooksDir = "/srv/hooks" };
+        var config = new ProviderConfig { Host = "root@kvm1", Uri = "qemu:///system", HostNetns = "tenant1", LibvirtHooksDir = "/srv/hooks", PersistDir = "/var/lib/kvm" };
         Assert.Empty(Failures(config));
-        Assert.Equal(new ProviderConfig { Uri = "qemu:///system", Netns = "tenant1", LibvirtHooksDir = "/srv/hooks" }, config.Remote!.OnHost);
+        Assert.Equal(new ProviderConfig { Uri = "qemu:///system", Netns = "tenant1", LibvirtHooksDir = "/srv/hooks", PersistDir = "/var/lib/kvm" }, config.Remote!.OnHost);
         // Unset stays unset: the host's own default applies there.
         Assert.Null(new ProviderConfig { Host = "kvm1" }.Remote!.OnHost.Uri);
     }

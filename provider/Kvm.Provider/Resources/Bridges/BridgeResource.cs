@@ -11,6 +11,8 @@ internal sealed class BridgeResource(ProviderHost host) : Resource<BridgeArgs, B
 
     public override string Token => TypeToken;
 
+    protected override string? PersistedAs => DesiredState.Bridges;
+
     public override string Description => """
         A Linux bridge on the KVM host: MTU, MAC, STP timers, VLAN filtering settings, its ports, its up/down state, and the host's own addresses, default gateways and static routes on it, managed over rtnetlink (no `ip` or `brctl`).
 

@@ -12,6 +12,8 @@ internal sealed class VlanFilterResource(ProviderHost host) : Resource<VlanFilte
 
     public override string Token => TypeToken;
 
+    protected override string? PersistedAs => DesiredState.VlanFilters;
+
     public override string Description => """
         The whole VLAN table of one port of a VLAN-filtering bridge, or of the bridge itself (`port` = the bridge's name: what the host sees on the bridge), with exact `bridge vlan` semantics: vids and ranges, one PVID, untagged egress. Give it as `vlans` (entry by entry), `access` (one VLAN, PVID and untagged) or `trunk` (tagged vids or ranges plus a native VLAN).
 
