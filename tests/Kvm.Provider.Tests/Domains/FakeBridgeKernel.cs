@@ -77,12 +77,13 @@ internal sealed class FakeBridgeKernel : ILinkApi, IBridgeVlanApi
     public Task ReleaseFromMasterAsync(int index, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task SetAdminStateAsync(int index, AdminState state, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<DeleteOutcome> DeleteAsync(int index, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<IReadOnlyList<LinkAddress>> ListAddressesAsync(int index, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<bool> CarriesDefaultRouteAsync(int index, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    // The fake host has no addresses and no routes: a VLAN table change on it never needs confirming.
+    public Task<IReadOnlyList<LinkAddress>> ListAddressesAsync(int index, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<LinkAddress>>([]);
+    public Task<bool> CarriesDefaultRouteAsync(int index, CancellationToken cancellationToken = default) => Task.FromResult(false);
     public Task<IReadOnlyList<LinkAddress>> ListAllAddressesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task AddAddressAsync(int index, System.Net.IPAddress address, byte prefixLength, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<bool> DeleteAddressAsync(int index, System.Net.IPAddress address, byte prefixLength, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<IReadOnlyList<Route>> ListRoutesAsync(int index, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<IReadOnlyList<Route>> ListRoutesAsync(int index, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<Route>>([]);
     public Task AddRouteAsync(Route route, bool replace = false, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<bool> DeleteRouteAsync(Route route, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<IReadOnlyList<DeleteOutcome>> DeleteManyAsync(IReadOnlyList<int> indexes, CancellationToken cancellationToken = default) => throw new NotSupportedException();
