@@ -113,7 +113,8 @@ internal static class BridgeAddressing
         };
     }
 
-    private static bool SameRoute(Route held, Route wanted) =>
+    /// <summary>One route whichever way its metric is spelt (unset is the family's default).</summary>
+    public static bool SameRoute(Route held, Route wanted) =>
         held.Destination.Equals(wanted.Destination) && held.DestinationLength == wanted.DestinationLength
         && Equals(held.Gateway, wanted.Gateway) && EffectiveMetric(held) == EffectiveMetric(wanted);
 }

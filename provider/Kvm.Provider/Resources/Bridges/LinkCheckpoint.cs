@@ -109,13 +109,13 @@ internal sealed class LinkCheckpoint
                 await Try($"giving {a} back to {s.Link.Name}", () => links.AddAddressAsync(s.Link.Index, a.Address, a.PrefixLength, CancellationToken.None)).ConfigureAwait(false);
             var routes = (await links.ListRoutesAsync(s.Link.Index, CancellationToken.None).ConfigureAwait(false)).Where(r => BridgeAddressing.IsManaged(r, s.Link.Index)).ToList();
             // A default route goes back in one request that replaces the one the change put elsewhere.
-            foreach (var r in s.Routes.Where(r => !routes.Any(h => SameRoute(h, r))))
+            foreach (var r in s.Routes.Where(r => !routes.Any(h => BridgeAddressing.SameRoute(h, r))))
                 await Try($"giving {r} back to {s.Link.Name}", () => links.AddRouteAsync(r with { Protocol = RouteProtocol.Static }, replace: r.IsDefault, CancellationToken.None)).ConfigureAwait(false);
         }
         foreach (var s in _links)
         {
             foreach (var r in (await links.ListRoutesAsync(s.Link.Index, CancellationToken.None).ConfigureAwait(false))
-                .Where(r => BridgeAddressing.IsManaged(r, s.Link.Index) && !s.Routes.Any(w => SameRoute(r, w))))
+                .Where(r => BridgeAddressing.IsManaged(r, s.Link.Index) && !s.Routes.Any(w => BridgeAddressing.SameRoute(r, w))))
                 await Try($"removing {r} from {s.Link.Name}", async () => await links.DeleteRouteAsync(r, CancellationToken.None).ConfigureAwait(false)).ConfigureAwait(false);
             foreach (var a in (await links.ListAddressesAsync(s.Link.Index, CancellationToken.None).ConfigureAwait(false))
                 .Where(a => BridgeAddressing.IsManaged(a) && !s.Addresses.Any(w => Same(a, w))))
@@ -144,7 +144,4 @@ internal sealed class LinkCheckpoint
     }
 
     private static bool Same(LinkAddress a, LinkAddress b) => a.Address.Equals(b.Address) && a.PrefixLength == b.PrefixLength;
-
-    private static bool SameRoute(Route a, Route b) =>
-        a.Destination.Equals(b.Destination) && a.DestinationLength == b.DestinationLength && Equals(a.Gateway, b.Gateway) && a.Metric == b.Metric;
 }

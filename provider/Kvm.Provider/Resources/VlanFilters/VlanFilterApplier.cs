@@ -66,8 +66,7 @@ internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterA
         {
             try
             {
-                var now = (await vlans.GetTableAsync(portLink.Index, CancellationToken.None).ConfigureAwait(false))?.Entries ?? [];
-                await vlans.ApplyAsync(portLink.Index, target, VlanTable.Diff(now, current), CancellationToken.None).ConfigureAwait(false);
+                await PutBackAsync(vlans, portLink.Index, target, current).ConfigureAwait(false);
             }
             catch (NetlinkException restore)
             {
@@ -119,8 +118,7 @@ internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterA
         {
             try
             {
-                var now = (await vlans.GetTableAsync(index, CancellationToken.None).ConfigureAwait(false))?.Entries ?? [];
-                await vlans.ApplyAsync(index, target, VlanTable.Diff(now, current), CancellationToken.None).ConfigureAwait(false);
+                await PutBackAsync(vlans, index, target, current).ConfigureAwait(false);
             }
             catch (NetlinkException restore)
             {
@@ -129,6 +127,13 @@ internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterA
             }
             throw e is NetlinkException ne ? HostErrors.Refused(ne, $"changing {what} (the old table was put back)", Host.NamespaceDescription) : e;
         }
+    }
+
+    /// <summary>Gives the port back the table it had before a change, whatever the change left (uncancellable: it undoes).</summary>
+    private static async Task PutBackAsync(IBridgeVlanApi vlans, int index, VlanTarget target, IReadOnlyList<VlanEntry> before)
+    {
+        var now = (await vlans.GetTableAsync(index, CancellationToken.None).ConfigureAwait(false))?.Entries ?? [];
+        await vlans.ApplyAsync(index, target, VlanTable.Diff(now, before), CancellationToken.None).ConfigureAwait(false);
     }
 
     public override async Task<Observed<VlanFilterArgs, VlanFilterState>?> ReadAsync(ReadContext<VlanFilterArgs, VlanFilterState> ctx)
