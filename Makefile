@@ -47,8 +47,9 @@ plugin:
 	@rm -f bin/*.pdb
 
 ## dist: what a release publishes, in artifacts/dist: the plugin archives for linux-amd64 and
-## linux-arm64 (NativeAOT, cross-linked with Debian's gcc-aarch64-linux-gnu), their SHA-256 sums,
-## and the Pulumi.Kvm NuGet package; then an example is built against that package from the folder.
+## linux-arm64 (NativeAOT, cross-linked with Debian's gcc-aarch64-linux-gnu, run once under
+## qemu-user before it is packed), their SHA-256 sums, and the Pulumi.Kvm NuGet package; then an
+## example is built against that package from the folder.
 dist: dist-archive dist-arm64 dist-sdk
 	cd $(DIST) && sha256sum pulumi-resource-kvm-v$(VERSION)-*.tar.gz Pulumi.Kvm.$(VERSION).nupkg > pulumi-resource-kvm_$(VERSION)_checksums.txt
 	@$(MAKE) --no-print-directory dist-example
@@ -56,6 +57,7 @@ dist: dist-archive dist-arm64 dist-sdk
 
 ## dist-archive: the linux-amd64 plugin archive from bin/ (make test installs it into a fake plugin cache)
 dist-archive: plugin
+	bash dist/smoke.sh $(VERSION) $(PLUGIN)
 	bash dist/archive.sh $(VERSION) linux-amd64 $(PLUGIN) $(DIST)
 
 dist-arm64:
@@ -63,6 +65,7 @@ dist-arm64:
 	dotnet publish provider/Kvm.Provider -c Release -r linux-arm64 -o $(DIST)/build/linux-arm64 --nologo $(PLUGIN_PROPS) \
 		-p:CppCompilerAndLinker=aarch64-linux-gnu-gcc -p:ObjCopyName=aarch64-linux-gnu-objcopy \
 		-p:CustomAfterMicrosoftCommonTargets=$(CURDIR)/dist/cross-gcc.targets
+	bash dist/smoke.sh $(VERSION) $(DIST)/build/linux-arm64/pulumi-resource-kvm qemu-aarch64 -L /usr/aarch64-linux-gnu
 	bash dist/archive.sh $(VERSION) linux-arm64 $(DIST)/build/linux-arm64/pulumi-resource-kvm $(DIST)
 
 ## dist-sdk: the SDK generated from the release binary's own schema, packed as Pulumi.Kvm.$(VERSION).nupkg
