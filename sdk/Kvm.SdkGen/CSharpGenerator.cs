@@ -882,9 +882,10 @@ public sealed class CSharpGenerator
                 <Nullable>enable</Nullable>
               </PropertyGroup>
 
-              <PropertyGroup Condition="'$(Configuration)|$(Platform)'=='Debug|AnyCPU'">
+              <PropertyGroup>
                 <GenerateDocumentationFile>true</GenerateDocumentationFile>
                 <NoWarn>1701;1702;1591</NoWarn>
+                <PackageReadmeFile>README.md</PackageReadmeFile>
               </PropertyGroup>
 
               <PropertyGroup>
@@ -927,6 +928,10 @@ public sealed class CSharpGenerator
 
               <ItemGroup>
                 <None Include="logo.png">
+                  <Pack>True</Pack>
+                  <PackagePath></PackagePath>
+                </None>
+                <None Include="README.md">
                   <Pack>True</Pack>
                   <PackagePath></PackagePath>
                 </None>

@@ -6,8 +6,10 @@ using Kvm.SdkGen.Schema;
 namespace Kvm.SdkGen;
 
 /// <summary>
-/// Markdown reference pages from the schema: <c>README.md</c> (the index), <c>provider.md</c>
-/// (provider configuration) and <c>resources/&lt;name&gt;.md</c> per resource (description, a C#
+/// Markdown reference pages from the schema, laid out as the Pulumi Registry reads a provider's
+/// docs/: <c>_index.md</c> (the overview, with the registry's front matter),
+/// <c>installation-configuration.md</c> (installing the plugin and the SDK package, and the provider's
+/// configuration keys) and <c>resources/&lt;name&gt;.md</c> per resource (description, a C#
 /// example, inputs, outputs, nested types, import).
 /// </summary>
 public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
@@ -16,7 +18,10 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
 
     /// <summary>The paths under docs/ this generator owns (and may delete when stale).</summary>
     public static bool Owns(string rel) =>
-        rel is "README.md" or "provider.md" || (rel.StartsWith("resources/", StringComparison.Ordinal) && rel.EndsWith(".md", StringComparison.Ordinal));
+        rel is IndexPage or InstallationPage || (rel.StartsWith("resources/", StringComparison.Ordinal) && rel.EndsWith(".md", StringComparison.Ordinal));
+
+    public const string IndexPage = "_index.md";
+    public const string InstallationPage = "installation-configuration.md";
 
     public static string PagePath(Resource r) => $"resources/{r.Name.ToLowerInvariant()}.md";
 
@@ -24,25 +29,45 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
     {
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         void Add(string path, string text) => files.Add(path, Encoding.UTF8.GetBytes(text));
-        Add("README.md", Index());
-        Add("provider.md", ProviderPage());
+        Add(IndexPage, Index());
+        Add(InstallationPage, InstallationAndConfiguration());
         foreach (var r in pkg.Resources) Add(PagePath(r), ResourcePage(r));
         return files;
     }
 
     private string Title => pkg.DisplayName is { Length: > 0 } d ? d : pkg.Name;
 
+    /// <summary>The registry's front matter (a Hugo page of layout <c>package</c>), then the generated-file marker.</summary>
+    private static void FrontMatter(StringBuilder sb, string title, string metaDescription)
+    {
+        sb.Append("---\n");
+        sb.Append($"title: {Yaml(title)}\n");
+        sb.Append($"meta_desc: {Yaml(metaDescription)}\n");
+        sb.Append("layout: package\n");
+        sb.Append("---\n\n");
+        sb.Append(Marker).Append("\n\n");
+    }
+
+    /// <summary>A YAML scalar: as it is when plain text allows it, else double-quoted (JSON strings are valid YAML).</summary>
+    private static string Yaml(string text)
+    {
+        var oneLine = text.ReplaceLineEndings(" ").Trim();
+        var plain = oneLine.Length > 0 && !oneLine.Contains(": ", StringComparison.Ordinal) && !oneLine.Contains(" #", StringComparison.Ordinal)
+            && "-?:,[]{}#&*!|>'\"%@`".IndexOf(oneLine[0], StringComparison.Ordinal) < 0;
+        return plain ? oneLine : JsonSerializer.Serialize(oneLine);
+    }
+
     // ---------------------------------------------------------------- index
 
     private string Index()
     {
         var sb = new StringBuilder();
-        sb.Append(Marker).Append("\n\n");
+        FrontMatter(sb, Title, pkg.Description.Length > 0 ? pkg.Description : $"The {Title} provider.");
         sb.Append($"# {Title} provider (`{pkg.Name}`)\n\n");
         if (pkg.Description.Length > 0) sb.Append(pkg.Description.Trim()).Append("\n\n");
         sb.Append($"- Package `{pkg.Name}`{(pkg.Version is { } v ? $", version {v}" : "")}\n");
         sb.Append($"- C# SDK: NuGet package and namespace `{sdk.Namespace}` (generated into `sdk/dotnet/`)\n");
-        sb.Append("- [Provider configuration](provider.md)\n\n");
+        sb.Append($"- [Installation and configuration]({InstallationPage})\n\n");
         sb.Append("## Resources\n\n");
         if (pkg.Resources.IsEmpty)
         {
@@ -67,12 +92,13 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
 
     // ---------------------------------------------------------------- provider
 
-    private string ProviderPage()
+    private string InstallationAndConfiguration()
     {
         var sb = new StringBuilder();
-        sb.Append(Marker).Append("\n\n");
-        sb.Append($"# {Title} provider configuration\n\n");
-        if (pkg.Provider.Description.Length > 0) sb.Append(pkg.Provider.Description.Trim()).Append("\n\n");
+        FrontMatter(sb, $"{Title} Installation & Configuration", $"Information on how to install and configure the {Title} provider.");
+        sb.Append($"# {Title} provider: installation and configuration\n\n");
+        Installation(sb);
+        if (pkg.Provider.Description.Length > 0) sb.Append("## The provider\n\n").Append(pkg.Provider.Description.Trim()).Append("\n\n");
         sb.Append("## Configuration\n\n");
         if (pkg.Config.IsEmpty)
         {
@@ -102,6 +128,26 @@ public sealed class DocsGenerator(PackageSchema pkg, CSharpGenerator sdk)
         }
         sb.Append("```csharp\n").Append(ExampleProgram(pkg.Provider, "host")).Append("```\n");
         return sb.ToString();
+    }
+
+    /// <summary>How a program gets the SDK package and the engine gets the plugin (from the schema's version and pluginDownloadURL).</summary>
+    private void Installation(StringBuilder sb)
+    {
+        var version = pkg.Version is { } v ? v : "<version>";
+        sb.Append("## Installation\n\n");
+        sb.Append($"The {Title} provider is available as a package in .NET: [`{sdk.Namespace}`](https://www.nuget.org/packages/{sdk.Namespace}).\n\n");
+        sb.Append("```sh\n").Append($"dotnet add package {sdk.Namespace} --version {version}\n").Append("```\n\n");
+        if (pkg.PluginDownloadUrl.Length > 0)
+        {
+            sb.Append($"The package names the provider plugin it needs (`pulumi-resource-{pkg.Name}` v{version}) and where it is published " +
+                $"(`{pkg.PluginDownloadUrl}`), so `pulumi preview` and `pulumi up` download and install it by themselves on first use. " +
+                "To install it ahead of time:\n\n");
+            sb.Append("```sh\n").Append($"pulumi plugin install resource {pkg.Name} {version} --server {pkg.PluginDownloadUrl}\n").Append("```\n\n");
+        }
+        else
+        {
+            sb.Append($"Install the provider plugin (`pulumi-resource-{pkg.Name}` v{version}) with `pulumi plugin install resource {pkg.Name} {version} --file <archive or binary>`.\n\n");
+        }
     }
 
     private static string SampleShellValue(Property p) => p.Default is { ValueKind: JsonValueKind.String } d

@@ -200,6 +200,7 @@ namespace Pulumi.Kvm
             var defaultOptions = new CustomResourceOptions
             {
                 Version = Utilities.Version,
+                PluginDownloadURL = "github://api.github.com/kvm-provider/pulumi-kvm",
                 ReplaceOnChanges =
                 {
                     "name",

@@ -260,6 +260,7 @@ namespace Pulumi.Kvm
             var defaultOptions = new CustomResourceOptions
             {
                 Version = Utilities.Version,
+                PluginDownloadURL = "github://api.github.com/kvm-provider/pulumi-kvm",
                 ReplaceOnChanges =
                 {
                     "name",

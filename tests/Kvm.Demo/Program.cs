@@ -6,9 +6,27 @@ using static Kvm.Demo.Narrator;
 
 // The provider's lifecycle against a throwaway lab host (a network namespace with a private
 // libvirtd and Open vSwitch), driven through its gRPC protocol the way the Pulumi engine drives it.
+// Where a `pulumi` CLI is on PATH, the real engine runs examples/host-network first (RealCliAct).
 // Every act keeps the resources of the acts before it; one destroy at the end removes them all,
 // also when an act fails, and disposing the lab ends whatever is still running in it.
 Title("kvm provider demo");
+var pulumiCli = RealCliAct.FindPulumiCli();
+if (pulumiCli is null)
+{
+    Say("Who plays the Pulumi engine: there is no `pulumi` CLI on PATH (it cannot be installed on this project's\n" +
+        "# machines), so this repository's engine harness (tests/Kvm.Engine) plays it. It starts the plugin as the\n" +
+        "# CLI does, makes the same gRPC calls in the same order (GetPluginInfo, CheckConfig, Configure, Check, Diff,\n" +
+        "# Create/Read/Update/Delete), keeps the stack's state, serves the engine's Log service, and prints each\n" +
+        "# command the way the CLI prints it. With a pulumi CLI on PATH, the demo first runs examples/host-network\n" +
+        "# with it (tests/lab/make-up.sh, also `make up`).");
+}
+else
+{
+    Say($"Who plays the Pulumi engine: the real pulumi CLI ({pulumiCli}) for examples/host-network, first; then this\n" +
+        "# repository's engine harness (tests/Kvm.Engine) for the acts that look inside (drift made by hand, import\n" +
+        "# by id, remote hosts, the kernel VM), printed the way the CLI prints them.");
+    await RealCliAct.RunAsync(pulumiCli);
+}
 Console.WriteLine($"# plugin: {RepoPaths.ProviderBinary}");
 var started = DateTime.UtcNow;
 using var ns = LabNamespace.CreateLab();

@@ -18,7 +18,13 @@ public static class CommandOutput
         lines.AddRange(changes.Select(s => StepRenderer.Render(s, result.IsPlan)));
         if (changes.Count == 0) lines.Add("    (no changes)");
 
-        var diagnostics = Diagnostics(logs, $"{project}-{stack}");
+        var all = logs.ToList();
+        // The CLI shows ephemeral status in the resource's row while the step runs and keeps none of
+        // it; printed afterwards, it is set apart and labelled, never mixed into the diagnostics.
+        var statuses = all.Where(l => l.Ephemeral).Select(l => $"    {ResourceLabel(l.Urn, $"{project}-{stack}")} {l.Message}").ToList();
+        if (statuses.Count > 0) lines.AddRange(["", "Status shown while it ran (ephemeral: beside the resource, then gone):", .. statuses]);
+
+        var diagnostics = Diagnostics(all.Where(l => !l.Ephemeral), $"{project}-{stack}");
         if (diagnostics.Count > 0) lines.AddRange(["", "Diagnostics:", .. diagnostics]);
 
         lines.AddRange(["", "Resources:"]);
@@ -34,11 +40,17 @@ public static class CommandOutput
         var lines = new List<string>();
         foreach (var group in logs.Where(l => l.Severity >= LogSeverity.Info).GroupBy(l => l.Urn))
         {
-            var parts = group.Key.Split("::");
-            lines.Add(parts.Length >= 4 ? $"  {parts[2]} ({parts[3]}):" : $"  pulumi:pulumi:Stack ({stackLabel}):");
+            lines.Add($"  {ResourceLabel(group.Key, stackLabel)}");
             lines.AddRange(group.Select(l => $"    {l.Severity.ToString().ToLowerInvariant()}: {l.Message}"));
         }
         return lines;
+    }
+
+    /// <summary>"type (name):" of a URN, or the stack's for a message without one.</summary>
+    private static string ResourceLabel(string urn, string stackLabel)
+    {
+        var parts = urn.Split("::");
+        return parts.Length >= 4 ? $"{parts[2]} ({parts[3]}):" : $"pulumi:pulumi:Stack ({stackLabel}):";
     }
 
     private static int SummaryOrder(StepOp op) => op switch

@@ -9,6 +9,15 @@ public static class RepoPaths
     public static string ProviderBinary =>
         Environment.GetEnvironmentVariable("KVM_PROVIDER_BINARY") is { Length: > 0 } p ? p : Path.Combine(Root, "bin", "pulumi-resource-kvm");
 
+    /// <summary>The project's version: the one line of VERSION, which the binary, the schema, the SDK and the release archives carry.</summary>
+    public static string Version => File.ReadAllText(Path.Combine(Root, "VERSION")).Trim();
+
+    /// <summary>Where `make dist` writes the release: plugin archives, checksums, the Pulumi.Kvm package.</summary>
+    public static string DistDir => Path.Combine(Root, "artifacts", "dist");
+
+    /// <summary>The release archive of the plugin for a platform (<c>linux-amd64</c>), named as the engine downloads it.</summary>
+    public static string ReleaseArchive(string platform) => Path.Combine(DistDir, $"pulumi-resource-kvm-v{Version}-{platform}.tar.gz");
+
     /// <summary>The kernel VM's NativeAOT runner (tests/Kvm.VmTests) `make vmtests` publishes.</summary>
     public static string VmTestsRunner => Path.Combine(Root, "bin", "vmtests", "kvm-vm-tests");
 

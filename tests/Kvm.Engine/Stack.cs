@@ -45,15 +45,17 @@ public sealed class Stack : IAsyncDisposable
     /// <summary>
     /// Starts the plugin with a fake engine, then GetPluginInfo -> CheckConfig -> Configure. With a
     /// <paramref name="placement"/>, the plugin runs there and the engine listens in its network namespace.
+    /// <paramref name="binary"/> is the plugin executable to run (the built one when null), e.g. one
+    /// a <see cref="PluginCache"/> resolved.
     /// </summary>
     public static async Task<Stack> StartAsync(string configJson = "{}", IDictionary<string, string>? environment = null, string stack = "dev", string project = "lab",
-        IEnumerable<string>? extraArgs = null, PluginPlacement? placement = null)
+        IEnumerable<string>? extraArgs = null, PluginPlacement? placement = null, string? binary = null)
     {
         var engine = await FakeEngine.StartAsync(placement?.NetnsPath).ConfigureAwait(false);
         ProviderProcess? provider = null;
         try
         {
-            provider = await ProviderProcess.StartAsync(engine.Address, ["--logtostderr", .. extraArgs ?? []], environment, placement: placement).ConfigureAwait(false);
+            provider = await ProviderProcess.StartAsync(engine.Address, ["--logtostderr", .. extraArgs ?? []], environment, binary, placement).ConfigureAwait(false);
             var s = new Stack(provider, engine, stack, project, ownsProcess: true);
             await s.ConfigureAsync(configJson).ConfigureAwait(false);
             return s;

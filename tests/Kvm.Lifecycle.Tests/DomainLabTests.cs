@@ -285,4 +285,33 @@ public sealed class DomainLabTests
         Assert.All((await stack.UpAsync(trunk)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
         (await stack.DestroyAsync()).EnsureOk();
     }
+
+    [Fact]
+    public async Task A_graceful_shutdown_that_is_waited_for_shows_its_status_in_the_engine()
+    {
+        using var lv = LabWithBridge();
+        await using var stack = await StackFor(lv);
+        // The lab guest idles in its initramfs, where nothing answers the ACPI power button: it never shuts down by itself.
+        var guest = Res(Domain, "g", Guest("g5", Nic("br-lab")).Replace("\"shutdownTimeoutSeconds\": 1", "\"shutdownTimeoutSeconds\": 3"));
+        (await stack.UpAsync(guest)).EnsureOk();
+        Assert.Equal("running", lv.Virsh("domstate", "g5").Trim());
+        var urn = stack["g"].Urn;
+
+        stack.Engine.ClearLogs();
+        (await stack.DestroyAsync()).EnsureOk();
+        Assert.DoesNotContain("g5", lv.Virsh("list", "--all", "--name"));
+
+        // What `pulumi destroy` shows beside the domain while it waits: ephemeral lines, in order, then gone.
+        var logs = stack.Engine.Logs.ToList();
+        var statuses = logs.Where(l => l.Ephemeral).ToList();
+        Assert.All(statuses, l => Assert.Equal(urn, l.Urn));
+        Assert.All(statuses, l => Assert.Equal(Pulumirpc.LogSeverity.Info, l.Severity));
+        var waiting = statuses.FindIndex(l => l.Message.StartsWith("waiting for g5 to shut down (ACPI power button pressed ", StringComparison.Ordinal)
+            && l.Message.EndsWith("; powered off after 3 s)", StringComparison.Ordinal));
+        var poweringOff = statuses.FindIndex(l => l.Message == "g5 did not shut down within 3 s: powering it off");
+        Assert.True(waiting >= 0, "no status while the shutdown was waited for: " + string.Join(" | ", statuses.Select(l => l.Message)));
+        Assert.True(poweringOff > waiting, "the power-off was not announced after the wait: " + string.Join(" | ", statuses.Select(l => l.Message)));
+        // Status lines are not diagnostics: nothing of them is kept among the update's messages.
+        Assert.DoesNotContain(logs.Where(l => !l.Ephemeral), l => l.Message.Contains("shut down", StringComparison.Ordinal));
+    }
 }

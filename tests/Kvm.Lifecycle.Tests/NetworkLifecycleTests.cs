@@ -114,6 +114,12 @@ public sealed class NetworkLifecycleTests
         Assert.NotEqual(ifindex, IfIndex(ns, bridge));
         Assert.Equal(bridge, ns.MasterOf(tap));
         Assert.Contains(stack.Engine.Logs, l => l.Message == $"re-attached to the restarted bridge {bridge}: g1 ({tap})");
+        // while it ran, `pulumi up` showed what the restart was doing, beside the network, as ephemeral status
+        Assert.Equal(
+            ["restarting network lab-iso: stopping it; g1 loses its link until it is back",
+             "restarting network lab-iso: starting it with the new configuration",
+             $"network lab-iso: putting 1 guest tap back on {bridge}"],
+            stack.Engine.Logs.Where(l => l.Ephemeral && l.Urn == stack.Urn(NetworkType, "net")).Select(l => l.Message));
         Assert.All((await stack.UpAsync(wider)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
 
         // drift made outside (live and persistent) shows on refresh, as a live change, and the up removes it

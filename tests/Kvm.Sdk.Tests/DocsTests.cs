@@ -82,19 +82,31 @@ public class DocsTests
 
     [Theory]
     [MemberData(nameof(Schemas))]
-    public void Index_and_provider_pages_list_resources_and_configuration(string which)
+    public void Index_and_installation_pages_list_resources_and_configuration(string which)
     {
         var (pkg, generated) = Load(which);
-        var index = Encoding.UTF8.GetString(generated.Docs["README.md"]);
-        Assert.StartsWith(DocsGenerator.Marker, index);
+        var index = Encoding.UTF8.GetString(generated.Docs[DocsGenerator.IndexPage]);
+        Assert.StartsWith("---\ntitle: ", index);
+        Assert.Contains("\nlayout: package\n---\n\n" + DocsGenerator.Marker, index);
         foreach (var r in pkg.Resources) Assert.Contains($"[{r.Name}]({DocsGenerator.PagePath(r)})", index);
-        Assert.Contains("(provider.md)", index);
-        var provider = Encoding.UTF8.GetString(generated.Docs["provider.md"]);
+        Assert.Contains($"({DocsGenerator.InstallationPage})", index);
+        var installation = Encoding.UTF8.GetString(generated.Docs[DocsGenerator.InstallationPage]);
+        Assert.StartsWith("---\ntitle: ", installation);
+        Assert.Contains("## Installation\n", installation);
         foreach (var p in pkg.Config)
         {
-            Assert.Contains($"`{pkg.Name}:{p.Name}`", provider);
-            Assert.Contains(DocsGenerator.DescriptionCell(p), provider);
+            Assert.Contains($"`{pkg.Name}:{p.Name}`", installation);
+            Assert.Contains(DocsGenerator.DescriptionCell(p), installation);
         }
+    }
+
+    [Fact]
+    public void The_installation_page_installs_the_plugin_from_the_schemas_download_location()
+    {
+        var (pkg, generated) = Load("schema.json");
+        var installation = Encoding.UTF8.GetString(generated.Docs[DocsGenerator.InstallationPage]);
+        Assert.Contains($"dotnet add package Pulumi.Kvm --version {pkg.Version}", installation);
+        Assert.Contains($"pulumi plugin install resource kvm {pkg.Version} --server {pkg.PluginDownloadUrl}", installation);
     }
 
     [Fact]
@@ -112,7 +124,7 @@ public class DocsTests
         Assert.Contains("| **Type** (`type`) | string | yes |  | no | replaces the resource |", domain);
         Assert.Contains("### Vlan\n", domain);
         Assert.Contains("| **Metadata** (`metadata`) | map of string |", domain);
-        var provider = Sample.Doc("provider.md");
+        var provider = Sample.Doc(DocsGenerator.InstallationPage);
         Assert.Contains("| `sample:netns` | `Netns` | string | no | env `SAMPLE_NETNS`, `KVM_NETNS` | no | The network namespace. |", provider);
     }
 

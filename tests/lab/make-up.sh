@@ -6,13 +6,15 @@
 # provider's gRPC protocol with the repository's engine harness instead.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+root=$PWD
 if ! command -v pulumi >/dev/null; then
     echo "make up: no pulumi CLI on PATH (https://www.pulumi.com/docs/install/); 'make demo' runs the lifecycle without it" >&2
     exit 2
 fi
 name=up$$
 state=$(mktemp -d /tmp/kvm-up-XXXXXX)
-cleanup() { sh tests/lab/lab-down.sh "$name" || true; rm -rf "$state"; }
+# Absolute: the cleanup runs after the cd into the example below.
+cleanup() { sh "$root/tests/lab/lab-down.sh" "$name" || true; rm -rf "$state"; }
 trap cleanup EXIT
 sh tests/lab/lab-up.sh "$name" libvirt
 uplink=uplink0

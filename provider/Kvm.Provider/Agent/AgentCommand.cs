@@ -164,11 +164,18 @@ internal static class AgentCommand
     /// <summary>The engine log, seen from the host: each line goes back to the plugin as a frame.</summary>
     private sealed class AgentLog(FrameStream frames) : IEngineLog
     {
-        public async Task LogAsync(LogSeverity severity, string message, string? urn = null)
+        public Task LogAsync(LogSeverity severity, string message, string? urn = null) =>
+            SendAsync(new Log { Severity = (int)severity, Message = message, Urn = urn ?? "" });
+
+        public Task StatusAsync(string message, string? urn = null) =>
+            SendAsync(new Log { Severity = (int)LogSeverity.Info, Message = message, Urn = urn ?? "", Ephemeral = true });
+
+        private async Task SendAsync(Log log)
         {
+            var (severity, message) = ((LogSeverity)log.Severity, log.Message);
             try
             {
-                await frames.WriteAsync(new Frame { Log = new Log { Severity = (int)severity, Message = message, Urn = urn ?? "" } }, CancellationToken.None).ConfigureAwait(false);
+                await frames.WriteAsync(new Frame { Log = log }, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException)
             {

@@ -7,6 +7,13 @@ namespace Kvm.Provider.Diagnostics;
 internal interface IEngineLog
 {
     Task LogAsync(LogSeverity severity, string message, string? urn = null);
+
+    /// <summary>
+    /// What long work is doing or waiting for right now (a guest's graceful shutdown, a network
+    /// restart, a batch of VLANs): the engine's ephemeral log, which `pulumi up` shows beside the
+    /// resource while it runs and does not keep among the update's diagnostics.
+    /// </summary>
+    Task StatusAsync(string message, string? urn = null);
 }
 
 internal static class EngineLogExtensions
@@ -43,21 +50,32 @@ internal sealed class EngineLog(bool alsoToStderr, int verbosity) : IEngineLog, 
         }
     }
 
-    public async Task LogAsync(LogSeverity severity, string message, string? urn = null)
+    public Task LogAsync(LogSeverity severity, string message, string? urn = null)
     {
         if (alsoToStderr && (severity >= LogSeverity.Info || verbosity > 0))
             Stderr($"{severity.ToString().ToLowerInvariant()}: {message}");
+        return SendAsync(new LogRequest { Severity = severity, Message = message, Urn = urn ?? "" });
+    }
+
+    public Task StatusAsync(string message, string? urn = null)
+    {
+        // A status line is transient: on stderr only when tracing, so --logtostderr stays the diagnostics.
+        if (alsoToStderr && verbosity > 0) Stderr($"status: {message}");
+        return SendAsync(new LogRequest { Severity = LogSeverity.Info, Message = message, Urn = urn ?? "", Ephemeral = true });
+    }
+
+    private async Task SendAsync(LogRequest request)
+    {
         var client = _client;
         if (client is null) return;
         try
         {
-            await client.LogAsync(new LogRequest { Severity = severity, Message = message, Urn = urn ?? "" },
-                deadline: DateTime.UtcNow.AddSeconds(10)).ConfigureAwait(false);
+            await client.LogAsync(request, deadline: DateTime.UtcNow.AddSeconds(10)).ConfigureAwait(false);
         }
         catch (Grpc.Core.RpcException e)
         {
             _client = null;
-            Stderr($"the engine's log service is unreachable ({e.Status.StatusCode}); engine logging is off. Lost message: {message}");
+            Stderr($"the engine's log service is unreachable ({e.Status.StatusCode}); engine logging is off. Lost message: {request.Message}");
         }
     }
 

@@ -11,4 +11,7 @@ internal sealed class ScrubbingLog(IEngineLog inner) : IEngineLog
 {
     public Task LogAsync(LogSeverity severity, string message, string? urn = null) =>
         inner.LogAsync(severity, SecretScrubber.Current.Scrub(message), urn);
+
+    public Task StatusAsync(string message, string? urn = null) =>
+        inner.StatusAsync(SecretScrubber.Current.Scrub(message), urn);
 }

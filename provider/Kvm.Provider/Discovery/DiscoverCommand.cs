@@ -190,5 +190,8 @@ internal static class DiscoverCommand
             lock (stderr) stderr.WriteLine($"discover: {severity.ToString().ToLowerInvariant()}: {message}");
             return Task.CompletedTask;
         }
+
+        /// <summary>discover only reads: it has no long work to report on.</summary>
+        public Task StatusAsync(string message, string? urn = null) => Task.CompletedTask;
     }
 }

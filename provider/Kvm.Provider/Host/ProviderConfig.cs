@@ -9,7 +9,7 @@ internal sealed partial record ProviderConfig
 {
     public const string DefaultUri = "qemu:///system";
 
-    /// <summary>The provider type's description in the schema (and so in the SDK and docs/provider.md).</summary>
+    /// <summary>The provider type's description in the schema (and so in the SDK and docs/installation-configuration.md).</summary>
     public const string Description = """
         The provider type for the kvm package: which KVM host it manages (the machine running Pulumi, or a remote `host` reached over SSH), which libvirt daemon there, and which network namespace.
 

@@ -164,7 +164,7 @@ internal sealed class RemoteHost(ISshTarget target, IEngineLog log, int verbosit
         if (verbosity > 0) command.Add($"-v={verbosity}");
         var sharing = await SharingAsync().ConfigureAwait(false);
         return await AgentSession.StartAsync(SshCommand.Session(target, command, sharing), sharing?.LogPath, Host,
-            l => log.LogAsync((LogSeverity)l.Severity, l.Message, l.Urn.Length == 0 ? null : l.Urn),
+            l => l.Ephemeral ? log.StatusAsync(l.Message, l.Urn.Length == 0 ? null : l.Urn) : log.LogAsync((LogSeverity)l.Severity, l.Message, l.Urn.Length == 0 ? null : l.Urn),
             stderr is null ? null : line => stderr($"[{Host}] {line}"), ct).ConfigureAwait(false);
     }
 

@@ -90,5 +90,8 @@ internal static class RestoreCommand
                 lock (stderr) stderr.WriteLine($"restore: {severity.ToString().ToLowerInvariant()}: {message}");
             return Task.CompletedTask;
         }
+
+        /// <summary>A boot-time run reports what it did and what failed, not what it is waiting for.</summary>
+        public Task StatusAsync(string message, string? urn = null) => Task.CompletedTask;
     }
 }

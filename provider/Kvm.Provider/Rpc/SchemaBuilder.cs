@@ -35,6 +35,9 @@ internal static class SchemaBuilder
             w.WriteEndArray();
             w.WriteString("license", "Apache-2.0");
             w.WriteString("publisher", "kvm provider authors");
+            w.WriteString("homepage", PluginPackage.RepositoryUrl);
+            w.WriteString("repository", PluginPackage.RepositoryUrl);
+            w.WriteString("pluginDownloadURL", PluginPackage.PluginDownloadUrl);
 
             w.WriteStartObject("meta");
             w.WriteString("moduleFormat", "(.*)");

@@ -136,9 +136,17 @@ public sealed class RestoreTests : IDisposable
     {
         public List<(LogSeverity Severity, string Message, string? Urn)> Lines { get; } = [];
 
+        public List<(string Message, string? Urn)> Statuses { get; } = [];
+
         public Task LogAsync(LogSeverity severity, string message, string? urn = null)
         {
             lock (Lines) Lines.Add((severity, message, urn));
+            return Task.CompletedTask;
+        }
+
+        public Task StatusAsync(string message, string? urn = null)
+        {
+            lock (Statuses) Statuses.Add((message, urn));
             return Task.CompletedTask;
         }
     }

@@ -174,7 +174,7 @@ internal sealed class DomainApplier : Applier<DomainArgs, DomainState>
 
             if (before.Active && !wantRunning)
             {
-                await DomainPower.StopAsync(domain, a, ctx.Timeout, ctx.Cancellation).ConfigureAwait(false);
+                await DomainPower.StopAsync(domain, a, ctx.Timeout, Host.Log, ctx.Urn, ctx.Cancellation).ConfigureAwait(false);
                 applied = true;
             }
             else if (!before.Active && wantRunning)
@@ -213,7 +213,7 @@ internal sealed class DomainApplier : Applier<DomainArgs, DomainState>
             return false;
         }
         await Host.Log.WarnAsync($"kvm:restart {paths}: restarting {name} to apply it (restartPolicy {a.RestartPolicy})", ctx.Urn).ConfigureAwait(false);
-        if (a.RestartPolicy == "graceful") await DomainPower.StopAsync(domain, a, ctx.Timeout, ctx.Cancellation).ConfigureAwait(false);
+        if (a.RestartPolicy == "graceful") await DomainPower.StopAsync(domain, a, ctx.Timeout, Host.Log, ctx.Urn, ctx.Cancellation).ConfigureAwait(false);
         else DomainPower.Destroy(domain);
         return true;
     }
@@ -231,7 +231,7 @@ internal sealed class DomainApplier : Applier<DomainArgs, DomainState>
         var settings = ctx.OldInputs ?? ctx.State;
         try
         {
-            if (domain.IsActive()) await DomainPower.StopAsync(domain, settings, ctx.Timeout, ctx.Cancellation).ConfigureAwait(false);
+            if (domain.IsActive()) await DomainPower.StopAsync(domain, settings, ctx.Timeout, Host.Log, ctx.Urn, ctx.Cancellation).ConfigureAwait(false);
             domain.Undefine(DomainUndefineFlags.Nvram | DomainUndefineFlags.ManagedSave);
         }
         catch (LibvirtException e) when (e.IsNotFound)

@@ -49,9 +49,17 @@ internal sealed class DomainPower(ProviderHost host, DomainObserver observer, Do
         await hook.WarnIfNotRunAsync(domain.Uuid, started, name, urn).ConfigureAwait(false);
     }
 
-    /// <summary>ACPI shutdown, waiting up to shutdownTimeoutSeconds (capped by the operation's timeout), then a hard power-off.</summary>
-    public static async Task StopAsync(ILibvirtDomain domain, DomainArgs settings, TimeSpan? operationTimeout, CancellationToken ct)
+    /// <summary>How often a graceful shutdown that is still being waited for says so.</summary>
+    internal static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// ACPI shutdown, waiting up to shutdownTimeoutSeconds (capped by the operation's timeout), then a
+    /// hard power-off. The wait can be a minute, so it is reported as it goes (the engine's ephemeral
+    /// status on <paramref name="urn"/>: at once, then every <see cref="StatusInterval"/>), and so is a power-off.
+    /// </summary>
+    public static async Task StopAsync(ILibvirtDomain domain, DomainArgs settings, TimeSpan? operationTimeout, IEngineLog log, string? urn, CancellationToken ct)
     {
+        var name = settings.Name ?? domain.Name;
         var wait = TimeSpan.FromSeconds(settings.ShutdownTimeoutSeconds ?? 60);
         if (operationTimeout is { } t && t - TimeSpan.FromSeconds(10) < wait) wait = t - TimeSpan.FromSeconds(10);
         if (wait > TimeSpan.Zero)
@@ -59,16 +67,44 @@ internal sealed class DomainPower(ProviderHost host, DomainObserver observer, Do
             try
             {
                 domain.Shutdown();
-                var deadline = DateTime.UtcNow + wait;
+                var started = DateTime.UtcNow;
+                var deadline = started + wait;
+                var nextStatus = started;
                 while (domain.IsActive() && DateTime.UtcNow < deadline)
+                {
+                    if (DateTime.UtcNow >= nextStatus)
+                    {
+                        await log.StatusAsync(ShutdownStatus(name, DateTime.UtcNow - started, wait), urn).ConfigureAwait(false);
+                        nextStatus += StatusInterval;
+                    }
                     await Task.Delay(TimeSpan.FromMilliseconds(200), ct).ConfigureAwait(false);
+                }
             }
             catch (LibvirtException e) when (e.Code is LibvirtErrorCode.OperationInvalid)
             {
                 // Not running any more.
             }
         }
+        if (IsActive(domain))
+            await log.StatusAsync(wait > TimeSpan.Zero
+                ? $"{name} did not shut down within {wait.TotalSeconds:0} s: powering it off"
+                : $"powering off {name}", urn).ConfigureAwait(false);
         Destroy(domain);
+    }
+
+    internal static string ShutdownStatus(string name, TimeSpan waited, TimeSpan wait) =>
+        $"waiting for {name} to shut down (ACPI power button pressed {waited.TotalSeconds:0} s ago; powered off after {wait.TotalSeconds:0} s)";
+
+    private static bool IsActive(ILibvirtDomain domain)
+    {
+        try
+        {
+            return domain.IsActive();
+        }
+        catch (LibvirtException e) when (e.IsNotFound)
+        {
+            return false;
+        }
     }
 
     /// <summary>A hard power-off of a guest that still runs.</summary>

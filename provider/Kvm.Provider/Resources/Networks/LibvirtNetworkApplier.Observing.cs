@@ -123,6 +123,7 @@ internal sealed partial class LibvirtNetworkApplier
         if (mode is not ("nat" or "route" or "open" or "isolated") || network.LiveDefinition?.Bridge?.Name is not { } bridgeName) return;
         var reattached = new List<string>();
         var missed = new List<string>();
+        await Host.Log.StatusAsync($"network {network.Name}: putting {nics.Count} guest tap{(nics.Count == 1 ? "" : "s")} back on {bridgeName}", urn).ConfigureAwait(false);
         try
         {
             var links = await Host.Links.ListAsync(ct).ConfigureAwait(false);

@@ -174,11 +174,13 @@ internal sealed partial class LibvirtNetworkApplier(ProviderHost host, LibvirtNe
                     // What was defined takes effect only at a start.
                     guestNics = FindGuests(name, now.State.BridgeName);
                     step = "stopping the network to restart it";
+                    await Host.Log.StatusAsync(RestartStatus(name, guestNics), ctx.Urn).ConfigureAwait(false);
                     network.Destroy();
                     applied++;
                     if (wantActive)
                     {
                         step = "starting the network again";
+                        await Host.Log.StatusAsync($"restarting network {name}: starting it with the new configuration", ctx.Urn).ConfigureAwait(false);
                         network.Start();
                         restarted = true;
                     }
@@ -234,6 +236,18 @@ internal sealed partial class LibvirtNetworkApplier(ProviderHost host, LibvirtNe
         if (restarted && guestNics.Count > 0)
             await ReattachAsync(after, guestNics, ctx.Urn, ctx.Cancellation).ConfigureAwait(false);
         return new Outcome<LibvirtNetworkState>(name, after.State);
+    }
+
+    /// <summary>What a network restart is doing while guests wait for their link (the engine's ephemeral status).</summary>
+    private static string RestartStatus(string name, IReadOnlyList<GuestNic> guests)
+    {
+        var names = guests.Select(g => g.Guest).Distinct(StringComparer.Ordinal).ToList();
+        return names.Count switch
+        {
+            0 => $"restarting network {name}: stopping it",
+            1 => $"restarting network {name}: stopping it; {names[0]} loses its link until it is back",
+            _ => $"restarting network {name}: stopping it; {string.Join(", ", names)} lose their link until it is back",
+        };
     }
 
     /// <summary>

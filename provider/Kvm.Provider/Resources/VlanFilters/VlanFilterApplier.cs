@@ -43,11 +43,11 @@ internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterA
         return failures;
     }
 
-    public override Task<Outcome<VlanFilterState>> CreateAsync(CreateContext<VlanFilterArgs> ctx) => ApplyAsync(ctx.Args, ctx.Cancellation);
+    public override Task<Outcome<VlanFilterState>> CreateAsync(CreateContext<VlanFilterArgs> ctx) => ApplyAsync(ctx.Args, ctx.Urn, ctx.Cancellation);
 
-    public override Task<Outcome<VlanFilterState>> UpdateAsync(UpdateContext<VlanFilterArgs, VlanFilterState> ctx) => ApplyAsync(ctx.Args, ctx.Cancellation);
+    public override Task<Outcome<VlanFilterState>> UpdateAsync(UpdateContext<VlanFilterArgs, VlanFilterState> ctx) => ApplyAsync(ctx.Args, ctx.Urn, ctx.Cancellation);
 
-    private async Task<Outcome<VlanFilterState>> ApplyAsync(VlanFilterArgs a, CancellationToken ct)
+    private async Task<Outcome<VlanFilterState>> ApplyAsync(VlanFilterArgs a, string? urn, CancellationToken ct)
     {
         var id = $"{a.Bridge}/{a.Port}";
         var (bridge, port) = (a.Bridge!, a.Port!);
@@ -61,21 +61,25 @@ internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterA
         var risk = VlanTable.Diff(current, desired).IsEmpty ? null
             : await LinkCheckpoint.TakeIfNeededAsync(Host.Links, [bridgeLink], createdBridge: null, Host.ManagementAddress, ct).ConfigureAwait(false);
         var what = $"the VLAN table of {port} on {bridge}";
-        await ReplaceTableAsync(vlans, portLink.Index, target, current, desired, what, ct).ConfigureAwait(false);
-        if (risk is not null && Host.Reachability is { } reachability && !await ConfirmedAsync(reachability, ct).ConfigureAwait(false))
+        await ReplaceTableAsync(vlans, portLink.Index, target, current, desired, what, urn, ct).ConfigureAwait(false);
+        if (risk is not null && Host.Reachability is { } reachability)
         {
-            try
+            await Host.Log.StatusAsync($"{what} changed: waiting up to {Host.ConfirmTimeout.TotalSeconds:0} s for the host to be confirmed reachable through {reachability.Description}", urn).ConfigureAwait(false);
+            if (!await ConfirmedAsync(reachability, ct).ConfigureAwait(false))
             {
-                await PutBackAsync(vlans, portLink.Index, target, current).ConfigureAwait(false);
+                try
+                {
+                    await PutBackAsync(vlans, portLink.Index, target, current).ConfigureAwait(false);
+                }
+                catch (NetlinkException restore)
+                {
+                    throw new ProviderException(StatusCode.Unknown,
+                        $"after changing {what}, the host was not confirmed reachable through {reachability.Description}, and putting the old table back failed ({restore.Message}); check the host");
+                }
+                throw ProviderException.FailedPrecondition(
+                    $"after changing {what}, the host was not confirmed reachable through {reachability.Description} within {Host.ConfirmTimeout.TotalSeconds:0} s; " +
+                    $"the change touched the links that keep the host reachable ({risk.Why}), so the host put the old table back by itself: nothing was changed");
             }
-            catch (NetlinkException restore)
-            {
-                throw new ProviderException(StatusCode.Unknown,
-                    $"after changing {what}, the host was not confirmed reachable through {reachability.Description}, and putting the old table back failed ({restore.Message}); check the host");
-            }
-            throw ProviderException.FailedPrecondition(
-                $"after changing {what}, the host was not confirmed reachable through {reachability.Description} within {Host.ConfirmTimeout.TotalSeconds:0} s; " +
-                $"the change touched the links that keep the host reachable ({risk.Why}), so the host put the old table back by itself: nothing was changed");
         }
         return new Outcome<VlanFilterState>(id, await MustObserveAsync(bridge, port, a, ct).ConfigureAwait(false));
     }
@@ -98,10 +102,11 @@ internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterA
     /// through, the old table is put back, so a refused change leaves the port as it was.
     /// </summary>
     private async Task ReplaceTableAsync(IBridgeVlanApi vlans, int index, VlanTarget target, IReadOnlyList<VlanEntry> current,
-        IReadOnlyList<VlanEntry> desired, string what, CancellationToken ct)
+        IReadOnlyList<VlanEntry> desired, string what, string? urn, CancellationToken ct)
     {
         var delta = VlanTable.Diff(current, desired);
         if (delta.IsEmpty) return;
+        await Host.Log.StatusAsync(ProgrammingStatus(what, delta.ToDelete.Count, delta.ToAdd.Count), urn).ConfigureAwait(false);
         try
         {
             if (delta.ToDelete.Count > 0) await vlans.DeleteAsync(index, target, delta.ToDelete, ct).ConfigureAwait(false);
@@ -128,6 +133,11 @@ internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterA
             throw e is NetlinkException ne ? HostErrors.Refused(ne, $"changing {what} (the old table was put back)", Host.NamespaceDescription) : e;
         }
     }
+
+    /// <summary>What a table change is about to program (entries are VLANs or ranges, as netlink carries them).</summary>
+    internal static string ProgrammingStatus(string what, int removing, int adding) =>
+        $"programming {what}: {(removing > 0 ? $"removing {removing} entr{(removing == 1 ? "y" : "ies")}" : "")}" +
+        $"{(removing > 0 && adding > 0 ? ", " : "")}{(adding > 0 ? $"adding {adding} entr{(adding == 1 ? "y" : "ies")}" : "")}";
 
     /// <summary>Gives the port back the table it had before a change, whatever the change left (uncancellable: it undoes).</summary>
     private static async Task PutBackAsync(IBridgeVlanApi vlans, int index, VlanTarget target, IReadOnlyList<VlanEntry> before)
@@ -162,7 +172,7 @@ internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterA
         var vlans = Host.Vlans;
         var current = (await vlans.GetTableAsync(portLink.Index, ctx.Cancellation).ConfigureAwait(false))?.Entries ?? [];
         await ReplaceTableAsync(vlans, portLink.Index, port == bridge ? VlanTarget.BridgeSelf : VlanTarget.BridgePort, current, fallback,
-            $"the VLAN table of {port} on {bridge}", ctx.Cancellation).ConfigureAwait(false);
+            $"the VLAN table of {port} on {bridge}", ctx.Urn, ctx.Cancellation).ConfigureAwait(false);
     }
 
     private async Task<(Link Bridge, Link Port, VlanTarget Target)> FindAsync(string bridge, string port, bool requireFiltering, CancellationToken ct)
