@@ -160,4 +160,63 @@ public sealed class OvsBridgeLifecycleTests
         Assert.Equal(StepOp.Failed, clash["n"].Op);
         Assert.Contains("b1 is already an interface of port b1 on the Open vSwitch bridge ovs-hand", clash["n"].Failures.Single().Reason);
     }
+
+    [Fact]
+    public async Task Discover_lists_bridges_made_by_hand_and_their_import_has_an_empty_diff()
+    {
+        using var ovs = OvsSwitch.Start();
+        foreach (var veth in new[] { "eth-a", "eth-b", "eth-c" })
+            ovs.Namespace.Ip("link", "add", veth, "type", "veth", "peer", "name", veth + "x");
+        ovs.AddBridge("ovsbr0");
+        ovs.AddBridge("ovsbr1");
+        ovs.Vsctl("set", "bridge", "ovsbr0", "fail_mode=secure", "stp_enable=true", "other_config:mac-aging-time=120", "external_ids:site=lab");
+        ovs.Vsctl("add-port", "ovsbr0", "eth-c", "trunks=10,20");
+        ovs.Vsctl("add-port", "ovsbr0", "int10", "tag=10", "--", "set", "interface", "int10", "type=internal");
+        ovs.Vsctl("add-bond", "ovsbr0", "bond0", "eth-a", "eth-b", "lacp=active", "bond_mode=balance-tcp", "vlan_mode=native-untagged", "tag=5", "trunks=5,6");
+        ovs.Vsctl("add-port", "ovsbr0", "p0", "--", "set", "interface", "p0", "type=patch", "options:peer=p1");
+        ovs.Vsctl("add-port", "ovsbr1", "p1", "--", "set", "interface", "p1", "type=patch", "options:peer=p0");
+        // A guest's port as libvirt adds it.
+        ovs.Vsctl("add-port", "ovsbr0", "vnet7", "tag=42", "--", "set", "interface", "vnet7", "type=internal",
+            "external_ids:attached-mac=\"52:54:00:6d:1e:07\"", "external_ids:vm-id=0b6a2d3e-5f4c-4e7a-9d1b-8c2f3e4a5b6c");
+        var before = ovs.Vsctl("show");
+
+        var outFile = Path.Combine(ovs.Mounts.StateDir, "import.json");
+        var run = Shell.Run(RepoPaths.ProviderBinary, ["discover", "--uri", "test:///default", "--netns", ovs.Namespace.Name, "--ovsdb-socket", ovs.DbSocket, "--out", outFile],
+            stdin: null, timeout: TimeSpan.FromMinutes(2));
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal(before, ovs.Vsctl("show"));   // only read
+        var entries = JsonDocument.Parse(File.ReadAllText(outFile)).RootElement.GetProperty("resources").EnumerateArray()
+            .Where(r => r.GetProperty("type").GetString() == OvsBridge)
+            .Select(r => (Name: r.GetProperty("name").GetString()!, Id: r.GetProperty("id").GetString()!)).ToList();
+        Assert.Equal([("ovsbr0", "ovsbr0"), ("ovsbr1", "ovsbr1")], entries);
+        Assert.Contains("vnet7: a guest's port on the Open vSwitch bridge ovsbr0: it belongs to its domain", run.StdErr);
+        Assert.DoesNotContain("int10: a guest", run.StdErr);
+
+        await using var stack = await StackFor(ovs);
+        foreach (var (name, id) in entries)
+        {
+            var imported = await stack.ImportAsync(OvsBridge, name, id);
+            Assert.True(imported.Ok, imported[name].Error);
+        }
+        var inputs = Props.ToJson(stack["ovsbr0"].Inputs);
+        Assert.Contains("\"bondMode\": \"balance-tcp\"", inputs);
+        Assert.DoesNotContain("vnet7", inputs);
+        Assert.Equal(["vnet7"], stack["ovsbr0"].Output("guestPorts")!.ListValue.Values.Select(v => v.StringValue));
+        var program = entries.Select(e => Res(OvsBridge, e.Name, Props.ToJson(stack[e.Name].Inputs))).ToArray();
+        var preview = (await stack.PreviewAsync(program)).EnsureOk();
+        Assert.All(preview.Steps, s => Assert.Equal(StepOp.Same, s.Op));
+        Assert.All(preview.Steps.Where(s => s.Diff is not null), s => Assert.Equal(Pulumirpc.DiffResponse.Types.DiffChanges.DiffNone, s.Diff!.Changes));
+
+        // The C# program of the same host declares both bridges with the SDK's types.
+        var csharp = Shell.Run(RepoPaths.ProviderBinary, ["discover", "--uri", "test:///default", "--netns", ovs.Namespace.Name, "--ovsdb-socket", ovs.DbSocket, "--format", "csharp"],
+            stdin: null, timeout: TimeSpan.FromMinutes(2));
+        Assert.Contains("new Kvm.OvsBridge(\"ovsbr0\"", csharp.StdOut);
+        Assert.Contains("new Kvm.Inputs.OvsBondArgs", csharp.StdOut);
+
+        // Destroy refuses a bridge with a guest's port unless forced.
+        var destroy = await stack.DestroyAsync();
+        Assert.Equal(StepOp.Failed, destroy["ovsbr0"].Op);
+        Assert.Contains("carries guests' ports (vnet7)", destroy["ovsbr0"].Error);
+        Assert.Contains("ovsbr0", ovs.Vsctl("list-br"));
+    }
 }
