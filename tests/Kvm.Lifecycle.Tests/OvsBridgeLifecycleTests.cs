@@ -219,4 +219,56 @@ public sealed class OvsBridgeLifecycleTests
         Assert.Contains("carries guests' ports (vnet7)", destroy["ovsbr0"].Error);
         Assert.Contains("ovsbr0", ovs.Vsctl("list-br"));
     }
+
+    /// <summary>A tiny TCG guest on <paramref name="nic"/>.</summary>
+    private static string Guest(string name, string nic)
+    {
+        var boot = KernelVm.Boot;
+        return $$"""
+            {"name": "{{name}}", "type": "qemu", "memoryMib": 128, "vcpus": 1, "machine": "q35",
+             "kernel": "{{boot.Kernel}}", "initrd": "{{boot.Initrd}}", "kernelCmdline": "console=ttyS0 quiet panic=-1 kvmlab.idle",
+             "onPoweroff": "destroy", "onReboot": "destroy", "onCrash": "destroy", "shutdownTimeoutSeconds": 1,
+             "interfaces": [{{nic}}]}
+            """;
+    }
+
+    [Fact]
+    public async Task One_program_declares_the_switch_a_network_on_it_and_guests_whose_ports_a_change_of_the_switch_never_touches()
+    {
+        using var ns = LabNamespace.CreateLab();
+        using var ovs = OvsSwitch.Start(ns);
+        using var lv = PrivateLibvirtd.Start(ns);
+        ns.Ip("link", "add", "eth1", "type", "veth", "peer", "name", "eth1x");
+        await using var stack = await StackFor(ovs, lv);
+        static ResourceDecl Switch(string ports) => Res(OvsBridge, "sw", $$"""{"name": "ovsbr0", "datapathType": "netdev", "ports": [{{ports}}]}""");
+        const string Uplink = """{"name": "eth1", "vlanMode": "trunk", "trunks": [10, 20]}""";
+        // The network and the guest name the switch by its output, so the engine makes the switch first.
+        var network = Res(NetworkLab.NetworkType, "net", """
+            {"name": "lab-ovs", "forward": {"mode": "bridge"}, "bridge": {"name": "${sw.name}"}, "virtualPort": {"type": "openvswitch"},
+             "portGroups": [{"name": "v10", "isDefault": true, "vlan": {"tags": [{"id": 10}]}}, {"name": "v20", "vlan": {"tags": [{"id": 20}]}}]}
+            """);
+        var onNetwork = Res(DomainLifecycleTests.Domain, "g1", Guest("ovs-g1", """{"type": "network", "network": "${net.name}", "portGroup": "v20", "model": "virtio", "bootRom": false}"""));
+        var onBridge = Res(DomainLifecycleTests.Domain, "g2", Guest("ovs-g2", """{"type": "bridge", "bridge": "${sw.name}", "virtualPort": "openvswitch", "vlan": {"tags": [10]}, "model": "virtio", "bootRom": false}"""));
+
+        (await stack.UpAsync(Switch(Uplink), network, onNetwork, onBridge)).EnsureOk();
+        var tap1 = stack["g1"].Output("interfaces[0].targetDevice")!.StringValue;
+        var tap2 = stack["g2"].Output("interfaces[0].targetDevice")!.StringValue;
+        Assert.Equal("20", Get(ovs, "port", tap1, "tag"));
+        Assert.Equal("10", Get(ovs, "port", tap2, "tag"));
+        Assert.Equal("ovsbr0", ovs.Vsctl("port-to-br", tap1).Trim());
+
+        // The guests' ports show in guestPorts, never in ports, and a change of ports leaves them as libvirt made them.
+        (await stack.RefreshAsync()).EnsureOk();
+        Assert.Equal([tap1, tap2], stack["sw"].Output("guestPorts")!.ListValue.Values.Select(v => v.StringValue).Order(StringComparer.Ordinal));
+        var before = (Get(ovs, "port", tap1, "_uuid"), Get(ovs, "port", tap2, "_uuid"));
+        var changed = (await stack.UpAsync(Switch("""{"name": "eth1", "vlanMode": "trunk", "trunks": [10, 20, 30]}, {"name": "mgmt", "type": "internal", "tag": 30}"""), network, onNetwork, onBridge)).EnsureOk();
+        Assert.Equal(StepOp.Update, changed["sw"].Op);
+        Assert.Equal("[10, 20, 30]", Get(ovs, "port", "eth1", "trunks"));
+        Assert.Equal(before, (Get(ovs, "port", tap1, "_uuid"), Get(ovs, "port", tap2, "_uuid")));
+        (await stack.UpAsync(Switch(""), network, onNetwork, onBridge)).EnsureOk();   // every declared port gone
+        Assert.Equal([tap1, tap2], ovs.Vsctl("list-ports", "ovsbr0").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+
+        (await stack.DestroyAsync()).EnsureOk();   // guests first, then the network, then the switch
+        Assert.Equal("", ovs.Vsctl("list-br").Trim());
+    }
 }

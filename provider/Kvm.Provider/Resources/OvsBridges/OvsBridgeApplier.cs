@@ -97,6 +97,24 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         await TransactAsync(OvsTransactions.Delete(bridge), $"deleting the Open vSwitch bridge {ctx.Id}", ctx.Cancellation).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Waits (inside ovsdb-server: a "wait" with a timeout, no polling) until ovs-vswitchd reports the configuration
+    /// <paramref name="next"/> applied. A switch that does not within the timeout (stopped, or slow) is a warning:
+    /// the database holds the change, and the switch applies it when it runs.
+    /// </summary>
+    private async Task WaitForSwitchAsync(long next, string what, CancellationToken ct)
+    {
+        try
+        {
+            await Host.Ovsdb.TransactAsync(OvsSnapshot.Database,
+                [new Wait("Open_vSwitch", [new Condition("cur_cfg", ">=", OvsdbValue.Of(next))], [], "!=", [], (long)SwitchApplyTimeout.TotalMilliseconds)], ct).ConfigureAwait(false);
+        }
+        catch (OvsdbException e) when (e.Error == "timed out")
+        {
+            await Host.Log.WarnAsync($"{what}: the database holds the change, but ovs-vswitchd has not applied it within {SwitchApplyTimeout.TotalSeconds:0} s (is it running?); it applies it when it runs").ConfigureAwait(false);
+        }
+    }
+
     private async Task<OvsBridgeState> ObserveAsync(string name, OvsBridgeArgs form, CancellationToken ct)
     {
         var snapshot = await ReadAsync(ct).ConfigureAwait(false);
@@ -120,12 +138,22 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         }
     }
 
-    /// <summary>One transaction; OVSDB's own words when it refuses (nothing was committed then).</summary>
+    /// <summary>How long a change waits for ovs-vswitchd to apply it (ovs-vsctl's default wait is unbounded).</summary>
+    private static readonly TimeSpan SwitchApplyTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// One transaction; OVSDB's own words when it refuses (nothing was committed then). Like ovs-vsctl, it asks
+    /// ovs-vswitchd to take the new configuration (next_cfg += 1) and waits until it has (cur_cfg), so the bridge's
+    /// interfaces exist when the step ends and a guest declared on it can start.
+    /// </summary>
     private async Task TransactAsync(IReadOnlyList<Operation> ops, string what, CancellationToken ct)
     {
         try
         {
-            await Host.Ovsdb.TransactAsync(OvsSnapshot.Database, ops, ct).ConfigureAwait(false);
+            var results = await Host.Ovsdb.TransactAsync(OvsSnapshot.Database,
+                [.. ops, new Mutate("Open_vSwitch", [], [new Mutation("next_cfg", "+=", OvsdbValue.Of(1))]), new Select("Open_vSwitch", [], ["next_cfg"])], ct).ConfigureAwait(false);
+            if (results[^1].Rows is [var row] && row.Integer("next_cfg") is { } next)
+                await WaitForSwitchAsync(next, what, ct).ConfigureAwait(false);
         }
         catch (OvsdbException e) when (e.IsConcurrentChange)
         {
