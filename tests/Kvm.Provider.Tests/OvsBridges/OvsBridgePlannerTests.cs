@@ -99,4 +99,12 @@ public class OvsBridgePlannerTests
         Assert.True(line.OfReplacement);
         Assert.Equal("kvm:replace name: the Open vSwitch bridge ovsbr0 is deleted and ovsbr9 made; guests' ports on it are lost (vnet0): libvirt does not put them back until each guest restarts", line.Message);
     }
+
+    [Fact]
+    public void A_trunk_that_only_gains_vlans_interrupts_nothing()
+    {
+        var line = Assert.Single(Announce(Declared.Replace("\"trunks\": [20, 10]", "\"trunks\": [20, 10, 30]")));
+        Assert.Equal(LogSeverity.Info, line.Severity);
+        Assert.Equal("kvm:live ports: applied to the running bridge in one OVSDB transaction; no port's traffic is interrupted", line.Message);
+    }
 }

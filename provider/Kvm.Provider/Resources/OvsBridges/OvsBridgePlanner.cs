@@ -167,13 +167,21 @@ internal sealed class OvsBridgePlanner : Planner<OvsBridgeArgs, OvsBridgeState>
         if (ctx.News.Ports is not { } news) return null;
         var old = (ctx.OldState.Ports ?? []).ToDictionary(p => p.Name!, StringComparer.Ordinal);
         var removed = old.Keys.Where(n => news.All(p => p.Name != n)).ToList();
-        var changed = news.Where(p => old.TryGetValue(p.Name!, out var o) && !OvsBridgeMapping.Equivalent(o, OvsTransactions.Canonical(p))).Select(p => p.Name!).ToList();
+        var changed = news.Where(p => old.TryGetValue(p.Name!, out var o) && !OvsBridgeMapping.Equivalent(o, OvsTransactions.Canonical(p))).ToList();
+        var widened = changed.Where(p => OnlyGainsVlans(old[p.Name!], OvsTransactions.Canonical(p))).Select(p => p.Name!).ToList();
+        changed.RemoveAll(p => widened.Contains(p.Name!));
         var added = news.Where(p => !old.ContainsKey(p.Name!)).Select(p => p.Name!).ToList();
         var parts = new List<string>();
         if (removed.Count > 0) parts.Add($"{string.Join(", ", removed)} {(removed.Count == 1 ? "leaves" : "leave")} the bridge: {(removed.Count == 1 ? "its" : "their")} traffic stops");
-        if (changed.Count > 0) parts.Add($"{string.Join(", ", changed)} {(changed.Count == 1 ? "changes" : "change")} VLAN or bond settings: frames of VLANs no longer carried are dropped, and a bond renegotiates");
+        if (changed.Count > 0) parts.Add($"{string.Join(", ", changed.Select(p => p.Name))} {(changed.Count == 1 ? "changes" : "change")} VLAN or bond settings: frames of VLANs no longer carried are dropped, and a bond renegotiates");
         if (parts.Count == 0) return null;
         var guests = ctx.OldState.GuestPorts is { Length: > 0 } g ? $"; guests' ports ({string.Join(", ", g)}) are not touched" : "";
-        return string.Join("; ", parts) + (added.Count > 0 ? $"; {string.Join(", ", added)} {(added.Count == 1 ? "joins" : "join")}" : "") + guests;
+        return string.Join("; ", parts) + (added.Count > 0 ? $"; {string.Join(", ", added)} {(added.Count == 1 ? "joins" : "join")}" : "")
+            + (widened.Count > 0 ? $"; {string.Join(", ", widened)} only {(widened.Count == 1 ? "gains" : "gain")} VLANs" : "") + guests;
     }
+
+    /// <summary>A trunk that keeps everything and carries more VLANs: no frame it carried before is dropped.</summary>
+    private static bool OnlyGainsVlans(OvsPortArgs before, OvsPortArgs after) =>
+        before.Trunks is { Length: > 0 } was && after.Trunks is { } now && was.All(now.Contains)
+        && OvsBridgeMapping.Equivalent(before with { Trunks = null }, after with { Trunks = null });
 }
