@@ -88,7 +88,7 @@ public sealed class OvsdbClient(string socketPath) : IOvsdbClient, IDisposable
         {
             socket.Dispose();
             throw new OvsdbConnectionException(
-                $"cannot connect to ovsdb-server at {Endpoint}: {e.Message}. Is Open vSwitch running there? (the provider's `ovsdbSocket` names the socket)", e);
+                $"cannot connect to ovsdb-server at {Endpoint}: {e.Message}", e);
         }
         lock (_gate)
         {

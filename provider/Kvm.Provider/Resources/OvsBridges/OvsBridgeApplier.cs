@@ -130,7 +130,7 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         }
         catch (OvsdbConnectionException e)
         {
-            throw ProviderException.FailedPrecondition(e.Message);
+            throw ProviderException.FailedPrecondition($"{e.Message}. Is Open vSwitch running on the host? The provider's ovsdbSocket (kvm:ovsdbSocket) names its database socket");
         }
         catch (OvsdbException e)
         {
