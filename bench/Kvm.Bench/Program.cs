@@ -21,6 +21,7 @@ if (only is null or "discover")
 }
 if (only is null or "remote") results.AddRange(RemoteBench.Run());
 if (only is null or "takeover") results.Add(await TakeoverBench.RunAsync());
+if (only is null or "ovs") results.Add(await OvsBench.RunAsync());
 Console.WriteLine();
 Console.WriteLine(results.All(r => r.Met) ? "all benchmark targets met" : "some benchmark targets NOT met");
 return 0;

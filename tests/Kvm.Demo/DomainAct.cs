@@ -13,7 +13,8 @@ namespace Kvm.Demo;
 public static class DomainAct
 {
     public const string Domain = "kvm:index:Domain";
-    private const string Trunk = "br-trunk";
+    // The OvsBridge of the act before, by its output: the engine orders the guest after the switch.
+    private const string Trunk = "${trunk.name}";
     private const string LanMac = NetworkAct.Web1Mac;
 
     /// <summary>web1, as the program declares it.</summary>
@@ -34,10 +35,8 @@ public static class DomainAct
     public static async Task<IReadOnlyList<ResourceDecl>> RunAsync(PulumiCli pulumi, PrivateLibvirtd libvirtd, OvsSwitch ovs, IReadOnlyList<ResourceDecl> earlier)
     {
         Title("Domains (libvirt API: a qemu TCG guest in the lab's private libvirtd)");
-        Say("This kernel has no bridge VLAN filtering, so the guest's VLAN NIC goes on an Open vSwitch bridge " +
+        Say("This kernel has no bridge VLAN filtering, so the guest's VLAN NIC goes on the Open vSwitch bridge of the act before " +
             "(libvirt tags its port); the kernel VM act below shows VLANs on Linux bridges.");
-        Command($"ovs-vsctl add-br {Trunk} -- set bridge {Trunk} datapath_type=netdev");
-        ovs.AddBridge(Trunk);
 
         ResourceDecl[] program = [.. earlier, Web1(vlan: 10, lanLink: "up")];
         await pulumi.PreviewAsync(program);
@@ -51,6 +50,14 @@ public static class DomainAct
         program = [.. earlier, Web1(vlan: 20, lanLink: "down")];
         await pulumi.PreviewAsync(program);
         await pulumi.UpAsync(program);
+        guest.Show();
+
+        Say("The switch's ports change (VLAN 40 joins the trunk): the guest's port, which libvirt added, is left as it is");
+        program = [.. program.Select(r => r.Name == "trunk" ? OvsAct.Switch("10, 20, 30, 40") : r)];
+        await pulumi.PreviewAsync(program);
+        await pulumi.UpAsync(program);
+        Host("ovs-vsctl list-ports br-trunk", ovs.Vsctl("list-ports", OvsAct.Name));
+        Host("the OvsBridge's guestPorts", string.Join(", ", pulumi.Stack["trunk"].Output("guestPorts")!.ListValue.Values.Select(v => v.StringValue)));
         guest.Show();
 
         Say("Someone brings the LAN link back up with virsh:");

@@ -38,6 +38,7 @@ var config = JsonSerializer.Serialize(new Dictionary<string, string>
     ["uri"] = libvirtd.Uri,
     ["netns"] = ns.Name,
     ["libvirtHooksDir"] = libvirtd.HooksDir,
+    ["ovsdbSocket"] = ovs.DbSocket,
 });
 await using (var stack = await Stack.StartAsync(config))
 {
@@ -47,6 +48,7 @@ await using (var stack = await Stack.StartAsync(config))
     {
         var program = await BridgeAct.RunAsync(pulumi, ns);
         program = await NetworkAct.RunAsync(pulumi, libvirtd, program);
+        program = await OvsAct.RunAsync(pulumi, ns, ovs, program);
         await DomainAct.RunAsync(pulumi, libvirtd, ovs, program);
         finished = true;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Kvm.Provider.Resources.Bridges;
 using Kvm.Provider.Resources.Networks;
+using Kvm.Provider.Resources.OvsBridges;
 using Kvm.Provider.Resources.VlanFilters;
 using Kvm.Provider.Values;
 using Kvm.SdkGen.Schema;
@@ -26,6 +27,9 @@ internal sealed class CSharpProgram(PackageSchema schema)
         new(LibvirtNetworkResource.TypeToken, "bridge.name", BridgeResource.TypeToken, "name"),
         new(HostDiscovery.DomainToken, "interfaces[*].network", LibvirtNetworkResource.TypeToken, "name"),
         new(HostDiscovery.DomainToken, "interfaces[*].bridge", BridgeResource.TypeToken, "name"),
+        // A bridge name is a Linux bridge's or an Open vSwitch bridge's, whichever the host has.
+        new(LibvirtNetworkResource.TypeToken, "bridge.name", OvsBridgeResource.TypeToken, "name"),
+        new(HostDiscovery.DomainToken, "interfaces[*].bridge", OvsBridgeResource.TypeToken, "name"),
     ];
 
     private readonly Dictionary<string, Resource> _resources = schema.Resources.ToDictionary(r => r.Token);
@@ -51,8 +55,10 @@ internal sealed class CSharpProgram(PackageSchema schema)
             var resource = _resources[found.Token];
             string? Ref(string path, PropertyValue v)
             {
-                var rule = References.FirstOrDefault(r => r.Token == found.Token && PathMatches(r.Path, path));
-                if (rule is null || v.Reveal() is not StringValue s || !byHostName.TryGetValue((rule.Target, s.Value), out var target)) return null;
+                if (v.Reveal() is not StringValue s) return null;
+                var rule = References.FirstOrDefault(r => r.Token == found.Token && PathMatches(r.Path, path) && byHostName.ContainsKey((r.Target, s.Value)));
+                if (rule is null) return null;
+                var target = byHostName[(rule.Target, s.Value)];
                 var member = Naming.MemberNames(_resources[rule.Target].Properties, _resources[rule.Target].Name, Naming.ResourceMembers)[rule.Output];
                 return $"{variables[target]}.{member}";
             }

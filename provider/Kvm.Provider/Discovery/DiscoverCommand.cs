@@ -12,16 +12,17 @@ using Pulumirpc;
 
 namespace Kvm.Provider.Discovery;
 
-/// <summary>`pulumi-resource-kvm discover [--host H] [--uri U] [--netns N | --host-netns N] [--out FILE] [--format import|csharp]`.</summary>
+/// <summary>`pulumi-resource-kvm discover [--host H] [--uri U] [--netns N | --host-netns N] [--ovsdb-socket PATH] [--out FILE] [--format import|csharp]`.</summary>
 internal static class DiscoverCommand
 {
     public const string Usage = """
         usage: pulumi-resource-kvm discover [--host [USER@]HOST[:PORT]] [--uri URI] [--netns NAME|PATH | --host-netns NAME|PATH]
-                                            [--out FILE] [--format import|csharp]
+                                            [--ovsdb-socket PATH] [--out FILE] [--format import|csharp]
           Scans the host read-only and writes what it would manage:
             --format import   Pulumi's bulk import file, for `pulumi import --file FILE` (the default)
             --format csharp   a C# program declaring the same resources with the Pulumi.Kvm SDK
             --host            scan a remote KVM host over ssh (as the provider's `host` setting does)
+            --ovsdb-socket    Open vSwitch's database socket (default /run/openvswitch/db.sock; on the host)
           What it leaves out, and why, goes to stderr. Exit code 3: the output is written, but some
           objects could not be read (each named on stderr, with the reason).
         """;
@@ -29,12 +30,12 @@ internal static class DiscoverCommand
     /// <summary>The exit code when the output is written but some objects could not be read.</summary>
     public const int SomeUnreadable = 3;
 
-    private sealed record Options(string? Uri, string? Netns, string? Host, string? HostNetns, string? Output, string Format);
+    private sealed record Options(string? Uri, string? Netns, string? Host, string? HostNetns, string? Output, string Format, string? OvsdbSocket);
 
     public static async Task<int> RunAsync(string[] args, Stream stdout, TextWriter stderr)
     {
         if (Parse(args, stderr, out var help) is not { } o) return help ? 0 : 2;
-        var config = new ProviderConfig { Uri = o.Uri, Netns = o.Netns, Host = o.Host, HostNetns = o.HostNetns };
+        var config = new ProviderConfig { Uri = o.Uri, Netns = o.Netns, Host = o.Host, HostNetns = o.HostNetns, OvsdbSocket = o.OvsdbSocket };
         var problems = config.Validate().ToList();
         if (problems.Count > 0)
         {
@@ -80,7 +81,7 @@ internal static class DiscoverCommand
             o = null;
         }
         if (o is null) return new DiscoverResponse { ExitCode = 2, Diagnostics = diagnostics.ToString() };
-        var config = new ProviderConfig { Uri = o.Uri, Netns = o.Netns };
+        var config = new ProviderConfig { Uri = o.Uri, Netns = o.Netns, OvsdbSocket = o.OvsdbSocket };
         var problems = config.Validate(onRemoteHost: true).ToList();
         foreach (var p in problems) await diagnostics.WriteLineAsync($"discover: --{Flag(p.Property)}: {p.Reason}").ConfigureAwait(false);
         if (problems.Count > 0 || config.Remote is not null) return new DiscoverResponse { ExitCode = 2, Diagnostics = diagnostics.ToString() };
@@ -91,7 +92,7 @@ internal static class DiscoverCommand
     private static Options? Parse(string[] args, TextWriter stderr, out bool help)
     {
         help = false;
-        string? uri = null, netns = null, host = null, hostNetns = null, output = null, format = "import";
+        string? uri = null, netns = null, host = null, hostNetns = null, output = null, format = "import", ovsdbSocket = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -104,6 +105,7 @@ internal static class DiscoverCommand
                     case "--host": host = Next(); break;
                     case "--host-netns": hostNetns = Next(); break;
                     case "--out": output = Next(); break;
+                    case "--ovsdb-socket": ovsdbSocket = Next(); break;
                     case "--format": format = Next(); break;
                     case "-h" or "--help":
                         stderr.WriteLine(Usage);
@@ -123,10 +125,15 @@ internal static class DiscoverCommand
             stderr.WriteLine($"discover: --format is import or csharp, not {format}");
             return null;
         }
-        return new Options(uri, netns, host, hostNetns, output, format);
+        return new Options(uri, netns, host, hostNetns, output, format, ovsdbSocket);
     }
 
-    private static string Flag(string property) => property == "hostNetns" ? "host-netns" : property;
+    private static string Flag(string property) => property switch
+    {
+        "hostNetns" => "host-netns",
+        "ovsdbSocket" => "ovsdb-socket",
+        _ => property,
+    };
 
     private static async Task<(int ExitCode, byte[] Text)> RunHereAsync(ProviderConfig config, string format, TextWriter stderr)
     {
@@ -161,6 +168,7 @@ internal static class DiscoverCommand
         var request = new DiscoverRequest { Args = { "--format", format } };
         if (target.OnHost.Uri is { } uri) request.Args.Add(["--uri", uri]);
         if (target.OnHost.Netns is { } netns) request.Args.Add(["--netns", netns]);
+        if (target.OnHost.OvsdbSocket is { } socket) request.Args.Add(["--ovsdb-socket", socket]);
         var log = new StderrLog(stderr);
         await using var remote = new RemoteHost(target, log, stderr: null);
         try

@@ -5,6 +5,7 @@ using Kvm.Provider.Host;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Resources.Bridges;
 using Kvm.Provider.Resources.Networks;
+using Kvm.Provider.Resources.OvsBridges;
 using Kvm.Provider.Resources.VlanFilters;
 using Kvm.Provider.Values;
 
@@ -59,6 +60,8 @@ internal sealed class HostDiscovery(ProviderHost host, IReadOnlyDictionary<strin
             }
         }
 
+        var ovsInterfaces = await OpenVSwitchAsync(ids, leftOut, ct).ConfigureAwait(false);
+
         var links = await host.Links.ListAsync(ct).ConfigureAwait(false);
         var byIndex = links.ToDictionary(l => l.Index);
         foreach (var link in links.OrderBy(l => l.Name, StringComparer.Ordinal))
@@ -75,6 +78,7 @@ internal sealed class HostDiscovery(ProviderHost host, IReadOnlyDictionary<strin
             var reason = link switch
             {
                 { Name: "lo" } => "loopback",
+                _ when ovsInterfaces.TryGetValue(link.Name, out var ovs) => ovs,
                 _ when BridgeResource.IsGuestTap(link) => $"a guest's tap{(master is null ? "" : $" on {master.Name}")}: it belongs to its domain",
                 { Kind: "macvtap" } => "a guest's macvtap: it belongs to its domain",
                 _ when master is not null => null, // a port: declared by its bridge
@@ -118,6 +122,45 @@ internal sealed class HostDiscovery(ProviderHost host, IReadOnlyDictionary<strin
     }
 
     public const string DomainToken = "kvm:index:Domain";
+
+    /// <summary>
+    /// Open vSwitch's bridges, from one read of its database; what each kernel interface of Open vSwitch is, so the
+    /// link scan says so rather than calling an internal port (a tap on the userspace datapath) a guest's tap.
+    /// A host without ovsdb-server's socket has no Open vSwitch to report.
+    /// </summary>
+    private async Task<Dictionary<string, string>> OpenVSwitchAsync(List<(string Token, string HostName, string Id)> ids, List<LeftOut> leftOut, CancellationToken ct)
+    {
+        var interfaces = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!resources.ContainsKey(OvsBridgeResource.TypeToken) || !File.Exists(host.Config.EffectiveOvsdbSocket)) return interfaces;
+        OvsSnapshot snapshot;
+        try
+        {
+            snapshot = await OvsSnapshot.ReadAsync(host.Ovsdb, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Kvm.Ovsdb.OvsdbException or Kvm.Ovsdb.OvsdbConnectionException or FormatException)
+        {
+            leftOut.Add(new("Open vSwitch bridges", $"ovsdb-server at {host.Config.EffectiveOvsdbSocket} cannot be read: {e.Message}", Unreadable: true));
+            return interfaces;
+        }
+        foreach (var bridge in snapshot.Bridges.OrderBy(b => b.String("name"), StringComparer.Ordinal))
+        {
+            var name = bridge.String("name")!;
+            ids.Add((OvsBridgeResource.TypeToken, name, name));
+            foreach (var port in snapshot.PortsOf(bridge))
+            {
+                var guest = snapshot.IsGuestPort(port);
+                foreach (var iface in snapshot.InterfacesOf(port))
+                {
+                    interfaces[iface.String("name")!] = guest
+                        ? $"a guest's port on the Open vSwitch bridge {name}: it belongs to its domain"
+                        : $"an interface of the Open vSwitch bridge {name}: declared by its OvsBridge";
+                }
+            }
+        }
+        interfaces.TryAdd("ovs-netdev", "Open vSwitch's userspace datapath device");
+        interfaces.TryAdd("ovs-system", "Open vSwitch's kernel datapath device");
+        return interfaces;
+    }
 
     private static bool LibvirtNetworkUsesExistingBridge(ILibvirtNetwork network)
     {
@@ -167,7 +210,7 @@ internal sealed class HostDiscovery(ProviderHost host, IReadOnlyDictionary<strin
         return [.. results.OfType<Found>()];
     }
 
-    private static readonly string[] Order = [BridgeResource.TypeToken, VlanFilterResource.TypeToken, LibvirtNetworkResource.TypeToken, DomainToken];
+    private static readonly string[] Order = [BridgeResource.TypeToken, OvsBridgeResource.TypeToken, VlanFilterResource.TypeToken, LibvirtNetworkResource.TypeToken, DomainToken];
 
     /// <summary>
     /// Logical names: the host's name, made safe; where two objects of different types share one,
@@ -194,6 +237,7 @@ internal sealed class HostDiscovery(ProviderHost host, IReadOnlyDictionary<strin
     private static string Suffix(string token) => token switch
     {
         BridgeResource.TypeToken => "bridge",
+        OvsBridgeResource.TypeToken => "ovs",
         VlanFilterResource.TypeToken => "vlans",
         LibvirtNetworkResource.TypeToken => "network",
         _ => "domain",

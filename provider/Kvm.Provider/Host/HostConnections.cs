@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Kvm.Libvirt;
 using Kvm.Netlink;
+using Kvm.Ovsdb;
 using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Resources;
 
@@ -17,6 +18,9 @@ internal interface IHostConnections : IDisposable
 
     /// <summary>The libvirt connection of the configured URI (opened once, reopened by the binding if it dies).</summary>
     ILibvirt Libvirt { get; }
+
+    /// <summary>Open vSwitch's database server at the configured socket (connected on first use, again after a break).</summary>
+    IOvsdbClient Ovsdb { get; }
 }
 
 /// <summary>
@@ -33,9 +37,11 @@ internal sealed class HostConnections(ProviderConfig config, Action<string>? tra
     private LinkDeletions? _deletions;
 
     private readonly Lazy<LibvirtConnection> _libvirt = new(() => OpenLibvirt(config.EffectiveUri));
+    private readonly Lazy<OvsdbClient> _ovsdb = new(() => new OvsdbClient(config.EffectiveOvsdbSocket));
 
     public ILinkApi Links => new LinkService(_socket.Value);
     public ILibvirt Libvirt => _libvirt.Value;
+    public IOvsdbClient Ovsdb => _ovsdb.Value;
     public LinkDeletions LinkDeletions => LazyInitializer.EnsureInitialized(ref _deletions, () => new LinkDeletions(() => new LinkService(_deleteSocket.Value)));
     public IBridgeVlanApi Vlans => new BridgeVlanService(_vlanSocket.Value);
 
@@ -64,6 +70,7 @@ internal sealed class HostConnections(ProviderConfig config, Action<string>? tra
     public void Dispose()
     {
         if (_libvirt.IsValueCreated) _libvirt.Value.Dispose();
+        if (_ovsdb.IsValueCreated) _ovsdb.Value.Dispose();
         if (_socket.IsValueCreated) _socket.Value.Dispose();
         if (_vlanSocket.IsValueCreated) _vlanSocket.Value.Dispose();
         if (_deleteSocket.IsValueCreated) _deleteSocket.Value.Dispose();

@@ -55,6 +55,14 @@ internal sealed partial record ProviderConfig
     [Input("persistDir", "A folder on the KVM host (the remote `host` when set) where the provider keeps the desired state of the host networking it manages, so that it survives a reboot of the host: `desired-state.json` there lists, per network namespace, every Bridge (its inputs as applied: settings, ports, port options, addresses, gateways, routes) and VlanFilter of the stack, kept in step by create, update, import and delete. At boot, `pulumi-resource-kvm restore --state DIR/desired-state.json` re-applies it with the provider's own netlink code (run it before libvirtd starts the autostart guests). Unset: nothing is persisted, and what the provider made is gone after a reboot until the next `pulumi up`.", MaxLength = 4096)]
     public string? PersistDir { get; init; }
 
+    public const string DefaultOvsdbSocket = "/run/openvswitch/db.sock";
+
+    [Input("ovsdbSocket", "The unix socket of Open vSwitch's database server (ovsdb-server) on the KVM host (the remote `host` when set), which OvsBridge resources speak OVSDB's JSON-RPC (RFC 7047) to. Defaults to /run/openvswitch/db.sock.", MaxLength = 4096)]
+    public string? OvsdbSocket { get; init; }
+
+    /// <summary>The OVSDB socket actually used.</summary>
+    public string EffectiveOvsdbSocket => OvsdbSocket ?? DefaultOvsdbSocket;
+
     /// <summary>The hooks folder actually used.</summary>
     public string EffectiveHooksDir => LibvirtHooksDir ?? DefaultHooksDir;
 
@@ -106,6 +114,13 @@ internal sealed partial record ProviderConfig
         if (NamespaceProblem(onRemoteHost ? "hostNetns" : "netns", Netns, checkExists: elsewhere is null) is { } badNs) failures.Add(badNs);
         if (LibvirtHooksDir is { } hooks && !Path.IsPathFullyQualified(hooks))
             failures.Add(new CheckFailure("libvirtHooksDir", $"\"{hooks}\" is not an absolute path"));
+        if (OvsdbSocket is { } socket)
+        {
+            if (socket.Any(char.IsControl))
+                failures.Add(new CheckFailure("ovsdbSocket", "must not contain control characters"));
+            else if (!Path.IsPathFullyQualified(socket))
+                failures.Add(new CheckFailure("ovsdbSocket", $"\"{socket}\" is not an absolute path"));
+        }
         if (PersistDir is { } persist)
         {
             if (persist.Any(char.IsControl))
@@ -208,6 +223,8 @@ internal sealed partial record ProviderConfig
         Uri = Uri is null && EnvironmentUri is null ? null : onHostUri,
         Netns = HostNetns,
         LibvirtHooksDir = LibvirtHooksDir,
+        // The agent opens the host's own ovsdb-server socket, as it opens the host's netlink and libvirt.
+        OvsdbSocket = OvsdbSocket,
         // Resources run in the agent, so the desired state is kept on the host they act on.
         PersistDir = PersistDir,
         // The agent confirms its changes over the session and rolls them back by itself: it needs the timeout.

@@ -57,6 +57,7 @@ internal sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostCon
     public ILinkApi Links => Connections.Links;
     public IBridgeVlanApi Vlans => Connections.Vlans;
     public ILibvirt Libvirt => Connections.Libvirt;
+    public Kvm.Ovsdb.IOvsdbClient Ovsdb => Connections.Ovsdb;
 
     /// <summary>Link deletions committed in groups (see <see cref="Host.LinkDeletions"/>).</summary>
     public LinkDeletions LinkDeletions => Connections.LinkDeletions;

@@ -3,6 +3,7 @@ using Kvm.Provider.Resources;
 using Kvm.Provider.Resources.Bridges;
 using Kvm.Provider.Resources.Domains;
 using Kvm.Provider.Resources.Networks;
+using Kvm.Provider.Resources.OvsBridges;
 using Kvm.Provider.Resources.VlanFilters;
 
 namespace Kvm.Provider.Rpc;
@@ -16,5 +17,6 @@ internal static class ResourceCatalog
         new DomainResource(host),
         new VlanFilterResource(host),
         new LibvirtNetworkResource(host),
+        new OvsBridgeResource(host),
     ];
 }

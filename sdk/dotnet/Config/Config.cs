@@ -82,6 +82,16 @@ namespace Pulumi.Kvm
             set => _netns.Set(value);
         }
 
+        private static readonly __Value<string?> _ovsdbSocket = new __Value<string?>(() => __config.Get("ovsdbSocket"));
+        /// <summary>
+        /// The unix socket of Open vSwitch's database server (ovsdb-server) on the KVM host (the remote `host` when set), which OvsBridge resources speak OVSDB's JSON-RPC (RFC 7047) to. Defaults to /run/openvswitch/db.sock.
+        /// </summary>
+        public static string? OvsdbSocket
+        {
+            get => _ovsdbSocket.Get();
+            set => _ovsdbSocket.Set(value);
+        }
+
         private static readonly __Value<string?> _persistDir = new __Value<string?>(() => __config.Get("persistDir"));
         /// <summary>
         /// A folder on the KVM host (the remote `host` when set) where the provider keeps the desired state of the host networking it manages, so that it survives a reboot of the host: `desired-state.json` there lists, per network namespace, every Bridge (its inputs as applied: settings, ports, port options, addresses, gateways, routes) and VlanFilter of the stack, kept in step by create, update, import and delete. At boot, `pulumi-resource-kvm restore --state DIR/desired-state.json` re-applies it with the provider's own netlink code (run it before libvirtd starts the autostart guests). Unset: nothing is persisted, and what the provider made is gone after a reboot until the next `pulumi up`.

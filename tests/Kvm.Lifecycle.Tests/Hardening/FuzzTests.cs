@@ -24,18 +24,22 @@ public sealed class FuzzTests
         ("kvm:index:VlanFilter", """{"bridge": "fz0", "port": "fzp0", "vlans": [{"vid": 10, "pvid": true, "untagged": true}, {"range": "20-29"}]}"""),
         ("kvm:index:LibvirtNetwork", """{"name": "fz", "bridge": {"name": "virbr-fz", "stp": false}, "ips": [{"address": "10.99.0.1", "prefix": 24, "dhcp": {"ranges": [{"start": "10.99.0.10", "end": "10.99.0.20"}], "hosts": [{"mac": "52:54:00:fa:00:02", "ip": "10.99.0.11"}]}}], "dns": {"hosts": [{"ip": "10.99.0.11", "hostnames": ["g"]}]}}"""),
         ("kvm:index:Domain", """{"name": "fz", "type": "qemu", "memoryMib": 64, "vcpus": 1, "running": false, "interfaces": [{"type": "network", "network": "fz"}], "graphics": {"type": "vnc", "password": "pw"}}"""),
+        ("kvm:index:OvsBridge", """{"name": "fzovs", "datapathType": "netdev", "failMode": "standalone", "mtu": 1500, "otherConfig": [{"key": "mac-aging-time", "value": "60"}], "ports": [{"name": "fzacc", "type": "internal", "tag": 10}, {"name": "fztrk", "type": "internal", "vlanMode": "native-untagged", "tag": 5, "trunks": [5, 6]}, {"name": "fzbond", "bond": {"members": ["fzm0", "fzm1"], "lacp": "active", "bondMode": "balance-tcp"}}, {"name": "fzpatch", "type": "patch", "peer": "fzpeer"}]}"""),
     ];
 
     [Fact]
     public async Task A_thousand_malformed_requests_per_resource_are_refused_deliberately_and_change_nothing()
     {
         using var lv = PrivateLibvirtd.Start();
+        using var ovs = OvsSwitch.Start(lv.Namespace);
         var before = HostSnapshot.Take(lv.Namespace, lv);
+        var ovsBefore = ovs.Vsctl("show");
         await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string>
         {
             ["uri"] = lv.Uri,
             ["netns"] = lv.Namespace.Name,
             ["libvirtHooksDir"] = lv.HooksDir,
+            ["ovsdbSocket"] = ovs.DbSocket,
         }));
         var fuzz = new FuzzRun(stack.Provider.Client, Seed);
         foreach (var (token, valid) in Resources)
@@ -45,9 +49,10 @@ public sealed class FuzzTests
         Assert.False(string.IsNullOrEmpty(info.Version));
         Assert.DoesNotContain("failed unexpectedly", stack.Provider.Stderr);
         File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "artifacts")).FullName, "fuzz.md"),
-            $"# Fuzz run (seed {Seed})\n\nOn a lab host (a namespace and a private libvirtd): {fuzz.Report}\n\nhost changes: {before.Differences(HostSnapshot.Take(lv.Namespace, lv)).Length}\n");
+            $"# Fuzz run (seed {Seed})\n\nOn a lab host (a namespace, a private libvirtd and Open vSwitch): {fuzz.Report}\n\nhost changes: {before.Differences(HostSnapshot.Take(lv.Namespace, lv)).Length}\n");
         Assert.True(fuzz.Problems.Count == 0, $"{fuzz.Report}\n{string.Join("\n", fuzz.Problems.Take(40))}");
         Assert.Equal("", before.Differences(HostSnapshot.Take(lv.Namespace, lv)));
+        Assert.Equal(ovsBefore, ovs.Vsctl("show"));
     }
 
     /// <summary>

@@ -76,9 +76,9 @@ public class RemoteConfigTests
     [Fact]
     public void With_a_host_a_local_uri_is_opened_on_that_host()
     {
-        var config = new ProviderConfig { Host = "root@kvm1", Uri = "qemu:///system", HostNetns = "tenant1", LibvirtHooksDir = "/srv/hooks", PersistDir = "/var/lib/kvm" };
+        var config = new ProviderConfig { Host = "root@kvm1", Uri = "qemu:///system", HostNetns = "tenant1", LibvirtHooksDir = "/srv/hooks", PersistDir = "/var/lib/kvm", OvsdbSocket = "/var/run/ovs/db.sock" };
         Assert.Empty(Failures(config));
-        Assert.Equal(new ProviderConfig { Uri = "qemu:///system", Netns = "tenant1", LibvirtHooksDir = "/srv/hooks", PersistDir = "/var/lib/kvm" }, config.Remote!.OnHost);
+        Assert.Equal(new ProviderConfig { Uri = "qemu:///system", Netns = "tenant1", LibvirtHooksDir = "/srv/hooks", PersistDir = "/var/lib/kvm", OvsdbSocket = "/var/run/ovs/db.sock" }, config.Remote!.OnHost);
         // Unset stays unset: the host's own default applies there.
         Assert.Null(new ProviderConfig { Host = "kvm1" }.Remote!.OnHost.Uri);
     }
@@ -194,4 +194,14 @@ public class RemoteConfigTests
 public sealed class EnvironmentCollection
 {
     public const string Name = "process environment";
+
+    [Theory]
+    [InlineData("db.sock", "\"db.sock\" is not an absolute path")]
+    [InlineData("/run/ovs\n/db.sock", "must not contain control characters")]
+    public void The_ovsdb_socket_must_be_an_absolute_path(string value, string reason)
+    {
+        var failure = Assert.Single(new ProviderConfig { OvsdbSocket = value }.Validate());
+        Assert.Equal(("ovsdbSocket", reason), (failure.Property, failure.Reason));
+        Assert.Equal("/run/openvswitch/db.sock", new ProviderConfig().EffectiveOvsdbSocket);
+    }
 }

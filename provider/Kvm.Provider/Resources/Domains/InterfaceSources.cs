@@ -3,6 +3,7 @@ using Kvm.Netlink;
 using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Resources.Bridges;
+using Kvm.Provider.Resources.OvsBridges;
 using Kvm.Provider.Values;
 
 namespace Kvm.Provider.Resources.Domains;
@@ -32,10 +33,16 @@ internal sealed class InterfaceSources(ProviderHost host)
                     // A MidoNet port binds the tap to MidoNet itself: its bridge names no kernel link.
                     case "bridge" when nic.Bridge is { } bridge && nic.VirtualPort != Midonet && !ctx.News.IsUnknown($"{path}.bridge"):
                         if (ctx.Declared.Find<object>(BridgeResource.TypeToken, bridge) is not null) break;
+                        if (ctx.Declared.Find<object>(OvsBridgeResource.TypeToken, bridge) is not null)
+                        {
+                            if (nic.Vlan is not null && nic.VirtualPort is null)
+                                failures.Add(new($"{path}.vlan", $"\"{bridge}\" is an Open vSwitch bridge (an OvsBridge of this program); set virtualPort: openvswitch so libvirt tags the guest's port"));
+                            break;
+                        }
                         links ??= await host.Links.ListAsync(ctx.Cancellation).ConfigureAwait(false);
                         var link = links.FirstOrDefault(l => l.Name == bridge);
                         if (link is null)
-                            failures.Add(new($"{path}.bridge", $"no bridge named \"{bridge}\" exists in {host.NamespaceDescription}, and the program declares no {BridgeResource.TypeToken} of that name"));
+                            failures.Add(new($"{path}.bridge", $"no bridge named \"{bridge}\" exists in {host.NamespaceDescription}, and the program declares no {BridgeResource.TypeToken} or {OvsBridgeResource.TypeToken} of that name"));
                         else if (nic.Vlan is not null && nic.VirtualPort is null && !link.IsBridge)
                             failures.Add(new($"{path}.vlan", $"\"{bridge}\" is not a Linux bridge (kind {link.Kind ?? "none"}); for an Open vSwitch bridge set virtualPort: openvswitch"));
                         break;

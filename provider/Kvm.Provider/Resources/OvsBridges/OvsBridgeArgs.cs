@@ -1,0 +1,98 @@
+using Kvm.Provider.Schema;
+
+namespace Kvm.Provider.Resources.OvsBridges;
+
+/// <summary>The inputs of an Open vSwitch bridge, its settings and its ports.</summary>
+internal partial record OvsBridgeArgs
+{
+    [Input("name", "The bridge's name (1-15 characters, no '/', ':' or whitespace), also the name of its own internal port and the host's interface on it. It is the resource's id.", Required = true, ReplaceOnChanges = true, MaxLength = 15)]
+    public string? Name { get; init; }
+
+    [Input("datapathType", "The datapath: `system` (the kernel's openvswitch module) or `netdev` (the userspace datapath, for DPDK or hosts without the module). Changing it rebuilds the bridge's datapath: every port's traffic, guests' included, stops for a moment. Unset: not managed (Open vSwitch's default is system).", OneOf = ["system", "netdev"])]
+    public string? DatapathType { get; init; }
+
+    [Input("failMode", "What the bridge does without an OpenFlow controller: `standalone` (learn and forward like a switch) or `secure` (forward nothing but the flows it is given). Unset: not managed (Open vSwitch acts as standalone).", OneOf = ["standalone", "secure"])]
+    public string? FailMode { get; init; }
+
+    [Input("stpEnable", "Whether the bridge runs the Spanning Tree Protocol (802.1D). Turning it on holds every port in listening and learning for about 30 s.")]
+    public bool? StpEnable { get; init; }
+
+    [Input("rstpEnable", "Whether the bridge runs Rapid Spanning Tree (802.1w); not together with stpEnable.")]
+    public bool? RstpEnable { get; init; }
+
+    [Input("mtu", "The MTU of the bridge's own internal port (the host's interface on the bridge), as requested from Open vSwitch (`mtu_request`). Unset: not managed.", Min = 68, Max = 65535)]
+    public int? Mtu { get; init; }
+
+    [Input("otherConfig", "The bridge's `other_config` entries (e.g. `stp-priority`, `mac-aging-time`, `hwaddr`), in any order. Unset: not managed. Set: exactly these.", Unordered = true, MaxLength = 256)]
+    public OvsConfigEntryArgs[]? OtherConfig { get; init; }
+
+    [Input("externalIds", "The bridge's `external_ids` entries, in any order: for other tools' use, Open vSwitch does not read them. Unset: not managed. Set: exactly these.", Unordered = true, MaxLength = 256)]
+    public OvsConfigEntryArgs[]? ExternalIds { get; init; }
+
+    [Input("ports", "The bridge's ports, other than its own internal port: uplinks (existing interfaces), bonds, internal ports and patch ports, with their VLAN settings. Unset: ports are not managed. Set: exactly these. Guests' ports that libvirt adds (vnetN, whose interface carries libvirt's external_ids such as `vm-id` and `attached-mac`) are never taken over or removed: they are listed in `guestPorts`.", MaxLength = 1024)]
+    public OvsPortArgs[]? Ports { get; init; }
+
+    [Input("forceDestroy", "Delete the bridge even when guests' ports are attached to it (their traffic stops, and libvirt does not put them back).", Default = false)]
+    public bool? ForceDestroy { get; init; }
+}
+
+/// <summary>One key of an OVSDB string map (other_config, external_ids).</summary>
+[SchemaType("kvm:index:OvsConfigEntry", "One key and value of an Open vSwitch string map (`other_config`, `external_ids`).")]
+internal sealed partial record OvsConfigEntryArgs
+{
+    [Input("key", "The key.", Required = true, MaxLength = 256)]
+    public string? Key { get; init; }
+
+    [Input("value", "The value.", Required = true, MaxLength = 4096)]
+    public string? Value { get; init; }
+}
+
+/// <summary>One port of an OVS bridge: an interface, a bond of several, an internal or a patch port.</summary>
+[SchemaType("kvm:index:OvsPort", "A port of an Open vSwitch bridge (a row of its Port table): an existing interface (an uplink), a bond, an internal port (an interface of the host) or one end of a patch, with its VLAN settings.")]
+internal sealed partial record OvsPortArgs
+{
+    [Input("name", "The port's name; for a port of one interface, the interface's name too (e.g. eth1).", Required = true, MaxLength = 15)]
+    public string? Name { get; init; }
+
+    [Input("type", "`internal`: Open vSwitch makes an interface of the host on the bridge; `patch`: one end of a patch to another bridge (give `peer`). Unset: an existing interface of the host (or, with `bond`, its members).", OneOf = ["internal", "patch"])]
+    public string? Type { get; init; }
+
+    [Input("peer", "For a `patch` port: the name of the patch port at the other end (on another bridge).", MaxLength = 15)]
+    public string? Peer { get; init; }
+
+    [Input("vlanMode", "How the port treats VLANs: `access` (untagged, in VLAN `tag`), `trunk` (tagged, the VLANs of `trunks`, all when empty), `native-tagged` / `native-untagged` (a trunk whose native VLAN is `tag`, sent tagged or untagged). Unset: access when `tag` is set, else trunk (Open vSwitch's rule).", OneOf = ["access", "trunk", "native-tagged", "native-untagged"])]
+    public string? VlanMode { get; init; }
+
+    [Input("tag", "The port's VLAN: the access VLAN, or a native-tagged/native-untagged port's native VLAN (0-4095).", Min = 0, Max = 4095)]
+    public int? Tag { get; init; }
+
+    [Input("trunks", "The VLANs a trunk carries, in any order (0-4095). Empty or unset on a trunk: every VLAN.", Unordered = true, Min = 0, Max = 4095, MaxLength = 4096)]
+    public int[]? Trunks { get; init; }
+
+    [Input("bond", "Make the port a bond of several existing interfaces.")]
+    public OvsBondArgs? Bond { get; init; }
+}
+
+/// <summary>A bond: several interfaces as one port.</summary>
+[SchemaType("kvm:index:OvsBond", "A bond: two or more existing interfaces of the host as one port.")]
+internal sealed partial record OvsBondArgs
+{
+    [Input("members", "The bonded interfaces (at least two), in any order.", Required = true, Unordered = true, MaxLength = 32)]
+    public string[]? Members { get; init; }
+
+    [Input("bondMode", "How traffic is spread: `active-backup` (one member at a time), `balance-slb` (by source MAC and VLAN), `balance-tcp` (by L2-L4 headers; needs LACP). Unset: Open vSwitch's default, active-backup.", OneOf = ["active-backup", "balance-slb", "balance-tcp"])]
+    public string? BondMode { get; init; }
+
+    [Input("lacp", "LACP (802.3ad) negotiation with the switch: `active`, `passive` or `off`. Unset: Open vSwitch's default, off.", OneOf = ["active", "passive", "off"])]
+    public string? Lacp { get; init; }
+}
+
+/// <summary>An OVS bridge as ovsdb-server reports it.</summary>
+internal sealed partial record OvsBridgeState : OvsBridgeArgs
+{
+    [Output("uuid", "The bridge's row in the Open_vSwitch database (`_uuid`).", Required = true)]
+    public string? Uuid { get; init; }
+
+    [Output("guestPorts", "Ports of guests that libvirt attached (their interface carries libvirt's external_ids: vm-id, attached-mac, iface-id), such as vnet0. They belong to their domains: a change of `ports` never touches them, and the bridge is not deleted while it has any unless forceDestroy is true.")]
+    public string[]? GuestPorts { get; init; }
+}

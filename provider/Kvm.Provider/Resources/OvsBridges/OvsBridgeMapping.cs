@@ -1,0 +1,92 @@
+using Kvm.Ovsdb;
+
+namespace Kvm.Provider.Resources.OvsBridges;
+
+/// <summary>Rows of the Open_vSwitch database as the resource's records, and back. Pure.</summary>
+internal static class OvsBridgeMapping
+{
+    /// <summary>
+    /// The bridge as read: every managed column, ports in the order <paramref name="form"/> lists them (then by
+    /// name), guests' ports apart. With <paramref name="importing"/>, settings at Open vSwitch's defaults are left
+    /// out of the inputs (a new bridge would have them anyway), so imported programs stay short.
+    /// </summary>
+    public static (OvsBridgeState State, OvsBridgeArgs Inputs) Observe(OvsSnapshot snapshot, OvsdbRow bridge, OvsBridgeArgs? form, bool importing)
+    {
+        var name = bridge.String("name")!;
+        var own = snapshot.PortsOf(bridge).FirstOrDefault(p => p.String("name") == name);
+        var ownInterface = own is null ? null : snapshot.InterfacesOf(own).FirstOrDefault(i => i.String("name") == name);
+        var all = snapshot.PortsOf(bridge).Where(p => p.String("name") != name).ToList();
+        var guests = all.Where(snapshot.IsGuestPort).Select(p => p.String("name")!).Order(StringComparer.Ordinal).ToArray();
+        var declaredOrder = (form?.Ports ?? []).Select(p => p?.Name).ToList();
+        var ports = all.Where(p => !snapshot.IsGuestPort(p))
+            .Select(p => PortOf(snapshot, p, form?.Ports?.FirstOrDefault(d => d?.Name == p.String("name"))))
+            .OrderBy(p => declaredOrder.IndexOf(p.Name) is var i and >= 0 ? i : int.MaxValue)
+            .ThenBy(p => p.Name, StringComparer.Ordinal)
+            .ToArray();
+
+        var datapath = bridge.String("datapath_type") is { Length: > 0 } dp ? dp : importing ? null : "system";
+        var inputs = new OvsBridgeArgs
+        {
+            Name = name,
+            DatapathType = datapath,
+            FailMode = bridge.String("fail_mode"),
+            StpEnable = bridge.Boolean("stp_enable") is var stp && importing && stp != true ? null : stp,
+            RstpEnable = bridge.Boolean("rstp_enable") is var rstp && importing && rstp != true ? null : rstp,
+            Mtu = ownInterface?.Integer("mtu_request") is { } mtu ? (int)mtu : null,
+            OtherConfig = Entries(bridge.Map("other_config"), importing),
+            ExternalIds = Entries(bridge.Map("external_ids"), importing),
+            Ports = importing && ports.Length == 0 ? null : ports,
+            ForceDestroy = form?.ForceDestroy ?? false,
+        };
+        var state = OvsBridgeState.FromInputs(inputs) with { Uuid = bridge.Uuid.ToString("D"), GuestPorts = guests };
+        return (state, inputs);
+    }
+
+    private static OvsConfigEntryArgs[]? Entries(IReadOnlyDictionary<string, string> map, bool importing) =>
+        importing && map.Count == 0 ? null : [.. map.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new OvsConfigEntryArgs { Key = e.Key, Value = e.Value })];
+
+    /// <summary>A Port row as the program writes it: one interface is the port itself (with its type), several a bond.</summary>
+    public static OvsPortArgs PortOf(OvsSnapshot snapshot, OvsdbRow port, OvsPortArgs? declared)
+    {
+        var interfaces = snapshot.InterfacesOf(port).ToList();
+        var single = interfaces.Count == 1 ? interfaces[0] : null;
+        var type = single?.String("type") is { Length: > 0 } t ? t : null;
+        var memberOrder = (declared?.Bond?.Members ?? []).ToList();
+        return new OvsPortArgs
+        {
+            Name = port.String("name"),
+            Type = type,
+            Peer = type == "patch" && single!.Map("options").TryGetValue("peer", out var peer) ? peer : null,
+            VlanMode = port.String("vlan_mode"),
+            Tag = port.Integer("tag") is { } tag ? (int)tag : null,
+            Trunks = port.Integers("trunks") is { Count: > 0 } trunks ? [.. trunks.Select(v => (int)v).Order()] : declared?.Trunks is { Length: 0 } ? [] : null,
+            Bond = interfaces.Count > 1
+                ? new OvsBondArgs
+                {
+                    Members = [.. interfaces.Select(i => i.String("name")!)
+                        .OrderBy(m => memberOrder.IndexOf(m) is var i and >= 0 ? i : int.MaxValue).ThenBy(m => m, StringComparer.Ordinal)],
+                    BondMode = port.String("bond_mode"),
+                    Lacp = port.String("lacp"),
+                }
+                : null,
+        };
+    }
+
+    /// <summary>What an interface of <paramref name="port"/> is to be: its type and options.</summary>
+    public static (string Type, IReadOnlyList<KeyValuePair<string, string>> Options) InterfaceKind(OvsPortArgs port) => port.Type switch
+    {
+        "internal" => ("internal", []),
+        "patch" => ("patch", [new("peer", port.Peer ?? "")]),
+        _ => ("", []),
+    };
+
+    /// <summary>The interface names of a port: its bond's members, else the port's own name.</summary>
+    public static IReadOnlyList<string> InterfaceNames(OvsPortArgs port) => port.Bond?.Members is { Length: > 0 } members ? [.. members.OfType<string>()] : [port.Name!];
+
+    /// <summary>Two ports the same, field by field (the records hold arrays, which compare by reference).</summary>
+    public static bool Equivalent(OvsPortArgs a, OvsPortArgs b) =>
+        a.Name == b.Name && a.Type == b.Type && a.Peer == b.Peer && a.VlanMode == b.VlanMode && a.Tag == b.Tag
+        && (a.Trunks ?? []).SequenceEqual(b.Trunks ?? [])
+        && (a.Bond is null) == (b.Bond is null)
+        && (a.Bond is null || (a.Bond.BondMode == b.Bond!.BondMode && a.Bond.Lacp == b.Bond.Lacp && (a.Bond.Members ?? []).SequenceEqual(b.Bond.Members ?? [])));
+}

@@ -1,0 +1,187 @@
+using Kvm.Netlink;
+using Kvm.Provider.Values;
+
+namespace Kvm.Provider.Resources.OvsBridges;
+
+/// <summary>The OvsBridge's pure rules: names, VLAN settings that contradict each other, bonds, patches; the preview's words.</summary>
+internal sealed class OvsBridgePlanner : Planner<OvsBridgeArgs, OvsBridgeState>
+{
+    public override string? HostNameOf(OvsBridgeArgs args) => args.Name;
+
+    public override IEnumerable<CheckFailure> Validate(CheckContext<OvsBridgeArgs> ctx)
+    {
+        var a = ctx.News.Value;
+        var failures = new List<CheckFailure>();
+        if (a.Name is { } name && !LinkName.IsValid(name))
+            failures.Add(new(OvsBridgeArgs.Paths.Name, $"\"{name}\" is not a valid interface name: 1-15 characters, no '/', ':' or whitespace, not \".\" or \"..\""));
+        if (a.StpEnable == true && a.RstpEnable == true)
+            failures.Add(new(OvsBridgeArgs.Paths.RstpEnable, "a bridge runs STP or RSTP, not both: turn stpEnable off to use RSTP"));
+        failures.AddRange(EntryFailures(OvsBridgeArgs.Paths.OtherConfig, a.OtherConfig));
+        failures.AddRange(EntryFailures(OvsBridgeArgs.Paths.ExternalIds, a.ExternalIds));
+        if (a.Ports is { } ports) failures.AddRange(PortFailures(ctx, a.Name, ports));
+        return failures;
+    }
+
+    private static IEnumerable<CheckFailure> EntryFailures(string path, OvsConfigEntryArgs[]? entries)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < (entries?.Length ?? 0); i++)
+        {
+            var item = PropertyPath.Index(path, i);
+            if (entries![i] is not { Key: { } key })
+            {
+                if (entries[i] is null) yield return new(item, "is null: give each entry a key and a value");
+                continue;
+            }
+            if (key.Length == 0) yield return new(PropertyPath.Append(item, OvsConfigEntryArgs.Paths.Key), "must not be empty");
+            else if (!seen.Add(key)) yield return new(PropertyPath.Append(item, OvsConfigEntryArgs.Paths.Key), $"\"{key}\" is given twice");
+        }
+    }
+
+    private static IEnumerable<CheckFailure> PortFailures(CheckContext<OvsBridgeArgs> ctx, string? bridge, OvsPortArgs[] ports)
+    {
+        // Port and interface names are one namespace in Open vSwitch (each is unique in its table, and a port of one
+        // interface shares its name), so a bond member may not also be another port.
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < ports.Length; i++)
+        {
+            var item = PropertyPath.Index(OvsBridgeArgs.Paths.Ports, i);
+            if (ctx.News.IsUnknown(item)) continue;
+            if (ports[i] is not { } p)
+            {
+                yield return new(item, "is null: give each port at least its name");
+                continue;
+            }
+            string At(string field) => PropertyPath.Append(item, field);
+            if (p.Name is { } name && !ctx.News.IsUnknown(At(OvsPortArgs.Paths.Name)))
+            {
+                if (!LinkName.IsValid(name)) yield return new(At(OvsPortArgs.Paths.Name), $"\"{name}\" is not a valid interface name");
+                else if (name == bridge) yield return new(At(OvsPortArgs.Paths.Name), $"\"{name}\" is the bridge's own internal port, which the bridge always has; leave it out (set the bridge's mtu for it)");
+                else if (!names.Add(name)) yield return new(At(OvsPortArgs.Paths.Name), $"\"{name}\" is listed twice");
+            }
+            foreach (var failure in VlanFailures(p, At)) yield return failure;
+            foreach (var failure in KindFailures(p, At, bridge, names)) yield return failure;
+        }
+    }
+
+    /// <summary>OVS's VLAN modes: access takes one tag and no trunks; a trunk takes trunks and no tag; native modes take both.</summary>
+    private static IEnumerable<CheckFailure> VlanFailures(OvsPortArgs p, Func<string, string> at)
+    {
+        var hasTrunks = p.Trunks is { Length: > 0 };
+        switch (p.VlanMode)
+        {
+            case null when p.Tag is not null && hasTrunks:
+            case "access" when hasTrunks:
+                yield return new(at(OvsPortArgs.Paths.Trunks), $"port {p.Name} has an access tag ({p.Tag?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "vlanMode access"}) and trunks: an access port carries one VLAN untagged. Drop trunks, or set vlanMode to trunk (no tag), native-tagged or native-untagged (tag = the native VLAN)");
+                break;
+            case "access" when p.Tag is null:
+                yield return new(at(OvsPortArgs.Paths.Tag), $"port {p.Name} is an access port: give it its VLAN in tag");
+                break;
+            case "trunk" when p.Tag is not null:
+                yield return new(at(OvsPortArgs.Paths.Tag), $"port {p.Name} is a trunk, which carries tagged VLANs only; a trunk with an untagged VLAN is native-untagged (or native-tagged), whose tag is that VLAN");
+                break;
+            case "native-tagged" or "native-untagged" when p.Tag is null:
+                yield return new(at(OvsPortArgs.Paths.Tag), $"port {p.Name} is {p.VlanMode}: give its native VLAN in tag");
+                break;
+        }
+        if (p.Trunks is { } trunks && trunks.Distinct().Count() != trunks.Length)
+            yield return new(at(OvsPortArgs.Paths.Trunks), $"lists a VLAN twice ({string.Join(", ", trunks.GroupBy(v => v).Where(g => g.Count() > 1).Select(g => g.Key))})");
+    }
+
+    private static IEnumerable<CheckFailure> KindFailures(OvsPortArgs p, Func<string, string> at, string? bridge, HashSet<string> names)
+    {
+        if (p.Type == "patch" && p.Peer is null)
+            yield return new(at(OvsPortArgs.Paths.Peer), $"port {p.Name} is a patch port: name the patch port at the other end in peer");
+        if (p.Type == "patch" && p.Peer is { } peer && peer == p.Name)
+            yield return new(at(OvsPortArgs.Paths.Peer), "a patch port cannot be its own peer");
+        if (p.Type != "patch" && p.Peer is not null)
+            yield return new(at(OvsPortArgs.Paths.Peer), $"only a patch port has a peer; set type to patch or drop peer");
+        if (p.Bond is not { } bond) yield break;
+        var members = PropertyPath.Append(at(OvsPortArgs.Paths.Bond), OvsBondArgs.Paths.Members);
+        if (p.Type is not null)
+            yield return new(at(OvsPortArgs.Paths.Type), $"a bond's members are existing interfaces; a bond cannot be {p.Type}");
+        if (bond.Members is { } list)
+        {
+            if (list.Length < 2)
+                yield return new(members, $"a bond needs at least two members; with one, make {(list.Length == 1 ? list[0] : "it")} a plain port");
+            for (var j = 0; j < list.Length; j++)
+            {
+                var member = list[j];
+                if (member is null || !LinkName.IsValid(member)) yield return new(PropertyPath.Index(members, j), $"\"{member}\" is not a valid interface name");
+                else if (member == bridge || member == p.Name || !names.Add(member))
+                    yield return new(PropertyPath.Index(members, j), $"\"{member}\" is already a port, a member or the bridge itself; an interface belongs to one port");
+            }
+        }
+        if (bond.BondMode == "balance-tcp" && bond.Lacp is null or "off")
+            yield return new(PropertyPath.Append(at(OvsPortArgs.Paths.Bond), OvsBondArgs.Paths.Lacp), "balance-tcp needs LACP (active or passive); without it Open vSwitch falls back to active-backup");
+    }
+
+    public override Plan Plan(DiffContext<OvsBridgeArgs, OvsBridgeState> ctx) => Resources.Plan.Unclassified(ctx.Default);
+
+    public override Outcome<OvsBridgeState> Preview(PreviewContext<OvsBridgeArgs, OvsBridgeState> ctx)
+    {
+        if (ctx.OldState is { } old)
+        {
+            var updated = PreviewOutputs.OfUpdate<OvsBridgeArgs, OvsBridgeState>(ctx.Args.Name ?? "", ctx.Inputs, old);
+            return updated with { State = updated.State with { GuestPorts = old.GuestPorts } };
+        }
+        return PreviewOutputs.OfCreate<OvsBridgeArgs, OvsBridgeState>(ctx.Args.Name ?? "", ctx.Inputs);
+    }
+
+    /// <summary>
+    /// Every change is one OVSDB transaction on the running bridge; what the preview adds is whether traffic stops,
+    /// and whose: <c>kvm:live</c> lines, a warning for those that interrupt traffic, naming guests' ports when theirs.
+    /// </summary>
+    public override IEnumerable<Announcement> Announce(AnnounceContext<OvsBridgeArgs, OvsBridgeState> ctx)
+    {
+        var name = ctx.News.Name;
+        var guests = ctx.OldState.GuestPorts is { Length: > 0 } g ? string.Join(", ", g) : null;
+        var everyone = guests is null ? "every port's traffic" : $"every port's traffic, guests' included ({guests})";
+        if (ctx.Plan.Replaces)
+        {
+            yield return Announcement.Replacement($"kvm:replace name: the Open vSwitch bridge {ctx.OldState.Name} is deleted and {name} made; {(guests is null ? "no guest's port is on it" : $"guests' ports on it are lost ({guests}): libvirt does not put them back until each guest restarts")}");
+            yield break;
+        }
+        var top = ctx.Plan.Diff.Diffs;
+        var quiet = new List<string>();
+        foreach (var key in top)
+        {
+            var why = key switch
+            {
+                "datapathType" => $"the datapath of {name} is rebuilt: {everyone} stops for a moment",
+                "stpEnable" when ctx.News.StpEnable == true => $"STP starts on {name}: every port goes through listening and learning, about 30 s without traffic ({everyone})",
+                "rstpEnable" when ctx.News.RstpEnable == true => $"RSTP starts on {name}: ports forward only once it agrees, {everyone} may pause for a few seconds",
+                "failMode" when ctx.News.FailMode == "secure" => $"{name} forwards nothing without an OpenFlow controller's flows: {everyone} stops",
+                "ports" => PortsWhy(ctx),
+                _ => null,
+            };
+            if (why is null) quiet.Add(key);
+            else yield return Announcement.Warning($"kvm:live {key}: {why}");
+        }
+        if (quiet.Count > 0)
+            yield return Announcement.Info($"kvm:live {string.Join(", ", quiet)}: applied to the running bridge in one OVSDB transaction; no port's traffic is interrupted");
+    }
+
+    private static string? PortsWhy(AnnounceContext<OvsBridgeArgs, OvsBridgeState> ctx)
+    {
+        if (ctx.News.Ports is not { } news) return null;
+        var old = (ctx.OldState.Ports ?? []).ToDictionary(p => p.Name!, StringComparer.Ordinal);
+        var removed = old.Keys.Where(n => news.All(p => p.Name != n)).ToList();
+        var changed = news.Where(p => old.TryGetValue(p.Name!, out var o) && !OvsBridgeMapping.Equivalent(o, OvsTransactions.Canonical(p))).ToList();
+        var widened = changed.Where(p => OnlyGainsVlans(old[p.Name!], OvsTransactions.Canonical(p))).Select(p => p.Name!).ToList();
+        changed.RemoveAll(p => widened.Contains(p.Name!));
+        var added = news.Where(p => !old.ContainsKey(p.Name!)).Select(p => p.Name!).ToList();
+        var parts = new List<string>();
+        if (removed.Count > 0) parts.Add($"{string.Join(", ", removed)} {(removed.Count == 1 ? "leaves" : "leave")} the bridge: {(removed.Count == 1 ? "its" : "their")} traffic stops");
+        if (changed.Count > 0) parts.Add($"{string.Join(", ", changed.Select(p => p.Name))} {(changed.Count == 1 ? "changes" : "change")} VLAN or bond settings: frames of VLANs no longer carried are dropped, and a bond renegotiates");
+        if (parts.Count == 0) return null;
+        var guests = ctx.OldState.GuestPorts is { Length: > 0 } g ? $"; guests' ports ({string.Join(", ", g)}) are not touched" : "";
+        return string.Join("; ", parts) + (added.Count > 0 ? $"; {string.Join(", ", added)} {(added.Count == 1 ? "joins" : "join")}" : "")
+            + (widened.Count > 0 ? $"; {string.Join(", ", widened)} only {(widened.Count == 1 ? "gains" : "gain")} VLANs" : "") + guests;
+    }
+
+    /// <summary>A trunk that keeps everything and carries more VLANs: no frame it carried before is dropped.</summary>
+    private static bool OnlyGainsVlans(OvsPortArgs before, OvsPortArgs after) =>
+        before.Trunks is { Length: > 0 } was && after.Trunks is { } now && was.All(now.Contains)
+        && OvsBridgeMapping.Equivalent(before with { Trunks = null }, after with { Trunks = null });
+}

@@ -1,0 +1,50 @@
+using Kvm.Provider.Resources.OvsBridges;
+using static Kvm.Provider.Tests.OvsBridges.OvsFixtures;
+
+namespace Kvm.Provider.Tests.OvsBridges;
+
+/// <summary>Rows read back as the program wrote them; guests' ports apart; import leaves defaults out.</summary>
+public class OvsBridgeMappingTests
+{
+    [Fact]
+    public void Read_back_in_the_program_s_order_with_the_guest_s_port_apart()
+    {
+        var host = HostTables();
+        var (state, inputs) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, Args(Declared), importing: false);
+        Assert.Equal(["eth1", "acc"], inputs.Ports!.Select(p => p.Name));
+        Assert.Equal([10, 20], inputs.Ports![0].Trunks!);
+        Assert.Equal("trunk", inputs.Ports[0].VlanMode);
+        Assert.Equal(10, inputs.Ports[1].Tag);
+        Assert.Equal("internal", inputs.Ports[1].Type);
+        Assert.Equal(1500, inputs.Mtu);
+        Assert.Equal(["vnet0"], state.GuestPorts!);
+        Assert.Equal(Bridge, state.Uuid);
+        Assert.Equal(false, inputs.StpEnable);
+    }
+
+    [Fact]
+    public void Import_leaves_out_what_a_new_bridge_would_have_anyway()
+    {
+        var host = HostTables();
+        var (_, inputs) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, null, importing: true);
+        Assert.Null(inputs.StpEnable);
+        Assert.Null(inputs.RstpEnable);
+        Assert.Null(inputs.FailMode);
+        Assert.Null(inputs.OtherConfig);
+        Assert.Equal("netdev", inputs.DatapathType);
+        Assert.Equal(["acc", "eth1"], inputs.Ports!.Select(p => p.Name));   // by name
+    }
+
+    [Fact]
+    public void A_port_of_several_interfaces_is_a_bond()
+    {
+        var host = HostTables();
+        var port = host.Ports[Guid.Parse(Eth1Port)] with { };
+        var bond = port.Columns.SetItem("interfaces", Kvm.Ovsdb.OvsdbValue.Set([new Kvm.Ovsdb.UuidAtom(Guid.Parse("33333333-0000-0000-0000-000000000001")), new Kvm.Ovsdb.UuidAtom(Guid.Parse("33333333-0000-0000-0000-000000000002"))]))
+            .SetItem("bond_mode", Kvm.Ovsdb.OvsdbValue.Of("balance-slb"));
+        var read = OvsBridgeMapping.PortOf(host, port with { Columns = bond }, declared: null);
+        Assert.Equal(["acc", "eth1"], read.Bond!.Members!);
+        Assert.Equal("balance-slb", read.Bond.BondMode);
+        Assert.Null(read.Type);
+    }
+}

@@ -1,0 +1,110 @@
+using Kvm.Provider.Host;
+using Kvm.Provider.Resources;
+using Kvm.Provider.Resources.OvsBridges;
+using Kvm.Provider.Values;
+using LogSeverity = Pulumirpc.LogSeverity;
+using static Kvm.Provider.Tests.OvsBridges.OvsFixtures;
+
+namespace Kvm.Provider.Tests.OvsBridges;
+
+/// <summary>Check's rules on ports, and what the preview says about traffic.</summary>
+public class OvsBridgePlannerTests
+{
+    private static readonly OvsBridgePlanner Planner = new();
+
+    private static Dictionary<string, string> Failures(string json) =>
+        Planner.Validate(new CheckContext<OvsBridgeArgs>("urn", "b", Bind(json), null, new DeclaredResources(), default))
+            .ToDictionary(f => f.Property, f => f.Reason);
+
+    private static string Ports(string ports) => $$"""{"name": "ovsbr0", "ports": [{{ports}}]}""";
+
+    [Theory]
+    [InlineData("""{"name": "p", "tag": 10, "trunks": [20]}""", "ports[0].trunks", "port p has an access tag (10) and trunks")]
+    [InlineData("""{"name": "p", "vlanMode": "access", "trunks": [20], "tag": 3}""", "ports[0].trunks", "port p has an access tag (3) and trunks")]
+    [InlineData("""{"name": "p", "vlanMode": "trunk", "tag": 10}""", "ports[0].tag", "port p is a trunk, which carries tagged VLANs only")]
+    [InlineData("""{"name": "p", "vlanMode": "access"}""", "ports[0].tag", "port p is an access port: give it its VLAN in tag")]
+    [InlineData("""{"name": "p", "vlanMode": "native-untagged", "trunks": [1]}""", "ports[0].tag", "port p is native-untagged: give its native VLAN in tag")]
+    [InlineData("""{"name": "p", "trunks": [5, 5]}""", "ports[0].trunks", "lists a VLAN twice (5)")]
+    [InlineData("""{"name": "b", "bond": {"members": ["eth1"]}}""", "ports[0].bond.members", "a bond needs at least two members; with one, make eth1 a plain port")]
+    [InlineData("""{"name": "b", "type": "internal", "bond": {"members": ["eth1", "eth2"]}}""", "ports[0].type", "a bond's members are existing interfaces")]
+    [InlineData("""{"name": "b", "bond": {"members": ["eth1", "eth2"], "bondMode": "balance-tcp"}}""", "ports[0].bond.lacp", "balance-tcp needs LACP")]
+    [InlineData("""{"name": "x", "type": "patch"}""", "ports[0].peer", "port x is a patch port: name the patch port at the other end in peer")]
+    [InlineData("""{"name": "x", "peer": "y"}""", "ports[0].peer", "only a patch port has a peer")]
+    [InlineData("""{"name": "ovsbr0"}""", "ports[0].name", "\"ovsbr0\" is the bridge's own internal port")]
+    [InlineData("""{"name": "a/b"}""", "ports[0].name", "\"a/b\" is not a valid interface name")]
+    public void Contradictory_port_settings_name_the_property(string port, string path, string reason)
+    {
+        var failures = Failures(Ports(port));
+        Assert.True(failures.ContainsKey(path), $"no failure at {path}: {string.Join("; ", failures)}");
+        Assert.StartsWith(reason, failures[path]);
+    }
+
+    [Fact]
+    public void Names_are_one_namespace_across_ports_and_bond_members()
+    {
+        var failures = Failures(Ports("""{"name": "eth1"}, {"name": "bond0", "bond": {"members": ["eth1", "eth2"]}}, {"name": "eth2"}"""));
+        Assert.StartsWith("\"eth1\" is already a port, a member or the bridge itself", failures["ports[1].bond.members[0]"]);
+        Assert.StartsWith("\"eth2\" is listed twice", failures["ports[2].name"]);
+    }
+
+    [Fact]
+    public void A_sound_program_passes()
+    {
+        Assert.Empty(Failures(Declared));
+        Assert.Empty(Failures(Ports("""{"name": "bond0", "bond": {"members": ["eth1", "eth2"], "bondMode": "balance-tcp", "lacp": "active"}, "vlanMode": "native-tagged", "tag": 1, "trunks": [1, 2]}""")));
+    }
+
+    [Fact]
+    public void Stp_and_rstp_together_and_duplicate_keys_are_refused()
+    {
+        var failures = Failures("""{"name": "ovsbr0", "stpEnable": true, "rstpEnable": true, "externalIds": [{"key": "a", "value": "1"}, {"key": "a", "value": "2"}]}""");
+        Assert.StartsWith("a bridge runs STP or RSTP, not both", failures["rstpEnable"]);
+        Assert.Equal("\"a\" is given twice", failures["externalIds[1].key"]);
+    }
+
+    private static Announcement[] Announce(string news)
+    {
+        var host = HostTables();
+        var (old, _) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, Args(Declared), importing: false);
+        var oldInputs = Args(Declared);
+        var bound = Bind(news);
+        var diff = RecordDiff.Compare(old, bound.Value, oldInputs, bound.UnknownPaths, deleteBeforeReplace: true);
+        var plan = Planner.Plan(new DiffContext<OvsBridgeArgs, OvsBridgeState>("ovsbr0", "urn", bound, old, oldInputs, diff));
+        return [.. Planner.Announce(new AnnounceContext<OvsBridgeArgs, OvsBridgeState>("ovsbr0", "urn", plan, bound.Value, old, oldInputs, []))];
+    }
+
+    [Fact]
+    public void A_new_datapath_warns_that_every_port_guests_included_pauses()
+    {
+        var line = Assert.Single(Announce(Declared.Replace("\"netdev\"", "\"system\"")));
+        Assert.Equal(LogSeverity.Warning, line.Severity);
+        Assert.Equal("kvm:live datapathType: the datapath of ovsbr0 is rebuilt: every port's traffic, guests' included (vnet0) stops for a moment", line.Message);
+    }
+
+    [Fact]
+    public void A_port_s_vlans_changed_warns_and_says_the_guest_is_untouched_while_external_ids_are_quiet()
+    {
+        var lines = Announce(Declared.Replace("\"tag\": 10}", "\"tag\": 11}").Replace("\"mtu\": 1500,", "\"mtu\": 1500, \"externalIds\": [{\"key\": \"a\", \"value\": \"b\"}],"));
+        Assert.Equal(
+        [
+            "kvm:live ports: acc changes VLAN or bond settings: frames of VLANs no longer carried are dropped, and a bond renegotiates; guests' ports (vnet0) are not touched",
+            "kvm:live externalIds: applied to the running bridge in one OVSDB transaction; no port's traffic is interrupted",
+        ], lines.Select(l => l.Message).OrderByDescending(m => m.StartsWith("kvm:live ports", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_rename_replaces_and_names_the_guests_that_lose_their_ports()
+    {
+        var line = Assert.Single(Announce(Declared.Replace("\"name\": \"ovsbr0\"", "\"name\": \"ovsbr9\"")));
+        Assert.True(line.OfReplacement);
+        Assert.Equal("kvm:replace name: the Open vSwitch bridge ovsbr0 is deleted and ovsbr9 made; guests' ports on it are lost (vnet0): libvirt does not put them back until each guest restarts", line.Message);
+    }
+
+    [Fact]
+    public void A_trunk_that_only_gains_vlans_interrupts_nothing()
+    {
+        var line = Assert.Single(Announce(Declared.Replace("\"trunks\": [20, 10]", "\"trunks\": [20, 10, 30]")));
+        Assert.Equal(LogSeverity.Info, line.Severity);
+        Assert.Equal("kvm:live ports: applied to the running bridge in one OVSDB transaction; no port's traffic is interrupted", line.Message);
+    }
+}
