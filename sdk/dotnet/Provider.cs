@@ -69,6 +69,12 @@ namespace Pulumi.Kvm
         public Input<string>? HostNetns { get; set; }
 
         /// <summary>
+        /// The root folder under which the provider reads the host's own network configuration to tell which links NetworkManager, systemd-networkd or ifupdown manage (etc/network/interfaces, etc/systemd/network, etc/NetworkManager and their state under run/). Defaults to / when the provider works in the host's own namespace; with `netns`/`hostNetns` nothing is looked at unless this is set (those managers act in the host's main namespace), e.g. to a container's root whose namespace `netns` names.
+        /// </summary>
+        [Input("hostRoot")]
+        public Input<string>? HostRoot { get; set; }
+
+        /// <summary>
         /// The folder of libvirt's hook scripts on the KVM host (the remote `host` when set), where the provider installs its qemu hook that re-applies guest VLANs on Linux bridges when libvirt starts a guest (only when a Domain needs it). Defaults to /etc/libvirt/hooks.
         /// </summary>
         [Input("libvirtHooksDir")]
@@ -97,6 +103,12 @@ namespace Pulumi.Kvm
         /// </summary>
         [Input("sshControlPersist", json: true)]
         public Input<int>? SshControlPersist { get; set; }
+
+        /// <summary>
+        /// With `persistDir`: the folder on the KVM host where the provider installs and enables the systemd unit that re-applies the persisted host networking at boot (`pulumi-kvm-restore@.service`, one instance per persistDir, enabled through a symlink in multi-user.target.wants). Defaults to /etc/systemd/system. When the folder does not exist (a host without systemd), no unit is installed and the preview says so: run `restore` from the host's own boot scripts.
+        /// </summary>
+        [Input("systemdUnitDir")]
+        public Input<string>? SystemdUnitDir { get; set; }
 
         /// <summary>
         /// The libvirt connection URI, e.g. `qemu:///system`. With `host` set it is opened on that host (`qemu:///system` there). A `qemu+ssh://[user@]host[:port]/system` URI names the host by itself (as if `host` were set; its `keyfile`, `known_hosts` and `no_verify` parameters apply to the SSH connection). Defaults to the `LIBVIRT_DEFAULT_URI` environment variable, else `qemu:///system`. Changing it replaces the resource.

@@ -17,12 +17,34 @@ public sealed class PersistRestoreTests : IDisposable
 
     private readonly string _persistDir = Path.Combine(Path.GetTempPath(), $"kvm-persist-{Environment.ProcessId}-{Guid.NewGuid():N}");
 
+    // The boot unit goes here, never to the machine's /etc/systemd/system.
+    private readonly string _unitDir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"kvm-units-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
+
     public void Dispose()
     {
         if (Directory.Exists(_persistDir)) Directory.Delete(_persistDir, recursive: true);
+        if (Directory.Exists(_unitDir)) Directory.Delete(_unitDir, recursive: true);
     }
 
     private string StateFile => Path.Combine(_persistDir, "desired-state.json");
+
+    private string UnitInstance => $"pulumi-kvm-restore@{_persistDir.Trim('/').Replace("-", "\\x2d", StringComparison.Ordinal).Replace('/', '-')}.service";
+
+    private string WantsLink => Path.Combine(_unitDir, "multi-user.target.wants", UnitInstance);
+
+    /// <summary>What the enabled unit runs, as systemd would: its ExecStart with %f, the instance's folder.</summary>
+    private string[] UnitCommand()
+    {
+        var execStart = File.ReadAllLines(WantsLink).Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal))["ExecStart=".Length..];
+        return execStart.Replace("%f", _persistDir, StringComparison.Ordinal).Split(' ');
+    }
+
+    /// <summary>The unit's command, with --netns added: the lab's bridges live in a lab namespace, not in the machine's own.</summary>
+    private ShellResult RestoreAsTheUnitWould(LabNamespace ns)
+    {
+        var command = UnitCommand();
+        return Shell.Run(command[0], [.. command[1..], "--netns", ns.Name], stdin: null, timeout: TimeSpan.FromMinutes(1));
+    }
 
     private static ShellResult Restore(string stateFile, LabNamespace ns) =>
         Shell.Run(RepoPaths.ProviderBinary, ["restore", "--state", stateFile, "--netns", ns.Name], stdin: null, timeout: TimeSpan.FromMinutes(1));
@@ -69,7 +91,7 @@ public sealed class PersistRestoreTests : IDisposable
     {
         using var ns = LabNamespace.Create();
         foreach (var veth in new[] { "pa0", "pb0", "pb1" }) ns.Ip("link", "add", veth, "type", "veth", "peer", "name", $"{veth}-p");
-        await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["netns"] = ns.Name, ["persistDir"] = _persistDir }));
+        await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["netns"] = ns.Name, ["persistDir"] = _persistDir, ["systemdUnitDir"] = _unitDir }));
         var a = Res(Bridge, "a", """
             {"name": "br-pa", "mtu": 1400, "ageingTime": 120, "forceDestroy": true, "ports": ["pa0"],
              "portOptions": [{"port": "pa0", "hairpin": true, "cost": 150}],
@@ -85,8 +107,9 @@ public sealed class PersistRestoreTests : IDisposable
         // preview names the file and writes nothing
         (await stack.PreviewAsync(a, b)).EnsureOk();
         foreach (var name in new[] { "br-pa", "br-pb" })
-            Assert.Contains(stack.Engine.Logs, l => l.Message == $"kvm:persist {name}: written to {StateFile} (re-applied at boot by `pulumi-resource-kvm restore`)");
+            Assert.Contains(stack.Engine.Logs, l => l.Message == $"kvm:persist {name}: written to {StateFile}, re-applied at boot by the systemd unit {UnitInstance} in {_unitDir} (`{_persistDir}/pulumi-resource-kvm restore`)");
         Assert.False(File.Exists(StateFile));
+        Assert.False(File.Exists(WantsLink));
 
         (await stack.UpAsync(a, b)).EnsureOk();
         var bridges = JsonNode.Parse(File.ReadAllText(StateFile))!["namespaces"]![ns.Name]!["bridges"]!.AsObject();
@@ -94,12 +117,19 @@ public sealed class PersistRestoreTests : IDisposable
         Assert.Equal("192.168.61.254", (string?)bridges["br-pa"]!["gateway"]);
         var afterUp = Snapshot(ns);
 
+        // the boot unit is enabled and runs the plugin's own binary, copied beside the file
+        Assert.Equal("../pulumi-kvm-restore@.service", new FileInfo(WantsLink).LinkTarget);
+        Assert.Equal(File.ReadAllBytes(RepoPaths.ProviderBinary), File.ReadAllBytes(Path.Combine(_persistDir, "pulumi-resource-kvm")));
+        Assert.Equal([Path.Combine(_persistDir, "pulumi-resource-kvm"), "restore", "--state", StateFile], UnitCommand());
+        var verify = Shell.Run("systemd-analyze", ["verify", "--man=no", WantsLink], stdin: null, timeout: TimeSpan.FromMinutes(1));
+        Assert.True(verify.ExitCode == 0 && verify.StdOut.Length == 0 && verify.StdErr.Length == 0, $"systemd-analyze verify: {verify.ExitCode} {verify.StdOut}{verify.StdErr}");
+
         // the reboot: the kernel forgets the bridges (their addresses, routes and the ports' options go with them)
         Reboot(ns, "br-pa", "br-pb");
         Assert.Null(ns.Link("br-pa"));
         Assert.NotEqual(afterUp, Snapshot(ns));
 
-        var restored = Restore(StateFile, ns);
+        var restored = RestoreAsTheUnitWould(ns);
         Assert.True(restored.ExitCode == 0, restored.StdErr);
         Assert.Equal("", restored.StdErr);
         Assert.Equal(afterUp, Snapshot(ns));
@@ -135,6 +165,9 @@ public sealed class PersistRestoreTests : IDisposable
         // destroy: the file no longer lists them, so the next boot does not make them again
         (await stack.DestroyAsync()).EnsureOk();
         Assert.Empty(JsonNode.Parse(File.ReadAllText(StateFile))!["namespaces"]!.AsObject());
+        // and the boot unit is gone with the last entry: template, enabling link and binary copy
+        Assert.Empty(Directory.GetFiles(_unitDir, "*", SearchOption.AllDirectories));
+        Assert.False(File.Exists(Path.Combine(_persistDir, "pulumi-resource-kvm")));
         var afterDestroy = Restore(StateFile, ns);
         Assert.True(afterDestroy.ExitCode == 0, afterDestroy.StdErr);
         Assert.Null(ns.Link("br-pa"));

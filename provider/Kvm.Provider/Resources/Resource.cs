@@ -95,12 +95,12 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
     /// Records what was applied in the desired-state file. The object is on the host by now: when the file cannot be
     /// written, it is kept as an incompletely made resource, so the next `pulumi up` writes it again.
     /// </summary>
-    private async Task PersistAsync(string id, TState state, TArgs inputs, CancellationToken ct)
+    private async Task PersistAsync(string id, string urn, TState state, TArgs inputs, CancellationToken ct)
     {
         if (PersistedAs is not { } kind || Host.Persistence is not { } persistence) return;
         try
         {
-            await persistence.RecordAsync(kind, id, Writer.Write(inputs, inputsOnly: true), ct).ConfigureAwait(false);
+            await LogAsync(await persistence.RecordAsync(kind, id, Writer.Write(inputs, inputsOnly: true), ct).ConfigureAwait(false), urn).ConfigureAwait(false);
         }
         catch (Exception e) when (HostPersistence.IsFileFailure(e))
         {
@@ -119,7 +119,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             outcome = request.Preview
                 ? Planner.Preview(new PreviewContext<TArgs, TState>("", request.Urn, inputs, null, null, null))
                 : await Applier.CreateAsync(new CreateContext<TArgs>(request.Urn, request.Name, inputs, request.Timeout, ct)).ConfigureAwait(false);
-            if (!request.Preview) await PersistAsync(outcome.Id, outcome.State, inputs.Value, ct).ConfigureAwait(false);
+            if (!request.Preview) await PersistAsync(outcome.Id, request.Urn, outcome.State, inputs.Value, ct).ConfigureAwait(false);
         }
         catch (ResourceInitFailedException e)
         {
@@ -180,7 +180,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             else
             {
                 outcome = await Applier.UpdateAsync(new UpdateContext<TArgs, TState>(request.Id, request.Urn, oldState, oldInputs, news, plan, request.Timeout, ct)).ConfigureAwait(false);
-                await PersistAsync(request.Id, outcome.State, news.Value, ct).ConfigureAwait(false);
+                await PersistAsync(request.Id, request.Urn, outcome.State, news.Value, ct).ConfigureAwait(false);
             }
         }
         catch (ResourceInitFailedException e)
@@ -203,7 +203,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         try
         {
             // A deleted object must not come back at the next boot.
-            await persistence.ForgetAsync(kind, request.Id, ct).ConfigureAwait(false);
+            await LogAsync(await persistence.ForgetAsync(kind, request.Id, ct).ConfigureAwait(false), request.Urn).ConfigureAwait(false);
         }
         catch (Exception e) when (HostPersistence.IsFileFailure(e))
         {
@@ -212,13 +212,20 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         }
     }
 
+    private Task LogAsync(PersistenceNote? note, string urn) => note switch
+    {
+        null => Task.CompletedTask,
+        { IsWarning: true } => Host.Log.WarnAsync(note.Message, urn),
+        _ => Host.Log.InfoAsync(note.Message, urn),
+    };
+
     /// <summary>An imported object is managed from now on: it is recorded as read, and a failure to do so is only a warning (the import itself worked).</summary>
     private async Task RecordImportAsync(Observed<TArgs, TState> observed, string urn, CancellationToken ct)
     {
         if (PersistedAs is not { } kind || Host.Persistence is not { } persistence) return;
         try
         {
-            await persistence.RecordAsync(kind, observed.Id, Writer.Write(observed.Inputs, inputsOnly: true), ct).ConfigureAwait(false);
+            await LogAsync(await persistence.RecordAsync(kind, observed.Id, Writer.Write(observed.Inputs, inputsOnly: true), ct).ConfigureAwait(false), urn).ConfigureAwait(false);
         }
         catch (Exception e) when (HostPersistence.IsFileFailure(e))
         {

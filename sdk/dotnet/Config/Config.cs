@@ -62,6 +62,16 @@ namespace Pulumi.Kvm
             set => _hostNetns.Set(value);
         }
 
+        private static readonly __Value<string?> _hostRoot = new __Value<string?>(() => __config.Get("hostRoot"));
+        /// <summary>
+        /// The root folder under which the provider reads the host's own network configuration to tell which links NetworkManager, systemd-networkd or ifupdown manage (etc/network/interfaces, etc/systemd/network, etc/NetworkManager and their state under run/). Defaults to / when the provider works in the host's own namespace; with `netns`/`hostNetns` nothing is looked at unless this is set (those managers act in the host's main namespace), e.g. to a container's root whose namespace `netns` names.
+        /// </summary>
+        public static string? HostRoot
+        {
+            get => _hostRoot.Get();
+            set => _hostRoot.Set(value);
+        }
+
         private static readonly __Value<string?> _libvirtHooksDir = new __Value<string?>(() => __config.Get("libvirtHooksDir"));
         /// <summary>
         /// The folder of libvirt's hook scripts on the KVM host (the remote `host` when set), where the provider installs its qemu hook that re-applies guest VLANs on Linux bridges when libvirt starts a guest (only when a Domain needs it). Defaults to /etc/libvirt/hooks.
@@ -110,6 +120,16 @@ namespace Pulumi.Kvm
         {
             get => _sshControlPersist.Get();
             set => _sshControlPersist.Set(value);
+        }
+
+        private static readonly __Value<string?> _systemdUnitDir = new __Value<string?>(() => __config.Get("systemdUnitDir"));
+        /// <summary>
+        /// With `persistDir`: the folder on the KVM host where the provider installs and enables the systemd unit that re-applies the persisted host networking at boot (`pulumi-kvm-restore@.service`, one instance per persistDir, enabled through a symlink in multi-user.target.wants). Defaults to /etc/systemd/system. When the folder does not exist (a host without systemd), no unit is installed and the preview says so: run `restore` from the host's own boot scripts.
+        /// </summary>
+        public static string? SystemdUnitDir
+        {
+            get => _systemdUnitDir.Get();
+            set => _systemdUnitDir.Set(value);
         }
 
         private static readonly __Value<string?> _uri = new __Value<string?>(() => __config.Get("uri"));

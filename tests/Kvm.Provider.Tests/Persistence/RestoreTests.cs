@@ -33,6 +33,7 @@ public sealed class RestoreTests : IDisposable
     public void Dispose()
     {
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+        if (Directory.Exists(_dir + "-plugin")) Directory.Delete(_dir + "-plugin", recursive: true);
     }
 
     private ProviderHost Host(string? persistDir)
@@ -40,8 +41,11 @@ public sealed class RestoreTests : IDisposable
         var connections = new Mock<IHostConnections>();
         connections.SetupGet(c => c.Links).Returns(_kernel);
         connections.SetupGet(c => c.Vlans).Returns(_kernel);
-        var host = new ProviderHost(_log, _ => connections.Object);
-        host.Configure(new ProviderConfig { PersistDir = persistDir });
+        var binary = Path.Combine(_dir + "-plugin", "pulumi-resource-kvm");
+        Directory.CreateDirectory(Path.GetDirectoryName(binary)!);
+        File.WriteAllText(binary, "#!/bin/sh\n");
+        var host = new ProviderHost(_log, _ => connections.Object) { SelfBinary = binary };
+        host.Configure(new ProviderConfig { PersistDir = persistDir, SystemdUnitDir = Directory.CreateDirectory(_dir + "-plugin/units").FullName });
         return host;
     }
 
@@ -90,7 +94,7 @@ public sealed class RestoreTests : IDisposable
         await r.CreateAsync(new CreateRequest(Urn, "t", inputs, Preview: true, null), default);
         var file = DesiredStateFile.InFolder(_dir);
         Assert.Contains(_log.Lines, l => l.Severity == LogSeverity.Info
-            && l.Message == $"kvm:persist br0/eth1: written to {file.Path} (re-applied at boot by `pulumi-resource-kvm restore`)");
+            && l.Message.StartsWith($"kvm:persist br0/eth1: written to {file.Path}, re-applied at boot by the systemd unit pulumi-kvm-restore@", StringComparison.Ordinal));
         Assert.False(File.Exists(file.Path));
 
         var created = await r.CreateAsync(new CreateRequest(Urn, "t", inputs, Preview: false, null), default);
