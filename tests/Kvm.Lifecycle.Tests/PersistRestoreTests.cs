@@ -173,6 +173,35 @@ public sealed class PersistRestoreTests : IDisposable
         Assert.Null(ns.Link("br-pa"));
         Assert.Null(ns.Link("br-pb"));
     }
+
+    [Fact]
+    public async Task Refresh_warns_when_the_file_differs_from_the_stack_and_the_next_up_rewrites_it_without_touching_the_bridge()
+    {
+        using var ns = LabNamespace.Create();
+        await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["netns"] = ns.Name, ["persistDir"] = _persistDir, ["systemdUnitDir"] = _unitDir }));
+        var br = Res(Bridge, "br", """{"name": "br-pd", "mtu": 1400}""");
+        (await stack.UpAsync(br)).EnsureOk();
+        var ifindex = ns.Link("br-pd")!.Value.GetProperty("ifindex").GetInt32();
+
+        // the file edited by hand: the next boot would make br-pd with MTU 9000
+        var edited = JsonNode.Parse(File.ReadAllText(StateFile))!;
+        edited["namespaces"]![ns.Name]!["bridges"]!["br-pd"]!["mtu"] = 9000;
+        File.WriteAllText(StateFile, edited.ToJsonString());
+
+        stack.Engine.ClearLogs();
+        Assert.All((await stack.RefreshAsync()).EnsureOk().Steps, s => Assert.Equal(s.OldOutputs!.ToString(), s.Outputs!.ToString()));
+        Assert.Contains(stack.Engine.Logs, l => l.Severity == Pulumirpc.LogSeverity.Warning
+            && l.Message == $"kvm:persist br-pd: {StateFile} holds other mtu than the stack, so a reboot would not bring back what the program declares; the next `pulumi up` rewrites it");
+
+        // up: an update that names no property, the file rewritten, the bridge untouched (same link, same MTU)
+        var step = Assert.Single((await stack.UpAsync(br)).EnsureOk().Steps);
+        Assert.Equal(StepOp.Update, step.Op);
+        Assert.Equal(1400, (int)JsonNode.Parse(File.ReadAllText(StateFile))!["namespaces"]![ns.Name]!["bridges"]!["br-pd"]!["mtu"]!);
+        Assert.Equal(ifindex, ns.Link("br-pd")!.Value.GetProperty("ifindex").GetInt32());
+        Assert.Equal(1400, ns.Link("br-pd")!.Value.GetProperty("mtu").GetInt32());
+        Assert.All((await stack.UpAsync(br)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+        (await stack.DestroyAsync()).EnsureOk();
+    }
 }
 
 /// <summary>

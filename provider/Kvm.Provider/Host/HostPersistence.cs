@@ -27,8 +27,32 @@ internal sealed class HostPersistence(DesiredStateFile file, string netns, BootU
     public Task<PersistenceNote?> ForgetAsync(string kind, string id, CancellationToken ct) =>
         file.UpdateAsync(s => s.Without(Netns, kind, id), s => KeepUnit(s, recording: false), ct);
 
-    /// <summary>The desired state the file holds now (for refresh to compare with).</summary>
-    public DesiredState Load() => file.Load();
+    /// <summary>
+    /// How the file's entry for <paramref name="id"/> differs from <paramref name="inputs"/> (what the stack says was
+    /// applied, or what the program now declares): "does not hold it", "holds other mtu, ports", "cannot be read (...)";
+    /// null when they are the same, so a reboot would bring back exactly that.
+    /// </summary>
+    public string? Discrepancy(string kind, string id, ObjectValue inputs)
+    {
+        ObjectValue? entry;
+        try
+        {
+            entry = file.Load().Namespace(Netns).Of(kind).GetValueOrDefault(id);
+        }
+        catch (Exception e) when (IsFileFailure(e))
+        {
+            return $"cannot be read ({e.Message})";
+        }
+        if (entry is null) return "does not hold it";
+        var differing = entry.Fields.Keys.Union(inputs.Fields.Keys)
+            .Where(k => !Same(entry[k], inputs[k]))
+            .Order(StringComparer.Ordinal).ToList();
+        return differing.Count == 0 ? null : $"holds other {string.Join(", ", differing)} than the stack";
+    }
+
+    // A value unset and a value null mean the same input; numbers compare as numbers (the file keeps them as JSON).
+    private static bool Same(PropertyValue? a, PropertyValue? b) =>
+        (a is null or NullValue && b is null or NullValue) || (a is not null && b is not null && PropertyValue.SameContent(a, b));
 
     private PersistenceNote? KeepUnit(DesiredState state, bool recording)
     {

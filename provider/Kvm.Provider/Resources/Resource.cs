@@ -59,7 +59,21 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         var oldInputs = PropertyBinder.Bind<TArgs>(request.OldInputs, BindMode.State).Value;
         var plan = PlanOf(request.Id, request.Urn, news, oldState, oldInputs);
         if (plan.Replaces) await AnnounceAsync(request.Id, request.Urn, plan, news.Value, oldState, oldInputs, replacement: true, ct).ConfigureAwait(false);
-        return plan.Diff with { DeleteBeforeReplace = Planner.DeleteBeforeReplace && plan.Diff.IsReplace };
+        var diff = plan.Diff with { DeleteBeforeReplace = Planner.DeleteBeforeReplace && plan.Diff.IsReplace };
+        return diff.HasChanges ? diff : await PersistedStateDiffAsync(request.Id, request.Urn, news, diff).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An object whose inputs did not change is still updated when the desired-state file does not hold them (an
+    /// entry lost or edited, persistDir set after it was made, a record that failed): the update rewrites it, so the
+    /// next boot brings back what the program declares. Reading the file only looks, as preview may.
+    /// </summary>
+    private async Task<DiffResult> PersistedStateDiffAsync(string id, string urn, Bound<TArgs> news, DiffResult none)
+    {
+        if (PersistedAs is not { } kind || Host.Persistence is not { } persistence || news.HasUnknowns) return none;
+        if (persistence.Discrepancy(kind, id, Writer.Write(news.Value, inputsOnly: true)) is not { } discrepancy) return none;
+        await Host.Log.WarnAsync($"kvm:persist {id}: {persistence.FilePath} {discrepancy}, so a reboot would not bring back what the program declares; this update rewrites it (the host's links are not changed)", urn).ConfigureAwait(false);
+        return none with { RewritesPersistedState = true };
     }
 
     /// <summary>The typed diff of the inputs against the old outputs, classified by the planner: once per operation.</summary>
@@ -152,6 +166,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         }
         if (observed is null) return ReadResult.Gone;
         if (request.IsImport) await RecordImportAsync(observed, request.Urn, ct).ConfigureAwait(false);
+        else if (oldInputs is not null) await WarnIfPersistedDiffersAsync(request.Id, request.Urn, oldInputs.Value).ConfigureAwait(false);
 
         var secretPaths = oldInputs?.SecretPaths ?? [];
         var state = KeepSecrets(Writer.Write(observed.State), secretPaths);
@@ -210,6 +225,17 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             throw ProviderException.FailedPrecondition(
                 $"{request.Id} was deleted, but removing it from {persistence.FilePath} failed ({e.Message}), so the next boot would make it again; `pulumi destroy` (or up) tries again");
         }
+    }
+
+    /// <summary>
+    /// A refresh says when the desired-state file no longer holds what the stack applied: what a reboot would bring back
+    /// differs from the program. Refresh only reads (it may be a preview); the next `up` rewrites the file (see Diff).
+    /// </summary>
+    private async Task WarnIfPersistedDiffersAsync(string id, string urn, TArgs applied)
+    {
+        if (PersistedAs is not { } kind || Host.Persistence is not { } persistence) return;
+        if (persistence.Discrepancy(kind, id, Writer.Write(applied, inputsOnly: true)) is { } discrepancy)
+            await Host.Log.WarnAsync($"kvm:persist {id}: {persistence.FilePath} {discrepancy}, so a reboot would not bring back what the program declares; the next `pulumi up` rewrites it", urn).ConfigureAwait(false);
     }
 
     private Task LogAsync(PersistenceNote? note, string urn) => note switch

@@ -114,6 +114,47 @@ public sealed class RestoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Refresh_warns_when_the_file_lost_or_changed_the_entry_and_the_next_up_rewrites_it()
+    {
+        using var host = Host(_dir);
+        IResource r = new VlanFilterResource(host);
+        var inputs = Table("eth1", 20);
+        var created = await r.CreateAsync(new CreateRequest(Urn, "t", inputs, Preview: false, null), default);
+        var file = DesiredStateFile.InFolder(_dir);
+        async Task<DiffResult> DiffAsync() => await r.DiffAsync(new DiffRequest(created.Id, Urn, created.State, inputs, inputs, []), default);
+        Assert.False((await DiffAsync()).HasChanges);
+
+        // Someone edits the file: the next boot would put eth1 on VLAN 30.
+        await file.UpdateAsync(s => s.With("", DesiredState.VlanFilters, "br0/eth1", Table("eth1", 30)), default);
+        _log.Lines.Clear();
+        var refreshed = await r.ReadAsync(new ReadRequest(created.Id, Urn, created.State, inputs), default);
+        Assert.False(refreshed.IsGone);
+        var warning = Assert.Single(_log.Lines, l => l.Severity == LogSeverity.Warning);
+        Assert.Equal($"kvm:persist br0/eth1: {file.Path} holds other access than the stack, so a reboot would not bring back what the program declares; " +
+            "the next `pulumi up` rewrites it", warning.Message);
+        Assert.Equal(Urn, warning.Urn);
+        Assert.Equal(30, ((NumberValue)file.Load().Namespace("").Of(DesiredState.VlanFilters)["br0/eth1"]["access"]!).Value);
+
+        // The next up: an update that names no property (no input changed), which rewrites the file and changes no VLAN.
+        var diff = await DiffAsync();
+        Assert.True(diff.HasChanges && diff.RewritesPersistedState);
+        Assert.Empty(diff.Detailed);
+        Assert.Contains(_log.Lines, l => l.Severity == LogSeverity.Warning && l.Message.EndsWith("this update rewrites it (the host's links are not changed)", StringComparison.Ordinal));
+        var requests = _kernel.Requests.Count;
+        await r.UpdateAsync(new UpdateRequest(created.Id, Urn, created.State, inputs, inputs, Preview: false, [], null), default);
+        Assert.Equal(requests, _kernel.Requests.Count);
+        Assert.True(PropertyValue.SameContent(inputs, file.Load().Namespace("").Of(DesiredState.VlanFilters)["br0/eth1"]));
+        Assert.False((await DiffAsync()).HasChanges);
+
+        // An entry lost altogether is said so too.
+        await file.UpdateAsync(s => s.Without("", DesiredState.VlanFilters, "br0/eth1"), default);
+        _log.Lines.Clear();
+        await r.ReadAsync(new ReadRequest(created.Id, Urn, created.State, inputs), default);
+        Assert.Contains($"{file.Path} does not hold it", Assert.Single(_log.Lines).Message, StringComparison.Ordinal);
+        Assert.True((await DiffAsync()).RewritesPersistedState);
+    }
+
+    [Fact]
     public async Task Without_persistDir_nothing_is_written_or_announced()
     {
         using var host = Host(null);
