@@ -49,37 +49,10 @@ public sealed class PersistRestoreTests : IDisposable
     private static ShellResult Restore(string stateFile, LabNamespace ns) =>
         Shell.Run(RepoPaths.ProviderBinary, ["restore", "--state", stateFile, "--netns", ns.Name], stdin: null, timeout: TimeSpan.FromMinutes(1));
 
-    /// <summary>
-    /// The namespace as `ip -d -j link`, `ip -j addr`, `ip -j route` (both families) show it, links sorted by name.
-    /// Left out: what a re-created link cannot keep (its ifindex, and its IPv6 link-local address, which the kernel
-    /// derives from the random MAC a bridge has before its first port joins: never managed, and new at every boot),
-    /// and what moves by itself (timers, counters).
-    /// </summary>
-    private static string Snapshot(LabNamespace ns)
-    {
-        static JsonNode? Clean(JsonNode? node)
-        {
-            if (node is JsonObject o)
-            {
-                foreach (var key in o.Select(p => p.Key).ToList())
-                {
-                    if (key is "ifindex" or "stats" or "stats64" or "link_index" || key.EndsWith("_timer", StringComparison.Ordinal)) o.Remove(key);
-                    else Clean(o[key]);
-                }
-            }
-            else if (node is JsonArray a)
-            {
-                foreach (var item in a.Where(i => i is JsonObject o && (string?)o["scope"] == "link" && o["local"] is not null).ToList()) a.Remove(item);
-                foreach (var item in a) Clean(item);
-            }
-            return node;
-        }
-        // One line per object, sorted: with ifindex gone, a link's line starts with its name.
-        static string Lines(string json) => string.Join("\n", JsonNode.Parse(json)!.AsArray()
-            .Select(n => Clean(n)!.ToJsonString()).Order(StringComparer.Ordinal));
-        return string.Join("\n---\n",
-            Lines(ns.Ip("-d", "-j", "link")), Lines(ns.Ip("-j", "addr")), Lines(ns.Ip("-4", "-j", "route")), Lines(ns.Ip("-6", "-j", "route")));
-    }
+    /// <summary>The namespace as `ip -d -j link`, `ip -j addr`, `ip -j route` (both families) show it (see <see cref="NetworkSnapshot"/>).</summary>
+    private static string Snapshot(LabNamespace ns) => string.Join("\n---\n",
+        NetworkSnapshot.Lines(ns.Ip("-d", "-j", "link")), NetworkSnapshot.Lines(ns.Ip("-j", "addr")),
+        NetworkSnapshot.Lines(ns.Ip("-4", "-j", "route")), NetworkSnapshot.Lines(ns.Ip("-6", "-j", "route")));
 
     private static void Reboot(LabNamespace ns, params string[] bridges)
     {
