@@ -148,6 +148,23 @@ public sealed class PersistRestoreTests : IDisposable
     }
 
     [Fact]
+    public async Task An_imported_bridge_is_recorded_and_its_import_shows_no_change()
+    {
+        using var ns = LabNamespace.Create();
+        ns.Ip("link", "add", "im0", "type", "veth", "peer", "name", "im0-p");
+        ns.Ip("link", "add", "br-im", "type", "bridge");
+        ns.Ip("link", "set", "im0", "master", "br-im");
+        await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["netns"] = ns.Name, ["persistDir"] = _persistDir, ["systemdUnitDir"] = _unitDir }));
+
+        // the engine's import fails when its Diff finds any change: the file's entry must match what import read
+        var imported = (await stack.ImportAsync(Bridge, "br", "br-im")).EnsureOk();
+        Assert.Equal(StepOp.Import, Assert.Single(imported.Steps).Op);
+        Assert.Equal(["im0"], JsonNode.Parse(File.ReadAllText(StateFile))!["namespaces"]![ns.Name]!["bridges"]!["br-im"]!["ports"]!.AsArray().Select(p => (string)p!));
+        Assert.True(File.Exists(WantsLink));
+        stack.Forget("br");
+    }
+
+    [Fact]
     public async Task Refresh_warns_when_the_file_differs_from_the_stack_and_the_next_up_rewrites_it_without_touching_the_bridge()
     {
         using var ns = LabNamespace.Create();

@@ -204,7 +204,7 @@ internal sealed partial class LinkOwners(string root)
     }
 
     /// <summary>fnmatch(3) without flags: '*', '?', and bracket classes ([a-z], [!0-9]).</summary>
-    internal static bool GlobMatches(string pattern, string text)
+    private static bool GlobMatches(string pattern, string text)
     {
         var regex = new System.Text.StringBuilder("^");
         for (var i = 0; i < pattern.Length; i++)
