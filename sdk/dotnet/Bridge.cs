@@ -160,6 +160,12 @@ namespace Pulumi.Kvm
         public Output<bool?> Stp { get; private set; } = null!;
 
         /// <summary>
+        /// Take the bridge's name and new ports even when the host's own network manager (NetworkManager, systemd-networkd or ifupdown) configures those links, as its files say (read under the provider's `hostRoot`). Unset or false: such a link is refused at Check, naming the manager and the file, because that manager would reconfigure the link behind the provider's back (at boot, `ifup -a`, `networkctl reload`, a NetworkManager activation). Set it to take such links anyway, e.g. while moving a host off that manager; preview then names each one.
+        /// </summary>
+        [Output("takeOverManagedLinks")]
+        public Output<bool?> TakeOverManagedLinks { get; private set; } = null!;
+
+        /// <summary>
         /// Whether the bridge is administratively up.
         /// </summary>
         [Output("up")]
@@ -373,6 +379,12 @@ namespace Pulumi.Kvm
         public Input<bool>? Stp { get; set; }
 
         /// <summary>
+        /// Take the bridge's name and new ports even when the host's own network manager (NetworkManager, systemd-networkd or ifupdown) configures those links, as its files say (read under the provider's `hostRoot`). Unset or false: such a link is refused at Check, naming the manager and the file, because that manager would reconfigure the link behind the provider's back (at boot, `ifup -a`, `networkctl reload`, a NetworkManager activation). Set it to take such links anyway, e.g. while moving a host off that manager; preview then names each one.
+        /// </summary>
+        [Input("takeOverManagedLinks")]
+        public Input<bool>? TakeOverManagedLinks { get; set; }
+
+        /// <summary>
         /// Whether the bridge is administratively up.
         /// </summary>
         [Input("up")]
@@ -567,6 +579,12 @@ namespace Pulumi.Kvm
         /// </summary>
         [Input("stp")]
         public Input<bool>? Stp { get; set; }
+
+        /// <summary>
+        /// Take the bridge's name and new ports even when the host's own network manager (NetworkManager, systemd-networkd or ifupdown) configures those links, as its files say (read under the provider's `hostRoot`). Unset or false: such a link is refused at Check, naming the manager and the file, because that manager would reconfigure the link behind the provider's back (at boot, `ifup -a`, `networkctl reload`, a NetworkManager activation). Set it to take such links anyway, e.g. while moving a host off that manager; preview then names each one.
+        /// </summary>
+        [Input("takeOverManagedLinks")]
+        public Input<bool>? TakeOverManagedLinks { get; set; }
 
         /// <summary>
         /// Whether the bridge is administratively up.

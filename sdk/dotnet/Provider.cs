@@ -70,6 +70,12 @@ namespace Pulumi.Kvm
         public Input<string>? HostNetns { get; set; }
 
         /// <summary>
+        /// The root folder under which the provider reads the host's own network configuration to tell which links NetworkManager, systemd-networkd or ifupdown manage (etc/network/interfaces, etc/systemd/network, etc/NetworkManager and their state under run/). Defaults to / when the provider works in the host's own namespace; with `netns`/`hostNetns` nothing is looked at unless this is set (those managers act in the host's main namespace), e.g. to a container's root whose namespace `netns` names.
+        /// </summary>
+        [Input("hostRoot")]
+        public Input<string>? HostRoot { get; set; }
+
+        /// <summary>
         /// The folder of libvirt's hook scripts on the KVM host (the remote `host` when set), where the provider installs its qemu hook that re-applies guest VLANs on Linux bridges when libvirt starts a guest (only when a Domain needs it). Defaults to /etc/libvirt/hooks.
         /// </summary>
         [Input("libvirtHooksDir")]
@@ -88,7 +94,7 @@ namespace Pulumi.Kvm
         public Input<string>? OvsdbSocket { get; set; }
 
         /// <summary>
-        /// A folder on the KVM host (the remote `host` when set) where the provider keeps the desired state of the host networking it manages, so that it survives a reboot of the host: `desired-state.json` there lists, per network namespace, every Bridge (its inputs as applied: settings, ports, port options, addresses, gateways, routes) and VlanFilter of the stack, kept in step by create, update, import and delete. At boot, `pulumi-resource-kvm restore --state DIR/desired-state.json` re-applies it with the provider's own netlink code (run it before libvirtd starts the autostart guests). Unset: nothing is persisted, and what the provider made is gone after a reboot until the next `pulumi up`.
+        /// A folder on the KVM host (the remote `host` when set) where the provider keeps the desired state of the host networking it manages, so that it survives a reboot of the host: `desired-state.json` there lists, per network namespace, every Bridge (its inputs as applied: settings, ports, port options, addresses, gateways, routes) and VlanFilter of the stack, kept in step by create, update, import and delete. At boot, `pulumi-resource-kvm restore --state DIR/desired-state.json` re-applies it with the provider's own netlink code, before libvirtd starts the autostart guests: the provider installs and enables a systemd unit for that (`pulumi-kvm-restore@.service` in `systemdUnitDir`, one instance per persistDir) that runs a copy of its binary kept in this folder, and removes them when the last entry is deleted. A refresh warns when the file no longer holds what the stack applied, and the next `up` rewrites it. Guests' VLANs on Linux bridges come back with the guests: the qemu hook re-applies them when libvirt starts each one. Unset: nothing is persisted, and what the provider made is gone after a reboot until the next `pulumi up`.
         /// </summary>
         [Input("persistDir")]
         public Input<string>? PersistDir { get; set; }
@@ -104,6 +110,12 @@ namespace Pulumi.Kvm
         /// </summary>
         [Input("sshControlPersist", json: true)]
         public Input<int>? SshControlPersist { get; set; }
+
+        /// <summary>
+        /// With `persistDir`: the folder on the KVM host where the provider installs and enables the systemd unit that re-applies the persisted host networking at boot (`pulumi-kvm-restore@.service`, one instance per persistDir, enabled through a symlink in multi-user.target.wants). Defaults to /etc/systemd/system. When the folder does not exist (a host without systemd), no unit is installed and the preview says so: run `restore` from the host's own boot scripts.
+        /// </summary>
+        [Input("systemdUnitDir")]
+        public Input<string>? SystemdUnitDir { get; set; }
 
         /// <summary>
         /// The libvirt connection URI, e.g. `qemu:///system`. With `host` set it is opened on that host (`qemu:///system` there). A `qemu+ssh://[user@]host[:port]/system` URI names the host by itself (as if `host` were set; its `keyfile`, `known_hosts` and `no_verify` parameters apply to the SSH connection). Defaults to the `LIBVIRT_DEFAULT_URI` environment variable, else `qemu:///system`. Changing it replaces the resource.

@@ -57,10 +57,14 @@ public static class KernelVm
     /// <see cref="TimeoutException"/> thrown. In the script, the current folder (/run/kvmlab) is a
     /// read-write share of a host folder; the rest of the host is read-only.
     /// </summary>
-    public static KernelVmResult Run(string shellScript, TimeSpan timeout)
+    /// <param name="sharedFolder">
+    /// A host folder to be that share instead of a fresh one, kept afterwards: what one boot writes there the next
+    /// boot finds (a disk that survives a reboot). Its script.sh, output, exitcode and console.log are the run's own.
+    /// </param>
+    public static KernelVmResult Run(string shellScript, TimeSpan timeout, string? sharedFolder = null)
     {
         _ = Boot;
-        var job = Path.Combine(Path.GetTempPath(), $"{LabSetup.Prefix}-vm-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
+        var job = sharedFolder ?? Path.Combine(Path.GetTempPath(), $"{LabSetup.Prefix}-vm-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(job);
         try
         {
@@ -85,7 +89,7 @@ public static class KernelVm
         }
         finally
         {
-            Shell.Run("rm", "-rf", "--one-file-system", job);
+            if (sharedFolder is null) Shell.Run("rm", "-rf", "--one-file-system", job);
         }
     }
 

@@ -17,47 +17,42 @@ public sealed class PersistRestoreTests : IDisposable
 
     private readonly string _persistDir = Path.Combine(Path.GetTempPath(), $"kvm-persist-{Environment.ProcessId}-{Guid.NewGuid():N}");
 
+    // The boot unit goes here, never to the machine's /etc/systemd/system.
+    private readonly string _unitDir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"kvm-units-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
+
     public void Dispose()
     {
         if (Directory.Exists(_persistDir)) Directory.Delete(_persistDir, recursive: true);
+        if (Directory.Exists(_unitDir)) Directory.Delete(_unitDir, recursive: true);
     }
 
     private string StateFile => Path.Combine(_persistDir, "desired-state.json");
 
+    private string UnitInstance => $"pulumi-kvm-restore@{_persistDir.Trim('/').Replace("-", "\\x2d", StringComparison.Ordinal).Replace('/', '-')}.service";
+
+    private string WantsLink => Path.Combine(_unitDir, "multi-user.target.wants", UnitInstance);
+
+    /// <summary>What the enabled unit runs, as systemd would: its ExecStart with %f, the instance's folder.</summary>
+    private string[] UnitCommand()
+    {
+        var execStart = File.ReadAllLines(WantsLink).Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal))["ExecStart=".Length..];
+        return execStart.Replace("%f", _persistDir, StringComparison.Ordinal).Split(' ');
+    }
+
+    /// <summary>The unit's command, with --netns added: the lab's bridges live in a lab namespace, not in the machine's own.</summary>
+    private ShellResult RestoreAsTheUnitWould(LabNamespace ns)
+    {
+        var command = UnitCommand();
+        return Shell.Run(command[0], [.. command[1..], "--netns", ns.Name], stdin: null, timeout: TimeSpan.FromMinutes(1));
+    }
+
     private static ShellResult Restore(string stateFile, LabNamespace ns) =>
         Shell.Run(RepoPaths.ProviderBinary, ["restore", "--state", stateFile, "--netns", ns.Name], stdin: null, timeout: TimeSpan.FromMinutes(1));
 
-    /// <summary>
-    /// The namespace as `ip -d -j link`, `ip -j addr`, `ip -j route` (both families) show it, links sorted by name.
-    /// Left out: what a re-created link cannot keep (its ifindex, and its IPv6 link-local address, which the kernel
-    /// derives from the random MAC a bridge has before its first port joins: never managed, and new at every boot),
-    /// and what moves by itself (timers, counters).
-    /// </summary>
-    private static string Snapshot(LabNamespace ns)
-    {
-        static JsonNode? Clean(JsonNode? node)
-        {
-            if (node is JsonObject o)
-            {
-                foreach (var key in o.Select(p => p.Key).ToList())
-                {
-                    if (key is "ifindex" or "stats" or "stats64" or "link_index" || key.EndsWith("_timer", StringComparison.Ordinal)) o.Remove(key);
-                    else Clean(o[key]);
-                }
-            }
-            else if (node is JsonArray a)
-            {
-                foreach (var item in a.Where(i => i is JsonObject o && (string?)o["scope"] == "link" && o["local"] is not null).ToList()) a.Remove(item);
-                foreach (var item in a) Clean(item);
-            }
-            return node;
-        }
-        // One line per object, sorted: with ifindex gone, a link's line starts with its name.
-        static string Lines(string json) => string.Join("\n", JsonNode.Parse(json)!.AsArray()
-            .Select(n => Clean(n)!.ToJsonString()).Order(StringComparer.Ordinal));
-        return string.Join("\n---\n",
-            Lines(ns.Ip("-d", "-j", "link")), Lines(ns.Ip("-j", "addr")), Lines(ns.Ip("-4", "-j", "route")), Lines(ns.Ip("-6", "-j", "route")));
-    }
+    /// <summary>The namespace as `ip -d -j link`, `ip -j addr`, `ip -j route` (both families) show it (see <see cref="NetworkSnapshot"/>).</summary>
+    private static string Snapshot(LabNamespace ns) => string.Join("\n---\n",
+        NetworkSnapshot.Lines(ns.Ip("-d", "-j", "link")), NetworkSnapshot.Lines(ns.Ip("-j", "addr")),
+        NetworkSnapshot.Lines(ns.Ip("-4", "-j", "route")), NetworkSnapshot.Lines(ns.Ip("-6", "-j", "route")));
 
     private static void Reboot(LabNamespace ns, params string[] bridges)
     {
@@ -69,7 +64,7 @@ public sealed class PersistRestoreTests : IDisposable
     {
         using var ns = LabNamespace.Create();
         foreach (var veth in new[] { "pa0", "pb0", "pb1" }) ns.Ip("link", "add", veth, "type", "veth", "peer", "name", $"{veth}-p");
-        await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["netns"] = ns.Name, ["persistDir"] = _persistDir }));
+        await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["netns"] = ns.Name, ["persistDir"] = _persistDir, ["systemdUnitDir"] = _unitDir }));
         var a = Res(Bridge, "a", """
             {"name": "br-pa", "mtu": 1400, "ageingTime": 120, "forceDestroy": true, "ports": ["pa0"],
              "portOptions": [{"port": "pa0", "hairpin": true, "cost": 150}],
@@ -85,8 +80,9 @@ public sealed class PersistRestoreTests : IDisposable
         // preview names the file and writes nothing
         (await stack.PreviewAsync(a, b)).EnsureOk();
         foreach (var name in new[] { "br-pa", "br-pb" })
-            Assert.Contains(stack.Engine.Logs, l => l.Message == $"kvm:persist {name}: written to {StateFile} (re-applied at boot by `pulumi-resource-kvm restore`)");
+            Assert.Contains(stack.Engine.Logs, l => l.Message == $"kvm:persist {name}: written to {StateFile}, re-applied at boot by the systemd unit {UnitInstance} in {_unitDir} (`{_persistDir}/pulumi-resource-kvm restore`)");
         Assert.False(File.Exists(StateFile));
+        Assert.False(File.Exists(WantsLink));
 
         (await stack.UpAsync(a, b)).EnsureOk();
         var bridges = JsonNode.Parse(File.ReadAllText(StateFile))!["namespaces"]![ns.Name]!["bridges"]!.AsObject();
@@ -94,12 +90,19 @@ public sealed class PersistRestoreTests : IDisposable
         Assert.Equal("192.168.61.254", (string?)bridges["br-pa"]!["gateway"]);
         var afterUp = Snapshot(ns);
 
+        // the boot unit is enabled and runs the plugin's own binary, copied beside the file
+        Assert.Equal("../pulumi-kvm-restore@.service", new FileInfo(WantsLink).LinkTarget);
+        Assert.Equal(File.ReadAllBytes(RepoPaths.ProviderBinary), File.ReadAllBytes(Path.Combine(_persistDir, "pulumi-resource-kvm")));
+        Assert.Equal([Path.Combine(_persistDir, "pulumi-resource-kvm"), "restore", "--state", StateFile], UnitCommand());
+        var verify = Shell.Run("systemd-analyze", ["verify", "--man=no", WantsLink], stdin: null, timeout: TimeSpan.FromMinutes(1));
+        Assert.True(verify.ExitCode == 0 && verify.StdOut.Length == 0 && verify.StdErr.Length == 0, $"systemd-analyze verify: {verify.ExitCode} {verify.StdOut}{verify.StdErr}");
+
         // the reboot: the kernel forgets the bridges (their addresses, routes and the ports' options go with them)
         Reboot(ns, "br-pa", "br-pb");
         Assert.Null(ns.Link("br-pa"));
         Assert.NotEqual(afterUp, Snapshot(ns));
 
-        var restored = Restore(StateFile, ns);
+        var restored = RestoreAsTheUnitWould(ns);
         Assert.True(restored.ExitCode == 0, restored.StdErr);
         Assert.Equal("", restored.StdErr);
         Assert.Equal(afterUp, Snapshot(ns));
@@ -135,10 +138,59 @@ public sealed class PersistRestoreTests : IDisposable
         // destroy: the file no longer lists them, so the next boot does not make them again
         (await stack.DestroyAsync()).EnsureOk();
         Assert.Empty(JsonNode.Parse(File.ReadAllText(StateFile))!["namespaces"]!.AsObject());
+        // and the boot unit is gone with the last entry: template, enabling link and binary copy
+        Assert.Empty(Directory.GetFiles(_unitDir, "*", SearchOption.AllDirectories));
+        Assert.False(File.Exists(Path.Combine(_persistDir, "pulumi-resource-kvm")));
         var afterDestroy = Restore(StateFile, ns);
         Assert.True(afterDestroy.ExitCode == 0, afterDestroy.StdErr);
         Assert.Null(ns.Link("br-pa"));
         Assert.Null(ns.Link("br-pb"));
+    }
+
+    [Fact]
+    public async Task An_imported_bridge_is_recorded_and_its_import_shows_no_change()
+    {
+        using var ns = LabNamespace.Create();
+        ns.Ip("link", "add", "im0", "type", "veth", "peer", "name", "im0-p");
+        ns.Ip("link", "add", "br-im", "type", "bridge");
+        ns.Ip("link", "set", "im0", "master", "br-im");
+        await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["netns"] = ns.Name, ["persistDir"] = _persistDir, ["systemdUnitDir"] = _unitDir }));
+
+        // the engine's import fails when its Diff finds any change: the file's entry must match what import read
+        var imported = (await stack.ImportAsync(Bridge, "br", "br-im")).EnsureOk();
+        Assert.Equal(StepOp.Import, Assert.Single(imported.Steps).Op);
+        Assert.Equal(["im0"], JsonNode.Parse(File.ReadAllText(StateFile))!["namespaces"]![ns.Name]!["bridges"]!["br-im"]!["ports"]!.AsArray().Select(p => (string)p!));
+        Assert.True(File.Exists(WantsLink));
+        stack.Forget("br");
+    }
+
+    [Fact]
+    public async Task Refresh_warns_when_the_file_differs_from_the_stack_and_the_next_up_rewrites_it_without_touching_the_bridge()
+    {
+        using var ns = LabNamespace.Create();
+        await using var stack = await Stack.StartAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["netns"] = ns.Name, ["persistDir"] = _persistDir, ["systemdUnitDir"] = _unitDir }));
+        var br = Res(Bridge, "br", """{"name": "br-pd", "mtu": 1400}""");
+        (await stack.UpAsync(br)).EnsureOk();
+        var ifindex = ns.Link("br-pd")!.Value.GetProperty("ifindex").GetInt32();
+
+        // the file edited by hand: the next boot would make br-pd with MTU 9000
+        var edited = JsonNode.Parse(File.ReadAllText(StateFile))!;
+        edited["namespaces"]![ns.Name]!["bridges"]!["br-pd"]!["mtu"] = 9000;
+        File.WriteAllText(StateFile, edited.ToJsonString());
+
+        stack.Engine.ClearLogs();
+        Assert.All((await stack.RefreshAsync()).EnsureOk().Steps, s => Assert.Equal(s.OldOutputs!.ToString(), s.Outputs!.ToString()));
+        Assert.Contains(stack.Engine.Logs, l => l.Severity == Pulumirpc.LogSeverity.Warning
+            && l.Message == $"kvm:persist br-pd: {StateFile} holds other mtu than the stack, so a reboot would not bring back what the program declares; the next `pulumi up` rewrites it");
+
+        // up: an update that names no property, the file rewritten, the bridge untouched (same link, same MTU)
+        var step = Assert.Single((await stack.UpAsync(br)).EnsureOk().Steps);
+        Assert.Equal(StepOp.Update, step.Op);
+        Assert.Equal(1400, (int)JsonNode.Parse(File.ReadAllText(StateFile))!["namespaces"]![ns.Name]!["bridges"]!["br-pd"]!["mtu"]!);
+        Assert.Equal(ifindex, ns.Link("br-pd")!.Value.GetProperty("ifindex").GetInt32());
+        Assert.Equal(1400, ns.Link("br-pd")!.Value.GetProperty("mtu").GetInt32());
+        Assert.All((await stack.UpAsync(br)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+        (await stack.DestroyAsync()).EnsureOk();
     }
 }
 

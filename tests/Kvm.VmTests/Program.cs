@@ -1,8 +1,9 @@
 using Kvm.VmTests;
 
-// kvm-vm-tests [--list | --demo | --bench vlan] [scenario ...]: run inside the kernel VM by tests/Kvm.Lifecycle.Tests.
+// kvm-vm-tests [--list | --demo | --bench vlan | --reboot PHASE DIR] [scenario ...]: run inside the kernel VM by tests/Kvm.Lifecycle.Tests.
 IReadOnlyList<Scenario> scenarios = [.. VlanFilterScenarios.All, .. DomainScenarios.All, .. DiscoverScenarios.All, .. RemoteLabScenarios.All, .. UplinkScenarios.All];
 if (args is ["--demo"]) return await VlanDemo.RunAsync();
+if (args is ["--reboot", var phase, var dir]) return await RebootStack.RunAsync(phase, dir);
 if (args is ["--bench", "vlan"]) return await VlanBench.RunAsync();
 if (args is ["--list"])
 {

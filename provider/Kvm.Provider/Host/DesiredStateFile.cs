@@ -26,7 +26,14 @@ internal sealed class DesiredStateFile(string path)
     public DesiredState Load() => File.Exists(Path) ? DesiredState.Parse(File.ReadAllText(Path)) : DesiredState.Empty;
 
     /// <summary>Applies <paramref name="change"/> to the file's state and writes the result, unless it is the same.</summary>
-    public async Task UpdateAsync(Func<DesiredState, DesiredState> change, CancellationToken ct)
+    public Task UpdateAsync(Func<DesiredState, DesiredState> change, CancellationToken ct) =>
+        UpdateAsync(change, _ => true, ct);
+
+    /// <summary>
+    /// The same, then <paramref name="afterwards"/> with the state the file holds, still under the lock: what is kept
+    /// beside the file (the boot unit) follows it without a second writer slipping in between.
+    /// </summary>
+    public async Task<T> UpdateAsync<T>(Func<DesiredState, DesiredState> change, Func<DesiredState, T> afterwards, CancellationToken ct)
     {
         var gate = InProcess.GetOrAdd(Path, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(ct).ConfigureAwait(false);
@@ -39,8 +46,8 @@ internal sealed class DesiredStateFile(string path)
             var before = Load();
             var after = change(before);
             var text = after.ToJson();
-            if (File.Exists(Path) && before.ToJson() == text) return;
-            WriteAtomically(text);
+            if (!File.Exists(Path) || before.ToJson() != text) WriteAtomically(text);
+            return afterwards(after);
         }
         finally
         {

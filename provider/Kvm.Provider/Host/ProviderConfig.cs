@@ -52,7 +52,7 @@ internal sealed partial record ProviderConfig
     [Input("reachabilityProbe", "On the machine running Pulumi (no `host`): what must still answer after a change to the links carrying its default route, as `ADDRESS[:PORT]` (port 22 when left out), e.g. the gateway or the CI runner's address. A TCP connection is tried from the managed namespace; any answer counts, a refusal too. Unset: such a change is checkpointed and rolled back if it fails half-way, but not confirmed.", MaxLength = 64)]
     public string? ReachabilityProbe { get; init; }
 
-    [Input("persistDir", "A folder on the KVM host (the remote `host` when set) where the provider keeps the desired state of the host networking it manages, so that it survives a reboot of the host: `desired-state.json` there lists, per network namespace, every Bridge (its inputs as applied: settings, ports, port options, addresses, gateways, routes) and VlanFilter of the stack, kept in step by create, update, import and delete. At boot, `pulumi-resource-kvm restore --state DIR/desired-state.json` re-applies it with the provider's own netlink code (run it before libvirtd starts the autostart guests). Unset: nothing is persisted, and what the provider made is gone after a reboot until the next `pulumi up`.", MaxLength = 4096)]
+    [Input("persistDir", "A folder on the KVM host (the remote `host` when set) where the provider keeps the desired state of the host networking it manages, so that it survives a reboot of the host: `desired-state.json` there lists, per network namespace, every Bridge (its inputs as applied: settings, ports, port options, addresses, gateways, routes) and VlanFilter of the stack, kept in step by create, update, import and delete. At boot, `pulumi-resource-kvm restore --state DIR/desired-state.json` re-applies it with the provider's own netlink code, before libvirtd starts the autostart guests: the provider installs and enables a systemd unit for that (`pulumi-kvm-restore@.service` in `systemdUnitDir`, one instance per persistDir) that runs a copy of its binary kept in this folder, and removes them when the last entry is deleted. A refresh warns when the file no longer holds what the stack applied, and the next `up` rewrites it. Guests' VLANs on Linux bridges come back with the guests: the qemu hook re-applies them when libvirt starts each one. Unset: nothing is persisted, and what the provider made is gone after a reboot until the next `pulumi up`.", MaxLength = 4096)]
     public string? PersistDir { get; init; }
 
     public const string DefaultOvsdbSocket = "/run/openvswitch/db.sock";
@@ -63,8 +63,26 @@ internal sealed partial record ProviderConfig
     /// <summary>The OVSDB socket actually used.</summary>
     public string EffectiveOvsdbSocket => OvsdbSocket ?? DefaultOvsdbSocket;
 
+    public const string DefaultSystemdUnitDir = "/etc/systemd/system";
+
+    [Input("systemdUnitDir", "With `persistDir`: the folder on the KVM host where the provider installs and enables the systemd unit that re-applies the persisted host networking at boot (`pulumi-kvm-restore@.service`, one instance per persistDir, enabled through a symlink in multi-user.target.wants). Defaults to /etc/systemd/system. When the folder does not exist (a host without systemd), no unit is installed and the preview says so: run `restore` from the host's own boot scripts.", MaxLength = 4096)]
+    public string? SystemdUnitDir { get; init; }
+
+    [Input("hostRoot", "The root folder under which the provider reads the host's own network configuration to tell which links NetworkManager, systemd-networkd or ifupdown manage (etc/network/interfaces, etc/systemd/network, etc/NetworkManager and their state under run/). Defaults to / when the provider works in the host's own namespace; with `netns`/`hostNetns` nothing is looked at unless this is set (those managers act in the host's main namespace), e.g. to a container's root whose namespace `netns` names.", MaxLength = 4096)]
+    public string? HostRoot { get; init; }
+
     /// <summary>The hooks folder actually used.</summary>
     public string EffectiveHooksDir => LibvirtHooksDir ?? DefaultHooksDir;
+
+    /// <summary>The systemd unit folder actually used.</summary>
+    public string EffectiveSystemdUnitDir => SystemdUnitDir ?? DefaultSystemdUnitDir;
+
+    /// <summary>
+    /// Where the host's network managers' files are read from: hostRoot, else / in the provider's own namespace,
+    /// else nowhere (null): NetworkManager, networkd and ifupdown manage the host's main namespace, and a link of
+    /// another namespace that shares a name or an ifindex with one of theirs is not theirs.
+    /// </summary>
+    public string? EffectiveHostRoot => HostRoot ?? (Netns is null ? "/" : null);
 
     /// <summary>The URI actually used: configured, else from the environment, else the system daemon.</summary>
     public string EffectiveUri => Uri ?? EnvironmentUri ?? DefaultUri;
@@ -127,6 +145,16 @@ internal sealed partial record ProviderConfig
                 failures.Add(new CheckFailure("persistDir", "must not contain control characters"));
             else if (!Path.IsPathFullyQualified(persist))
                 failures.Add(new CheckFailure("persistDir", $"\"{persist}\" is not an absolute path"));
+            else if (persist.Any(char.IsWhiteSpace))
+                failures.Add(new CheckFailure("persistDir", $"\"{persist}\" contains whitespace, which the boot unit's command line and RequiresMountsFor= would split"));
+            else if (persist.Split('/').Any(part => part is "." or ".."))
+                failures.Add(new CheckFailure("persistDir", $"\"{persist}\" is not normalized (a \".\" or \"..\" part): the boot unit is named after the folder, so write it as it is"));
+        }
+        foreach (var (key, dir) in new[] { ("systemdUnitDir", SystemdUnitDir), ("hostRoot", HostRoot) })
+        {
+            if (dir is null) continue;
+            if (dir.Any(char.IsControl)) failures.Add(new CheckFailure(key, "must not contain control characters"));
+            else if (!Path.IsPathFullyQualified(dir)) failures.Add(new CheckFailure(key, $"\"{dir}\" is not an absolute path"));
         }
         if (ReachabilityProbe is { } probe)
         {
@@ -227,6 +255,8 @@ internal sealed partial record ProviderConfig
         OvsdbSocket = OvsdbSocket,
         // Resources run in the agent, so the desired state is kept on the host they act on.
         PersistDir = PersistDir,
+        SystemdUnitDir = SystemdUnitDir,
+        HostRoot = HostRoot,
         // The agent confirms its changes over the session and rolls them back by itself: it needs the timeout.
         ConfirmTimeoutSeconds = ConfirmTimeoutSeconds,
     };

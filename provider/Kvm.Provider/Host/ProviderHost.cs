@@ -63,7 +63,16 @@ internal sealed class ProviderHost(IEngineLog log, Func<ProviderConfig, IHostCon
     public LinkDeletions LinkDeletions => Connections.LinkDeletions;
 
     /// <summary>Where the desired state is kept for the next boot (`persistDir`), or null when persistence is off.</summary>
-    public HostPersistence? Persistence => Config.PersistDir is { } dir ? new HostPersistence(DesiredStateFile.InFolder(dir), Config.Netns ?? "") : null;
+    public HostPersistence? Persistence => Config.PersistDir is { } dir
+        ? new HostPersistence(DesiredStateFile.InFolder(dir), Config.Netns ?? "",
+            SelfBinary is { } self ? new BootUnit(Config.EffectiveSystemdUnitDir, dir, self) : null)
+        : null;
+
+    /// <summary>
+    /// This provider's self-contained executable, which the boot unit runs (copied into persistDir); null for a JIT
+    /// build, whose executable is only the .NET launcher. Tests name a stand-in.
+    /// </summary>
+    public string? SelfBinary { get; init; } = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled ? null : Environment.ProcessPath;
 
     /// <summary>A short name of where links live, for messages: "namespace lab-1" or "the provider's namespace".</summary>
     public string NamespaceDescription => Config.Netns is { Length: > 0 } ns ? $"network namespace {ns}" : "the provider's network namespace";

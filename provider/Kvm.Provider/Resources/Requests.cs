@@ -67,7 +67,13 @@ internal sealed record DiffResult(ImmutableSortedDictionary<string, DiffKind> De
 {
     public static DiffResult None => new(ImmutableSortedDictionary.Create<string, DiffKind>(StringComparer.Ordinal), false);
 
-    public bool HasChanges => !Detailed.IsEmpty;
+    /// <summary>
+    /// Nothing to change on the host, but the desired-state file (persistDir) does not hold the inputs as declared:
+    /// the update runs only to rewrite it. No property is named, since no input changes.
+    /// </summary>
+    public bool RewritesPersistedState { get; init; }
+
+    public bool HasChanges => !Detailed.IsEmpty || RewritesPersistedState;
 
     public ImmutableArray<string> Diffs => [.. Detailed.Keys.Select(PropertyPath.TopLevel).Distinct().Order(StringComparer.Ordinal)];
 

@@ -59,7 +59,21 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         var oldInputs = PropertyBinder.Bind<TArgs>(request.OldInputs, BindMode.State).Value;
         var plan = PlanOf(request.Id, request.Urn, news, oldState, oldInputs);
         if (plan.Replaces) await AnnounceAsync(request.Id, request.Urn, plan, news.Value, oldState, oldInputs, replacement: true, ct).ConfigureAwait(false);
-        return plan.Diff with { DeleteBeforeReplace = Planner.DeleteBeforeReplace && plan.Diff.IsReplace };
+        var diff = plan.Diff with { DeleteBeforeReplace = Planner.DeleteBeforeReplace && plan.Diff.IsReplace };
+        return diff.HasChanges ? diff : await PersistedStateDiffAsync(request.Id, request.Urn, news, diff).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An object whose inputs did not change is still updated when the desired-state file does not hold them (an
+    /// entry lost or edited, persistDir set after it was made, a record that failed): the update rewrites it, so the
+    /// next boot brings back what the program declares. Reading the file only looks, as preview may.
+    /// </summary>
+    private async Task<DiffResult> PersistedStateDiffAsync(string id, string urn, Bound<TArgs> news, DiffResult none)
+    {
+        if (PersistedAs is not { } kind || Host.Persistence is not { } persistence || news.HasUnknowns) return none;
+        if (persistence.Discrepancy(kind, id, Writer.Write(news.Value, inputsOnly: true)) is not { } discrepancy) return none;
+        await Host.Log.WarnAsync($"kvm:persist {id}: {persistence.FilePath} {discrepancy}, so a reboot would not bring back what the program declares; this update rewrites it (the host's links are not changed)", urn).ConfigureAwait(false);
+        return none with { RewritesPersistedState = true };
     }
 
     /// <summary>The typed diff of the inputs against the old outputs, classified by the planner: once per operation.</summary>
@@ -95,12 +109,12 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
     /// Records what was applied in the desired-state file. The object is on the host by now: when the file cannot be
     /// written, it is kept as an incompletely made resource, so the next `pulumi up` writes it again.
     /// </summary>
-    private async Task PersistAsync(string id, TState state, TArgs inputs, CancellationToken ct)
+    private async Task PersistAsync(string id, string urn, TState state, TArgs inputs, CancellationToken ct)
     {
         if (PersistedAs is not { } kind || Host.Persistence is not { } persistence) return;
         try
         {
-            await persistence.RecordAsync(kind, id, Writer.Write(inputs, inputsOnly: true), ct).ConfigureAwait(false);
+            await LogAsync(await persistence.RecordAsync(kind, id, Writer.Write(inputs, inputsOnly: true), ct).ConfigureAwait(false), urn).ConfigureAwait(false);
         }
         catch (Exception e) when (HostPersistence.IsFileFailure(e))
         {
@@ -119,7 +133,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             outcome = request.Preview
                 ? Planner.Preview(new PreviewContext<TArgs, TState>("", request.Urn, inputs, null, null, null))
                 : await Applier.CreateAsync(new CreateContext<TArgs>(request.Urn, request.Name, inputs, request.Timeout, ct)).ConfigureAwait(false);
-            if (!request.Preview) await PersistAsync(outcome.Id, outcome.State, inputs.Value, ct).ConfigureAwait(false);
+            if (!request.Preview) await PersistAsync(outcome.Id, request.Urn, outcome.State, inputs.Value, ct).ConfigureAwait(false);
         }
         catch (ResourceInitFailedException e)
         {
@@ -152,6 +166,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         }
         if (observed is null) return ReadResult.Gone;
         if (request.IsImport) await RecordImportAsync(observed, request.Urn, ct).ConfigureAwait(false);
+        else if (oldInputs is not null) await WarnIfPersistedDiffersAsync(request.Id, request.Urn, oldInputs.Value).ConfigureAwait(false);
 
         var secretPaths = oldInputs?.SecretPaths ?? [];
         var state = KeepSecrets(Writer.Write(observed.State), secretPaths);
@@ -180,7 +195,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
             else
             {
                 outcome = await Applier.UpdateAsync(new UpdateContext<TArgs, TState>(request.Id, request.Urn, oldState, oldInputs, news, plan, request.Timeout, ct)).ConfigureAwait(false);
-                await PersistAsync(request.Id, outcome.State, news.Value, ct).ConfigureAwait(false);
+                await PersistAsync(request.Id, request.Urn, outcome.State, news.Value, ct).ConfigureAwait(false);
             }
         }
         catch (ResourceInitFailedException e)
@@ -203,7 +218,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         try
         {
             // A deleted object must not come back at the next boot.
-            await persistence.ForgetAsync(kind, request.Id, ct).ConfigureAwait(false);
+            await LogAsync(await persistence.ForgetAsync(kind, request.Id, ct).ConfigureAwait(false), request.Urn).ConfigureAwait(false);
         }
         catch (Exception e) when (HostPersistence.IsFileFailure(e))
         {
@@ -212,13 +227,31 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
         }
     }
 
+    /// <summary>
+    /// A refresh says when the desired-state file no longer holds what the stack applied: what a reboot would bring back
+    /// differs from the program. Refresh only reads (it may be a preview); the next `up` rewrites the file (see Diff).
+    /// </summary>
+    private async Task WarnIfPersistedDiffersAsync(string id, string urn, TArgs applied)
+    {
+        if (PersistedAs is not { } kind || Host.Persistence is not { } persistence) return;
+        if (persistence.Discrepancy(kind, id, Writer.Write(applied, inputsOnly: true)) is { } discrepancy)
+            await Host.Log.WarnAsync($"kvm:persist {id}: {persistence.FilePath} {discrepancy}, so a reboot would not bring back what the program declares; the next `pulumi up` rewrites it", urn).ConfigureAwait(false);
+    }
+
+    private Task LogAsync(PersistenceNote? note, string urn) => note switch
+    {
+        null => Task.CompletedTask,
+        { IsWarning: true } => Host.Log.WarnAsync(note.Message, urn),
+        _ => Host.Log.InfoAsync(note.Message, urn),
+    };
+
     /// <summary>An imported object is managed from now on: it is recorded as read, and a failure to do so is only a warning (the import itself worked).</summary>
     private async Task RecordImportAsync(Observed<TArgs, TState> observed, string urn, CancellationToken ct)
     {
         if (PersistedAs is not { } kind || Host.Persistence is not { } persistence) return;
         try
         {
-            await persistence.RecordAsync(kind, observed.Id, Writer.Write(observed.Inputs, inputsOnly: true), ct).ConfigureAwait(false);
+            await LogAsync(await persistence.RecordAsync(kind, observed.Id, Writer.Write(observed.Inputs, inputsOnly: true), ct).ConfigureAwait(false), urn).ConfigureAwait(false);
         }
         catch (Exception e) when (HostPersistence.IsFileFailure(e))
         {

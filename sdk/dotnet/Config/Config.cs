@@ -62,6 +62,16 @@ namespace Pulumi.Kvm
             set => _hostNetns.Set(value);
         }
 
+        private static readonly __Value<string?> _hostRoot = new __Value<string?>(() => __config.Get("hostRoot"));
+        /// <summary>
+        /// The root folder under which the provider reads the host's own network configuration to tell which links NetworkManager, systemd-networkd or ifupdown manage (etc/network/interfaces, etc/systemd/network, etc/NetworkManager and their state under run/). Defaults to / when the provider works in the host's own namespace; with `netns`/`hostNetns` nothing is looked at unless this is set (those managers act in the host's main namespace), e.g. to a container's root whose namespace `netns` names.
+        /// </summary>
+        public static string? HostRoot
+        {
+            get => _hostRoot.Get();
+            set => _hostRoot.Set(value);
+        }
+
         private static readonly __Value<string?> _libvirtHooksDir = new __Value<string?>(() => __config.Get("libvirtHooksDir"));
         /// <summary>
         /// The folder of libvirt's hook scripts on the KVM host (the remote `host` when set), where the provider installs its qemu hook that re-applies guest VLANs on Linux bridges when libvirt starts a guest (only when a Domain needs it). Defaults to /etc/libvirt/hooks.
@@ -94,7 +104,7 @@ namespace Pulumi.Kvm
 
         private static readonly __Value<string?> _persistDir = new __Value<string?>(() => __config.Get("persistDir"));
         /// <summary>
-        /// A folder on the KVM host (the remote `host` when set) where the provider keeps the desired state of the host networking it manages, so that it survives a reboot of the host: `desired-state.json` there lists, per network namespace, every Bridge (its inputs as applied: settings, ports, port options, addresses, gateways, routes) and VlanFilter of the stack, kept in step by create, update, import and delete. At boot, `pulumi-resource-kvm restore --state DIR/desired-state.json` re-applies it with the provider's own netlink code (run it before libvirtd starts the autostart guests). Unset: nothing is persisted, and what the provider made is gone after a reboot until the next `pulumi up`.
+        /// A folder on the KVM host (the remote `host` when set) where the provider keeps the desired state of the host networking it manages, so that it survives a reboot of the host: `desired-state.json` there lists, per network namespace, every Bridge (its inputs as applied: settings, ports, port options, addresses, gateways, routes) and VlanFilter of the stack, kept in step by create, update, import and delete. At boot, `pulumi-resource-kvm restore --state DIR/desired-state.json` re-applies it with the provider's own netlink code, before libvirtd starts the autostart guests: the provider installs and enables a systemd unit for that (`pulumi-kvm-restore@.service` in `systemdUnitDir`, one instance per persistDir) that runs a copy of its binary kept in this folder, and removes them when the last entry is deleted. A refresh warns when the file no longer holds what the stack applied, and the next `up` rewrites it. Guests' VLANs on Linux bridges come back with the guests: the qemu hook re-applies them when libvirt starts each one. Unset: nothing is persisted, and what the provider made is gone after a reboot until the next `pulumi up`.
         /// </summary>
         public static string? PersistDir
         {
@@ -120,6 +130,16 @@ namespace Pulumi.Kvm
         {
             get => _sshControlPersist.Get();
             set => _sshControlPersist.Set(value);
+        }
+
+        private static readonly __Value<string?> _systemdUnitDir = new __Value<string?>(() => __config.Get("systemdUnitDir"));
+        /// <summary>
+        /// With `persistDir`: the folder on the KVM host where the provider installs and enables the systemd unit that re-applies the persisted host networking at boot (`pulumi-kvm-restore@.service`, one instance per persistDir, enabled through a symlink in multi-user.target.wants). Defaults to /etc/systemd/system. When the folder does not exist (a host without systemd), no unit is installed and the preview says so: run `restore` from the host's own boot scripts.
+        /// </summary>
+        public static string? SystemdUnitDir
+        {
+            get => _systemdUnitDir.Get();
+            set => _systemdUnitDir.Set(value);
         }
 
         private static readonly __Value<string?> _uri = new __Value<string?>(() => __config.Get("uri"));

@@ -15,13 +15,18 @@ public sealed class RemotePersistTests(ITestOutputHelper output)
     private const string Bridge = "kvm:index:Bridge";
     private const string PersistDir = "/var/lib/pulumi-kvm";
 
+    // On the host's private /var (a lab host shares the machine's /etc): never the machine's /etc/systemd/system.
+    private const string UnitDir = "/var/lib/kvmlab-systemd-system";
+    private const string Instance = @"pulumi-kvm-restore@var-lib-pulumi\x2dkvm.service";
+
     [Fact]
     public async Task The_agent_writes_the_file_on_the_host_and_restore_there_brings_the_bridge_back()
     {
         using var lab = RemoteLab.Create(1);
         var h1 = lab.Hosts[0];
         h1.Namespace.Ip("link", "add", "rp0", "type", "veth", "peer", "name", "rp0-p");
-        await using var stack = await RemoteStacks.StartAsync(lab, "h1", new Dictionary<string, string> { ["persistDir"] = PersistDir });
+        Directory.CreateDirectory(h1.Mounts.HostPath(UnitDir));
+        await using var stack = await RemoteStacks.StartAsync(lab, "h1", new Dictionary<string, string> { ["persistDir"] = PersistDir, ["systemdUnitDir"] = UnitDir });
         try
         {
             var br = Res(Bridge, "br", """{"name": "br-rp", "forceDestroy": true, "ports": ["rp0"], "addresses": ["192.168.72.1/24"]}""");
@@ -31,9 +36,15 @@ public sealed class RemotePersistTests(ITestOutputHelper output)
             Assert.False(File.Exists(lab.Workstation.Mounts.HostPath($"{PersistDir}/desired-state.json")));
             Assert.NotNull(JsonNode.Parse(File.ReadAllText(onHost))!["namespaces"]![""]!["bridges"]!["br-rp"]);
 
-            // the reboot, then what the host would run at boot: the agent's binary, in the host's own namespace
+            // the agent enabled the boot unit on the host, with its own binary copied beside the file
+            var link = h1.Mounts.HostPath($"{UnitDir}/multi-user.target.wants/{Instance}");
+            Assert.Equal("../pulumi-kvm-restore@.service", new FileInfo(link).LinkTarget);
+            Assert.False(File.Exists(lab.Workstation.Mounts.HostPath($"{UnitDir}/multi-user.target.wants/{Instance}")));
+            var execStart = File.ReadAllLines(link).Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal))["ExecStart=".Length..];
+
+            // the reboot, then what the host runs at boot: the unit's command, in the host's own namespace
             h1.Namespace.Ip("link", "del", "br-rp");
-            var restore = lab.Ssh(h1, "sh", "-c", $"'~/.pulumi-kvm/bin/pulumi-resource-kvm-* restore --state {PersistDir}/desired-state.json'");
+            var restore = lab.Ssh(h1, [.. execStart.Replace("%f", PersistDir, StringComparison.Ordinal).Split(' ')]);
             Assert.True(restore.ExitCode == 0, restore.StdErr);
             Assert.Equal("br-rp", h1.Namespace.Link("rp0")!.Value.GetProperty("master").GetString());
             Assert.Contains("192.168.72.1/24", h1.Namespace.Ip("addr", "show", "dev", "br-rp"), StringComparison.Ordinal);
@@ -41,6 +52,9 @@ public sealed class RemotePersistTests(ITestOutputHelper output)
 
             (await stack.DestroyAsync()).EnsureOk();
             Assert.Empty(JsonNode.Parse(File.ReadAllText(onHost))!["namespaces"]!.AsObject());
+            Assert.False(File.Exists(link) || new FileInfo(link).LinkTarget is not null);
+            Assert.False(File.Exists(h1.Mounts.HostPath($"{UnitDir}/pulumi-kvm-restore@.service")));
+            Assert.False(File.Exists(h1.Mounts.HostPath($"{PersistDir}/pulumi-resource-kvm")));
         }
         finally
         {

@@ -33,6 +33,7 @@ public sealed class RestoreTests : IDisposable
     public void Dispose()
     {
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+        if (Directory.Exists(_dir + "-plugin")) Directory.Delete(_dir + "-plugin", recursive: true);
     }
 
     private ProviderHost Host(string? persistDir)
@@ -40,8 +41,11 @@ public sealed class RestoreTests : IDisposable
         var connections = new Mock<IHostConnections>();
         connections.SetupGet(c => c.Links).Returns(_kernel);
         connections.SetupGet(c => c.Vlans).Returns(_kernel);
-        var host = new ProviderHost(_log, _ => connections.Object);
-        host.Configure(new ProviderConfig { PersistDir = persistDir });
+        var binary = Path.Combine(_dir + "-plugin", "pulumi-resource-kvm");
+        Directory.CreateDirectory(Path.GetDirectoryName(binary)!);
+        File.WriteAllText(binary, "#!/bin/sh\n");
+        var host = new ProviderHost(_log, _ => connections.Object) { SelfBinary = binary };
+        host.Configure(new ProviderConfig { PersistDir = persistDir, SystemdUnitDir = Directory.CreateDirectory(_dir + "-plugin/units").FullName });
         return host;
     }
 
@@ -90,7 +94,7 @@ public sealed class RestoreTests : IDisposable
         await r.CreateAsync(new CreateRequest(Urn, "t", inputs, Preview: true, null), default);
         var file = DesiredStateFile.InFolder(_dir);
         Assert.Contains(_log.Lines, l => l.Severity == LogSeverity.Info
-            && l.Message == $"kvm:persist br0/eth1: written to {file.Path} (re-applied at boot by `pulumi-resource-kvm restore`)");
+            && l.Message.StartsWith($"kvm:persist br0/eth1: written to {file.Path}, re-applied at boot by the systemd unit pulumi-kvm-restore@", StringComparison.Ordinal));
         Assert.False(File.Exists(file.Path));
 
         var created = await r.CreateAsync(new CreateRequest(Urn, "t", inputs, Preview: false, null), default);
@@ -107,6 +111,47 @@ public sealed class RestoreTests : IDisposable
 
         await r.DeleteAsync(new DeleteRequest(created.Id, Urn, created.State, inputs, null), default);
         Assert.Empty(file.Load().Namespaces);
+    }
+
+    [Fact]
+    public async Task Refresh_warns_when_the_file_lost_or_changed_the_entry_and_the_next_up_rewrites_it()
+    {
+        using var host = Host(_dir);
+        IResource r = new VlanFilterResource(host);
+        var inputs = Table("eth1", 20);
+        var created = await r.CreateAsync(new CreateRequest(Urn, "t", inputs, Preview: false, null), default);
+        var file = DesiredStateFile.InFolder(_dir);
+        async Task<DiffResult> DiffAsync() => await r.DiffAsync(new DiffRequest(created.Id, Urn, created.State, inputs, inputs, []), default);
+        Assert.False((await DiffAsync()).HasChanges);
+
+        // Someone edits the file: the next boot would put eth1 on VLAN 30.
+        await file.UpdateAsync(s => s.With("", DesiredState.VlanFilters, "br0/eth1", Table("eth1", 30)), default);
+        _log.Lines.Clear();
+        var refreshed = await r.ReadAsync(new ReadRequest(created.Id, Urn, created.State, inputs), default);
+        Assert.False(refreshed.IsGone);
+        var warning = Assert.Single(_log.Lines, l => l.Severity == LogSeverity.Warning);
+        Assert.Equal($"kvm:persist br0/eth1: {file.Path} holds other access than the stack, so a reboot would not bring back what the program declares; " +
+            "the next `pulumi up` rewrites it", warning.Message);
+        Assert.Equal(Urn, warning.Urn);
+        Assert.Equal(30, ((NumberValue)file.Load().Namespace("").Of(DesiredState.VlanFilters)["br0/eth1"]["access"]!).Value);
+
+        // The next up: an update that names no property (no input changed), which rewrites the file and changes no VLAN.
+        var diff = await DiffAsync();
+        Assert.True(diff.HasChanges && diff.RewritesPersistedState);
+        Assert.Empty(diff.Detailed);
+        Assert.Contains(_log.Lines, l => l.Severity == LogSeverity.Warning && l.Message.EndsWith("this update rewrites it (the host's links are not changed)", StringComparison.Ordinal));
+        var requests = _kernel.Requests.Count;
+        await r.UpdateAsync(new UpdateRequest(created.Id, Urn, created.State, inputs, inputs, Preview: false, [], null), default);
+        Assert.Equal(requests, _kernel.Requests.Count);
+        Assert.True(PropertyValue.SameContent(inputs, file.Load().Namespace("").Of(DesiredState.VlanFilters)["br0/eth1"]));
+        Assert.False((await DiffAsync()).HasChanges);
+
+        // An entry lost altogether is said so too.
+        await file.UpdateAsync(s => s.Without("", DesiredState.VlanFilters, "br0/eth1"), default);
+        _log.Lines.Clear();
+        await r.ReadAsync(new ReadRequest(created.Id, Urn, created.State, inputs), default);
+        Assert.Contains($"{file.Path} does not hold it", Assert.Single(_log.Lines).Message, StringComparison.Ordinal);
+        Assert.True((await DiffAsync()).RewritesPersistedState);
     }
 
     [Fact]

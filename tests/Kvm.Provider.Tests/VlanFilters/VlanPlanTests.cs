@@ -111,6 +111,16 @@ public class VlanPlanTests
         Assert.Equal(10, trunk.Trunk!.Native);
         Assert.Equal([20, 21, 22], trunk.Trunk.Vids!);
 
+        // Both vids and ranges: each vid is written where the program wrote it, never in both (a refresh that did
+        // would record 10 twice).
+        var both = VlanPlan.InputsOf("br0", "eth1", [new VlanEntry(5, 5, true, true), new VlanEntry(10, 10, false, false), new VlanEntry(30, 30, false, false), new VlanEntry(100, 102, false, false)],
+            Port(trunk: new VlanTrunkArgs { Vids = [10, 30], Ranges = ["100-102"], Native = 5 }));
+        Assert.Equal([10, 30], both.Trunk!.Vids!);
+        Assert.Equal(["100-102"], both.Trunk.Ranges!);
+        var ranges = VlanPlan.InputsOf("br0", "eth1", [new VlanEntry(10, 10, false, false), new VlanEntry(100, 102, false, false)], Port(trunk: new VlanTrunkArgs { Ranges = ["10-10"] }));
+        Assert.Null(ranges.Trunk!.Vids);
+        Assert.Equal(["10-10", "100-102"], ranges.Trunk.Ranges!);
+
         var imported = VlanPlan.InputsOf("br0", "eth1", [new VlanEntry(1, 1, true, true), new VlanEntry(20, 22, false, false)], form: null);
         Assert.Equal(2, imported.Vlans!.Length);
         Assert.Equal("20-22", imported.Vlans[1].Range);

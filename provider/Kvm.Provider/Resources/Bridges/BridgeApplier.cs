@@ -28,6 +28,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
                 else if (link.IsBridge)
                     failures.Add(new($"ports[{i}]", $"\"{port}\" is a bridge; a bridge cannot be a port of another bridge"));
             }
+            failures.AddRange(await ManagedElsewhereAsync(ctx).ConfigureAwait(false));
             failures.AddRange(await AddressesHeldElsewhereAsync(ctx).ConfigureAwait(false));
             failures.AddRange(await CutsTheHostOffAsync(ctx).ConfigureAwait(false));
         }
@@ -36,6 +37,43 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             // the host cannot be read now; Create will say what is wrong
         }
         return failures;
+    }
+
+    /// <summary>
+    /// The links this change takes that the host's own network manager configures, with that manager: the bridge's
+    /// name when there is no such bridge yet, and ports not yet in it (one already in it was taken before, and consented
+    /// to then). Judged against the kernel, not the old inputs, so Check, preview and the step itself agree. None when
+    /// the provider works where those managers do not (<see cref="ProviderConfig.EffectiveHostRoot"/>).
+    /// </summary>
+    private async Task<List<(string Path, string Link, LinkOwner Owner)>> ManagedLinksTakenAsync(BridgeArgs news, Func<string, bool> unknown, CancellationToken ct)
+    {
+        var taken = new List<(string, string, LinkOwner)>();
+        if (Host.Config.EffectiveHostRoot is not { } root || news.Name is not { } name || unknown(BridgeArgs.Paths.Name) || !LinkName.IsValid(name)) return taken;
+        var owners = new LinkOwners(root);
+        var bridge = await Host.Links.GetByNameAsync(name, ct).ConfigureAwait(false);
+        if (bridge is not { IsBridge: true } && owners.Find(name, bridge?.Index) is { } bridgeOwner)
+            taken.Add((BridgeArgs.Paths.Name, name, bridgeOwner));
+        var ports = news.Ports ?? [];
+        for (var i = 0; i < ports.Length; i++)
+        {
+            var path = PropertyPath.Index(BridgeArgs.Paths.Ports, i);
+            if (ports[i] is not { } port || unknown(path) || !LinkName.IsValid(port)) continue;
+            if (await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false) is { } link
+                && (bridge is not { IsBridge: true } || link.MasterIndex != bridge.Index)
+                && owners.Find(port, link.Index) is { } owner)
+                taken.Add((path, port, owner));
+        }
+        return taken;
+    }
+
+    /// <summary>A link another network manager configures is not taken without takeOverManagedLinks: both would reconfigure it.</summary>
+    private async Task<IEnumerable<CheckFailure>> ManagedElsewhereAsync(CheckContext<BridgeArgs> ctx)
+    {
+        if (ctx.News.Value.TakeOverManagedLinks == true) return [];
+        var taken = await ManagedLinksTakenAsync(ctx.News.Value, ctx.News.IsUnknown, ctx.Cancellation).ConfigureAwait(false);
+        return taken.Select(t => new CheckFailure(t.Path,
+            $"{t.Link} is managed by {t.Owner}: {t.Owner.Manager} would reconfigure it behind the provider's back. " +
+            $"Hand it over ({t.Owner.HandOver}), or set takeOverManagedLinks: true to take it anyway"));
     }
 
     /// <summary>
@@ -148,7 +186,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
         if (checkpoint is not null) await ConfirmOrRollBackAsync(checkpoint, $"creating bridge {name}", ctx.Cancellation).ConfigureAwait(false);
         // Read back whole: with ports, its MTU and MAC follow them; the kernel adds its own routes to the addresses.
         var state = await MustObserveAsync(name, a.ForceDestroy, a.Ports, ctx.Cancellation, a.PortOptions).ConfigureAwait(false);
-        return new Outcome<BridgeState>(name, state);
+        return new Outcome<BridgeState>(name, state with { TakeOverManagedLinks = a.TakeOverManagedLinks });
     }
 
     /// <summary>A port joining with the address the bridge declares: the preview says what moves where.</summary>
@@ -164,6 +202,11 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             }
             var moves = await UplinkTakeover.PlanAsync(Host.Links, news, joining, ct).ConfigureAwait(false);
             var notes = moves.Select(m => Announcement.Warning($"kvm:move {UplinkTakeover.Describe(m, news.Name!)}: the port joins, {news.Name} takes them, then {m.Port} lets them go")).ToList();
+            if (news.TakeOverManagedLinks == true)
+            {
+                foreach (var (_, link, owner) in await ManagedLinksTakenAsync(news, _ => false, ct).ConfigureAwait(false))
+                    notes.Add(Announcement.Warning($"kvm:takeover {link}: managed by {owner}; taken anyway (takeOverManagedLinks), so hand it over there too ({owner.HandOver}) or it may reconfigure the link"));
+            }
             var bridge = old is null ? null : await Host.Links.GetByNameAsync(news.Name!, ct).ConfigureAwait(false);
             var leaving = new List<Link>();
             foreach (var port in (old?.Ports ?? []).Where(p => news.Ports is { } wanted && !wanted.Contains(p)))
@@ -192,6 +235,8 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
         var forceDestroy = ctx.OldInputs?.ForceDestroy ?? ctx.OldState?.ForceDestroy ?? false;
         var state = await ObserveAsync(ctx.Id, forceDestroy, ctx.OldInputs?.Ports, ctx.Cancellation, ctx.OldInputs?.PortOptions).ConfigureAwait(false);
         if (state is null) return null;
+        // Consent the kernel cannot report, kept as the program gave it.
+        state = state with { TakeOverManagedLinks = ctx.OldInputs?.TakeOverManagedLinks ?? ctx.OldState?.TakeOverManagedLinks };
         // Everything the kernel reports is an input that reproduces it: the state itself, read as inputs.
         return new Observed<BridgeArgs, BridgeState>(ctx.Id, state, state);
     }
@@ -274,7 +319,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             throw new ResourceInitFailedException(name, partial ?? ctx.OldState, $"bridge {name} was only partly updated: {e.Message}", e);
         }
         if (checkpoint is not null && applied > 0) await ConfirmOrRollBackAsync(checkpoint, $"updating bridge {name}", ctx.Cancellation).ConfigureAwait(false);
-        return new Outcome<BridgeState>(name, await MustObserveAsync(name, a.ForceDestroy, wantedPorts, ctx.Cancellation, a.PortOptions).ConfigureAwait(false));
+        return new Outcome<BridgeState>(name, await MustObserveAsync(name, a.ForceDestroy, wantedPorts, ctx.Cancellation, a.PortOptions).ConfigureAwait(false) with { TakeOverManagedLinks = a.TakeOverManagedLinks });
     }
 
     /// <summary>

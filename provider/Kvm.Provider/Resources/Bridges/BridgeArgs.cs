@@ -80,6 +80,9 @@ internal partial record BridgeArgs
     [Input("up", "Whether the bridge is administratively up.", Default = true)]
     public bool? Up { get; init; }
 
+    [Input("takeOverManagedLinks", "Take the bridge's name and new ports even when the host's own network manager (NetworkManager, systemd-networkd or ifupdown) configures those links, as its files say (read under the provider's `hostRoot`). Unset or false: such a link is refused at Check, naming the manager and the file, because that manager would reconfigure the link behind the provider's back (at boot, `ifup -a`, `networkctl reload`, a NetworkManager activation). Set it to take such links anyway, e.g. while moving a host off that manager; preview then names each one.")]
+    public bool? TakeOverManagedLinks { get; init; }
+
     [Input("forceDestroy", "Delete the bridge even when it carries an IP address or the default route (which could cut the host off).", Default = false)]
     public bool? ForceDestroy { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kvm.Provider.Host;
 
 namespace Kvm.Provider.Resources.Domains;
 
@@ -25,9 +26,6 @@ internal sealed class HookInstaller(string hooksDir, string sourceBinary)
     public const string ScriptName = "pulumi-kvm-guest-vlans";
     public const string StateFolderName = "pulumi-kvm";
     public const string BinaryName = "pulumi-resource-kvm";
-
-    private const UnixFileMode Executable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
     /// <summary>
     /// The script. libvirt runs it with its full path (inside the daemon's own mount namespace), so it
@@ -58,8 +56,8 @@ internal sealed class HookInstaller(string hooksDir, string sourceBinary)
         Directory.CreateDirectory(Path.Combine(hooksDir, "qemu.d"));
         Directory.CreateDirectory(StateDir);
         var scriptExisted = File.Exists(ScriptPath);
-        var changed = CopyIfDifferent(sourceBinary, BinaryPath);
-        changed |= WriteIfDifferent(ScriptPath, Script);
+        var changed = InstalledFiles.CopyIfDifferent(sourceBinary, BinaryPath);
+        changed |= InstalledFiles.WriteIfDifferent(ScriptPath, Script, InstalledFiles.Executable);
         return new HookStatus(ScriptPath, changed, !scriptExisted && !others);
     }
 
@@ -100,59 +98,5 @@ internal sealed class HookInstaller(string hooksDir, string sourceBinary)
         if (IsExecutable(Path.Combine(hooksDir, "qemu"))) return true;
         var dir = Path.Combine(hooksDir, "qemu.d");
         return Directory.Exists(dir) && Directory.EnumerateFiles(dir).Any(f => Path.GetFileName(f) != ScriptName && IsExecutable(f));
-    }
-
-    private static bool CopyIfDifferent(string source, string target)
-    {
-        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("libvirt hooks are Unix executables");
-        if (File.Exists(target) && SameContent(source, target)) return false;
-        var tmp = $"{target}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.Copy(source, tmp, overwrite: true);
-            File.SetUnixFileMode(tmp, Executable);
-            File.Move(tmp, target, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(tmp);
-        }
-        return true;
-    }
-
-    private static bool WriteIfDifferent(string target, string content)
-    {
-        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("libvirt hooks are Unix executables");
-        if (File.Exists(target) && File.ReadAllText(target) == content && (File.GetUnixFileMode(target) & UnixFileMode.UserExecute) != 0) return false;
-        var tmp = $"{target}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(tmp, content);
-            File.SetUnixFileMode(tmp, Executable);
-            File.Move(tmp, target, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(tmp);
-        }
-        return true;
-    }
-
-    private static bool SameContent(string a, string b)
-    {
-        var fa = new FileInfo(a);
-        var fb = new FileInfo(b);
-        if (fa.Length != fb.Length) return false;
-        using var sa = fa.OpenRead();
-        using var sb = fb.OpenRead();
-        var bufA = new byte[1 << 16];
-        var bufB = new byte[1 << 16];
-        while (true)
-        {
-            var n = sa.ReadAtLeast(bufA, bufA.Length, throwOnEndOfStream: false);
-            var m = sb.ReadAtLeast(bufB, bufB.Length, throwOnEndOfStream: false);
-            if (n != m || !bufA.AsSpan(0, n).SequenceEqual(bufB.AsSpan(0, m))) return false;
-            if (n == 0) return true;
-        }
     }
 }

@@ -156,12 +156,19 @@ internal static class VlanPlan
         {
             var tagged = table.Where(e => !e.Pvid).ToList();
             var native = table.Where(e => e.Pvid).Select(e => (int?)e.VidStart).FirstOrDefault();
-            // Written with ranges if the program used ranges, else vid by vid.
+            // Written with ranges if the program used ranges, else vid by vid; with both, the vids the program lists
+            // one by one stay there and the rest are ranges (a refresh must not list a vid in both).
+            var vids = tagged.SelectMany(e => Enumerable.Range(e.VidStart, e.Count)).ToList();
+            var single = trunk.Ranges is null ? vids : trunk.Vids is { } listed ? [.. vids.Where(listed.Contains)] : [];
+            var ranged = VlanTable.Compress(vids.Except(single).Select(v => VlanEntry.Of((ushort)v)));
             return basic with
             {
-                Trunk = trunk.Ranges is null
-                    ? new VlanTrunkArgs { Native = native, Vids = [.. tagged.SelectMany(e => Enumerable.Range(e.VidStart, e.Count))] }
-                    : new VlanTrunkArgs { Native = native, Ranges = [.. tagged.Select(e => $"{e.VidStart}-{e.VidEnd}")] },
+                Trunk = new VlanTrunkArgs
+                {
+                    Native = native,
+                    Vids = trunk.Ranges is null || trunk.Vids is not null ? [.. single] : null,
+                    Ranges = trunk.Ranges is null ? null : [.. ranged.Select(e => $"{e.VidStart}-{e.VidEnd}")],
+                },
             };
         }
         return basic with { Vlans = ToArgs(table) };
