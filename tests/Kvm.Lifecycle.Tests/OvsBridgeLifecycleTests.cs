@@ -221,6 +221,14 @@ public sealed class OvsBridgeLifecycleTests
             stdin: null, timeout: TimeSpan.FromMinutes(2));
         Assert.Contains("new Kvm.OvsBridge(\"ovsbr0\"", csharp.StdOut);
         Assert.Contains("new Kvm.Inputs.OvsBondArgs", csharp.StdOut);
+        Assert.Contains("OtherConfig = { [\"mac-aging-time\"] = \"120\" },", csharp.StdOut);
+        Assert.Contains("ExternalIds = { [\"site\"] = \"lab\" },", csharp.StdOut);
+        var sdk = DiscoverTests.Sdk.Value;
+        Assert.True(sdk.Image is not null, sdk.Report());
+        var compiled = Kvm.Sdk.Tests.Roslyn.Compile("DiscoveredSwitch", [("Program.cs", csharp.StdOut)],
+            [Kvm.Sdk.Tests.Roslyn.PulumiReference, Microsoft.CodeAnalysis.MetadataReference.CreateFromImage(sdk.Image!)],
+            Microsoft.CodeAnalysis.OutputKind.ConsoleApplication, Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest);
+        Assert.True(compiled.Problems.IsEmpty, $"{compiled.Report()}\n{csharp.StdOut}");
 
         // Destroy refuses a bridge with a guest's port unless forced.
         var destroy = await stack.DestroyAsync();
