@@ -34,7 +34,7 @@ public static class OvsBench
             var r = await client.CreateAsync(new CreateRequest
             {
                 Urn = stack.Urn(OvsBridge, bridge), Type = OvsBridge, Name = bridge,
-                Properties = Props.Parse($$"""{"name": "{{bridge}}", "datapathType": "netdev", "ports": [{{PortsJson(bridge[..3] + "p")}}]}"""),
+                Properties = Props.Parse($$"""{"name": "{{bridge}}", "datapathType": "netdev", "otherConfig": {"mac-aging-time": "600"}, "externalIds": {"owner": "bench"}, "ports": [{{PortsJson(bridge[..3] + "p")}}]}"""),
             });
             var ms = sw.Elapsed.TotalMilliseconds;
             await client.DeleteAsync(new DeleteRequest { Id = bridge, Urn = stack.Urn(OvsBridge, bridge), Type = OvsBridge, Properties = r.Properties });
@@ -43,7 +43,7 @@ public static class OvsBench
 
         double VsctlRound(string bridge, bool oneProcess)
         {
-            Shell.Check("ovs-vsctl", Vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev"));
+            Shell.Check("ovs-vsctl", Vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev", "other_config:mac-aging-time=600", "external_ids:owner=bench"));
             var prefix = bridge[..3] + "p";
             var sw = Stopwatch.StartNew();
             if (oneProcess)

@@ -113,6 +113,9 @@ static (Output<string> Name, Resource Ready) OpenVSwitch(string uplink, GuestVla
     {
         Name = "ovs-guests",
         FailMode = "standalone",
+        // other_config and external_ids are string maps: a change of one key shows as otherConfig["mac-aging-time"].
+        OtherConfig = { ["mac-aging-time"] = "600" },
+        ExternalIds = { ["owner"] = "pulumi" },
         Ports =
         {
             new OvsPortArgs { Name = uplink, VlanMode = "trunk", Trunks = vlans.Select(v => v.Id).ToList() },

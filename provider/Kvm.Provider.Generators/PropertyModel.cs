@@ -49,7 +49,7 @@ internal sealed class PropertyModel
         if (ValueShape(property.Type) is null)
         {
             problems.Add(new Problem(Problem.UnsupportedType, location,
-                $"{property.ContainingType.Name}.{property.Name} has type {property.Type.ToDisplayString()}, which the schema cannot express (use string, bool, int, long, double, arrays or [SchemaType] records)"));
+                $"{property.ContainingType.Name}.{property.Name} has type {property.Type.ToDisplayString()}, which the schema cannot express (use string, bool, int, long, double, arrays, ImmutableSortedDictionary<string, scalar> maps or [SchemaType] records)"));
             return null;
         }
         return new PropertyModel(property, marker);
@@ -127,6 +127,21 @@ internal sealed class PropertyModel
         {
             var element = array.ElementType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes));
             return $"new {S}.ArrayShape({item}, static length => new {element}[length])";
+        }
+        if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 2 } dictionary
+            && dictionary.ConstructedFrom.ToDisplayString() == "System.Collections.Immutable.ImmutableSortedDictionary<TKey, TValue>"
+            && dictionary.TypeArguments[0].SpecialType == SpecialType.System_String
+            && dictionary.TypeArguments[1] is var valueType
+            && valueType.SpecialType is SpecialType.System_String or SpecialType.System_Boolean or SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Double
+            && ValueShape(valueType) is { } value)
+        {
+            // Maps of scalars: the generated delegates build and read the dictionary, so no reflection is needed.
+            var full = dictionary.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes));
+            var v = valueType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes));
+            return $"new {S}.MapShape({value}, " +
+                $"static entries => global::System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(global::System.StringComparer.Ordinal, " +
+                $"global::System.Linq.Enumerable.Select(entries, static e => new global::System.Collections.Generic.KeyValuePair<string, {v}>(e.Key, ({v})e.Value))), " +
+                $"static map => global::System.Linq.Enumerable.Select(({full})map, static e => new global::System.Collections.Generic.KeyValuePair<string, object>(e.Key, e.Value)))";
         }
         if (type is INamedTypeSymbol { TypeKind: TypeKind.Class } named
             && named.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == ShapeGenerator.SchemaTypeAttribute))

@@ -30,10 +30,10 @@ namespace Pulumi.Kvm
         public Output<string?> DatapathType { get; private set; } = null!;
 
         /// <summary>
-        /// The bridge's `external_ids` entries, in any order: for other tools' use, Open vSwitch does not read them. Unset: not managed. Set: exactly these.
+        /// The bridge's `external_ids` map, key to value: for other tools' use, Open vSwitch does not read them. Unset: not managed. Set: exactly these keys.
         /// </summary>
         [Output("externalIds")]
-        public Output<ImmutableArray<Outputs.OvsConfigEntry>> ExternalIds { get; private set; } = null!;
+        public Output<ImmutableDictionary<string, string>?> ExternalIds { get; private set; } = null!;
 
         /// <summary>
         /// What the bridge does without an OpenFlow controller: `standalone` (learn and forward like a switch) or `secure` (forward nothing but the flows it is given). Unset: not managed (Open vSwitch acts as standalone). One of `standalone`, `secure`.
@@ -66,10 +66,10 @@ namespace Pulumi.Kvm
         public Output<string> Name { get; private set; } = null!;
 
         /// <summary>
-        /// The bridge's `other_config` entries (e.g. `stp-priority`, `mac-aging-time`, `hwaddr`), in any order. Unset: not managed. Set: exactly these.
+        /// The bridge's `other_config` map (e.g. `stp-priority`, `mac-aging-time`, `hwaddr`): key to value. Unset: not managed. Set: exactly these keys.
         /// </summary>
         [Output("otherConfig")]
-        public Output<ImmutableArray<Outputs.OvsConfigEntry>> OtherConfig { get; private set; } = null!;
+        public Output<ImmutableDictionary<string, string>?> OtherConfig { get; private set; } = null!;
 
         /// <summary>
         /// The bridge's ports, other than its own internal port: uplinks (existing interfaces), bonds, internal ports and patch ports, with their VLAN settings. Unset: ports are not managed. Set: exactly these. Guests' ports that libvirt adds (vnetN, whose interface carries libvirt's external_ids such as `vm-id` and `attached-mac`) are never taken over or removed: they are listed in `guestPorts`.
@@ -153,14 +153,14 @@ namespace Pulumi.Kvm
         public Input<string>? DatapathType { get; set; }
 
         [Input("externalIds")]
-        private InputList<Inputs.OvsConfigEntryArgs>? _externalIds;
+        private InputMap<string>? _externalIds;
 
         /// <summary>
-        /// The bridge's `external_ids` entries, in any order: for other tools' use, Open vSwitch does not read them. Unset: not managed. Set: exactly these.
+        /// The bridge's `external_ids` map, key to value: for other tools' use, Open vSwitch does not read them. Unset: not managed. Set: exactly these keys.
         /// </summary>
-        public InputList<Inputs.OvsConfigEntryArgs> ExternalIds
+        public InputMap<string> ExternalIds
         {
-            get => _externalIds ?? (_externalIds = new InputList<Inputs.OvsConfigEntryArgs>());
+            get => _externalIds ?? (_externalIds = new InputMap<string>());
             set => _externalIds = value;
         }
 
@@ -189,14 +189,14 @@ namespace Pulumi.Kvm
         public Input<string> Name { get; set; } = null!;
 
         [Input("otherConfig")]
-        private InputList<Inputs.OvsConfigEntryArgs>? _otherConfig;
+        private InputMap<string>? _otherConfig;
 
         /// <summary>
-        /// The bridge's `other_config` entries (e.g. `stp-priority`, `mac-aging-time`, `hwaddr`), in any order. Unset: not managed. Set: exactly these.
+        /// The bridge's `other_config` map (e.g. `stp-priority`, `mac-aging-time`, `hwaddr`): key to value. Unset: not managed. Set: exactly these keys.
         /// </summary>
-        public InputList<Inputs.OvsConfigEntryArgs> OtherConfig
+        public InputMap<string> OtherConfig
         {
-            get => _otherConfig ?? (_otherConfig = new InputList<Inputs.OvsConfigEntryArgs>());
+            get => _otherConfig ?? (_otherConfig = new InputMap<string>());
             set => _otherConfig = value;
         }
 
@@ -240,14 +240,14 @@ namespace Pulumi.Kvm
         public Input<string>? DatapathType { get; set; }
 
         [Input("externalIds")]
-        private InputList<Inputs.OvsConfigEntryGetArgs>? _externalIds;
+        private InputMap<string>? _externalIds;
 
         /// <summary>
-        /// The bridge's `external_ids` entries, in any order: for other tools' use, Open vSwitch does not read them. Unset: not managed. Set: exactly these.
+        /// The bridge's `external_ids` map, key to value: for other tools' use, Open vSwitch does not read them. Unset: not managed. Set: exactly these keys.
         /// </summary>
-        public InputList<Inputs.OvsConfigEntryGetArgs> ExternalIds
+        public InputMap<string> ExternalIds
         {
-            get => _externalIds ?? (_externalIds = new InputList<Inputs.OvsConfigEntryGetArgs>());
+            get => _externalIds ?? (_externalIds = new InputMap<string>());
             set => _externalIds = value;
         }
 
@@ -288,14 +288,14 @@ namespace Pulumi.Kvm
         public Input<string>? Name { get; set; }
 
         [Input("otherConfig")]
-        private InputList<Inputs.OvsConfigEntryGetArgs>? _otherConfig;
+        private InputMap<string>? _otherConfig;
 
         /// <summary>
-        /// The bridge's `other_config` entries (e.g. `stp-priority`, `mac-aging-time`, `hwaddr`), in any order. Unset: not managed. Set: exactly these.
+        /// The bridge's `other_config` map (e.g. `stp-priority`, `mac-aging-time`, `hwaddr`): key to value. Unset: not managed. Set: exactly these keys.
         /// </summary>
-        public InputList<Inputs.OvsConfigEntryGetArgs> OtherConfig
+        public InputMap<string> OtherConfig
         {
-            get => _otherConfig ?? (_otherConfig = new InputList<Inputs.OvsConfigEntryGetArgs>());
+            get => _otherConfig ?? (_otherConfig = new InputMap<string>());
             set => _otherConfig = value;
         }
 

@@ -18,6 +18,7 @@ public static class OvsAct
     /// <summary>The switch as the program declares it; the guest's NIC names it as `${trunk.name}`.</summary>
     public static ResourceDecl Switch(string trunks) => Res(OvsBridge, "trunk", $$"""
         {"name": "{{Name}}", "datapathType": "netdev", "failMode": "standalone",
+         "otherConfig": {"mac-aging-time": "600"}, "externalIds": {"owner": "pulumi"},
          "ports": [
            {"name": "uplink0", "vlanMode": "trunk", "trunks": [{{trunks}}]},
            {"name": "mgmt", "type": "internal", "tag": 99}

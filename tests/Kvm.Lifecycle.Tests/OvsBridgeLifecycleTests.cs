@@ -27,7 +27,7 @@ public sealed class OvsBridgeLifecycleTests
 
     private const string Uplink = """
         {"name": "ovs-up", "datapathType": "netdev", "failMode": "standalone", "mtu": 1400,
-         "otherConfig": [{"key": "mac-aging-time", "value": "600"}], "externalIds": [{"key": "owner", "value": "pulumi"}],
+         "otherConfig": {"mac-aging-time": "600", "stp-priority": "100"}, "externalIds": {"owner": "pulumi"},
          "ports": [
            {"name": "acc10", "type": "internal", "tag": 10},
            {"name": "trk", "type": "internal", "vlanMode": "trunk", "trunks": [30, 20]},
@@ -56,7 +56,7 @@ public sealed class OvsBridgeLifecycleTests
         (await stack.UpAsync(up, core)).EnsureOk();
         Assert.Equal("netdev", Get(ovs, "bridge", "ovs-up", "datapath_type"));
         Assert.Equal("standalone", Get(ovs, "bridge", "ovs-up", "fail_mode"));
-        Assert.Equal("{mac-aging-time=\"600\"}", Get(ovs, "bridge", "ovs-up", "other_config"));
+        Assert.Equal("{mac-aging-time=\"600\", stp-priority=\"100\"}", Get(ovs, "bridge", "ovs-up", "other_config"));
         Assert.Equal("{owner=pulumi}", Get(ovs, "bridge", "ovs-up", "external_ids"));
         Assert.Equal("1400", Get(ovs, "interface", "ovs-up", "mtu_request"));
         Assert.Equal(["acc10", "bond0", "nat", "to-core", "trk"], ovs.Vsctl("list-ports", "ovs-up").Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -94,10 +94,19 @@ public sealed class OvsBridgeLifecycleTests
         ovs.Vsctl("set", "port", "acc10", "tag=99", "--", "set", "bridge", "ovs-up", "other_config:mac-aging-time=30");
         Assert.Equal(StepOp.Refresh, (await stack.RefreshAsync())["up"].Op);
         Assert.Equal(99, (int)stack["up"].Output("ports[0].tag")!.NumberValue);
-        Assert.Equal(["otherConfig", "ports"], (await stack.PreviewAsync(changed, core)).EnsureOk()["up"].Diff!.Diffs);
+        var drift = (await stack.PreviewAsync(changed, core)).EnsureOk()["up"].Diff!;
+        Assert.Equal(["otherConfig", "ports"], drift.Diffs);
+        Assert.Equal(["otherConfig[\"mac-aging-time\"]", "ports[0].tag"], drift.DetailedDiff.Keys.Order(StringComparer.Ordinal));   // one key, not the whole map
         (await stack.UpAsync(changed, core)).EnsureOk();
         Assert.Equal("11", Get(ovs, "port", "acc10", "tag"));
-        Assert.Equal("{mac-aging-time=\"600\"}", Get(ovs, "bridge", "ovs-up", "other_config"));
+        Assert.Equal("{mac-aging-time=\"600\", stp-priority=\"100\"}", Get(ovs, "bridge", "ovs-up", "other_config"));
+
+        // A key added by hand is drift too, of that key alone, and up takes it away again ("exactly these keys").
+        ovs.Vsctl("set", "bridge", "ovs-up", "external_ids:added-by=hand");
+        Assert.Equal(StepOp.Refresh, (await stack.RefreshAsync())["up"].Op);
+        Assert.Equal(["externalIds[\"added-by\"]"], (await stack.PreviewAsync(changed, core)).EnsureOk()["up"].Diff!.DetailedDiff.Keys);
+        (await stack.UpAsync(changed, core)).EnsureOk();
+        Assert.Equal("{owner=pulumi}", Get(ovs, "bridge", "ovs-up", "external_ids"));
 
         // Imported as it is: the program of the imported inputs has no changes.
         stack.Forget("up");
@@ -212,6 +221,14 @@ public sealed class OvsBridgeLifecycleTests
             stdin: null, timeout: TimeSpan.FromMinutes(2));
         Assert.Contains("new Kvm.OvsBridge(\"ovsbr0\"", csharp.StdOut);
         Assert.Contains("new Kvm.Inputs.OvsBondArgs", csharp.StdOut);
+        Assert.Contains("OtherConfig = { [\"mac-aging-time\"] = \"120\" },", csharp.StdOut);
+        Assert.Contains("ExternalIds = { [\"site\"] = \"lab\" },", csharp.StdOut);
+        var sdk = DiscoverTests.Sdk.Value;
+        Assert.True(sdk.Image is not null, sdk.Report());
+        var compiled = Kvm.Sdk.Tests.Roslyn.Compile("DiscoveredSwitch", [("Program.cs", csharp.StdOut)],
+            [Kvm.Sdk.Tests.Roslyn.PulumiReference, Microsoft.CodeAnalysis.MetadataReference.CreateFromImage(sdk.Image!)],
+            Microsoft.CodeAnalysis.OutputKind.ConsoleApplication, Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest);
+        Assert.True(compiled.Problems.IsEmpty, $"{compiled.Report()}\n{csharp.StdOut}");
 
         // Destroy refuses a bridge with a guest's port unless forced.
         var destroy = await stack.DestroyAsync();

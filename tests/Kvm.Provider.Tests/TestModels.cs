@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Kvm.Provider.Schema;
 
 namespace Kvm.Provider.Tests;
@@ -37,6 +38,9 @@ internal partial record ThingArgs
 
     [Input("ports", "Ports.")]
     public PortArgs[]? Ports { get; init; }
+
+    [Input("labels", "Labels: a string map.", MaxLength = 3)]
+    public ImmutableSortedDictionary<string, string>? Labels { get; init; }
 }
 
 internal sealed partial record ThingState : ThingArgs

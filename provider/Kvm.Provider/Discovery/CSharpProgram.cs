@@ -64,7 +64,7 @@ internal sealed class CSharpProgram(PackageSchema schema)
             }
             string Secret(string path)
             {
-                var key = $"{found.LogicalName}-{path.Replace('.', '-').Replace("[", "-").Replace("]", "")}";
+                var key = $"{found.LogicalName}-{path.Replace('.', '-').Replace("[", "-").Replace("]", "").Replace("\\\"", "").Replace("\"", "")}";
                 secrets.Add(key);
                 return $"config.RequireSecret(\"{key}\")";
             }
@@ -125,6 +125,16 @@ internal sealed class CSharpProgram(PackageSchema schema)
                 var oneLine = $"new {TypeName(element)}[] {{ {string.Join(", ", rendered)} }}";
                 if (element is not ObjectRef && oneLine.Length + indent < 110) return oneLine;
                 return $"new {TypeName(element)}[]\n{pad}{{\n{string.Concat(rendered.Select(x => $"{pad}    {x},\n"))}{pad}}}";
+            }
+            case (MapType m, ObjectValue map):
+            {
+                // An index initializer on the args' InputMap (`OtherConfig = { ["stp-priority"] = "100" }`), keys in order.
+                var element = m.Element.Unwrap();
+                if (map.Fields.Count == 0) return $"new System.Collections.Generic.Dictionary<string, {TypeName(element)}>()";
+                var rendered = map.Fields.Select(e => $"[{Literal(e.Key)}] = {Value(element, e.Value, PropertyPath.Append(path, e.Key), reference, secret, indent + 4)}").ToList();
+                var oneLine = $"{{ {string.Join(", ", rendered)} }}";
+                if (oneLine.Length + indent < 110) return oneLine;
+                return $"{{\n{string.Concat(rendered.Select(x => $"{pad}    {x},\n"))}{pad}}}";
             }
             case (ObjectRef o, ObjectValue obj):
                 return $"new {TypeName(o)}\n{pad}" + Object(o.Def.InputProperties, $"{o.Def.Name}Args", obj, path, reference, secret, indent);

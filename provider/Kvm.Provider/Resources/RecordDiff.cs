@@ -10,7 +10,7 @@ namespace Kvm.Provider.Resources;
 /// program leaves unset is not compared (the host's defaults are not drift), unless the program
 /// used to set it (then it is a deletion). Values the program does not know yet (a preview) are
 /// named by path in <c>unknown</c> and always count as updates. Per-item paths for lists,
-/// per-field paths for objects; unordered lists match items by value.
+/// per-field paths for objects, per-key paths for maps; unordered lists match items by value.
 /// </summary>
 internal static class RecordDiff
 {
@@ -49,6 +49,12 @@ internal static class RecordDiff
                     left.RemoveAt(match);
                 }
                 return true;
+            case MapShape m:
+            {
+                var x = m.Entries(a).ToList();
+                var y = m.Entries(b).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+                return x.Count == y.Count && x.All(e => y.TryGetValue(e.Key, out var other) && Same(m.Value, e.Value, other));
+            }
             case ObjectTypeShape o:
                 return o.Object.Properties.All(p => Same(p.Type, p.Get(a), p.Get(b), p.Unordered));
             default:
@@ -100,6 +106,9 @@ internal static class RecordDiff
                     if (prop.Unordered) Unordered(a, oa, na, path);
                     else Ordered(prop, a, oa, na, oldInput as Array, path);
                     return;
+                case MapShape m:
+                    Map(m, old, news, path);
+                    return;
                 case ObjectTypeShape ot:
                     Object(ot.Object, old, news, oldInput, path);
                     return;
@@ -128,6 +137,32 @@ internal static class RecordDiff
             }
             for (var i = common; i < news.Length; i++) into[PropertyPath.Index(path, i)] = DiffKind.Add;
             for (var i = common; i < old.Length; i++) into[PropertyPath.Index(path, i)] = DiffKind.Delete;
+        }
+
+        /// <summary>Entry by entry, each at its key's path (<c>otherConfig["stp-priority"]</c>), as the engine shows a map's changes.</summary>
+        private void Map(MapShape m, object old, object news, string path)
+        {
+            var olds = m.Entries(old).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+            var newKeys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (key, value) in m.Entries(news))
+            {
+                newKeys.Add(key);
+                var entry = PropertyPath.Append(path, key);
+                if (!olds.TryGetValue(key, out var before)) into[entry] = DiffKind.Add;
+                else if (unknown.Contains(entry) || !Same(m.Value, before, value)) into[entry] = DiffKind.Update;
+            }
+            // An entry whose value the program does not know yet is not in the bound map, only among the unknown paths.
+            var depth = PropertyPath.Parse(path).Length + 1;
+            foreach (var u in unknown)
+            {
+                if (!u.StartsWith(path, StringComparison.Ordinal)) continue;
+                var segments = PropertyPath.Parse(u);
+                if (segments.Length != depth || !segments[^1].IsKey || PropertyPath.Append(path, segments[^1].Key!) != u) continue;
+                newKeys.Add(segments[^1].Key!);
+                into[u] = DiffKind.Update;
+            }
+            foreach (var key in olds.Keys.Where(k => !newKeys.Contains(k)))
+                into[PropertyPath.Append(path, key)] = DiffKind.Delete;
         }
 
         private void Unordered(ArrayShape a, Array old, Array news, string path)

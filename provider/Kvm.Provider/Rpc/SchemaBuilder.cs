@@ -117,7 +117,7 @@ internal static class SchemaBuilder
         foreach (var p in shape.Properties)
         {
             var t = p.Type;
-            while (t is ArrayShape a) t = a.Item;
+            while (t is ArrayShape or MapShape) t = t is ArrayShape a ? a.Item : ((MapShape)t).Value;
             if (t is ObjectTypeShape o && o.Object.Token is { } token && into.TryAdd(token, o.Object))
                 Collect(o.Object, into);
         }
@@ -182,6 +182,12 @@ internal static class SchemaBuilder
                 w.WriteString("type", "array");
                 w.WriteStartObject("items");
                 WriteType(w, a.Item);
+                w.WriteEndObject();
+                break;
+            case MapShape m:
+                w.WriteString("type", "object");
+                w.WriteStartObject("additionalProperties");
+                WriteType(w, m.Value);
                 w.WriteEndObject();
                 break;
             case ObjectTypeShape o:

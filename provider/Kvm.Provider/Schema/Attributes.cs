@@ -15,7 +15,7 @@ internal sealed class InputAttribute(string name, string description) : Attribut
     /// <summary>Inclusive bounds for integer and number inputs.</summary>
     public double Min { get; init; } = double.NaN;
     public double Max { get; init; } = double.NaN;
-    /// <summary>Longest accepted string (0: the binder's default); for arrays, most items accepted.</summary>
+    /// <summary>Longest accepted string (0: the binder's default); for arrays and maps, most items (entries) accepted.</summary>
     public int MaxLength { get; init; }
     /// <summary>The only accepted values of a string input.</summary>
     public string[]? OneOf { get; init; }

@@ -34,6 +34,22 @@ internal sealed record ArrayShape(ValueShape Item, Func<int, Array> NewArray) : 
     public override string Describe() => "a list";
 }
 
+/// <summary>
+/// A map from string keys to values of one shape (the schema's <c>"type": "object"</c> with
+/// <c>additionalProperties</c>), held as an <c>ImmutableSortedDictionary</c> with ordinal keys, so
+/// it always lists its entries in one order.
+/// </summary>
+/// <param name="Value">The shape of each value.</param>
+/// <param name="NewMap">Makes the property's dictionary type from entries (generated: no reflection).</param>
+/// <param name="Entries">The entries of a dictionary of the property's type, in key order.</param>
+internal sealed record MapShape(
+    ValueShape Value,
+    Func<IEnumerable<KeyValuePair<string, object>>, object> NewMap,
+    Func<object, IEnumerable<KeyValuePair<string, object>>> Entries) : ValueShape
+{
+    public override string Describe() => "a map";
+}
+
 /// <summary>A property whose value is a [SchemaType] record; its shape is looked up when first needed.</summary>
 internal sealed record ObjectTypeShape(Func<ObjectShape> Shape) : ValueShape
 {

@@ -124,6 +124,8 @@ internal static class PropertyBinder
                     }
                     return result;
                 }
+                case MapShape m when raw is ObjectValue map:
+                    return BindMap(prop, m, map, path);
                 case ObjectTypeShape o when raw is ObjectValue obj:
                     return BindObject(o.Object, obj, path);
                 default:
@@ -132,14 +134,51 @@ internal static class PropertyBinder
             }
         }
 
+        /// <summary>
+        /// A map's entries, each at its own path (<c>otherConfig["stp-priority"]</c>): an unknown value is left
+        /// out and recorded there, a secret one recorded there, a null one refused (a map holds strings, not gaps).
+        /// </summary>
+        private object? BindMap(PropertyShape prop, MapShape m, ObjectValue map, string path)
+        {
+            var max = prop.MaxLength > 0 ? prop.MaxLength : DefaultMaxItems;
+            if (mode == BindMode.Inputs && map.Fields.Count > max)
+            {
+                Fail(path, $"has {map.Fields.Count} entries; at most {max} are accepted");
+                return null;
+            }
+            var entries = new List<KeyValuePair<string, object>>(map.Fields.Count);
+            foreach (var (key, raw) in map.Fields)
+            {
+                var entryPath = PropertyPath.Append(path, key);
+                if (mode == BindMode.Inputs && key.Length > DefaultMaxStringLength)
+                {
+                    Fail(path, $"has a key {key.Length} characters long; at most {DefaultMaxStringLength} are accepted");
+                    continue;
+                }
+                if (mode == BindMode.Inputs && FirstUnwritable(key) is { } bad)
+                {
+                    Fail(path, $"has a key with the control character U+{(int)bad:X4}, which no host name or setting can hold");
+                    continue;
+                }
+                if (raw.Reveal() is NullValue)
+                {
+                    if (mode == BindMode.Inputs) Fail(entryPath, "is null: give the entry a value, or leave the key out");
+                    continue;
+                }
+                var value = BindValue(prop, m.Value, raw, entryPath);
+                if (value is not null) entries.Add(new(key, value));
+            }
+            return m.NewMap(entries);
+        }
+
         private object? BindScalar(PropertyShape prop, ScalarShape s, PropertyValue raw, string path)
         {
             switch (s.Kind, raw)
             {
                 case (ScalarKind.String, StringValue str):
                 {
-                    // On an array, MaxLength counts its items: each string item has the default limit.
-                    var max = prop.MaxLength > 0 && prop.Type is not ArrayShape ? prop.MaxLength : DefaultMaxStringLength;
+                    // On an array or a map, MaxLength counts its items: each string item has the default limit.
+                    var max = prop.MaxLength > 0 && prop.Type is not (ArrayShape or MapShape) ? prop.MaxLength : DefaultMaxStringLength;
                     if (mode == BindMode.Inputs && str.Value.Length > max)
                     {
                         Fail(path, $"is {str.Value.Length} characters long; at most {max} are accepted");

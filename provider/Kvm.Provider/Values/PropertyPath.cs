@@ -23,10 +23,11 @@ internal static class PropertyPath
 {
     public static string Append(string path, string key)
     {
-        var simple = key.Length > 0 && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '$' || c == '-')
-            && !char.IsAsciiDigit(key[0]);
+        // Pulumi's rule (sdk/go/common/resource/property_path.go, PropertyPath.String): a key of letters, digits
+        // and '_' only is written after a dot, any other in brackets and quotes with its '"' escaped: `otherConfig["stp-priority"]`.
+        var simple = key.Length > 0 && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') && !char.IsAsciiDigit(key[0]);
         if (simple) return path.Length == 0 ? key : $"{path}.{key}";
-        return $"{path}[\"{key.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"]";
+        return $"{path}[\"{key.Replace("\"", "\\\"")}\"]";
     }
 
     public static string Index(string path, int index) => $"{path}[{index}]";
@@ -54,7 +55,8 @@ internal static class PropertyPath
                     var j = i + 2;
                     for (; j < path.Length && path[j] != '"'; j++)
                     {
-                        if (path[j] == '\\' && j + 1 < path.Length) j++;
+                        // Only an escaped quote is an escape (Pulumi's parser): any other backslash is itself.
+                        if (path[j] == '\\' && j + 1 < path.Length && path[j + 1] == '"') j++;
                         sb.Append(path[j]);
                     }
                     result.Add(PathSegment.Field(sb.ToString()));

@@ -31,6 +31,7 @@ internal static class Writer
         (_, long l) => PropertyValue.Of(l),
         (_, double d) => PropertyValue.Of(d),
         (ArrayShape a, Array arr) => new ArrayValue([.. arr.Cast<object?>().Select(item => item is null ? PropertyValue.Null : WriteValue(a.Item, item, inputsOnly))]),
+        (MapShape m, _) => ObjectValue.From(m.Entries(v).Select(e => new KeyValuePair<string, PropertyValue>(e.Key, WriteValue(m.Value, e.Value, inputsOnly)))),
         (ObjectTypeShape o, _) => WriteObject(o.Object, v, inputsOnly),
         _ => throw new InvalidOperationException($"cannot write a {v.GetType().Name} as {type.Describe()}"),
     };

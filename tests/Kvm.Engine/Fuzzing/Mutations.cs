@@ -5,7 +5,8 @@ namespace Kvm.Engine.Fuzzing;
 /// <summary>
 /// Seeded damage to a valid input: one value somewhere replaced by a wrong type, an edge number, a
 /// string with control or XML-special characters, a very long one, null, a secret-wrapped junk value,
-/// an unknown key, or a required value taken away.
+/// an unknown key, a key renamed to a junk one (maps such as otherConfig are objects too, so their
+/// entries are among the places), or a required value taken away.
 /// </summary>
 public static class Mutations
 {
@@ -14,8 +15,14 @@ public static class Mutations
         var places = new List<(Struct Parent, string Key)>();
         Collect(valid, places);
         var (parent, key) = places[random.Next(places.Count)];
-        switch (random.Next(4))
+        switch (random.Next(5))
         {
+            case 4:
+                // A key renamed to one no map or object should take (maps such as otherConfig take any key the binder allows).
+                var value = parent.Fields[key];
+                parent.Fields.Remove(key);
+                parent.Fields[JunkKey(random)] = value;
+                break;
             case 0:
                 parent.Fields.Remove(key); // a required value taken away, or an optional one dropped
                 parent.Fields[Junk(random).StringValue is { Length: > 0 } s && s.Length < 20 ? "x" + s : "colour"] = Junk(random);
@@ -39,6 +46,18 @@ public static class Mutations
         3 => new string('z', 300),
         4 => "br0/eth1/../x",
         _ => "fz-" + random.Next(100000),
+    };
+
+    /// <summary>Keys that are hard to hold, print or address with a property path: empty, control characters, quotes, path syntax, very long.</summary>
+    private static string JunkKey(Random random) => random.Next(7) switch
+    {
+        0 => "",
+        1 => "a\u0001b",
+        2 => "say \"hi\"]",
+        3 => "a.b[0]",
+        4 => "back\\slash",
+        5 => new string('k', 5000),
+        _ => "stp-priority",
     };
 
     private static Value Secret(Value inner, string marker, Random random)

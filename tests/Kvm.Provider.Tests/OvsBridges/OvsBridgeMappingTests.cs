@@ -36,6 +36,26 @@ public class OvsBridgeMappingTests
     }
 
     [Fact]
+    public void String_maps_read_back_in_key_order_and_match_the_program_s_map()
+    {
+        var host = HostTables();
+        var row = host.Bridge("ovsbr0")!;
+        row = row with { Columns = row.Columns
+            .SetItem("other_config", Kvm.Ovsdb.OvsdbValue.Map([new("stp-priority", "100"), new("mac-aging-time", "60")]))
+            .SetItem("external_ids", Kvm.Ovsdb.OvsdbValue.Map([new("owner", "pulumi")])) };
+        var program = Args("""{"name": "ovsbr0", "otherConfig": {"stp-priority": "100", "mac-aging-time": "60"}, "externalIds": {"owner": "pulumi"}}""");
+        var (state, inputs) = OvsBridgeMapping.Observe(host, row, program, importing: false);
+        Assert.Equal(["mac-aging-time", "stp-priority"], inputs.OtherConfig!.Keys);
+        Assert.Equal("100", inputs.OtherConfig["stp-priority"]);
+        Assert.False(Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(state, program, program).HasChanges);
+
+        var (imported, importedInputs) = OvsBridgeMapping.Observe(host, row, null, importing: true);
+        Assert.False(Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(imported, importedInputs, importedInputs).HasChanges);
+        var changed = program with { OtherConfig = program.OtherConfig!.SetItem("stp-priority", "200") };
+        Assert.Equal(["otherConfig[\"stp-priority\"]"], Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(state, changed, program).Detailed.Keys);
+    }
+
+    [Fact]
     public void A_port_of_several_interfaces_is_a_bond()
     {
         var host = HostTables();

@@ -55,11 +55,18 @@ public class OvsBridgePlannerTests
     }
 
     [Fact]
-    public void Stp_and_rstp_together_and_duplicate_keys_are_refused()
+    public void Stp_and_rstp_together_and_an_empty_key_are_refused()
     {
-        var failures = Failures("""{"name": "ovsbr0", "stpEnable": true, "rstpEnable": true, "externalIds": [{"key": "a", "value": "1"}, {"key": "a", "value": "2"}]}""");
+        var failures = Failures("""{"name": "ovsbr0", "stpEnable": true, "rstpEnable": true, "externalIds": {"": "1", "a": "2"}}""");
         Assert.StartsWith("a bridge runs STP or RSTP, not both", failures["rstpEnable"]);
-        Assert.Equal("\"a\" is given twice", failures["externalIds[1].key"]);
+        Assert.Equal("has an empty key: every entry needs a key (e.g. \"stp-priority\")", failures["externalIds"]);
+    }
+
+    [Fact]
+    public void A_value_that_is_not_a_string_is_refused_at_its_key()
+    {
+        var bound = PropertyBinder.Bind<OvsBridgeArgs>(Kvm.Provider.Tests.Networks.NetworkHarness.Obj("""{"name": "ovsbr0", "otherConfig": {"stp-priority": 100, "mac-aging-time": "60"}}"""));
+        Assert.Equal(new CheckFailure("otherConfig[\"stp-priority\"]", "expected a string, got a number (100)"), Assert.Single(bound.Failures));
     }
 
     private static Announcement[] Announce(string news)
@@ -84,7 +91,7 @@ public class OvsBridgePlannerTests
     [Fact]
     public void A_port_s_vlans_changed_warns_and_says_the_guest_is_untouched_while_external_ids_are_quiet()
     {
-        var lines = Announce(Declared.Replace("\"tag\": 10}", "\"tag\": 11}").Replace("\"mtu\": 1500,", "\"mtu\": 1500, \"externalIds\": [{\"key\": \"a\", \"value\": \"b\"}],"));
+        var lines = Announce(Declared.Replace("\"tag\": 10}", "\"tag\": 11}").Replace("\"mtu\": 1500,", "\"mtu\": 1500, \"externalIds\": {\"a\": \"b\"},"));
         Assert.Equal(
         [
             "kvm:live ports: acc changes VLAN or bond settings: frames of VLANs no longer carried are dropped, and a bond renegotiates; guests' ports (vnet0) are not touched",

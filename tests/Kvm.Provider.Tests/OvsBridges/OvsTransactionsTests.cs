@@ -66,7 +66,7 @@ public class OvsTransactionsTests
     public void Unset_settings_are_not_written_and_set_ones_are_compared_with_the_host()
     {
         var host = HostTables();
-        var ops = OvsTransactions.Update(Args("""{"name": "ovsbr0", "failMode": "secure", "datapathType": "netdev", "otherConfig": [{"key": "mac-aging-time", "value": "60"}]}"""), host, host.Bridge("ovsbr0")!);
+        var ops = OvsTransactions.Update(Args("""{"name": "ovsbr0", "failMode": "secure", "datapathType": "netdev", "otherConfig": {"mac-aging-time": "60"}}"""), host, host.Bridge("ovsbr0")!);
         var update = Assert.Single(ops.OfType<Update>());
         Assert.Equal(["fail_mode", "other_config"], update.Row.Keys.Order(StringComparer.Ordinal));   // datapath_type is already netdev; ports are not managed
         Assert.DoesNotContain(ops, o => o is Mutate);

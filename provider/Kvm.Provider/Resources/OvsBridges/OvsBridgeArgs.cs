@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Kvm.Provider.Schema;
 
 namespace Kvm.Provider.Resources.OvsBridges;
@@ -23,28 +24,17 @@ internal partial record OvsBridgeArgs
     [Input("mtu", "The MTU of the bridge's own internal port (the host's interface on the bridge), as requested from Open vSwitch (`mtu_request`). Unset: not managed.", Min = 68, Max = 65535)]
     public int? Mtu { get; init; }
 
-    [Input("otherConfig", "The bridge's `other_config` entries (e.g. `stp-priority`, `mac-aging-time`, `hwaddr`), in any order. Unset: not managed. Set: exactly these.", Unordered = true, MaxLength = 256)]
-    public OvsConfigEntryArgs[]? OtherConfig { get; init; }
+    [Input("otherConfig", "The bridge's `other_config` map (e.g. `stp-priority`, `mac-aging-time`, `hwaddr`): key to value. Unset: not managed. Set: exactly these keys.", MaxLength = 256)]
+    public ImmutableSortedDictionary<string, string>? OtherConfig { get; init; }
 
-    [Input("externalIds", "The bridge's `external_ids` entries, in any order: for other tools' use, Open vSwitch does not read them. Unset: not managed. Set: exactly these.", Unordered = true, MaxLength = 256)]
-    public OvsConfigEntryArgs[]? ExternalIds { get; init; }
+    [Input("externalIds", "The bridge's `external_ids` map, key to value: for other tools' use, Open vSwitch does not read them. Unset: not managed. Set: exactly these keys.", MaxLength = 256)]
+    public ImmutableSortedDictionary<string, string>? ExternalIds { get; init; }
 
     [Input("ports", "The bridge's ports, other than its own internal port: uplinks (existing interfaces), bonds, internal ports and patch ports, with their VLAN settings. Unset: ports are not managed. Set: exactly these. Guests' ports that libvirt adds (vnetN, whose interface carries libvirt's external_ids such as `vm-id` and `attached-mac`) are never taken over or removed: they are listed in `guestPorts`.", MaxLength = 1024)]
     public OvsPortArgs[]? Ports { get; init; }
 
     [Input("forceDestroy", "Delete the bridge even when guests' ports are attached to it (their traffic stops, and libvirt does not put them back).", Default = false)]
     public bool? ForceDestroy { get; init; }
-}
-
-/// <summary>One key of an OVSDB string map (other_config, external_ids).</summary>
-[SchemaType("kvm:index:OvsConfigEntry", "One key and value of an Open vSwitch string map (`other_config`, `external_ids`).")]
-internal sealed partial record OvsConfigEntryArgs
-{
-    [Input("key", "The key.", Required = true, MaxLength = 256)]
-    public string? Key { get; init; }
-
-    [Input("value", "The value.", Required = true, MaxLength = 4096)]
-    public string? Value { get; init; }
 }
 
 /// <summary>One port of an OVS bridge: an interface, a bond of several, an internal or a patch port.</summary>

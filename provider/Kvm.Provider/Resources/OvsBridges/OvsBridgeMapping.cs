@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Kvm.Ovsdb;
 
 namespace Kvm.Provider.Resources.OvsBridges;
@@ -42,8 +43,9 @@ internal static class OvsBridgeMapping
         return (state, inputs);
     }
 
-    private static OvsConfigEntryArgs[]? Entries(IReadOnlyDictionary<string, string> map, bool importing) =>
-        importing && map.Count == 0 ? null : [.. map.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new OvsConfigEntryArgs { Key = e.Key, Value = e.Value })];
+    /// <summary>A string map column, keys in ordinal order (as the program's map binds), so a re-read compares equal.</summary>
+    private static ImmutableSortedDictionary<string, string>? Entries(IReadOnlyDictionary<string, string> map, bool importing) =>
+        importing && map.Count == 0 ? null : map.ToImmutableSortedDictionary(StringComparer.Ordinal);
 
     /// <summary>A Port row as the program writes it: one interface is the port itself (with its type), several a bond.</summary>
     public static OvsPortArgs PortOf(OvsSnapshot snapshot, OvsdbRow port, OvsPortArgs? declared)

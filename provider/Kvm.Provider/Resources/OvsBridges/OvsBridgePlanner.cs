@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Kvm.Netlink;
 using Kvm.Provider.Values;
 
@@ -22,20 +23,14 @@ internal sealed class OvsBridgePlanner : Planner<OvsBridgeArgs, OvsBridgeState>
         return failures;
     }
 
-    private static IEnumerable<CheckFailure> EntryFailures(string path, OvsConfigEntryArgs[]? entries)
+    /// <summary>
+    /// OVSDB takes any string as a key (vswitch.ovsschema: `"key": "string"`, no length limit), but an empty one names
+    /// no setting Open vSwitch reads and is almost surely a mistake in the program, so it is refused naming the property.
+    /// </summary>
+    private static IEnumerable<CheckFailure> EntryFailures(string path, ImmutableSortedDictionary<string, string>? entries)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < (entries?.Length ?? 0); i++)
-        {
-            var item = PropertyPath.Index(path, i);
-            if (entries![i] is not { Key: { } key })
-            {
-                if (entries[i] is null) yield return new(item, "is null: give each entry a key and a value");
-                continue;
-            }
-            if (key.Length == 0) yield return new(PropertyPath.Append(item, OvsConfigEntryArgs.Paths.Key), "must not be empty");
-            else if (!seen.Add(key)) yield return new(PropertyPath.Append(item, OvsConfigEntryArgs.Paths.Key), $"\"{key}\" is given twice");
-        }
+        if (entries is not null && entries.ContainsKey(""))
+            yield return new(path, "has an empty key: every entry needs a key (e.g. \"stp-priority\")");
     }
 
     private static IEnumerable<CheckFailure> PortFailures(CheckContext<OvsBridgeArgs> ctx, string? bridge, OvsPortArgs[] ports)

@@ -125,7 +125,7 @@ internal static class OvsTransactions
         return row;
     }
 
-    private static OvsdbMap Map(OvsConfigEntryArgs[] entries) => OvsdbValue.Map(entries.Select(e => new KeyValuePair<string, string>(e.Key!, e.Value!)));
+    private static OvsdbMap Map(ImmutableSortedDictionary<string, string> entries) => OvsdbValue.Map(entries);
 
     /// <summary>The VLAN and bond columns of a port, every one written (unset: the empty set, Open vSwitch's default).</summary>
     private static ImmutableDictionary<string, OvsdbValue> PortSettings(OvsPortArgs p) => Row()
