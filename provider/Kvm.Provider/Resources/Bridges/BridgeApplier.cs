@@ -192,8 +192,16 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
         var forceDestroy = ctx.OldInputs?.ForceDestroy ?? ctx.OldState?.ForceDestroy ?? false;
         var state = await ObserveAsync(ctx.Id, forceDestroy, ctx.OldInputs?.Ports, ctx.Cancellation, ctx.OldInputs?.PortOptions).ConfigureAwait(false);
         if (state is null) return null;
-        // Everything the kernel reports is an input that reproduces it: the state itself, read as inputs.
-        return new Observed<BridgeArgs, BridgeState>(ctx.Id, state, state);
+        // Everything the kernel reports is an input that reproduces it: the state itself, read as inputs. But an
+        // empty `addresses` or `routes` declares "exactly none" (any added later would be removed), which a bridge
+        // that merely has none does not say: unless the program declares the list, an empty one is left out, so an
+        // import leaves them unmanaged. A program that declares `addresses: []` keeps it, and sees additions as drift.
+        var inputs = state with
+        {
+            Addresses = state.Addresses is { Length: 0 } && ctx.OldInputs?.Addresses is null ? null : state.Addresses,
+            Routes = state.Routes is { Length: 0 } && ctx.OldInputs?.Routes is null ? null : state.Routes,
+        };
+        return new Observed<BridgeArgs, BridgeState>(ctx.Id, state, inputs);
     }
 
     public override async Task<Outcome<BridgeState>> UpdateAsync(UpdateContext<BridgeArgs, BridgeState> ctx)
