@@ -33,7 +33,7 @@ internal sealed class FakeBridgeKernel : ILinkApi, IBridgeVlanApi
     }
 
     /// <summary>A link that is not a bridge port (an uplink such as eth0), or a port when <paramref name="bridge"/> is given.</summary>
-    public int AddLink(string name, string kind = LinkKinds.Veth, string? bridge = null)
+    public int AddLink(string name, string? kind = LinkKinds.Veth, string? bridge = null)
     {
         var master = bridge is null ? (int?)null : _links.Single(l => l.Name == bridge).Index;
         var index = _links.Count + 2;

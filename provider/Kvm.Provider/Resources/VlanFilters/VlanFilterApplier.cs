@@ -57,7 +57,7 @@ internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterA
             var current = (await Host.Vlans.GetTableAsync(portLink.Index, ct).ConfigureAwait(false))?.Entries ?? [];
             if (VlanTable.Diff(current, VlanPlan.Desired(news)).IsEmpty) return [];
             // The same links apply looks at (ApplyAsync): the bridge the table's frames reach the host through.
-            if (await LinkCheckpoint.TakeIfNeededAsync(Host.Links, [bridgeLink], createdBridge: null, Host.ManagementAddress, ct).ConfigureAwait(false) is not { } checkpoint) return [];
+            if (await LinkCheckpoint.TakeIfNeededAsync(new LinkReads(Host.Links), [bridgeLink], createdBridge: null, Host.ManagementAddress, ct).ConfigureAwait(false) is not { } checkpoint) return [];
             return [Announcement.Warning(Host.Reachability is { } reachability
                 ? $"kvm:checkpoint {bridge}/{port}: {checkpoint.Why}; the change is kept once {reachability.Description} confirms the host is reachable, else the host puts the old table back by itself after {Host.ConfirmTimeout.TotalSeconds:0} s"
                 : $"kvm:checkpoint {bridge}/{port}: {checkpoint.Why}; the old table is put back if the change fails half-way (set the provider's reachabilityProbe to have it confirmed too)")];
@@ -82,7 +82,7 @@ internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterA
         // The table of a port of a bridge that carries the default route or the SSH session's address (or of
         // that bridge itself) decides whether the host's own frames get through: the change must be confirmed.
         var risk = VlanTable.Diff(current, desired).IsEmpty ? null
-            : await LinkCheckpoint.TakeIfNeededAsync(Host.Links, [bridgeLink], createdBridge: null, Host.ManagementAddress, ct).ConfigureAwait(false);
+            : await LinkCheckpoint.TakeIfNeededAsync(new LinkReads(Host.Links), [bridgeLink], createdBridge: null, Host.ManagementAddress, ct).ConfigureAwait(false);
         var what = $"the VLAN table of {port} on {bridge}";
         await ReplaceTableAsync(vlans, portLink.Index, target, current, desired, what, urn, ct).ConfigureAwait(false);
         if (risk is not null && Host.Reachability is { } reachability)
