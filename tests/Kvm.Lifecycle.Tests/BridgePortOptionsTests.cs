@@ -86,13 +86,16 @@ public sealed class BridgePortOptionsTests
         (await stack.UpAsync(br)).EnsureOk();
         Assert.Equal("hairpin=False isolated=True learning=False flood=False mcast_flood=False cost=150 priority=40", Flags(PortOf(ns, "po1")));
 
-        // import: only what differs from a new port's defaults, and no changes
+        // import: only what differs from a new port's defaults, and no changes. A cost set by hand is kept even when a
+        // port of another speed would get it by default (19 at 100 Mb/s): a veth's own is 2.
+        ns.Ip("link", "set", "po0", "type", "bridge_slave", "cost", "19");
         stack.Forget("br");
         var imported = await stack.ImportAsync(Bridge, "br", "br-po");
         Assert.True(imported.Ok, imported["br"].Error);
         var entries = stack["br"].Inputs.Fields["portOptions"].ListValue.Values.Select(v => v.StructValue.Fields).ToList();
         Assert.Equal(["po0", "po1"], entries.Select(e => e["port"].StringValue));
-        Assert.Equal(["hairpin", "port", "priority"], entries[0].Keys.Order());
+        Assert.Equal(["cost", "hairpin", "port", "priority"], entries[0].Keys.Order());
+        Assert.Equal(19, entries[0]["cost"].NumberValue);
         Assert.Equal(["cost", "isolated", "learning", "multicastFlood", "port", "priority", "unicastFlood"], entries[1].Keys.Order());
         Assert.All((await stack.UpAsync(Res(Bridge, "br", Props.ToJson(stack["br"].Inputs)))).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
 

@@ -49,8 +49,14 @@ public static class UplinkScenarios
         var again = await stack.UpAsync(Br0(defaultPvid: 1));
         Expect.True(again.Steps.All(s => s.Op == StepOp.Same), "after the rollback the host is as the program says: " + StepRenderer.Render(again));
 
-        // A VLAN table that moves the uplink's untagged frames to VLAN 100, away from br0's own VLAN 1: put back too.
-        var access = await stack.UpAsync(Br0(defaultPvid: 1), Res("kvm:index:VlanFilter", "uplink", """{"bridge": "br0", "port": "eth0", "access": 100}"""));
+        // A VLAN table that moves the uplink's untagged frames to VLAN 100, away from br0's own VLAN 1: put back too,
+        // and the preview says so first, as a Bridge's does.
+        var uplink = Res("kvm:index:VlanFilter", "uplink", """{"bridge": "br0", "port": "eth0", "access": 100}""");
+        var preview = await stack.PreviewAsync(Br0(defaultPvid: 1), uplink);
+        Expect.True(preview.Ok && stack.Engine.Logs.Any(l => l.Message.StartsWith(
+                $"kvm:checkpoint br0/eth0: br0 carries the default route; the change is kept once {Gateway}:9 (reachabilityProbe) confirms the host is reachable", StringComparison.Ordinal)),
+            "the VlanFilter's preview announces the checkpoint: " + string.Join(" | ", stack.Engine.Logs.Select(l => l.Message)));
+        var access = await stack.UpAsync(Br0(defaultPvid: 1), uplink);
         Expect.True(!access.Ok && access["uplink"].Error is { } vlanError && vlanError.Contains("so the host put the old table back by itself: nothing was changed", StringComparison.Ordinal),
             "a VLAN table that cuts the host off is put back: " + StepRenderer.Render(access));
         Expect.Sequence([new Row(1, true, true)], Table(host, "eth0"), "eth0's VLANs after the VLAN table was put back");

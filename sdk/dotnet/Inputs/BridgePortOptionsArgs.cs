@@ -16,7 +16,7 @@ namespace Pulumi.Kvm.Inputs
     public sealed class BridgePortOptionsArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// The STP path cost of this port (1-65535). Kernel default: derived from the link speed (2 at 10 Gb/s, 4 at 1 Gb/s, 19 at 100 Mb/s, 100 unknown); import leaves such values out. Range 1-65535.
+        /// The STP path cost of this port (1-65535). Kernel default: derived from the link speed (100 at 10 Mb/s, 19 at 100 Mb/s, 4 at 1 Gb/s, 2 at 10 Gb/s, 100 unknown). Import leaves it out only when it is what the kernel gives such a port (2 for a veth, 100 for a tap or dummy); a physical NIC's cost is imported as it is, since its speed is not known from netlink. Range 1-65535.
         /// </summary>
         [Input("cost")]
         public Input<int>? Cost { get; set; }

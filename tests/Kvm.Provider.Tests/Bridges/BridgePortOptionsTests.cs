@@ -143,7 +143,7 @@ public sealed class BridgePortOptionsTests : IDisposable
     [Fact]
     public void Import_keeps_only_values_that_differ_from_a_new_ports()
     {
-        Assert.Null(NetlinkPortOptions.Changed([Port("eth1", 5, Fresh), Port("eth2", 5, Fresh.With(BridgePortAttribute.Cost, 100, 4))]));
+        Assert.Null(NetlinkPortOptions.Changed([Port("eth1", 5, Fresh), Port("eth2", 5, Fresh)]));
         var changed = NetlinkPortOptions.Changed([
             Port("eth2", 5, Fresh.With(BridgePortAttribute.Hairpin, 1, 1).With(BridgePortAttribute.Cost, 150, 4)),
             Port("eth1", 5, Fresh.With(BridgePortAttribute.Learning, 0, 1).With(BridgePortAttribute.Priority, 8, 2)),
@@ -153,5 +153,40 @@ public sealed class BridgePortOptionsTests : IDisposable
             new BridgePortOptionsArgs { Port = "eth1", Learning = false, Priority = 8 },
             new BridgePortOptionsArgs { Port = "eth2", Hairpin = true, Cost = 150 },
         ], changed!);
+    }
+
+    private static Link Physical(string name, uint cost) =>
+        new(name.Length, name, null, 1500, null, OperationalState.Up, LinkFlags.Up, 5, null, LinkKinds.Bridge) { PortSettings = Fresh.With(BridgePortAttribute.Cost, cost, 4) };
+
+    [Theory]
+    [InlineData(1u)]
+    [InlineData(3u)]
+    [InlineData(4u)]
+    [InlineData(19u)]
+    [InlineData(100u)]
+    public void A_veths_cost_other_than_the_kernels_2_is_imported(uint cost)
+    {
+        // A veth reports 10 Gb/s, so the kernel gives it 2: any other cost was set by someone, even one a slower link would get.
+        var changed = NetlinkPortOptions.Changed([Port("eth1", 5, Fresh.With(BridgePortAttribute.Cost, cost, 4))]);
+        Assert.Equal([new BridgePortOptionsArgs { Port = "eth1", Cost = (int)cost }], changed!);
+    }
+
+    [Fact]
+    public void A_physical_ports_cost_is_imported_because_its_speed_is_not_known()
+    {
+        // Netlink does not say a NIC's speed: 4 may be the kernel's choice at 1 Gb/s or a user's on a 10 Gb/s NIC.
+        Assert.Equal([new BridgePortOptionsArgs { Port = "enp1s0", Cost = 4 }], NetlinkPortOptions.Changed([Physical("enp1s0", 4)])!);
+    }
+
+    [Fact]
+    public void The_kernels_cost_for_a_ports_kind_is_left_out()
+    {
+        var dummy = new Link(9, "dummy0", "dummy", 1500, null, OperationalState.Up, LinkFlags.Up, 5, null, LinkKinds.Bridge)
+        {
+            PortSettings = Fresh.With(BridgePortAttribute.Cost, 100, 4),
+        };
+        Assert.Null(NetlinkPortOptions.Changed([Port("eth1", 5, Fresh), dummy]));
+        Assert.Equal(2u, PortCost.KernelDefault(Port("eth1", 5)));
+        Assert.Null(PortCost.KernelDefault(Physical("enp1s0", 4)));
     }
 }

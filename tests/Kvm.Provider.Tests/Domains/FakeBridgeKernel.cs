@@ -12,6 +12,15 @@ internal sealed class FakeBridgeKernel : ILinkApi, IBridgeVlanApi
     public Dictionary<int, List<VlanEntry>> Tables { get; } = [];
     public List<string> Requests { get; } = [];
 
+    /// <summary>Addresses by ifindex (none unless a test gives some).</summary>
+    public Dictionary<int, List<LinkAddress>> Addresses { get; } = [];
+
+    /// <summary>Main-table routes (none unless a test gives some).</summary>
+    public List<Route> Routes { get; } = [];
+
+    /// <summary>Address and route dumps asked for, one per call as rtnetlink answers them ("addr eth0", "route eth0", "addr *").</summary>
+    public List<string> Dumps { get; } = [];
+
     /// <summary>Makes VLAN adds and deletes fail as on a kernel without CONFIG_BRIDGE_VLAN_FILTERING.</summary>
     public bool NoVlanFiltering { get; set; }
 
@@ -22,6 +31,33 @@ internal sealed class FakeBridgeKernel : ILinkApi, IBridgeVlanApi
             new BridgeOptions { VlanFiltering = vlanFiltering, VlanDefaultPvid = defaultPvid }, null));
         return index;
     }
+
+    /// <summary>A link that is not a bridge port (an uplink such as eth0), or a port when <paramref name="bridge"/> is given.</summary>
+    public int AddLink(string name, string? kind = LinkKinds.Veth, string? bridge = null)
+    {
+        var master = bridge is null ? (int?)null : _links.Single(l => l.Name == bridge).Index;
+        var index = _links.Count + 2;
+        _links.Add(new Link(index, name, kind, 1500, null, OperationalState.Up, LinkFlags.Up, master, null, master is null ? null : "bridge"));
+        return index;
+    }
+
+    /// <summary>Gives a link a configured (permanent) address, as `ip addr add` does.</summary>
+    public void AddAddress(string link, string cidr)
+    {
+        var index = _links.Single(l => l.Name == link).Index;
+        var parts = cidr.Split('/');
+        var address = new LinkAddress(index, System.Net.IPAddress.Parse(parts[0]), byte.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), AddressScope.Universe, link)
+        {
+            Flags = AddressFlags.Permanent,
+        };
+        (Addresses.TryGetValue(index, out var list) ? list : Addresses[index] = []).Add(address);
+    }
+
+    /// <summary>Gives a link the default route via <paramref name="gateway"/>, as `ip route add default via` does.</summary>
+    public void AddDefaultRoute(string link, string gateway) =>
+        Routes.Add(new Route(System.Net.IPAddress.Any, 0, System.Net.IPAddress.Parse(gateway), _links.Single(l => l.Name == link).Index) { Protocol = RouteProtocol.Static });
+
+    private string NameOf(int index) => _links.FirstOrDefault(l => l.Index == index)?.Name ?? $"#{index}";
 
     public int AddPort(string name, string bridge, params VlanEntry[] entries)
     {
@@ -77,13 +113,28 @@ internal sealed class FakeBridgeKernel : ILinkApi, IBridgeVlanApi
     public Task ReleaseFromMasterAsync(int index, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task SetAdminStateAsync(int index, AdminState state, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<DeleteOutcome> DeleteAsync(int index, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    // The fake host has no addresses and no routes: a VLAN table change on it never needs confirming.
-    public Task<IReadOnlyList<LinkAddress>> ListAddressesAsync(int index, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<LinkAddress>>([]);
-    public Task<bool> CarriesDefaultRouteAsync(int index, CancellationToken cancellationToken = default) => Task.FromResult(false);
-    public Task<IReadOnlyList<LinkAddress>> ListAllAddressesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    // Without addresses and routes given by the test, a VLAN table change on the fake host never needs confirming.
+    public Task<IReadOnlyList<LinkAddress>> ListAddressesAsync(int index, CancellationToken cancellationToken = default)
+    {
+        Dumps.Add($"addr {NameOf(index)}");
+        return Task.FromResult<IReadOnlyList<LinkAddress>>(Addresses.TryGetValue(index, out var list) ? [.. list] : []);
+    }
+
+    public async Task<bool> CarriesDefaultRouteAsync(int index, CancellationToken cancellationToken = default) =>
+        (await ListRoutesAsync(index, cancellationToken).ConfigureAwait(false)).Any(r => r.IsDefaultRouteVia(index));
+
+    public Task<IReadOnlyList<LinkAddress>> ListAllAddressesAsync(CancellationToken cancellationToken = default)
+    {
+        Dumps.Add("addr *");
+        return Task.FromResult<IReadOnlyList<LinkAddress>>([.. Addresses.Values.SelectMany(a => a)]);
+    }
     public Task AddAddressAsync(int index, System.Net.IPAddress address, byte prefixLength, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<bool> DeleteAddressAsync(int index, System.Net.IPAddress address, byte prefixLength, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<IReadOnlyList<Route>> ListRoutesAsync(int index, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<Route>>([]);
+    public Task<IReadOnlyList<Route>> ListRoutesAsync(int index, CancellationToken cancellationToken = default)
+    {
+        Dumps.Add($"route {NameOf(index)}");
+        return Task.FromResult<IReadOnlyList<Route>>([.. Routes.Where(r => r.OutputInterfaces.Contains(index))]);
+    }
     public Task AddRouteAsync(Route route, bool replace = false, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<bool> DeleteRouteAsync(Route route, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<IReadOnlyList<DeleteOutcome>> DeleteManyAsync(IReadOnlyList<int> indexes, CancellationToken cancellationToken = default) => throw new NotSupportedException();

@@ -140,9 +140,10 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
         if (await links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false) is not null)
             throw HostErrors.NeverAdopted($"a link named \"{name}\" already exists in {Host.NamespaceDescription}", BridgeResource.TypeToken, name);
         var portLinks = await ResolvePortsAsync(a.Ports ?? [], bridgeIndex: null, ctx.Cancellation).ConfigureAwait(false);
-        var moves = await UplinkTakeover.PlanAsync(links, a, portLinks, ctx.Cancellation).ConfigureAwait(false);
-        IReadOnlyList<Link> routeHolders = a.Gateway is not null || a.Gateway6 is not null ? await LinkCheckpoint.DefaultRouteHoldersAsync(links, ctx.Cancellation).ConfigureAwait(false) : [];
-        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(links, [.. portLinks, .. routeHolders], createdBridge: name, Host.ManagementAddress, ctx.Cancellation).ConfigureAwait(false);
+        var reads = new LinkReads(links);
+        var moves = await UplinkTakeover.PlanAsync(reads, a, portLinks, ctx.Cancellation).ConfigureAwait(false);
+        IReadOnlyList<Link> routeHolders = a.Gateway is not null || a.Gateway6 is not null ? await LinkCheckpoint.DefaultRouteHoldersAsync(reads, ctx.Cancellation).ConfigureAwait(false) : [];
+        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(reads, [.. portLinks, .. routeHolders], createdBridge: name, Host.ManagementAddress, ctx.Cancellation).ConfigureAwait(false);
 
         Link bridge;
         try
@@ -200,7 +201,9 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             {
                 if (await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false) is { } link) joining.Add(link);
             }
-            var moves = await UplinkTakeover.PlanAsync(Host.Links, news, joining, ct).ConfigureAwait(false);
+            // The take-over and the checkpoint look at the same ports: one read of each serves both.
+            var reads = new LinkReads(Host.Links);
+            var moves = await UplinkTakeover.PlanAsync(reads, news, joining, ct).ConfigureAwait(false);
             var notes = moves.Select(m => Announcement.Warning($"kvm:move {UplinkTakeover.Describe(m, news.Name!)}: the port joins, {news.Name} takes them, then {m.Port} lets them go")).ToList();
             if (news.TakeOverManagedLinks == true)
             {
@@ -214,8 +217,8 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
                 if (await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false) is { } link) leaving.Add(link);
             }
             IReadOnlyList<Link> routeHolders = (news.Gateway is not null && news.Gateway != old?.Gateway) || (news.Gateway6 is not null && news.Gateway6 != old?.Gateway6)
-                ? await LinkCheckpoint.DefaultRouteHoldersAsync(Host.Links, ct).ConfigureAwait(false) : [];
-            if (await LinkCheckpoint.TakeIfNeededAsync(Host.Links, [.. bridge is null ? [] : new[] { bridge }, .. joining, .. leaving, .. routeHolders], null, Host.ManagementAddress, ct).ConfigureAwait(false) is { } checkpoint)
+                ? await LinkCheckpoint.DefaultRouteHoldersAsync(reads, ct).ConfigureAwait(false) : [];
+            if (await LinkCheckpoint.TakeIfNeededAsync(reads, [.. bridge is null ? [] : new[] { bridge }, .. joining, .. leaving, .. routeHolders], null, Host.ManagementAddress, ct).ConfigureAwait(false) is { } checkpoint)
             {
                 notes.Add(Announcement.Warning(Host.Reachability is { } reachability
                     ? $"kvm:checkpoint {news.Name}: {checkpoint.Why}; the change is kept once {reachability.Description} confirms the host is reachable, else the host rolls it back by itself after {Host.ConfirmTimeout.TotalSeconds:0} s"
@@ -237,8 +240,16 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
         if (state is null) return null;
         // Consent the kernel cannot report, kept as the program gave it.
         state = state with { TakeOverManagedLinks = ctx.OldInputs?.TakeOverManagedLinks ?? ctx.OldState?.TakeOverManagedLinks };
-        // Everything the kernel reports is an input that reproduces it: the state itself, read as inputs.
-        return new Observed<BridgeArgs, BridgeState>(ctx.Id, state, state);
+        // Everything the kernel reports is an input that reproduces it: the state itself, read as inputs. But an
+        // empty `addresses` or `routes` declares "exactly none" (any added later would be removed), which a bridge
+        // that merely has none does not say: unless the program declares the list, an empty one is left out, so an
+        // import leaves them unmanaged. A program that declares `addresses: []` keeps it, and sees additions as drift.
+        var inputs = state with
+        {
+            Addresses = state.Addresses is { Length: 0 } && ctx.OldInputs?.Addresses is null ? null : state.Addresses,
+            Routes = state.Routes is { Length: 0 } && ctx.OldInputs?.Routes is null ? null : state.Routes,
+        };
+        return new Observed<BridgeArgs, BridgeState>(ctx.Id, state, inputs);
     }
 
     public override async Task<Outcome<BridgeState>> UpdateAsync(UpdateContext<BridgeArgs, BridgeState> ctx)
@@ -270,17 +281,19 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             var declaredBefore = ctx.OldInputs.Ports ?? [];
             toRelease = [.. current.Where(l => !wantedPorts.Contains(l.Name) && (!IsGuestTap(l) || declaredBefore.Contains(l.Name)))];
         }
-        var moves = await UplinkTakeover.PlanAsync(links, a, toAdd, ctx.Cancellation).ConfigureAwait(false);
+        // Everything below reads the host before changing it: one read of each link's addresses and routes serves all.
+        var reads = new LinkReads(links);
+        var moves = await UplinkTakeover.PlanAsync(reads, a, toAdd, ctx.Cancellation).ConfigureAwait(false);
 
         // Addresses and routes as the kernel holds them now, against what the program declares (and declared before).
         var layer3 = a.Addresses is null && a.Gateway is null && a.Gateway6 is null && a.Routes is null
             && ctx.OldInputs.Addresses is null && ctx.OldInputs.Gateway is null && ctx.OldInputs.Gateway6 is null && ctx.OldInputs.Routes is null
             ? new Layer3Changes()
             : BridgeAddressing.Changes(a, ctx.OldInputs,
-                await links.ListAddressesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false),
-                await links.ListRoutesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false), bridge.Index);
-        IReadOnlyList<Link> routeHolders = layer3.AddRoutes.Any(r => r.Route.IsDefault) ? await LinkCheckpoint.DefaultRouteHoldersAsync(links, ctx.Cancellation).ConfigureAwait(false) : [];
-        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(links, [bridge, .. toAdd, .. toRelease, .. routeHolders], createdBridge: null, Host.ManagementAddress, ctx.Cancellation).ConfigureAwait(false);
+                await reads.AddressesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false),
+                await reads.RoutesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false), bridge.Index);
+        IReadOnlyList<Link> routeHolders = layer3.AddRoutes.Any(r => r.Route.IsDefault) ? await LinkCheckpoint.DefaultRouteHoldersAsync(reads, ctx.Cancellation).ConfigureAwait(false) : [];
+        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(reads, [bridge, .. toAdd, .. toRelease, .. routeHolders], createdBridge: null, Host.ManagementAddress, ctx.Cancellation).ConfigureAwait(false);
 
         var applied = 0;
         try

@@ -33,9 +33,10 @@ internal sealed partial record BridgePortOptionsArgs
     [Netlink(BridgePortAttribute.MulticastFlood, KernelDefaults = [1])]
     public bool? MulticastFlood { get; init; }
 
-    // The kernel derives a port's cost from its link speed (port_cost() in net/bridge/br_if.c): import leaves those values out.
-    [Input("cost", "The STP path cost of this port (1-65535). Kernel default: derived from the link speed (2 at 10 Gb/s, 4 at 1 Gb/s, 19 at 100 Mb/s, 100 unknown); import leaves such values out.", Min = 1, Max = 65535)]
-    [Netlink(BridgePortAttribute.Cost, Size = 4, KernelDefaults = [1, 2, 3, 4, 19, 100])]
+    // The kernel derives a port's cost from its link speed (port_cost() in net/bridge/br_if.c), which netlink does not
+    // report: import leaves a cost out only where the port's kind tells the speed (PortCost.KernelDefault).
+    [Input("cost", "The STP path cost of this port (1-65535). Kernel default: derived from the link speed (100 at 10 Mb/s, 19 at 100 Mb/s, 4 at 1 Gb/s, 2 at 10 Gb/s, 100 unknown). Import leaves it out only when it is what the kernel gives such a port (2 for a veth, 100 for a tap or dummy); a physical NIC's cost is imported as it is, since its speed is not known from netlink.", Min = 1, Max = 65535)]
+    [Netlink(BridgePortAttribute.Cost, Size = 4)]
     public int? Cost { get; init; }
 
     [Input("priority", "The STP priority of this port (0-63). Kernel default: 32.", Min = 0, Max = 63)]

@@ -34,15 +34,15 @@ internal sealed class LinkCheckpoint
     /// <paramref name="managementAddress"/>; null when the change cannot cut the host off that way.
     /// </summary>
     /// <param name="createdBridge">The bridge this change creates (rolled back by deleting it), or null for an update.</param>
-    public static async Task<LinkCheckpoint?> TakeIfNeededAsync(ILinkApi links, IReadOnlyCollection<Link> involved, string? createdBridge,
+    public static async Task<LinkCheckpoint?> TakeIfNeededAsync(LinkReads reads, IReadOnlyCollection<Link> involved, string? createdBridge,
         IPAddress? managementAddress, CancellationToken ct)
     {
         var reasons = new List<string>();
         var snapshots = new List<LinkSnapshot>();
         foreach (var link in involved.DistinctBy(l => l.Index))
         {
-            var addresses = await links.ListAddressesAsync(link.Index, ct).ConfigureAwait(false);
-            var routes = await links.ListRoutesAsync(link.Index, ct).ConfigureAwait(false);
+            var addresses = await reads.AddressesAsync(link.Index, ct).ConfigureAwait(false);
+            var routes = await reads.RoutesAsync(link.Index, ct).ConfigureAwait(false);
             if (routes.Any(r => r.IsDefaultRouteVia(link.Index))) reasons.Add($"{link.Name} carries the default route");
             if (managementAddress is not null && addresses.Any(a => a.Address.Equals(managementAddress)))
                 reasons.Add($"{link.Name} holds {managementAddress}, the address the provider's SSH session comes in on");
@@ -57,12 +57,12 @@ internal sealed class LinkCheckpoint
     /// The links that carry a default route now. A bridge that declares a gateway swaps the default route
     /// onto itself, taking it from them: they are part of the change even when they are not its ports.
     /// </summary>
-    public static async Task<IReadOnlyList<Link>> DefaultRouteHoldersAsync(ILinkApi links, CancellationToken ct)
+    public static async Task<IReadOnlyList<Link>> DefaultRouteHoldersAsync(LinkReads reads, CancellationToken ct)
     {
         var holders = new List<Link>();
-        foreach (var link in await links.ListAsync(ct).ConfigureAwait(false))
+        foreach (var link in await reads.Links.ListAsync(ct).ConfigureAwait(false))
         {
-            if (await links.CarriesDefaultRouteAsync(link.Index, ct).ConfigureAwait(false)) holders.Add(link);
+            if ((await reads.RoutesAsync(link.Index, ct).ConfigureAwait(false)).Any(r => r.IsDefaultRouteVia(link.Index))) holders.Add(link);
         }
         return holders;
     }

@@ -39,7 +39,7 @@ internal static class NetlinkPortOptions
             var any = false;
             var entry = Construct(port.Name, p =>
             {
-                if (port.PortSettings[p.Netlink!.Type] is not { } value || p.Netlink.IsKernelDefault(value)) return null;
+                if (port.PortSettings[p.Netlink!.Type] is not { } value || IsKernelDefault(p.Netlink, port, value)) return null;
                 any = true;
                 return FromWire(p, value);
             });
@@ -47,6 +47,10 @@ internal static class NetlinkPortOptions
         }
         return changed.Count == 0 ? null : [.. changed];
     }
+
+    /// <summary>What a new port of this kind holds by itself: a declared value, or (the cost) the one its speed gives.</summary>
+    private static bool IsKernelDefault(NetlinkField field, Link port, uint value) =>
+        field.IsKernelDefault(value) || (field.Type == BridgePortAttribute.Cost && PortCost.KernelDefault(port) == value);
 
     private static BridgePortOptionsArgs Construct(string? port, Func<PropertyShape, object?> option) =>
         (BridgePortOptionsArgs)Shape.Construct([.. Shape.Properties.Select(p =>
@@ -64,5 +68,25 @@ internal static class NetlinkPortOptions
         ScalarShape { Kind: ScalarKind.Boolean } => v != 0,
         ScalarShape { Kind: ScalarKind.Integer } => (int)v,
         _ => throw new InvalidOperationException($"[Netlink] on {p.Name}: only bool and int port options are read from the kernel"),
+    };
+}
+
+/// <summary>
+/// The STP path cost the kernel gives a port by itself: port_cost() in net/bridge/br_if.c maps the link speed
+/// ethtool reports (10 Mb/s: 100, 100 Mb/s: 19, 1 Gb/s: 4, 10 Gb/s: 2, faster: 1 on newer kernels) and falls back to
+/// 100 when the driver reports none (after a "lec" name heuristic: 7). Netlink carries IFLA_BRPORT_COST but not the
+/// speed, nor whether the cost was set by hand (BR_ADMIN_COST), so the default is known only where the link's kind
+/// fixes the speed: a veth always reports 10 Gb/s, a tap 10 Mb/s, a dummy nothing. For anything else (a physical
+/// NIC, a bond, a VLAN) the honest answer is "unknown": its cost is imported as the kernel holds it, because leaving
+/// out a value a user set (4 on a 10 Gb/s NIC, say) would lose it, while declaring the kernel's own value only pins it.
+/// </summary>
+internal static class PortCost
+{
+    public static uint? KernelDefault(Link port) => port.Kind switch
+    {
+        LinkKinds.Veth => 2,            // veth_get_link_ksettings: SPEED_10000
+        "tun" => 100,                   // tun's default link settings: SPEED_10
+        "dummy" => port.Name.StartsWith("lec", StringComparison.Ordinal) ? 7u : 100u, // no ethtool link settings
+        _ => null,
     };
 }

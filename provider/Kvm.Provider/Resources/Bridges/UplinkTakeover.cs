@@ -27,17 +27,17 @@ internal sealed record UplinkMove(string Port, int PortIndex, IReadOnlyList<Link
 internal static class UplinkTakeover
 {
     /// <summary>What each of <paramref name="joining"/> hands over to a bridge declared as <paramref name="a"/> (nothing for most ports).</summary>
-    public static async Task<IReadOnlyList<UplinkMove>> PlanAsync(ILinkApi links, BridgeArgs a, IEnumerable<Link> joining, CancellationToken ct)
+    public static async Task<IReadOnlyList<UplinkMove>> PlanAsync(LinkReads reads, BridgeArgs a, IEnumerable<Link> joining, CancellationToken ct)
     {
         if (a.Addresses is not { Length: > 0 } declared) return [];
         var wanted = declared.Select(t => IpCidr.TryParse(t, out var c, out _) ? c.Address : null).OfType<IPAddress>().ToList();
         var moves = new List<UplinkMove>();
         foreach (var port in joining)
         {
-            var addresses = (await links.ListAddressesAsync(port.Index, ct).ConfigureAwait(false))
+            var addresses = (await reads.AddressesAsync(port.Index, ct).ConfigureAwait(false))
                 .Where(h => BridgeAddressing.IsManaged(h) && wanted.Contains(h.Address)).ToList();
             if (addresses.Count == 0) continue;
-            var routes = (await links.ListRoutesAsync(port.Index, ct).ConfigureAwait(false))
+            var routes = (await reads.RoutesAsync(port.Index, ct).ConfigureAwait(false))
                 .Where(r => BridgeAddressing.IsManaged(r, port.Index) && Follows(r, a)).ToList();
             moves.Add(new UplinkMove(port.Name, port.Index, addresses, routes));
         }

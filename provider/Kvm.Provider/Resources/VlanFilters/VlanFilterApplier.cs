@@ -45,6 +45,29 @@ internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterA
 
     public override Task<Outcome<VlanFilterState>> CreateAsync(CreateContext<VlanFilterArgs> ctx) => ApplyAsync(ctx.Args, ctx.Urn, ctx.Cancellation);
 
+    /// <summary>A table change that apply confirms and puts back (the bridge carries the default route or the session's address): the preview says so.</summary>
+    public override async Task<IReadOnlyList<Announcement>> PreviewNotesAsync(VlanFilterArgs news, VlanFilterState? old, CancellationToken ct)
+    {
+        if (news.Bridge is not { } bridge || news.Port is not { } port) return [];
+        try
+        {
+            if (await Host.Links.GetByNameAsync(bridge, ct).ConfigureAwait(false) is not { IsBridge: true } bridgeLink) return [];
+            var portLink = port == bridge ? bridgeLink : await Host.Links.GetByNameAsync(port, ct).ConfigureAwait(false);
+            if (portLink is null || (port != bridge && portLink.MasterIndex != bridgeLink.Index)) return [];
+            var current = (await Host.Vlans.GetTableAsync(portLink.Index, ct).ConfigureAwait(false))?.Entries ?? [];
+            if (VlanTable.Diff(current, VlanPlan.Desired(news)).IsEmpty) return [];
+            // The same links apply looks at (ApplyAsync): the bridge the table's frames reach the host through.
+            if (await LinkCheckpoint.TakeIfNeededAsync(new LinkReads(Host.Links), [bridgeLink], createdBridge: null, Host.ManagementAddress, ct).ConfigureAwait(false) is not { } checkpoint) return [];
+            return [Announcement.Warning(Host.Reachability is { } reachability
+                ? $"kvm:checkpoint {bridge}/{port}: {checkpoint.Why}; the change is kept once {reachability.Description} confirms the host is reachable, else the host puts the old table back by itself after {Host.ConfirmTimeout.TotalSeconds:0} s"
+                : $"kvm:checkpoint {bridge}/{port}: {checkpoint.Why}; the old table is put back if the change fails half-way (set the provider's reachabilityProbe to have it confirmed too)")];
+        }
+        catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            return [];
+        }
+    }
+
     public override Task<Outcome<VlanFilterState>> UpdateAsync(UpdateContext<VlanFilterArgs, VlanFilterState> ctx) => ApplyAsync(ctx.Args, ctx.Urn, ctx.Cancellation);
 
     private async Task<Outcome<VlanFilterState>> ApplyAsync(VlanFilterArgs a, string? urn, CancellationToken ct)
@@ -59,7 +82,7 @@ internal sealed class VlanFilterApplier(ProviderHost host) : Applier<VlanFilterA
         // The table of a port of a bridge that carries the default route or the SSH session's address (or of
         // that bridge itself) decides whether the host's own frames get through: the change must be confirmed.
         var risk = VlanTable.Diff(current, desired).IsEmpty ? null
-            : await LinkCheckpoint.TakeIfNeededAsync(Host.Links, [bridgeLink], createdBridge: null, Host.ManagementAddress, ct).ConfigureAwait(false);
+            : await LinkCheckpoint.TakeIfNeededAsync(new LinkReads(Host.Links), [bridgeLink], createdBridge: null, Host.ManagementAddress, ct).ConfigureAwait(false);
         var what = $"the VLAN table of {port} on {bridge}";
         await ReplaceTableAsync(vlans, portLink.Index, target, current, desired, what, urn, ct).ConfigureAwait(false);
         if (risk is not null && Host.Reachability is { } reachability)
