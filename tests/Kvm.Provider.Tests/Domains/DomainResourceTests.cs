@@ -20,7 +20,7 @@ public sealed class DomainResourceTests : IDisposable
 
     private readonly string _node = Path.Combine(Path.GetTempPath(), $"kvm-domain-test-{Guid.NewGuid():N}.xml");
     private readonly FakeBridgeKernel _kernel = new();
-    private readonly RecordingLog _log = new();
+    private readonly CapturingLog _log = new();
     private readonly LibvirtConnection _libvirt;
     private readonly ProviderHost _host;
 
@@ -157,14 +157,14 @@ public sealed class DomainResourceTests : IDisposable
             MemoryMib = 64, OnCrash = "preserve",
             Interfaces = [new DomainInterfaceArgs { Type = "bridge", Bridge = "br0", LinkState = "down", Model = "e1000e" }],
         };
-        _log.Lines.Clear();
+        _log.Entries.Clear();
         var planned = await r.UpdateAsync(new Resources.UpdateRequest(created.Id, Urn, created.State, await CheckedAsync(r, news),
             await CheckedAsync(r, Guest()), true, [], null), default);
         Assert.Equal(
         [
             (LogSeverity.Info, "kvm:live interfaces[0].linkState, memoryMib: applied to the running guest", Urn),
             (LogSeverity.Warning, "kvm:restart interfaces[0].model, onCrash: written to the persistent config; takes effect when g restarts (restartPolicy never: it is not restarted now)", Urn),
-        ], _log.Lines);
+        ], _log.Entries);
         Assert.True(planned["liveXml"]!.IsUnknown);
         Assert.Equal(created.State["interfaces"] is ArrayValue a ? ((ObjectValue)a.Items[0])["macAddress"] : null,
             ((ObjectValue)((ArrayValue)planned["interfaces"]!).Items[0])["macAddress"]);
@@ -190,7 +190,7 @@ public sealed class DomainResourceTests : IDisposable
 
         libvirt.Setup(l => l.LookupDomainByUuid(uuid)).Throws(new LibvirtException(LibvirtErrorCode.NoDomain, LibvirtErrorDomain.Dom, "no domain"));
         await r.DeleteAsync(new Resources.DeleteRequest(uuid.ToString("D"), Urn, Writer.Write(new Resources.Domains.DomainState { Name = "g" }), ObjectValue.Empty, null), default);
-        Assert.Contains(_log.Lines, l => l.Message.Contains("already gone"));
+        Assert.Contains(_log.Entries, l => l.Message.Contains("already gone"));
     }
 
     [Fact]
@@ -223,24 +223,5 @@ public sealed class DomainResourceTests : IDisposable
         libvirt.Setup(l => l.LookupDomainByName("g")).Throws(new LibvirtException(LibvirtErrorCode.NoDomain, LibvirtErrorDomain.Dom, "no domain"));
         libvirt.Setup(l => l.DefineDomain(It.IsAny<string>(), It.IsAny<DomainDefineFlags>())).Returns(domain.Object);
         return (libvirt, domain);
-    }
-
-    private sealed class RecordingLog : IEngineLog
-    {
-        public List<(LogSeverity Severity, string Message, string? Urn)> Lines { get; } = [];
-
-        public List<(string Message, string? Urn)> Statuses { get; } = [];
-
-        public Task LogAsync(LogSeverity severity, string message, string? urn = null)
-        {
-            lock (Lines) Lines.Add((severity, message, urn));
-            return Task.CompletedTask;
-        }
-
-        public Task StatusAsync(string message, string? urn = null)
-        {
-            lock (Statuses) Statuses.Add((message, urn));
-            return Task.CompletedTask;
-        }
     }
 }

@@ -21,7 +21,7 @@ public sealed class RestoreTests : IDisposable
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"kvm-restore-test-{Guid.NewGuid():N}");
     private readonly FakeBridgeKernel _kernel = new();
-    private readonly RecordingLog _log = new();
+    private readonly CapturingLog _log = new();
 
     public RestoreTests()
     {
@@ -93,7 +93,7 @@ public sealed class RestoreTests : IDisposable
 
         await r.CreateAsync(new CreateRequest(Urn, "t", inputs, Preview: true, null), default);
         var file = DesiredStateFile.InFolder(_dir);
-        Assert.Contains(_log.Lines, l => l.Severity == LogSeverity.Info
+        Assert.Contains(_log.Entries, l => l.Severity == LogSeverity.Info
             && l.Message.StartsWith($"kvm:persist br0/eth1: written to {file.Path}, re-applied at boot by the systemd unit pulumi-kvm-restore@", StringComparison.Ordinal));
         Assert.False(File.Exists(file.Path));
 
@@ -126,10 +126,10 @@ public sealed class RestoreTests : IDisposable
 
         // Someone edits the file: the next boot would put eth1 on VLAN 30.
         await file.UpdateAsync(s => s.With("", DesiredState.VlanFilters, "br0/eth1", Table("eth1", 30)), default);
-        _log.Lines.Clear();
+        _log.Entries.Clear();
         var refreshed = await r.ReadAsync(new ReadRequest(created.Id, Urn, created.State, inputs), default);
         Assert.False(refreshed.IsGone);
-        var warning = Assert.Single(_log.Lines, l => l.Severity == LogSeverity.Warning);
+        var warning = Assert.Single(_log.Entries, l => l.Severity == LogSeverity.Warning);
         Assert.Equal($"kvm:persist br0/eth1: {file.Path} holds other access than the stack, so a reboot would not bring back what the program declares; " +
             "the next `pulumi up` rewrites it", warning.Message);
         Assert.Equal(Urn, warning.Urn);
@@ -139,7 +139,7 @@ public sealed class RestoreTests : IDisposable
         var diff = await DiffAsync();
         Assert.True(diff.HasChanges && diff.RewritesPersistedState);
         Assert.Empty(diff.Detailed);
-        Assert.Contains(_log.Lines, l => l.Severity == LogSeverity.Warning && l.Message.EndsWith("this update rewrites it (the host's links are not changed)", StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, l => l.Severity == LogSeverity.Warning && l.Message.EndsWith("this update rewrites it (the host's links are not changed)", StringComparison.Ordinal));
         var requests = _kernel.Requests.Count;
         await r.UpdateAsync(new UpdateRequest(created.Id, Urn, created.State, inputs, inputs, Preview: false, [], null), default);
         Assert.Equal(requests, _kernel.Requests.Count);
@@ -148,9 +148,9 @@ public sealed class RestoreTests : IDisposable
 
         // An entry lost altogether is said so too.
         await file.UpdateAsync(s => s.Without("", DesiredState.VlanFilters, "br0/eth1"), default);
-        _log.Lines.Clear();
+        _log.Entries.Clear();
         await r.ReadAsync(new ReadRequest(created.Id, Urn, created.State, inputs), default);
-        Assert.Contains($"{file.Path} does not hold it", Assert.Single(_log.Lines).Message, StringComparison.Ordinal);
+        Assert.Contains($"{file.Path} does not hold it", Assert.Single(_log.Entries).Message, StringComparison.Ordinal);
         Assert.True((await DiffAsync()).RewritesPersistedState);
     }
 
@@ -161,7 +161,7 @@ public sealed class RestoreTests : IDisposable
         IResource r = new VlanFilterResource(host);
         await r.CreateAsync(new CreateRequest(Urn, "t", Table("eth1", 20), Preview: true, null), default);
         await r.CreateAsync(new CreateRequest(Urn, "t", Table("eth1", 20), Preview: false, null), default);
-        Assert.DoesNotContain(_log.Lines, l => l.Message.StartsWith("kvm:persist", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Entries, l => l.Message.StartsWith("kvm:persist", StringComparison.Ordinal));
         Assert.False(Directory.Exists(_dir));
     }
 
@@ -175,25 +175,6 @@ public sealed class RestoreTests : IDisposable
         Assert.False(read.IsGone);
         var recorded = DesiredStateFile.InFolder(_dir).Load().Namespace("").Of(DesiredState.VlanFilters);
         Assert.True(PropertyValue.SameContent(read.Inputs, recorded["br0/eth2"]));
-    }
-
-    private sealed class RecordingLog : IEngineLog
-    {
-        public List<(LogSeverity Severity, string Message, string? Urn)> Lines { get; } = [];
-
-        public List<(string Message, string? Urn)> Statuses { get; } = [];
-
-        public Task LogAsync(LogSeverity severity, string message, string? urn = null)
-        {
-            lock (Lines) Lines.Add((severity, message, urn));
-            return Task.CompletedTask;
-        }
-
-        public Task StatusAsync(string message, string? urn = null)
-        {
-            lock (Statuses) Statuses.Add((message, urn));
-            return Task.CompletedTask;
-        }
     }
 }
 

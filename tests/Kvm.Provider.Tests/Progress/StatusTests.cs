@@ -22,7 +22,7 @@ public sealed class StatusTests
     private const string DomainUrn = "urn:pulumi:dev::lab::kvm:index:Domain::g";
     private const string VlanUrn = "urn:pulumi:dev::lab::kvm:index:VlanFilter::t";
 
-    private readonly StatusLog _log = new();
+    private readonly CapturingLog _log = new();
 
     [Fact]
     public async Task A_guest_that_ignores_the_power_button_is_reported_while_it_is_waited_for_then_powered_off()
@@ -36,10 +36,10 @@ public sealed class StatusTests
 
         domain.Verify(d => d.Shutdown(), Times.Once);
         domain.Verify(d => d.Destroy(), Times.Once);
-        Assert.Equal("waiting for g to shut down (ACPI power button pressed 0 s ago; powered off after 1 s)", _log.Statuses[0].Message);
-        Assert.Equal(("g did not shut down within 1 s: powering it off", DomainUrn), _log.Statuses[^1]);
+        Assert.Equal("waiting for g to shut down (ACPI power button pressed 0 s ago; powered off after 1 s)", _log.Statuses.First().Message);
+        Assert.Equal(("g did not shut down within 1 s: powering it off", DomainUrn), _log.Statuses.Last());
         Assert.All(_log.Statuses, s => Assert.Equal(DomainUrn, s.Urn));
-        Assert.Empty(_log.Lines);
+        Assert.Empty(_log.Entries);
     }
 
     [Fact]
@@ -75,23 +75,5 @@ public sealed class StatusTests
 
         Assert.Equal([("programming the VLAN table of eth1 on br0: removing 1 entry, adding 4 entries", VlanUrn)], _log.Statuses);
         Assert.Equal(4, kernel.TableOf("eth1").Count);
-    }
-
-    private sealed class StatusLog : IEngineLog
-    {
-        public List<(LogSeverity Severity, string Message, string? Urn)> Lines { get; } = [];
-        public List<(string Message, string? Urn)> Statuses { get; } = [];
-
-        public Task LogAsync(LogSeverity severity, string message, string? urn = null)
-        {
-            lock (Lines) Lines.Add((severity, message, urn));
-            return Task.CompletedTask;
-        }
-
-        public Task StatusAsync(string message, string? urn = null)
-        {
-            lock (Statuses) Statuses.Add((message, urn));
-            return Task.CompletedTask;
-        }
     }
 }
