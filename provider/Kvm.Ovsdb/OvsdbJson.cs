@@ -163,14 +163,7 @@ public static class OvsdbJson
                 w.WriteString("table", m.Table);
                 WriteWhere(w, m.Where);
                 w.WriteStartArray("mutations");
-                foreach (var mutation in m.Mutations)
-                {
-                    w.WriteStartArray();
-                    w.WriteStringValue(mutation.Column);
-                    w.WriteStringValue(mutation.Mutator);
-                    WriteValue(w, mutation.Value);
-                    w.WriteEndArray();
-                }
+                foreach (var mutation in m.Mutations) WriteTriple(w, mutation.Column, mutation.Mutator, mutation.Value);
                 w.WriteEndArray();
                 break;
             case Delete d:
@@ -199,14 +192,17 @@ public static class OvsdbJson
     private static void WriteWhere(Utf8JsonWriter w, ImmutableArray<Condition> where)
     {
         w.WriteStartArray("where");
-        foreach (var c in where)
-        {
-            w.WriteStartArray();
-            w.WriteStringValue(c.Column);
-            w.WriteStringValue(c.Function);
-            WriteValue(w, c.Value);
-            w.WriteEndArray();
-        }
+        foreach (var c in where) WriteTriple(w, c.Column, c.Function, c.Value);
+        w.WriteEndArray();
+    }
+
+    /// <summary>A condition or a mutation: both are <c>[column, function-or-mutator, value]</c> on the wire.</summary>
+    private static void WriteTriple(Utf8JsonWriter w, string column, string function, OvsdbValue value)
+    {
+        w.WriteStartArray();
+        w.WriteStringValue(column);
+        w.WriteStringValue(function);
+        WriteValue(w, value);
         w.WriteEndArray();
     }
 
