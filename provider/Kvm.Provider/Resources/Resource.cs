@@ -72,7 +72,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
     {
         if (PersistedAs is not { } kind || Host.Persistence is not { } persistence || news.HasUnknowns) return none;
         if (persistence.Discrepancy(kind, id, Writer.Write(news.Value, inputsOnly: true)) is not { } discrepancy) return none;
-        await Host.Log.WarnAsync($"kvm:persist {id}: {persistence.FilePath} {discrepancy}, so a reboot would not bring back what the program declares; this update rewrites it (the host's links are not changed)", urn).ConfigureAwait(false);
+        await WarnPersistedDiffersAsync(id, urn, persistence, discrepancy, "this update rewrites it (the host's links are not changed)").ConfigureAwait(false);
         return none with { RewritesPersistedState = true };
     }
 
@@ -235,8 +235,11 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
     {
         if (PersistedAs is not { } kind || Host.Persistence is not { } persistence) return;
         if (persistence.Discrepancy(kind, id, Writer.Write(applied, inputsOnly: true)) is { } discrepancy)
-            await Host.Log.WarnAsync($"kvm:persist {id}: {persistence.FilePath} {discrepancy}, so a reboot would not bring back what the program declares; the next `pulumi up` rewrites it", urn).ConfigureAwait(false);
+            await WarnPersistedDiffersAsync(id, urn, persistence, discrepancy, "the next `pulumi up` rewrites it").ConfigureAwait(false);
     }
+
+    private Task WarnPersistedDiffersAsync(string id, string urn, HostPersistence persistence, string discrepancy, string remedy) =>
+        Host.Log.WarnAsync($"kvm:persist {id}: {persistence.FilePath} {discrepancy}, so a reboot would not bring back what the program declares; {remedy}", urn);
 
     private Task LogAsync(PersistenceNote? note, string urn) => note switch
     {
