@@ -19,7 +19,7 @@ internal sealed record LinkOwner(string Manager, string File, string Evidence, s
 /// NetworkManager activation reconfigures it behind the provider's back.
 /// <list type="bullet">
 /// <item>ifupdown: /etc/network/interfaces and what it sources (`source`, `source-directory`): `iface X`,
-/// `auto X`, `allow-hotplug X` (any `allow-*` class), `X:N` aliases (addresses on X), and bridges' `bridge-ports`.</item>
+/// `auto X`, `allow-hotplug X` (any `allow-*` class), `X:N` aliases (addresses on X), bridges' `bridge-ports`, and Open vSwitch's `ovs_ports` / `ovs_bonds`.</item>
 /// <item>systemd-networkd: its state for the link while it runs, /run/systemd/netif/links/IFINDEX, where
 /// `ADMIN_STATE=configuring|configured|failed` means managed and `unmanaged` not; without that state, a `.network`
 /// file in /etc/systemd/network or /run/systemd/network whose [Match] Name= globs match (unless `Unmanaged=yes`).</item>
@@ -60,7 +60,8 @@ internal sealed partial class LinkOwners(string root)
                 case "iface" when Named(words[1], name):
                 case "auto" or "mapping" when words[1..].Any(w => Named(w, name)):
                 case var w0 when w0.StartsWith("allow-", StringComparison.Ordinal) && words[1..].Any(w => Named(w, name)):
-                case "bridge-ports" or "bridge_ports" when words[1..].Contains(name):
+                // Debian's openvswitch-switch ifupdown scripts name a bridge's ports and a bond's members this way.
+                case "bridge-ports" or "bridge_ports" or "ovs_ports" or "ovs_bonds" when words[1..].Contains(name):
                     return new LinkOwner("ifupdown", HostPathOf(path), $"\"{line}\"", handOver);
                 case "source":
                     foreach (var included in Glob(Relative(path, words[1])))

@@ -9,34 +9,61 @@ namespace Kvm.Provider.Resources.Bridges;
 /// </summary>
 internal static class BridgeAddressRules
 {
-    public static IEnumerable<CheckFailure> Validate(Bound<BridgeArgs> news)
+    public static IEnumerable<CheckFailure> Validate<T>(Bound<T> news) where T : class, IHostAddressing
     {
         var a = news.Value;
         var failures = new List<CheckFailure>();
         var declared = Addresses(news, failures);
         // A gateway can be checked against the subnets only when all of them are known.
-        var subnets = a.Addresses is not null && !AnyUnknown(news, BridgeArgs.Paths.Addresses) ? declared.Select(d => d.Cidr).ToList() : null;
+        var subnets = a.Addresses is not null && !AnyUnknown(news, IHostAddressing.AddressesPath) ? declared.Select(d => d.Cidr).ToList() : null;
 
         var routesDeclared = a.Gateway is not null || a.Gateway6 is not null || a.Routes is { Length: > 0 };
         if (routesDeclared && a.Up == false)
-            failures.Add(new(BridgeArgs.Paths.Up, "a bridge that carries routes (gateway, gateway6, routes) must be up: the kernel refuses routes through a link that is down"));
+            failures.Add(new(IHostAddressing.UpPath, "a bridge that carries routes (gateway, gateway6, routes) must be up: the kernel refuses routes through a link that is down"));
 
-        Gateway(news, BridgeArgs.Paths.Gateway, a.Gateway, ipv6: false, subnets, failures);
-        Gateway(news, BridgeArgs.Paths.Gateway6, a.Gateway6, ipv6: true, subnets, failures);
+        Gateway(news, IHostAddressing.GatewayPath, a.Gateway, ipv6: false, subnets, failures);
+        Gateway(news, IHostAddressing.Gateway6Path, a.Gateway6, ipv6: true, subnets, failures);
         Routes(news, subnets, failures);
         return failures;
     }
 
-    private static bool AnyUnknown(Bound<BridgeArgs> news, string path) =>
+    /// <summary>Addresses, gateways and routes in the kernel's canonical text, and a route's metric unset when it is the family's default.</summary>
+    public static ObjectValue Normalize(ObjectValue news)
+    {
+        if (news[IHostAddressing.AddressesPath] is ArrayValue addresses)
+            news = news.With(IHostAddressing.AddressesPath, new ArrayValue([.. addresses.Items.Select(i => i is StringValue s ? PropertyValue.Of(IpCidr.Canonical(s.Value)) : i)]));
+        foreach (var key in new[] { IHostAddressing.GatewayPath, IHostAddressing.Gateway6Path })
+        {
+            if (news[key] is StringValue gateway) news = news.With(key, PropertyValue.Of(IpCidr.CanonicalAddress(gateway.Value)));
+        }
+        if (news[IHostAddressing.RoutesPath] is ArrayValue routes)
+            news = news.With(IHostAddressing.RoutesPath, new ArrayValue([.. routes.Items.Select(i => i is ObjectValue r ? NormalizeRoute(r) : i)]));
+        return news;
+    }
+
+    private static ObjectValue NormalizeRoute(ObjectValue route)
+    {
+        if (route[BridgeRouteArgs.Paths.Destination] is StringValue destination)
+        {
+            route = route.With(BridgeRouteArgs.Paths.Destination, PropertyValue.Of(IpCidr.Canonical(destination.Value)));
+            // The kernel reports a route added without a metric with the family's default: both read as unset.
+            if (IpCidr.TryParse(destination.Value, out var d, out _) && route[BridgeRouteArgs.Paths.Metric] is NumberValue n && n.Value == RouteMetric.Default(d.IsIPv6))
+                route = route.Without(BridgeRouteArgs.Paths.Metric);
+        }
+        if (route[BridgeRouteArgs.Paths.Via] is StringValue via) route = route.With(BridgeRouteArgs.Paths.Via, PropertyValue.Of(IpCidr.CanonicalAddress(via.Value)));
+        return route;
+    }
+
+    private static bool AnyUnknown<T>(Bound<T> news, string path) =>
         news.UnknownPaths.Any(p => p == path || p.StartsWith(path + "[", StringComparison.Ordinal) || p.StartsWith(path + ".", StringComparison.Ordinal));
 
-    private static List<(IpCidr Cidr, string Path)> Addresses(Bound<BridgeArgs> news, List<CheckFailure> failures)
+    private static List<(IpCidr Cidr, string Path)> Addresses<T>(Bound<T> news, List<CheckFailure> failures) where T : class, IHostAddressing
     {
         var result = new List<(IpCidr, string)>();
         var addresses = news.Value.Addresses ?? [];
         for (var i = 0; i < addresses.Length; i++)
         {
-            var path = PropertyPath.Index(BridgeArgs.Paths.Addresses, i);
+            var path = PropertyPath.Index(IHostAddressing.AddressesPath, i);
             if (news.IsUnknown(path)) continue;
             if (addresses[i] is not { } text)
             {
@@ -101,7 +128,7 @@ internal static class BridgeAddressRules
 
     private static bool Overlap(IPNetwork x, IPNetwork y) => x.Contains(y.BaseAddress) || y.Contains(x.BaseAddress);
 
-    private static void Gateway(Bound<BridgeArgs> news, string path, string? text, bool ipv6, List<IpCidr>? subnets, List<CheckFailure> failures)
+    private static void Gateway<T>(Bound<T> news, string path, string? text, bool ipv6, List<IpCidr>? subnets, List<CheckFailure> failures)
     {
         if (text is null || news.IsUnknown(path)) return;
         if (!IpCidr.TryParseAddress(text, out var ip, out var error))
@@ -138,13 +165,13 @@ internal static class BridgeAddressRules
         return null;
     }
 
-    private static void Routes(Bound<BridgeArgs> news, List<IpCidr>? subnets, List<CheckFailure> failures)
+    private static void Routes<T>(Bound<T> news, List<IpCidr>? subnets, List<CheckFailure> failures) where T : class, IHostAddressing
     {
         var routes = news.Value.Routes ?? [];
         var seen = new List<(IpCidr Destination, long Metric, string Path)>();
         for (var i = 0; i < routes.Length; i++)
         {
-            var path = PropertyPath.Index(BridgeArgs.Paths.Routes, i);
+            var path = PropertyPath.Index(IHostAddressing.RoutesPath, i);
             if (news.IsUnknown(path)) continue;
             if (routes[i] is not { } route)
             {

@@ -55,7 +55,7 @@ internal static class BridgeAddressing
     /// the last address of a family takes the kernel's routes with it).
     /// </summary>
     /// <param name="before">What the program declared before (an update's old inputs): a part it no longer declares is emptied, as with ports.</param>
-    public static Layer3Changes Changes(BridgeArgs wanted, BridgeArgs? before, IReadOnlyList<LinkAddress> addresses, IReadOnlyList<Route> routes, int index)
+    public static Layer3Changes Changes(IHostAddressing wanted, IHostAddressing? before, IReadOnlyList<LinkAddress> addresses, IReadOnlyList<Route> routes, int index)
     {
         var changes = new Layer3Changes();
         var managedAddresses = addresses.Where(IsManaged).ToList();

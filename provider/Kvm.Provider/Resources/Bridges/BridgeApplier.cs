@@ -9,6 +9,8 @@ namespace Kvm.Provider.Resources.Bridges;
 /// <summary>The Bridge on the host: rtnetlink requests to make, change, read and delete it, and its ports.</summary>
 internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, BridgeState>(host)
 {
+    private readonly HostAddressChecks _checks = new(host);
+
     /// <summary>
     /// Ports must already exist, and not be bridges: the provider enslaves interfaces, it does not create them.
     /// An address must not be held by another link: the kernel would take it twice and answer for it on both.
@@ -76,59 +78,21 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             $"Hand it over ({t.Owner.HandOver}), or set takeOverManagedLinks: true to take it anyway"));
     }
 
-    /// <summary>
-    /// Taking the host's default route or its management address off the bridge (the program no longer declares
-    /// them) can leave the host unreachable: like deleting such a bridge, it needs forceDestroy: true.
-    /// </summary>
+    /// <summary>Taking the host's default route or its management address off the bridge needs forceDestroy: true (<see cref="HostAddressChecks"/>).</summary>
     private async Task<IEnumerable<CheckFailure>> CutsTheHostOffAsync(CheckContext<BridgeArgs> ctx)
     {
         var (a, olds) = (ctx.News.Value, ctx.Olds);
         if (a.ForceDestroy == true || olds is null || a.Name is not { } name || !LinkName.IsValid(name)) return [];
         if (await Host.Links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false) is not { IsBridge: true } bridge) return [];
-        var failures = new List<CheckFailure>();
-        const string consent = "this can cut the host off the network; set forceDestroy: true to do it anyway";
-        var routes = await Host.Links.ListRoutesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
-        foreach (var (key, was, now, ipv6) in new[] { (BridgeArgs.Paths.Gateway, olds.Gateway, a.Gateway, false), (BridgeArgs.Paths.Gateway6, olds.Gateway6, a.Gateway6, true) })
-        {
-            if (was is not null && now is null && !ctx.News.IsUnknown(key) && routes.Any(r => r.IsDefaultRouteVia(bridge.Index) && r.IsIPv6 == ipv6))
-                failures.Add(new(key, $"left out, it takes the host's {(ipv6 ? "IPv6 " : "")}default route off {name}; {consent}"));
-        }
-        if (olds.Addresses is not null && !ctx.News.IsUnknown(BridgeArgs.Paths.Addresses))
-        {
-            var wanted = (a.Addresses ?? []).Select(t => IpCidr.TryParse(t, out var c, out _) ? c.Address : null).OfType<System.Net.IPAddress>().ToList();
-            var held = (await Host.Links.ListAddressesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false)).Where(BridgeAddressing.IsManaged).ToList();
-            var dropped = held.Where(h => !wanted.Contains(h.Address)).ToList();
-            if (Host.ManagementAddress is { } session && dropped.Any(d => d.Address.Equals(session)))
-                failures.Add(new(BridgeArgs.Paths.Addresses, $"{session}, the address the provider's SSH session comes in on, would be taken off {name}; {consent}"));
-            else if (dropped.Count > 0 && dropped.Count == held.Count && routes.Any(r => r.IsDefaultRouteVia(bridge.Index)))
-                failures.Add(new(BridgeArgs.Paths.Addresses, $"the last address{(held.Count > 1 ? "es" : "")} of {name} ({string.Join(", ", dropped)}), which carries the default route, would be taken off; {consent}"));
-        }
-        return failures;
+        return await _checks.CutsTheHostOffAsync(a, olds, ctx.News.IsUnknown, bridge, ctx.Cancellation).ConfigureAwait(false);
     }
 
+    /// <summary>An address must not be held by another link, unless a joining port hands it over.</summary>
     private async Task<IEnumerable<CheckFailure>> AddressesHeldElsewhereAsync(CheckContext<BridgeArgs> ctx)
     {
-        var addresses = ctx.News.Value.Addresses;
-        if (addresses is null || addresses.Length == 0) return [];
-        var failures = new List<CheckFailure>();
+        if (ctx.News.Value.Addresses is not { Length: > 0 }) return [];
         var bridge = ctx.News.Value.Name is { } name && LinkName.IsValid(name) ? await Host.Links.GetByNameAsync(name, ctx.Cancellation).ConfigureAwait(false) : null;
-        var held = (await Host.Links.ListAllAddressesAsync(ctx.Cancellation).ConfigureAwait(false)).Where(h => h.Index != bridge?.Index).ToList();
-        if (held.Count == 0) return [];
-        var names = (await Host.Links.ListAsync(ctx.Cancellation).ConfigureAwait(false)).ToDictionary(l => l.Index, l => l.Name);
-        for (var i = 0; i < addresses.Length; i++)
-        {
-            var path = PropertyPath.Index(BridgeArgs.Paths.Addresses, i);
-            if (addresses[i] is not { } text || ctx.News.IsUnknown(path) || !IpCidr.TryParse(text, out var cidr, out _)) continue;
-            if (held.FirstOrDefault(h => h.Address.Equals(cidr.Address)) is { } other)
-            {
-                var owner = names.TryGetValue(other.Index, out var n) ? n : $"ifindex {other.Index}";
-                // A port of this bridge that holds it hands it over as it joins (UplinkTakeover).
-                if ((ctx.News.Value.Ports ?? []).Contains(owner)) continue;
-                failures.Add(new(path, $"{cidr.Address} is already held by {owner} ({other}) in {Host.NamespaceDescription}; " +
-                    $"one address on two links answers on both. Remove it from {owner} first, or list {owner} in ports to move it to this bridge"));
-            }
-        }
-        return failures;
+        return await _checks.HeldElsewhereAsync(ctx.News.Value, ctx.News.IsUnknown, bridge, [.. (ctx.News.Value.Ports ?? []).OfType<string>()], ctx.Cancellation).ConfigureAwait(false);
     }
 
     public override async Task<Outcome<BridgeState>> CreateAsync(CreateContext<BridgeArgs> ctx)
@@ -335,34 +299,11 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
         return new Outcome<BridgeState>(name, await MustObserveAsync(name, a.ForceDestroy, wantedPorts, ctx.Cancellation, a.PortOptions).ConfigureAwait(false) with { TakeOverManagedLinks = a.TakeOverManagedLinks });
     }
 
-    /// <summary>
-    /// A change to the links carrying the default route or the management session is kept only once the host is
-    /// confirmed reachable (<see cref="ProviderHost.Reachability"/>); without that, the host puts the links back by itself.
-    /// </summary>
-    private async Task ConfirmOrRollBackAsync(LinkCheckpoint checkpoint, string what, CancellationToken ct)
-    {
-        if (Host.Reachability is not { } reachability) return;
-        bool confirmed;
-        try
-        {
-            confirmed = await reachability.ConfirmAsync(Host.ConfirmTimeout, ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException e)
-        {
-            throw await RolledBackAsync(checkpoint, $"{what} was cancelled before the host was confirmed reachable", e).ConfigureAwait(false);
-        }
-        if (!confirmed)
-            throw await RolledBackAsync(checkpoint, $"after {what}, the host was not confirmed reachable through {reachability.Description} within {Host.ConfirmTimeout.TotalSeconds:0} s", null).ConfigureAwait(false);
-    }
+    private Task ConfirmOrRollBackAsync(LinkCheckpoint checkpoint, string what, CancellationToken ct) =>
+        CheckpointedChange.ConfirmOrRollBackAsync(Host, checkpoint, what, ct);
 
-    /// <summary>Rolls back to the checkpoint; the error says why and whether the host is as it was.</summary>
-    private async Task<ProviderException> RolledBackAsync(LinkCheckpoint checkpoint, string why, Exception? inner)
-    {
-        var left = await checkpoint.RestoreAsync(Host.Links, Host.LinkDeletions).ConfigureAwait(false);
-        return left.Count == 0
-            ? new ProviderException(StatusCode.FailedPrecondition, $"{why}; the change touched the links that keep the host reachable ({checkpoint.Why}), so the host rolled it back by itself: nothing was changed", inner)
-            : new ProviderException(StatusCode.Unknown, $"{why}; the host rolled the change back ({checkpoint.Why}), but some steps failed, so check the host: {string.Join("; ", left)}", inner);
-    }
+    private Task<ProviderException> RolledBackAsync(LinkCheckpoint checkpoint, string why, Exception? inner) =>
+        CheckpointedChange.RolledBackAsync(Host, checkpoint, why, inner);
 
     public override async Task DeleteAsync(DeleteContext<BridgeArgs, BridgeState> ctx)
     {
@@ -387,20 +328,10 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
                 throw ProviderException.FailedPrecondition(
                     $"bridge {name} has guests attached ({string.Join(", ", taps)}); deleting it would cut them off. " +
                     "Move or stop those guests first, or set forceDestroy: true (and `pulumi up`) to delete it anyway");
-            var addresses = (await links.ListAddressesAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false))
-                .Where(x => x.Scope != AddressScope.Link).ToList();
-            var defaultRoute = await links.CarriesDefaultRouteAsync(bridge.Index, ctx.Cancellation).ConfigureAwait(false);
-            if (addresses.Count > 0 || defaultRoute)
-            {
-                var what = string.Join(" and ", new[]
-                {
-                    addresses.Count > 0 ? $"the address{(addresses.Count > 1 ? "es" : "")} {string.Join(", ", addresses)}" : null,
-                    defaultRoute ? "the default route" : null,
-                }.Where(x => x is not null));
+            if (await _checks.CarriedAsync(bridge, ctx.Cancellation).ConfigureAwait(false) is { } what)
                 throw ProviderException.FailedPrecondition(
                     $"bridge {name} carries {what}; deleting it could cut this host off the network. " +
                     "Move them off the bridge first, or set forceDestroy: true (and `pulumi up`) to delete it anyway");
-            }
         }
 
         try

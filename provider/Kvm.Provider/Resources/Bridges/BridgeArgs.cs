@@ -4,7 +4,7 @@ using Kvm.Provider.Schema;
 namespace Kvm.Provider.Resources.Bridges;
 
 /// <summary>The inputs of a Linux bridge.</summary>
-internal partial record BridgeArgs
+internal partial record BridgeArgs : IHostAddressing
 {
     [Input("name", "The bridge's interface name (1-15 characters, no '/', ':' or whitespace). It is the resource's id.", Required = true, ReplaceOnChanges = true, MaxLength = 15)]
     public string? Name { get; init; }

@@ -77,33 +77,12 @@ internal sealed class BridgePlanner : Planner<BridgeArgs, BridgeState>
 
     public override string? HostNameOf(BridgeArgs args) => args.Name;
 
-    /// <summary>MACs in lower case; addresses, gateways and routes in the kernel's canonical text, and a route's metric unset when it is the family's default.</summary>
+    /// <summary>MACs in lower case; addresses, gateways and routes as <see cref="BridgeAddressRules.Normalize"/> writes them.</summary>
     public override ObjectValue NormalizeInputs(ObjectValue news)
     {
         if (news[BridgeArgs.Paths.MacAddress] is StringValue mac)
             news = news.With(BridgeArgs.Paths.MacAddress, PropertyValue.Of(mac.Value.ToLowerInvariant().Replace('-', ':')));
-        if (news[BridgeArgs.Paths.Addresses] is ArrayValue addresses)
-            news = news.With(BridgeArgs.Paths.Addresses, new ArrayValue([.. addresses.Items.Select(i => i is StringValue s ? PropertyValue.Of(IpCidr.Canonical(s.Value)) : i)]));
-        foreach (var key in new[] { BridgeArgs.Paths.Gateway, BridgeArgs.Paths.Gateway6 })
-        {
-            if (news[key] is StringValue gateway) news = news.With(key, PropertyValue.Of(IpCidr.CanonicalAddress(gateway.Value)));
-        }
-        if (news[BridgeArgs.Paths.Routes] is ArrayValue routes)
-            news = news.With(BridgeArgs.Paths.Routes, new ArrayValue([.. routes.Items.Select(i => i is ObjectValue r ? NormalizeRoute(r) : i)]));
-        return news;
-    }
-
-    private static ObjectValue NormalizeRoute(ObjectValue route)
-    {
-        if (route["destination"] is StringValue destination)
-        {
-            route = route.With("destination", PropertyValue.Of(IpCidr.Canonical(destination.Value)));
-            // The kernel reports a route added without a metric with the family's default: both read as unset.
-            if (IpCidr.TryParse(destination.Value, out var d, out _) && route["metric"] is NumberValue n && n.Value == RouteMetric.Default(d.IsIPv6))
-                route = route.Without("metric");
-        }
-        if (route["via"] is StringValue via) route = route.With("via", PropertyValue.Of(IpCidr.CanonicalAddress(via.Value)));
-        return route;
+        return BridgeAddressRules.Normalize(news);
     }
 
     /// <summary>A new bridge: the inputs, with everything the kernel will decide unknown; a changed one keeps what the kernel told.</summary>

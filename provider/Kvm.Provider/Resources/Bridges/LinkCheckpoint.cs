@@ -18,13 +18,22 @@ internal sealed class LinkCheckpoint
 {
     private readonly IReadOnlyList<LinkSnapshot> _links;
     private readonly string? _createdBridge;
+    private readonly Func<Task<IReadOnlyList<string>>>? _undoSwitchFirst;
 
-    private LinkCheckpoint(IReadOnlyList<LinkSnapshot> links, string? createdBridge, string why)
+    private LinkCheckpoint(IReadOnlyList<LinkSnapshot> links, string? createdBridge, string why, Func<Task<IReadOnlyList<string>>>? undoSwitchFirst = null)
     {
         _links = links;
         _createdBridge = createdBridge;
+        _undoSwitchFirst = undoSwitchFirst;
         Why = why;
     }
+
+    /// <summary>
+    /// The same checkpoint, whose restore first runs <paramref name="undo"/>: a switch the kernel does not own (Open
+    /// vSwitch, whose ports are set in its database) is put back before the links, so that ports leave or rejoin it
+    /// there rather than being pulled from under it. The undo returns what it could not put back.
+    /// </summary>
+    public LinkCheckpoint UndoingSwitchFirst(Func<Task<IReadOnlyList<string>>> undo) => new(_links, _createdBridge, Why, undo);
 
     /// <summary>"eth0 carries the default route": why the change is checkpointed.</summary>
     public string Why { get; }
@@ -75,6 +84,7 @@ internal sealed class LinkCheckpoint
     public async Task<IReadOnlyList<string>> RestoreAsync(ILinkApi links, LinkDeletions deletions)
     {
         var failed = new List<string>();
+        if (_undoSwitchFirst is not null) failed.AddRange(await _undoSwitchFirst().ConfigureAwait(false));
         async Task Try(string what, Func<Task> step)
         {
             try { await step().ConfigureAwait(false); }

@@ -27,7 +27,7 @@ internal sealed record UplinkMove(string Port, int PortIndex, IReadOnlyList<Link
 internal static class UplinkTakeover
 {
     /// <summary>What each of <paramref name="joining"/> hands over to a bridge declared as <paramref name="a"/> (nothing for most ports).</summary>
-    public static async Task<IReadOnlyList<UplinkMove>> PlanAsync(LinkReads reads, BridgeArgs a, IEnumerable<Link> joining, CancellationToken ct)
+    public static async Task<IReadOnlyList<UplinkMove>> PlanAsync(LinkReads reads, IHostAddressing a, IEnumerable<Link> joining, CancellationToken ct)
     {
         if (a.Addresses is not { Length: > 0 } declared) return [];
         var wanted = declared.Select(t => IpCidr.TryParse(t, out var c, out _) ? c.Address : null).OfType<IPAddress>().ToList();
@@ -45,7 +45,7 @@ internal static class UplinkTakeover
     }
 
     /// <summary>A route of the port that the bridge's declaration takes with it.</summary>
-    private static bool Follows(Route r, BridgeArgs a)
+    private static bool Follows(Route r, IHostAddressing a)
     {
         if (r.IsDefault)
             return r.Gateway is { } via && (r.IsIPv6 ? a.Gateway6 : a.Gateway) is { } declared && IPAddress.TryParse(declared, out var d) && d.Equals(via);

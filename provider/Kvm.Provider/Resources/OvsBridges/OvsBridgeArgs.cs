@@ -1,10 +1,11 @@
 using System.Collections.Immutable;
+using Kvm.Provider.Resources.Bridges;
 using Kvm.Provider.Schema;
 
 namespace Kvm.Provider.Resources.OvsBridges;
 
 /// <summary>The inputs of an Open vSwitch bridge, its settings and its ports.</summary>
-internal partial record OvsBridgeArgs
+internal partial record OvsBridgeArgs : IHostAddressing
 {
     [Input("name", "The bridge's name (1-15 characters, no '/', ':' or whitespace), also the name of its own internal port and the host's interface on it. It is the resource's id.", Required = true, ReplaceOnChanges = true, MaxLength = 15)]
     public string? Name { get; init; }
@@ -32,6 +33,28 @@ internal partial record OvsBridgeArgs
 
     [Input("ports", "The bridge's ports, other than its own internal port: uplinks (existing interfaces), bonds, internal ports and patch ports, with their VLAN settings. Unset: ports are not managed. Set: exactly these. Guests' ports that libvirt adds (vnetN, whose interface carries libvirt's external_ids such as `vm-id` and `attached-mac`) are never taken over or removed: they are listed in `guestPorts`.", MaxLength = 1024)]
     public OvsPortArgs[]? Ports { get; init; }
+
+    // The host's own layer 3 on the bridge: the same inputs, rules and take-over as a Linux Bridge's, on the bridge's
+    // internal port (the kernel link Open vSwitch makes with the bridge's name), written by netlink once ovs-vswitchd
+    // has made that link. Open vSwitch keeps none of this in its database, which is why it is the provider's.
+
+    [Input("addresses", "The host's own IPv4 and IPv6 addresses on the bridge's internal port (the host's interface named like the bridge), in CIDR notation (\"192.168.0.90/24\", \"fd00::1/64\"), in any order. Unset: addresses are not managed. Set: exactly these; others are removed. Addresses the kernel makes itself (IPv6 link-local, SLAAC and DHCP leases) are never managed. A port listed in `ports` that holds one of them hands it over (and the routes that go with it) as it joins.", Unordered = true, MaxLength = 256)]
+    public string[]? Addresses { get; init; }
+
+    [Input("gateway", "The IPv4 default route through the bridge's internal port: the gateway's address, in one of `addresses`' IPv4 subnets (when `addresses` is set). Unset: not managed; unset after being set: removed.", MaxLength = 15)]
+    public string? Gateway { get; init; }
+
+    [Input("gateway6", "The IPv6 default route through the bridge's internal port: the gateway's address, in one of `addresses`' IPv6 subnets or link-local (fe80::/10). Unset: not managed; unset after being set: removed.", MaxLength = 45)]
+    public string? Gateway6 { get; init; }
+
+    [Input("routes", "Static routes (main table) through the bridge's internal port, other than the default route (`gateway`, `gateway6`), in any order. Unset: not managed. Set: exactly these; other static routes through it are removed. The kernel's own routes (proto kernel) are never managed.", Unordered = true, MaxLength = 1024)]
+    public BridgeRouteArgs[]? Routes { get; init; }
+
+    [Input("up", "Whether the bridge's internal port (the host's interface on the bridge) is administratively up; Open vSwitch makes it down. Unset: brought up when the bridge declares addresses, gateways or routes (they serve nothing on a link that is down), else not managed.")]
+    public bool? Up { get; init; }
+
+    [Input("takeOverManagedLinks", "Take the bridge's name and new ports (bond members included) even when the host's own network manager (NetworkManager, systemd-networkd, or ifupdown with Open vSwitch's `ovs_ports`) configures those links, as its files say (read under the provider's `hostRoot`). Unset or false: such a link is refused at Check, naming the manager and the file. Set it to take them anyway, e.g. while moving a host off that manager; preview then names each one.")]
+    public bool? TakeOverManagedLinks { get; init; }
 
     [Input("forceDestroy", "Delete the bridge even when guests' ports are attached to it (their traffic stops, and libvirt does not put them back).", Default = false)]
     public bool? ForceDestroy { get; init; }
