@@ -16,13 +16,19 @@ namespace Pulumi.Kvm
     /// 
     /// Guests' ports that libvirt adds (vnetN, whose interface carries libvirt's `vm-id`, `attached-mac`, `iface-id` external_ids) are never taken over or removed by a change of `ports`; they are listed in `guestPorts`, and the bridge is not deleted while it has any unless `forceDestroy` is true. Unset bridge settings are not managed. Changing `name` replaces the bridge. Libvirt networks and domains attach guests to it by its name (`LibvirtNetwork` with `forward.mode` bridge and an openvswitch virtual port, or a Domain NIC's `bridge`).
     /// 
-    /// The host's addresses on the internal port are not managed yet (use a Bridge for a host address on a Linux bridge).
+    /// The host's own interface on the bridge, its internal port (the link named like the bridge, which Open vSwitch makes down), carries the host's addresses, default routes and static routes as a Linux Bridge does: `addresses`, `gateway`, `gateway6`, `routes` and `up`, with the same rules, written by netlink once ovs-vswitchd has made the link. An uplink listed in `ports` that holds a declared address hands it over as it joins, with its default route, in the order that keeps the host reachable; when the change touches the links the host is reached through, it is checkpointed and rolled back (Open vSwitch's ports included) if it fails or, with `reachabilityProbe`, is not confirmed. Links that NetworkManager, systemd-networkd or ifupdown (`ovs_ports`) configure are refused unless `takeOverManagedLinks` is true. With the provider's `persistDir`, the internal port's side is re-applied at boot (Open vSwitch itself keeps the rest).
     /// 
     /// Import: `pulumi import kvm:index:OvsBridge ovsbr0 ovsbr0` (id: the bridge's name).
     /// </summary>
     [KvmResourceType("kvm:index:OvsBridge")]
     public partial class OvsBridge : global::Pulumi.CustomResource
     {
+        /// <summary>
+        /// The host's own IPv4 and IPv6 addresses on the bridge's internal port (the host's interface named like the bridge), in CIDR notation ("192.168.0.90/24", "fd00::1/64"), in any order. Unset: addresses are not managed. Set: exactly these; others are removed. Addresses the kernel makes itself (IPv6 link-local, SLAAC and DHCP leases) are never managed. A port listed in `ports` that holds one of them hands it over (and the routes that go with it) as it joins.
+        /// </summary>
+        [Output("addresses")]
+        public Output<ImmutableArray<string>> Addresses { get; private set; } = null!;
+
         /// <summary>
         /// The datapath: `system` (the kernel's openvswitch module) or `netdev` (the userspace datapath, for DPDK or hosts without the module). Changing it rebuilds the bridge's datapath: every port's traffic, guests' included, stops for a moment. Unset: not managed (Open vSwitch's default is system). One of `system`, `netdev`.
         /// </summary>
@@ -42,10 +48,22 @@ namespace Pulumi.Kvm
         public Output<string?> FailMode { get; private set; } = null!;
 
         /// <summary>
-        /// Delete the bridge even when guests' ports are attached to it (their traffic stops, and libvirt does not put them back).
+        /// Delete the bridge even when guests' ports are attached to it (their traffic stops, and libvirt does not put them back) or its internal port carries the host's address or default route; and take the host's default route or management address off the internal port (either could cut the host off).
         /// </summary>
         [Output("forceDestroy")]
         public Output<bool?> ForceDestroy { get; private set; } = null!;
+
+        /// <summary>
+        /// The IPv4 default route through the bridge's internal port: the gateway's address, in one of `addresses`' IPv4 subnets (when `addresses` is set). Unset: not managed; unset after being set: removed.
+        /// </summary>
+        [Output("gateway")]
+        public Output<string?> Gateway { get; private set; } = null!;
+
+        /// <summary>
+        /// The IPv6 default route through the bridge's internal port: the gateway's address, in one of `addresses`' IPv6 subnets or link-local (fe80::/10). Unset: not managed; unset after being set: removed.
+        /// </summary>
+        [Output("gateway6")]
+        public Output<string?> Gateway6 { get; private set; } = null!;
 
         /// <summary>
         /// Ports of guests that libvirt attached (their interface carries libvirt's external_ids: vm-id, attached-mac, iface-id), such as vnet0. They belong to their domains: a change of `ports` never touches them, and the bridge is not deleted while it has any unless forceDestroy is true.
@@ -78,6 +96,12 @@ namespace Pulumi.Kvm
         public Output<ImmutableArray<Outputs.OvsPort>> Ports { get; private set; } = null!;
 
         /// <summary>
+        /// Static routes (main table) through the bridge's internal port, other than the default route (`gateway`, `gateway6`), in any order. Unset: not managed. Set: exactly these; other static routes through it are removed. The kernel's own routes (proto kernel) are never managed.
+        /// </summary>
+        [Output("routes")]
+        public Output<ImmutableArray<Outputs.BridgeRoute>> Routes { get; private set; } = null!;
+
+        /// <summary>
         /// Whether the bridge runs Rapid Spanning Tree (802.1w); not together with stpEnable.
         /// </summary>
         [Output("rstpEnable")]
@@ -88,6 +112,18 @@ namespace Pulumi.Kvm
         /// </summary>
         [Output("stpEnable")]
         public Output<bool?> StpEnable { get; private set; } = null!;
+
+        /// <summary>
+        /// Take the bridge's name and new ports (bond members included) even when the host's own network manager (NetworkManager, systemd-networkd, or ifupdown with Open vSwitch's `ovs_ports`) configures those links, as its files say (read under the provider's `hostRoot`). Unset or false: such a link is refused at Check, naming the manager and the file. Set it to take them anyway, e.g. while moving a host off that manager; preview then names each one.
+        /// </summary>
+        [Output("takeOverManagedLinks")]
+        public Output<bool?> TakeOverManagedLinks { get; private set; } = null!;
+
+        /// <summary>
+        /// Whether the bridge's internal port (the host's interface on the bridge) is administratively up; Open vSwitch makes it down. Unset: brought up when the bridge declares addresses, gateways or routes (they serve nothing on a link that is down), else not managed.
+        /// </summary>
+        [Output("up")]
+        public Output<bool?> Up { get; private set; } = null!;
 
         /// <summary>
         /// The bridge's row in the Open_vSwitch database (`_uuid`).
@@ -146,6 +182,18 @@ namespace Pulumi.Kvm
 
     public sealed class OvsBridgeArgs : global::Pulumi.ResourceArgs
     {
+        [Input("addresses")]
+        private InputList<string>? _addresses;
+
+        /// <summary>
+        /// The host's own IPv4 and IPv6 addresses on the bridge's internal port (the host's interface named like the bridge), in CIDR notation ("192.168.0.90/24", "fd00::1/64"), in any order. Unset: addresses are not managed. Set: exactly these; others are removed. Addresses the kernel makes itself (IPv6 link-local, SLAAC and DHCP leases) are never managed. A port listed in `ports` that holds one of them hands it over (and the routes that go with it) as it joins.
+        /// </summary>
+        public InputList<string> Addresses
+        {
+            get => _addresses ?? (_addresses = new InputList<string>());
+            set => _addresses = value;
+        }
+
         /// <summary>
         /// The datapath: `system` (the kernel's openvswitch module) or `netdev` (the userspace datapath, for DPDK or hosts without the module). Changing it rebuilds the bridge's datapath: every port's traffic, guests' included, stops for a moment. Unset: not managed (Open vSwitch's default is system). One of `system`, `netdev`.
         /// </summary>
@@ -171,10 +219,22 @@ namespace Pulumi.Kvm
         public Input<string>? FailMode { get; set; }
 
         /// <summary>
-        /// Delete the bridge even when guests' ports are attached to it (their traffic stops, and libvirt does not put them back).
+        /// Delete the bridge even when guests' ports are attached to it (their traffic stops, and libvirt does not put them back) or its internal port carries the host's address or default route; and take the host's default route or management address off the internal port (either could cut the host off).
         /// </summary>
         [Input("forceDestroy")]
         public Input<bool>? ForceDestroy { get; set; }
+
+        /// <summary>
+        /// The IPv4 default route through the bridge's internal port: the gateway's address, in one of `addresses`' IPv4 subnets (when `addresses` is set). Unset: not managed; unset after being set: removed.
+        /// </summary>
+        [Input("gateway")]
+        public Input<string>? Gateway { get; set; }
+
+        /// <summary>
+        /// The IPv6 default route through the bridge's internal port: the gateway's address, in one of `addresses`' IPv6 subnets or link-local (fe80::/10). Unset: not managed; unset after being set: removed.
+        /// </summary>
+        [Input("gateway6")]
+        public Input<string>? Gateway6 { get; set; }
 
         /// <summary>
         /// The MTU of the bridge's own internal port (the host's interface on the bridge), as requested from Open vSwitch (`mtu_request`). Unset: not managed. Range 68-65535.
@@ -212,6 +272,18 @@ namespace Pulumi.Kvm
             set => _ports = value;
         }
 
+        [Input("routes")]
+        private InputList<Inputs.BridgeRouteArgs>? _routes;
+
+        /// <summary>
+        /// Static routes (main table) through the bridge's internal port, other than the default route (`gateway`, `gateway6`), in any order. Unset: not managed. Set: exactly these; other static routes through it are removed. The kernel's own routes (proto kernel) are never managed.
+        /// </summary>
+        public InputList<Inputs.BridgeRouteArgs> Routes
+        {
+            get => _routes ?? (_routes = new InputList<Inputs.BridgeRouteArgs>());
+            set => _routes = value;
+        }
+
         /// <summary>
         /// Whether the bridge runs Rapid Spanning Tree (802.1w); not together with stpEnable.
         /// </summary>
@@ -224,6 +296,18 @@ namespace Pulumi.Kvm
         [Input("stpEnable")]
         public Input<bool>? StpEnable { get; set; }
 
+        /// <summary>
+        /// Take the bridge's name and new ports (bond members included) even when the host's own network manager (NetworkManager, systemd-networkd, or ifupdown with Open vSwitch's `ovs_ports`) configures those links, as its files say (read under the provider's `hostRoot`). Unset or false: such a link is refused at Check, naming the manager and the file. Set it to take them anyway, e.g. while moving a host off that manager; preview then names each one.
+        /// </summary>
+        [Input("takeOverManagedLinks")]
+        public Input<bool>? TakeOverManagedLinks { get; set; }
+
+        /// <summary>
+        /// Whether the bridge's internal port (the host's interface on the bridge) is administratively up; Open vSwitch makes it down. Unset: brought up when the bridge declares addresses, gateways or routes (they serve nothing on a link that is down), else not managed.
+        /// </summary>
+        [Input("up")]
+        public Input<bool>? Up { get; set; }
+
         public OvsBridgeArgs()
         {
             ForceDestroy = false;
@@ -233,6 +317,18 @@ namespace Pulumi.Kvm
 
     public sealed class OvsBridgeState : global::Pulumi.ResourceArgs
     {
+        [Input("addresses")]
+        private InputList<string>? _addresses;
+
+        /// <summary>
+        /// The host's own IPv4 and IPv6 addresses on the bridge's internal port (the host's interface named like the bridge), in CIDR notation ("192.168.0.90/24", "fd00::1/64"), in any order. Unset: addresses are not managed. Set: exactly these; others are removed. Addresses the kernel makes itself (IPv6 link-local, SLAAC and DHCP leases) are never managed. A port listed in `ports` that holds one of them hands it over (and the routes that go with it) as it joins.
+        /// </summary>
+        public InputList<string> Addresses
+        {
+            get => _addresses ?? (_addresses = new InputList<string>());
+            set => _addresses = value;
+        }
+
         /// <summary>
         /// The datapath: `system` (the kernel's openvswitch module) or `netdev` (the userspace datapath, for DPDK or hosts without the module). Changing it rebuilds the bridge's datapath: every port's traffic, guests' included, stops for a moment. Unset: not managed (Open vSwitch's default is system). One of `system`, `netdev`.
         /// </summary>
@@ -258,10 +354,22 @@ namespace Pulumi.Kvm
         public Input<string>? FailMode { get; set; }
 
         /// <summary>
-        /// Delete the bridge even when guests' ports are attached to it (their traffic stops, and libvirt does not put them back).
+        /// Delete the bridge even when guests' ports are attached to it (their traffic stops, and libvirt does not put them back) or its internal port carries the host's address or default route; and take the host's default route or management address off the internal port (either could cut the host off).
         /// </summary>
         [Input("forceDestroy")]
         public Input<bool>? ForceDestroy { get; set; }
+
+        /// <summary>
+        /// The IPv4 default route through the bridge's internal port: the gateway's address, in one of `addresses`' IPv4 subnets (when `addresses` is set). Unset: not managed; unset after being set: removed.
+        /// </summary>
+        [Input("gateway")]
+        public Input<string>? Gateway { get; set; }
+
+        /// <summary>
+        /// The IPv6 default route through the bridge's internal port: the gateway's address, in one of `addresses`' IPv6 subnets or link-local (fe80::/10). Unset: not managed; unset after being set: removed.
+        /// </summary>
+        [Input("gateway6")]
+        public Input<string>? Gateway6 { get; set; }
 
         [Input("guestPorts")]
         private InputList<string>? _guestPorts;
@@ -311,6 +419,18 @@ namespace Pulumi.Kvm
             set => _ports = value;
         }
 
+        [Input("routes")]
+        private InputList<Inputs.BridgeRouteGetArgs>? _routes;
+
+        /// <summary>
+        /// Static routes (main table) through the bridge's internal port, other than the default route (`gateway`, `gateway6`), in any order. Unset: not managed. Set: exactly these; other static routes through it are removed. The kernel's own routes (proto kernel) are never managed.
+        /// </summary>
+        public InputList<Inputs.BridgeRouteGetArgs> Routes
+        {
+            get => _routes ?? (_routes = new InputList<Inputs.BridgeRouteGetArgs>());
+            set => _routes = value;
+        }
+
         /// <summary>
         /// Whether the bridge runs Rapid Spanning Tree (802.1w); not together with stpEnable.
         /// </summary>
@@ -322,6 +442,18 @@ namespace Pulumi.Kvm
         /// </summary>
         [Input("stpEnable")]
         public Input<bool>? StpEnable { get; set; }
+
+        /// <summary>
+        /// Take the bridge's name and new ports (bond members included) even when the host's own network manager (NetworkManager, systemd-networkd, or ifupdown with Open vSwitch's `ovs_ports`) configures those links, as its files say (read under the provider's `hostRoot`). Unset or false: such a link is refused at Check, naming the manager and the file. Set it to take them anyway, e.g. while moving a host off that manager; preview then names each one.
+        /// </summary>
+        [Input("takeOverManagedLinks")]
+        public Input<bool>? TakeOverManagedLinks { get; set; }
+
+        /// <summary>
+        /// Whether the bridge's internal port (the host's interface on the bridge) is administratively up; Open vSwitch makes it down. Unset: brought up when the bridge declares addresses, gateways or routes (they serve nothing on a link that is down), else not managed.
+        /// </summary>
+        [Input("up")]
+        public Input<bool>? Up { get; set; }
 
         /// <summary>
         /// The bridge's row in the Open_vSwitch database (`_uuid`).

@@ -17,7 +17,9 @@ internal sealed class BootUnit(string unitDir, string persistDir, string sourceB
 
     /// <summary>
     /// Ordered as systemd-networkd is (it configures links too): after udev named the NICs and the file systems
-    /// holding the folder are mounted, before anything counts the network as up, and before libvirt's daemons
+    /// holding the folder are mounted, after ovs-vswitchd has made Open vSwitch's bridges again (their internal
+    /// ports get their addresses here; on a host without Open vSwitch that ordering is void), before anything
+    /// counts the network as up, and before libvirt's daemons
     /// (monolithic or modular) start the autostart guests, whose bridges must exist by then. No default
     /// dependencies, so it can run that early; it still stops with the system. A failure (exit code 1: an entry
     /// could not be applied; the others were) leaves the unit failed, for `systemctl --failed` to show, and
@@ -32,6 +34,7 @@ internal sealed class BootUnit(string unitDir, string persistDir, string sourceB
         DefaultDependencies=no
         Wants=network-pre.target
         After=network-pre.target systemd-udevd.service systemd-udev-trigger.service local-fs.target
+        After=ovs-vswitchd.service openvswitch-switch.service
         Before=network.target network-online.target libvirtd.service virtqemud.service virtnetworkd.service
         Before=multi-user.target shutdown.target
         Conflicts=shutdown.target

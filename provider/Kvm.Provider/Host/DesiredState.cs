@@ -8,7 +8,7 @@ namespace Kvm.Provider.Host;
 /// <summary>
 /// The host networking a provider declared on one host, as it is kept on that host to be re-applied at boot
 /// (`pulumi-resource-kvm restore`): per network namespace ("" = the provider's own), per kind of resource
-/// ("bridges", "vlanFilters"), the inputs as applied, by id. Ids and namespaces are kept sorted, so the same
+/// ("bridges", "ovsBridges", "vlanFilters"), the inputs as applied, by id. Ids and namespaces are kept sorted, so the same
 /// state always gives the same file.
 /// </summary>
 internal sealed record DesiredState(ImmutableSortedDictionary<string, NamespaceState> Namespaces)
@@ -16,7 +16,7 @@ internal sealed record DesiredState(ImmutableSortedDictionary<string, NamespaceS
     public const int Version = 1;
 
     /// <summary>The kinds of entries, in the order `restore` applies them (a VLAN table needs its bridge and port).</summary>
-    public const string Bridges = "bridges", VlanFilters = "vlanFilters";
+    public const string Bridges = "bridges", OvsBridges = "ovsBridges", VlanFilters = "vlanFilters";
 
     public static readonly DesiredState Empty = new(ImmutableSortedDictionary.Create<string, NamespaceState>(StringComparer.Ordinal));
 

@@ -3,6 +3,7 @@ using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Resources.Bridges;
+using Kvm.Provider.Resources.OvsBridges;
 using Kvm.Provider.Resources.VlanFilters;
 using Kvm.Provider.Values;
 
@@ -10,19 +11,28 @@ namespace Kvm.Provider.Restore;
 
 /// <summary>
 /// Re-applies one namespace's desired state through the resources' own appliers (the code `pulumi up` runs):
-/// a missing bridge is created, an existing one is updated to its recorded inputs, then the VLAN tables are
-/// written. Applying what already holds sends nothing, so running it twice changes nothing the second time.
+/// a missing bridge is created, an existing one is updated to its recorded inputs, Open vSwitch bridges' internal
+/// ports get back their admin state, addresses and routes, then the VLAN tables are written. Applying what already holds sends nothing, so running it twice changes nothing the second time.
 /// One entry's failure never stops the others; each is reported through <paramref name="problem"/>.
 /// </summary>
 internal sealed class HostRestorer(ProviderHost host, Action<string> problem)
 {
     private readonly BridgeApplier _bridges = new(host);
     private readonly VlanFilterApplier _vlans = new(host);
+    private readonly OvsInternalPort _ovsPorts = new(host);
+
+    /// <summary>
+    /// How long restore waits for ovs-vswitchd to make a bridge's internal port. The unit runs after ovs-vswitchd.service,
+    /// which returns once it has configured its bridges, so the link is normally there at once.
+    /// </summary>
+    private static readonly TimeSpan OvsBootPatience = TimeSpan.FromSeconds(10);
 
     public async Task RestoreAsync(NamespaceState state, CancellationToken ct)
     {
         foreach (var (name, inputs) in state.Of(DesiredState.Bridges))
             await GuardAsync($"bridge {name}", () => RestoreBridgeAsync(name, inputs, ct)).ConfigureAwait(false);
+        foreach (var (name, inputs) in state.Of(DesiredState.OvsBridges))
+            await GuardAsync($"Open vSwitch bridge {name}", () => RestoreOvsBridgeAsync(name, inputs, ct)).ConfigureAwait(false);
         foreach (var (id, inputs) in state.Of(DesiredState.VlanFilters))
             await GuardAsync($"VLAN table {id}", () => RestoreVlanFilterAsync(id, inputs, ct)).ConfigureAwait(false);
     }
@@ -64,6 +74,19 @@ internal sealed class HostRestorer(ProviderHost host, Action<string> problem)
         if (observed is null) return;
         await _bridges.UpdateAsync(new UpdateContext<BridgeArgs, BridgeState>(name, urn, observed.State, args, news,
             Plan.Unclassified(DiffResult.None), null, ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Open vSwitch keeps the bridge and its ports in its own database across reboots, and ovs-vswitchd makes them
+    /// again; the kernel's side of the internal port is what is lost (it comes back down, without addresses), so that
+    /// is what is re-applied. The database is not written: a change made there since the last `up` is drift for a
+    /// refresh to show, not something a boot should undo.
+    /// </summary>
+    private async Task RestoreOvsBridgeAsync(string name, ObjectValue inputs, CancellationToken ct)
+    {
+        if (Bind<OvsBridgeArgs>($"Open vSwitch bridge {name}", inputs) is not { } bound || !OvsInternalPort.Manages(bound.Value, null)) return;
+        var link = await _ovsPorts.AwaitAsync(name, OvsBootPatience, ct).ConfigureAwait(false);
+        await _ovsPorts.ApplyAsync(link, bound.Value, before: null, moves: [], () => { }, ct).ConfigureAwait(false);
     }
 
     private async Task RestoreVlanFilterAsync(string id, ObjectValue inputs, CancellationToken ct)

@@ -15,7 +15,8 @@ internal static class RestoreCommand
     public const string Usage = """
         usage: pulumi-resource-kvm restore --state FILE [--netns NAME|PATH]
           Re-applies the host networking recorded in FILE (persistDir/desired-state.json) with the provider's own
-          netlink code: bridges with their settings, ports, port options, addresses and routes, then VLAN tables.
+          netlink code: bridges with their settings, ports, port options, addresses and routes, Open vSwitch bridges'
+          internal ports (up, addresses, routes; Open vSwitch keeps the rest), then VLAN tables.
           --netns   only the entries of that network namespace (as the provider's netns named it)
           Applying what already holds changes nothing. Exit code 0: everything applied; 1: something could not be
           (one line per problem on stderr; the rest was still applied); 2: bad arguments or an unreadable file.

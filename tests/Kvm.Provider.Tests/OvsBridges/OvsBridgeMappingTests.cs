@@ -10,7 +10,7 @@ public class OvsBridgeMappingTests
     public void Read_back_in_the_program_s_order_with_the_guest_s_port_apart()
     {
         var host = HostTables();
-        var (state, inputs) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, Args(Declared), importing: false);
+        var (state, inputs) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, null, Args(Declared), importing: false);
         Assert.Equal(["eth1", "acc"], inputs.Ports!.Select(p => p.Name));
         Assert.Equal([10, 20], inputs.Ports![0].Trunks!);
         Assert.Equal("trunk", inputs.Ports[0].VlanMode);
@@ -26,7 +26,7 @@ public class OvsBridgeMappingTests
     public void Import_leaves_out_what_a_new_bridge_would_have_anyway()
     {
         var host = HostTables();
-        var (_, inputs) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, null, importing: true);
+        var (_, inputs) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, null, null, importing: true);
         Assert.Null(inputs.StpEnable);
         Assert.Null(inputs.RstpEnable);
         Assert.Null(inputs.FailMode);
@@ -44,12 +44,12 @@ public class OvsBridgeMappingTests
             .SetItem("other_config", Kvm.Ovsdb.OvsdbValue.Map([new("stp-priority", "100"), new("mac-aging-time", "60")]))
             .SetItem("external_ids", Kvm.Ovsdb.OvsdbValue.Map([new("owner", "pulumi")])) };
         var program = Args("""{"name": "ovsbr0", "otherConfig": {"stp-priority": "100", "mac-aging-time": "60"}, "externalIds": {"owner": "pulumi"}}""");
-        var (state, inputs) = OvsBridgeMapping.Observe(host, row, program, importing: false);
+        var (state, inputs) = OvsBridgeMapping.Observe(host, row, null, program, importing: false);
         Assert.Equal(["mac-aging-time", "stp-priority"], inputs.OtherConfig!.Keys);
         Assert.Equal("100", inputs.OtherConfig["stp-priority"]);
         Assert.False(Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(state, program, program).HasChanges);
 
-        var (imported, importedInputs) = OvsBridgeMapping.Observe(host, row, null, importing: true);
+        var (imported, importedInputs) = OvsBridgeMapping.Observe(host, row, null, null, importing: true);
         Assert.False(Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(imported, importedInputs, importedInputs).HasChanges);
         var changed = program with { OtherConfig = program.OtherConfig!.SetItem("stp-priority", "200") };
         Assert.Equal(["otherConfig[\"stp-priority\"]"], Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(state, changed, program).Detailed.Keys);

@@ -72,7 +72,7 @@ public class OvsBridgePlannerTests
     private static Announcement[] Announce(string news)
     {
         var host = HostTables();
-        var (old, _) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, Args(Declared), importing: false);
+        var (old, _) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, null, Args(Declared), importing: false);
         var oldInputs = Args(Declared);
         var bound = Bind(news);
         var diff = RecordDiff.Compare(old, bound.Value, oldInputs, bound.UnknownPaths, deleteBeforeReplace: true);

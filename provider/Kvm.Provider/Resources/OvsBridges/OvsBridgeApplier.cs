@@ -1,21 +1,37 @@
+using System.Runtime.CompilerServices;
 using Grpc.Core;
+using Kvm.Netlink;
 using Kvm.Ovsdb;
 using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
+using Kvm.Provider.Resources.Bridges;
 using Kvm.Provider.Values;
 
 namespace Kvm.Provider.Resources.OvsBridges;
 
-/// <summary>An Open vSwitch bridge over OVSDB: each operation reads the tables once and writes one guarded transaction.</summary>
+/// <summary>
+/// An Open vSwitch bridge over OVSDB: each operation reads the tables once and writes one guarded transaction; then,
+/// when the program declares the host's side (addresses, routes, up), the internal port's link by netlink.
+/// </summary>
 internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArgs, OvsBridgeState>(host)
 {
+    private readonly OvsInternalPort _port = new(host);
+    private readonly HostAddressChecks _checks = new(host);
+
     private string Where => Host.Ovsdb.Endpoint;
 
-    /// <summary>A declared port that is another bridge's, or a guest's, is refused before anything is written.</summary>
+    /// <summary>How long a change waits for the internal port's link once ovs-vswitchd reports the change applied.</summary>
+    private static readonly TimeSpan InternalPortPatience = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A declared port that is another bridge's, or a guest's, is refused before anything is written; so is a link the
+    /// host's network manager configures (without takeOverManagedLinks), an address another link holds, and taking the
+    /// host's default route or management address off the internal port (without forceDestroy).
+    /// </summary>
     public override async Task<IEnumerable<CheckFailure>> CheckAsync(CheckContext<OvsBridgeArgs> ctx)
     {
         var a = ctx.News.Value;
-        if (a.Ports is not { Length: > 0 } ports || a.Name is not { } bridge) return [];
+        if (a.Name is not { } bridge) return [];
         OvsSnapshot snapshot;
         try
         {
@@ -25,7 +41,31 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         {
             return []; // the database cannot be read now; applying says what is wrong
         }
+        var failures = PortFailures(a, bridge, snapshot);
+        try
+        {
+            var own = LinkName.IsValid(bridge) ? await _port.FindAsync(bridge, ctx.Cancellation).ConfigureAwait(false) : null;
+            if (a.TakeOverManagedLinks != true)
+            {
+                failures.AddRange((await ManagedLinksTakenAsync(a, ctx.News.IsUnknown, snapshot, ctx.Cancellation).ConfigureAwait(false)).Select(t => new CheckFailure(t.Path,
+                    $"{t.Link} is managed by {t.Owner}: {t.Owner.Manager} would reconfigure it behind the provider's back. " +
+                    $"Hand it over ({t.Owner.HandOver}), or set takeOverManagedLinks: true to take it anyway")));
+            }
+            failures.AddRange(await _checks.HeldElsewhereAsync(a, ctx.News.IsUnknown, own, [.. UplinkNames(a)], ctx.Cancellation).ConfigureAwait(false));
+            if (a.ForceDestroy != true && ctx.Olds is { } olds && own is not null && snapshot.Bridge(bridge) is not null)
+                failures.AddRange(await _checks.CutsTheHostOffAsync(a, olds, ctx.News.IsUnknown, own, ctx.Cancellation).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            // the host's links cannot be read now; applying says what is wrong
+        }
+        return failures;
+    }
+
+    private static List<CheckFailure> PortFailures(OvsBridgeArgs a, string bridge, OvsSnapshot snapshot)
+    {
         var failures = new List<CheckFailure>();
+        var ports = a.Ports ?? [];
         for (var i = 0; i < ports.Length; i++)
         {
             if (ports[i] is not { Name: { } name } port) continue;
@@ -41,11 +81,114 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
                 if (members[j] is not { } member || snapshot.PortOfInterface(member) is not { } holder || holder.String("name") == name) continue;
                 var holderBridge = snapshot.BridgeOfPort(holder.String("name")!);
                 if (holderBridge == bridge && ports.Any(p => p?.Name == holder.String("name"))) continue; // moves between ports of this program
-                failures.Add(new(PropertyPath.Index(PropertyPath.Append(PropertyPath.Append(item, OvsPortArgs.Paths.Bond), OvsBondArgs.Paths.Members), j),
+                failures.Add(new(MemberPath(i, j),
                     $"{member} is already an interface of port {holder.String("name")}{(holderBridge is null ? "" : $" on the Open vSwitch bridge {holderBridge}")}; an interface belongs to one port"));
             }
         }
         return failures;
+    }
+
+    private static string MemberPath(int port, int member) =>
+        PropertyPath.Index(PropertyPath.Append(PropertyPath.Append(PropertyPath.Index(OvsBridgeArgs.Paths.Ports, port), OvsPortArgs.Paths.Bond), OvsBondArgs.Paths.Members), member);
+
+    /// <summary>The existing interfaces the ports declare (plain ports and bond members): those that can hand the host's address over as they join.</summary>
+    private static IEnumerable<string> UplinkNames(OvsBridgeArgs a) =>
+        (a.Ports ?? []).Where(p => p is { Type: null }).SelectMany(p => OvsBridgeMapping.InterfaceNames(p!)).OfType<string>();
+
+    /// <summary>
+    /// The links this change takes that the host's own network manager configures: the bridge's name when Open vSwitch
+    /// has no such bridge yet (its internal port is made with that name), and the interfaces of ports (plain, bond
+    /// members, internal) not yet in this bridge. None when the provider works where those managers do not.
+    /// </summary>
+    private async Task<List<(string Path, string Link, LinkOwner Owner)>> ManagedLinksTakenAsync(OvsBridgeArgs a, Func<string, bool> unknown, OvsSnapshot snapshot, CancellationToken ct)
+    {
+        var taken = new List<(string, string, LinkOwner)>();
+        if (Host.Config.EffectiveHostRoot is not { } root || a.Name is not { } name || unknown(OvsBridgeArgs.Paths.Name) || !LinkName.IsValid(name)) return taken;
+        var owners = new LinkOwners(root);
+        if (snapshot.Bridge(name) is null && owners.Find(name, (await _port.FindAsync(name, ct).ConfigureAwait(false))?.Index) is { } bridgeOwner)
+            taken.Add((OvsBridgeArgs.Paths.Name, name, bridgeOwner));
+        var ports = a.Ports ?? [];
+        for (var i = 0; i < ports.Length; i++)
+        {
+            if (ports[i] is not { Name: { } portName } port || port.Type == "patch") continue;
+            var item = PropertyPath.Index(OvsBridgeArgs.Paths.Ports, i);
+            var interfaces = port.Bond?.Members is { } members
+                ? members.Select((m, j) => (Name: m, Path: MemberPath(i, j)))
+                : [(Name: portName, Path: PropertyPath.Append(item, OvsPortArgs.Paths.Name))];
+            foreach (var (link, path) in interfaces)
+            {
+                if (link is null || unknown(path) || unknown(item) || !LinkName.IsValid(link)) continue;
+                if (snapshot.PortOfInterface(link) is { } holder && snapshot.BridgeOfPort(holder.String("name")!) == name) continue; // taken before
+                var index = (await Host.Links.GetByNameAsync(link, ct).ConfigureAwait(false))?.Index;
+                if (index is null && port.Type != "internal") continue; // a missing interface is Open vSwitch's to report
+                if (owners.Find(link, index) is { } owner) taken.Add((path, link, owner));
+            }
+        }
+        return taken;
+    }
+
+    /// <summary>Ports joining with the address the bridge declares, links taken from another manager, and the checkpoint: what only the host can tell.</summary>
+    public override async Task<IReadOnlyList<Announcement>> PreviewNotesAsync(OvsBridgeArgs news, OvsBridgeState? old, CancellationToken ct)
+    {
+        if (news.Name is not { } name) return [];
+        try
+        {
+            var snapshot = await OvsSnapshot.ReadAsync(Host.Ovsdb, ct).ConfigureAwait(false);
+            var reads = new LinkReads(Host.Links);
+            var plan = await PlanHostSideAsync(reads, news, old is null ? null : old, snapshot, ct).ConfigureAwait(false);
+            var notes = plan.Moves.Select(m => Announcement.Warning($"kvm:move {UplinkTakeover.Describe(m, name)}: the port joins, the internal port {name} takes them, then {m.Port} lets them go")).ToList();
+            if (news.TakeOverManagedLinks == true)
+            {
+                foreach (var (_, link, owner) in await ManagedLinksTakenAsync(news, _ => false, snapshot, ct).ConfigureAwait(false))
+                    notes.Add(Announcement.Warning($"kvm:takeover {link}: managed by {owner}; taken anyway (takeOverManagedLinks), so hand it over there too ({owner.HandOver}) or it may reconfigure the link"));
+            }
+            if (plan.Checkpoint is { } checkpoint)
+            {
+                notes.Add(Announcement.Warning(Host.Reachability is { } reachability
+                    ? $"kvm:checkpoint {name}: {checkpoint.Why}; the change is kept once {reachability.Description} confirms the host is reachable, else the host rolls it back by itself (Open vSwitch's ports included) after {Host.ConfirmTimeout.TotalSeconds:0} s"
+                    : $"kvm:checkpoint {name}: {checkpoint.Why}; the change is rolled back (Open vSwitch's ports included) if it fails half-way (set the provider's reachabilityProbe to have it confirmed too)"));
+            }
+            return notes;
+        }
+        catch (Exception e) when (e is NetlinkException or OvsdbException or OvsdbConnectionException or FormatException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>What the host's side of a change involves: the uplinks handing addresses over, and the checkpoint when the change touches the links that keep the host reachable.</summary>
+    private sealed record HostSidePlan(IReadOnlyList<UplinkMove> Moves, LinkCheckpoint? Checkpoint);
+
+    /// <summary>
+    /// Read before anything is written: the interfaces joining the bridge (not yet in it), what they hand over, and
+    /// a checkpoint of them, of the internal port and of the default route's holders when the route moves.
+    /// </summary>
+    private async Task<HostSidePlan> PlanHostSideAsync(LinkReads reads, OvsBridgeArgs a, OvsBridgeArgs? before, OvsSnapshot snapshot, CancellationToken ct)
+    {
+        var name = a.Name!;
+        var existing = snapshot.Bridge(name);
+        var joining = new List<Link>();
+        foreach (var uplink in UplinkNames(a))
+        {
+            if (existing is not null && snapshot.PortOfInterface(uplink) is { } holder && snapshot.BridgeOfPort(holder.String("name")!) == name) continue;
+            if (await Host.Links.GetByNameAsync(uplink, ct).ConfigureAwait(false) is { } link) joining.Add(link);
+        }
+        var leaving = new List<Link>();
+        if (existing is not null && a.Ports is { } wanted)
+        {
+            foreach (var port in snapshot.PortsOf(existing).Where(p => p.String("name") != name && !snapshot.IsGuestPort(p) && wanted.All(w => w?.Name != p.String("name"))))
+            {
+                foreach (var i in snapshot.InterfacesOf(port))
+                    if (i.String("name") is { } n && await Host.Links.GetByNameAsync(n, ct).ConfigureAwait(false) is { } link) leaving.Add(link);
+            }
+        }
+        var moves = await UplinkTakeover.PlanAsync(reads, a, joining, ct).ConfigureAwait(false);
+        var own = existing is null ? null : await _port.FindAsync(name, ct).ConfigureAwait(false);
+        var gatewayMoves = (a.Gateway is not null && a.Gateway != before?.Gateway) || (a.Gateway6 is not null && a.Gateway6 != before?.Gateway6);
+        IReadOnlyList<Link> routeHolders = gatewayMoves ? await LinkCheckpoint.DefaultRouteHoldersAsync(reads, ct).ConfigureAwait(false) : [];
+        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(reads, [.. own is null ? [] : new[] { own }, .. joining, .. leaving, .. routeHolders],
+            createdBridge: null, Host.ManagementAddress, ct).ConfigureAwait(false);
+        return new HostSidePlan(moves, checkpoint);
     }
 
     public override async Task<Outcome<OvsBridgeState>> CreateAsync(CreateContext<OvsBridgeArgs> ctx)
@@ -56,16 +199,77 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         var before = await ReadAsync(ctx.Cancellation).ConfigureAwait(false);
         if (before.Bridge(name) is not null)
             throw HostErrors.NeverAdopted($"an Open vSwitch bridge named \"{name}\" already exists ({Where})", OvsBridgeResource.TypeToken, name);
+        var plan = await PlanHostSideAsync(new LinkReads(Host.Links), a, null, before, ctx.Cancellation).ConfigureAwait(false);
+        // Rolling back a new bridge deletes it in the database first: its ports leave, and ovs-vswitchd removes the internal port.
+        var checkpoint = plan.Checkpoint?.UndoingSwitchFirst(() => UndoAsync(name, previous: null));
         await TransactAsync(OvsTransactions.Create(a), $"creating the Open vSwitch bridge {name}", ctx.Cancellation).ConfigureAwait(false);
+
+        // From here the bridge exists: a failure must leave the engine its id, not an orphan.
+        await ApplyHostSideAsync(name, a, before: null, plan, checkpoint, "creating", new StrongBox<int>(1), ctx.Cancellation).ConfigureAwait(false);
         return new Outcome<OvsBridgeState>(name, await ObserveAsync(name, a, ctx.Cancellation).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The internal port's side, once the database holds the bridge: the link brought to what <paramref name="a"/> declares
+    /// and the uplinks' addresses moved. A failure rolls back to the checkpoint (then nothing was changed), or, without one,
+    /// is reported with what the host holds, so the next `pulumi up` finishes it.
+    /// </summary>
+    private async Task ApplyHostSideAsync(string name, OvsBridgeArgs a, OvsBridgeArgs? before, HostSidePlan plan, LinkCheckpoint? checkpoint, string doing, StrongBox<int> applied, CancellationToken ct)
+    {
+        if (OvsInternalPort.Manages(a, before) || plan.Moves.Count > 0)
+        {
+            try
+            {
+                var link = await _port.AwaitAsync(name, InternalPortPatience, ct).ConfigureAwait(false);
+                await _port.ApplyAsync(link, a, before, plan.Moves, () => applied.Value++, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NetlinkException or InternalPortMissingException or OperationCanceledException && checkpoint is not null && applied.Value > 0)
+            {
+                throw await CheckpointedChange.RolledBackAsync(Host, checkpoint!, $"{doing} the Open vSwitch bridge {name} failed half-way ({e.Message})", e).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NetlinkException or InternalPortMissingException or OperationCanceledException)
+            {
+                if (applied.Value == 0 && e is NetlinkException refused) throw HostErrors.Refused(refused, $"{doing} the Open vSwitch bridge {name}", Host.NamespaceDescription);
+                if (applied.Value == 0 && e is InternalPortMissingException) throw ProviderException.FailedPrecondition($"{doing} the Open vSwitch bridge {name}: {e.Message}; nothing was changed");
+                if (applied.Value == 0) throw;
+                var partial = await TryObserveAsync(name, a, CancellationToken.None).ConfigureAwait(false);
+                throw new ResourceInitFailedException(name, partial ?? new OvsBridgeState { Name = name },
+                    $"the Open vSwitch bridge {name} was only partly {(before is null ? "made" : "changed")}: {e.Message}; `pulumi up` tries again", e);
+            }
+        }
+        if (checkpoint is not null && applied.Value > 0)
+            await CheckpointedChange.ConfirmOrRollBackAsync(Host, checkpoint, $"{doing} the Open vSwitch bridge {name}", ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Puts the database back for a rollback: a bridge this change created is deleted; a changed one gets back the
+    /// settings and ports it had (<paramref name="previous"/>, as read before). Returns what could not be put back.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> UndoAsync(string name, OvsBridgeArgs? previous)
+    {
+        try
+        {
+            var snapshot = await ReadAsync(CancellationToken.None).ConfigureAwait(false);
+            if (snapshot.Bridge(name) is not { } bridge) return previous is null ? [] : [$"the Open vSwitch bridge {name} is gone"];
+            var ops = previous is null ? OvsTransactions.Delete(bridge) : OvsTransactions.Update(previous, snapshot, bridge);
+            if (ops.Count > 0) await TransactAsync(ops, $"rolling back the Open vSwitch bridge {name}", CancellationToken.None).ConfigureAwait(false);
+            return [];
+        }
+        catch (ProviderException e)
+        {
+            return [e.Message];
+        }
     }
 
     public override async Task<Observed<OvsBridgeArgs, OvsBridgeState>?> ReadAsync(ReadContext<OvsBridgeArgs, OvsBridgeState> ctx)
     {
         var snapshot = await ReadAsync(ctx.Cancellation).ConfigureAwait(false);
         if (snapshot.Bridge(ctx.Id) is not { } bridge) return null;
-        var (state, inputs) = OvsBridgeMapping.Observe(snapshot, bridge, ctx.OldInputs, ctx.IsImport);
-        return new Observed<OvsBridgeArgs, OvsBridgeState>(ctx.Id, state, inputs);
+        var hostSide = LinkName.IsValid(ctx.Id) ? await _port.ObserveAsync(ctx.Id, ctx.Cancellation).ConfigureAwait(false) : null;
+        var (state, inputs) = OvsBridgeMapping.Observe(snapshot, bridge, hostSide, ctx.OldInputs, ctx.IsImport);
+        // Consent the host cannot report, kept as the program gave it.
+        var consent = ctx.OldInputs?.TakeOverManagedLinks ?? ctx.OldState?.TakeOverManagedLinks;
+        return new Observed<OvsBridgeArgs, OvsBridgeState>(ctx.Id, state with { TakeOverManagedLinks = consent }, inputs with { TakeOverManagedLinks = consent });
     }
 
     public override async Task<Outcome<OvsBridgeState>> UpdateAsync(UpdateContext<OvsBridgeArgs, OvsBridgeState> ctx)
@@ -76,8 +280,18 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         var snapshot = await ReadAsync(ctx.Cancellation).ConfigureAwait(false);
         var bridge = snapshot.Bridge(name)
             ?? throw ProviderException.FailedPrecondition($"the Open vSwitch bridge {name} no longer exists ({Where}); run `pulumi refresh`, then `pulumi up` makes it again. Nothing was changed");
+        var plan = await PlanHostSideAsync(new LinkReads(Host.Links), a, ctx.OldInputs, snapshot, ctx.Cancellation).ConfigureAwait(false);
         var ops = OvsTransactions.Update(a, snapshot, bridge);
-        if (ops.Count > 0) await TransactAsync(ops, $"changing the Open vSwitch bridge {name}", ctx.Cancellation).ConfigureAwait(false);
+        // Rolling back puts the database's settings and ports back as read, before the links.
+        var previous = OvsBridgeMapping.Observe(snapshot, bridge, null, a, importing: false).Inputs;
+        var checkpoint = plan.Checkpoint?.UndoingSwitchFirst(() => ops.Count > 0 ? UndoAsync(name, previous) : Task.FromResult<IReadOnlyList<string>>([]));
+        var applied = new StrongBox<int>(0);
+        if (ops.Count > 0)
+        {
+            await TransactAsync(ops, $"changing the Open vSwitch bridge {name}", ctx.Cancellation).ConfigureAwait(false);
+            applied.Value++;
+        }
+        await ApplyHostSideAsync(name, a, ctx.OldInputs, plan, checkpoint, "changing", applied, ctx.Cancellation).ConfigureAwait(false);
         return new Outcome<OvsBridgeState>(name, await ObserveAsync(name, a, ctx.Cancellation).ConfigureAwait(false));
     }
 
@@ -90,10 +304,18 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
             await Host.Log.WarnAsync($"the Open vSwitch bridge {ctx.Id} was already gone", ctx.Urn).ConfigureAwait(false);
             return;
         }
-        var guests = snapshot.PortsOf(bridge).Where(snapshot.IsGuestPort).Select(p => p.String("name")).ToList();
-        if (guests.Count > 0 && (ctx.OldInputs?.ForceDestroy ?? ctx.State.ForceDestroy) != true)
-            throw ProviderException.FailedPrecondition(
-                $"the Open vSwitch bridge {ctx.Id} carries guests' ports ({string.Join(", ", guests)}): deleting it cuts those guests off, and libvirt does not put their ports back. Set forceDestroy: true to delete it anyway. Nothing was changed");
+        if ((ctx.OldInputs?.ForceDestroy ?? ctx.State.ForceDestroy) != true)
+        {
+            var guests = snapshot.PortsOf(bridge).Where(snapshot.IsGuestPort).Select(p => p.String("name")).ToList();
+            if (guests.Count > 0)
+                throw ProviderException.FailedPrecondition(
+                    $"the Open vSwitch bridge {ctx.Id} carries guests' ports ({string.Join(", ", guests)}): deleting it cuts those guests off, and libvirt does not put their ports back. Set forceDestroy: true to delete it anyway. Nothing was changed");
+            if (LinkName.IsValid(ctx.Id) && await _port.FindAsync(ctx.Id, ctx.Cancellation).ConfigureAwait(false) is { } own
+                && await _checks.CarriedAsync(own, ctx.Cancellation).ConfigureAwait(false) is { } what)
+                throw ProviderException.FailedPrecondition(
+                    $"the internal port of the Open vSwitch bridge {ctx.Id} carries {what}; deleting the bridge could cut this host off the network. " +
+                    "Move them off it first, or set forceDestroy: true (and `pulumi up`) to delete it anyway. Nothing was changed");
+        }
         await TransactAsync(OvsTransactions.Delete(bridge), $"deleting the Open vSwitch bridge {ctx.Id}", ctx.Cancellation).ConfigureAwait(false);
     }
 
@@ -115,11 +337,17 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         }
     }
 
-    private async Task<OvsBridgeState> ObserveAsync(string name, OvsBridgeArgs form, CancellationToken ct)
+    private async Task<OvsBridgeState> ObserveAsync(string name, OvsBridgeArgs form, CancellationToken ct) =>
+        await TryObserveAsync(name, form, ct).ConfigureAwait(false)
+        ?? throw new ProviderException(StatusCode.Unknown, $"the Open vSwitch bridge {name} was gone right after it was written ({Where})");
+
+    /// <summary>The bridge's rows and its internal port's side in the kernel, read now; null without the bridge.</summary>
+    private async Task<OvsBridgeState?> TryObserveAsync(string name, OvsBridgeArgs form, CancellationToken ct)
     {
         var snapshot = await ReadAsync(ct).ConfigureAwait(false);
-        var bridge = snapshot.Bridge(name) ?? throw new ProviderException(StatusCode.Unknown, $"the Open vSwitch bridge {name} was gone right after it was written ({Where})");
-        return OvsBridgeMapping.Observe(snapshot, bridge, form, importing: false).State;
+        if (snapshot.Bridge(name) is not { } bridge) return null;
+        var hostSide = await _port.ObserveAsync(name, ct).ConfigureAwait(false);
+        return OvsBridgeMapping.Observe(snapshot, bridge, hostSide, form, importing: false).State with { TakeOverManagedLinks = form.TakeOverManagedLinks };
     }
 
     private async Task<OvsSnapshot> ReadAsync(CancellationToken ct)

@@ -56,7 +56,7 @@ internal partial record OvsBridgeArgs : IHostAddressing
     [Input("takeOverManagedLinks", "Take the bridge's name and new ports (bond members included) even when the host's own network manager (NetworkManager, systemd-networkd, or ifupdown with Open vSwitch's `ovs_ports`) configures those links, as its files say (read under the provider's `hostRoot`). Unset or false: such a link is refused at Check, naming the manager and the file. Set it to take them anyway, e.g. while moving a host off that manager; preview then names each one.")]
     public bool? TakeOverManagedLinks { get; init; }
 
-    [Input("forceDestroy", "Delete the bridge even when guests' ports are attached to it (their traffic stops, and libvirt does not put them back).", Default = false)]
+    [Input("forceDestroy", "Delete the bridge even when guests' ports are attached to it (their traffic stops, and libvirt does not put them back) or its internal port carries the host's address or default route; and take the host's default route or management address off the internal port (either could cut the host off).", Default = false)]
     public bool? ForceDestroy { get; init; }
 }
 

@@ -8,10 +8,11 @@ internal static class OvsBridgeMapping
 {
     /// <summary>
     /// The bridge as read: every managed column, ports in the order <paramref name="form"/> lists them (then by
-    /// name), guests' ports apart. With <paramref name="importing"/>, settings at Open vSwitch's defaults are left
-    /// out of the inputs (a new bridge would have them anyway), so imported programs stay short.
+    /// name), guests' ports apart, and the internal port's side in the kernel (<paramref name="hostSide"/>, null when
+    /// ovs-vswitchd has not made the link). With <paramref name="importing"/>, settings at Open vSwitch's defaults are
+    /// left out of the inputs (a new bridge would have them anyway), so imported programs stay short.
     /// </summary>
-    public static (OvsBridgeState State, OvsBridgeArgs Inputs) Observe(OvsSnapshot snapshot, OvsdbRow bridge, OvsBridgeArgs? form, bool importing)
+    public static (OvsBridgeState State, OvsBridgeArgs Inputs) Observe(OvsSnapshot snapshot, OvsdbRow bridge, OvsHostSide? hostSide, OvsBridgeArgs? form, bool importing)
     {
         var name = bridge.String("name")!;
         var own = snapshot.PortsOf(bridge).FirstOrDefault(p => p.String("name") == name);
@@ -25,6 +26,7 @@ internal static class OvsBridgeMapping
             .ThenBy(p => p.Name, StringComparer.Ordinal)
             .ToArray();
 
+        var layer3 = hostSide?.Layer3;
         var datapath = bridge.String("datapath_type") is { Length: > 0 } dp ? dp : importing ? null : "system";
         var inputs = new OvsBridgeArgs
         {
@@ -37,9 +39,24 @@ internal static class OvsBridgeMapping
             OtherConfig = Entries(bridge.Map("other_config"), importing),
             ExternalIds = Entries(bridge.Map("external_ids"), importing),
             Ports = importing && ports.Length == 0 ? null : ports,
+            // An empty list declares "exactly none": read back so only when the program declares the list (as a Bridge's).
+            Addresses = layer3?.Addresses is { Length: 0 } && form?.Addresses is null ? null : layer3?.Addresses,
+            Gateway = layer3?.Gateway,
+            Gateway6 = layer3?.Gateway6,
+            Routes = layer3?.Routes is { Length: 0 } && form?.Routes is null ? null : layer3?.Routes,
+            // Open vSwitch makes the port down: an import records only an up one.
+            Up = hostSide is { Up: var up } && (up || !importing) ? up : null,
+            TakeOverManagedLinks = form?.TakeOverManagedLinks,
             ForceDestroy = form?.ForceDestroy ?? false,
         };
-        var state = OvsBridgeState.FromInputs(inputs) with { Uuid = bridge.Uuid.ToString("D"), GuestPorts = guests };
+        var state = OvsBridgeState.FromInputs(inputs) with
+        {
+            Uuid = bridge.Uuid.ToString("D"),
+            GuestPorts = guests,
+            Addresses = layer3?.Addresses,
+            Routes = layer3?.Routes,
+            Up = hostSide?.Up,
+        };
         return (state, inputs);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Kvm.Netlink;
+using Kvm.Provider.Resources.Bridges;
 using Kvm.Provider.Values;
 
 namespace Kvm.Provider.Resources.OvsBridges;
@@ -20,8 +21,12 @@ internal sealed class OvsBridgePlanner : Planner<OvsBridgeArgs, OvsBridgeState>
         failures.AddRange(EntryFailures(OvsBridgeArgs.Paths.OtherConfig, a.OtherConfig));
         failures.AddRange(EntryFailures(OvsBridgeArgs.Paths.ExternalIds, a.ExternalIds));
         if (a.Ports is { } ports) failures.AddRange(PortFailures(ctx, a.Name, ports));
+        failures.AddRange(BridgeAddressRules.Validate(ctx.News));
         return failures;
     }
+
+    /// <summary>Addresses, gateways and routes as the kernel writes them (<see cref="BridgeAddressRules.Normalize"/>), so a re-read compares equal.</summary>
+    public override ObjectValue NormalizeInputs(ObjectValue news) => BridgeAddressRules.Normalize(news);
 
     /// <summary>
     /// OVSDB takes any string as a key (vswitch.ovsschema: `"key": "string"`, no length limit), but an empty one names
@@ -139,22 +144,27 @@ internal sealed class OvsBridgePlanner : Planner<OvsBridgeArgs, OvsBridgeState>
         }
         var top = ctx.Plan.Diff.Diffs;
         var quiet = new List<string>();
+        var hostSide = new List<string>();
         foreach (var key in top)
         {
             var why = key switch
             {
-                "datapathType" => $"the datapath of {name} is rebuilt: {everyone} stops for a moment",
+                "datapathType" => $"the datapath of {name} is rebuilt: {everyone} stops for a moment" + (((IHostAddressing)ctx.News).DeclaresLayer3 ? $"; the internal port {name} is made again, and this update puts its addresses and routes back" : ""),
                 "stpEnable" when ctx.News.StpEnable == true => $"STP starts on {name}: every port goes through listening and learning, about 30 s without traffic ({everyone})",
                 "rstpEnable" when ctx.News.RstpEnable == true => $"RSTP starts on {name}: ports forward only once it agrees, {everyone} may pause for a few seconds",
                 "failMode" when ctx.News.FailMode == "secure" => $"{name} forwards nothing without an OpenFlow controller's flows: {everyone} stops",
                 "ports" => PortsWhy(ctx),
+                "up" when ctx.News.Up == false => $"the internal port {name} goes down: the host's own traffic through the bridge stops (the ports' and guests' traffic does not)",
                 _ => null,
             };
-            if (why is null) quiet.Add(key);
-            else yield return Announcement.Warning($"kvm:live {key}: {why}");
+            if (why is not null) yield return Announcement.Warning($"kvm:live {key}: {why}");
+            else if (key is "addresses" or "gateway" or "gateway6" or "routes" or "up") hostSide.Add(key);
+            else if (key is not ("forceDestroy" or "takeOverManagedLinks")) quiet.Add(key);
         }
         if (quiet.Count > 0)
             yield return Announcement.Info($"kvm:live {string.Join(", ", quiet)}: applied to the running bridge in one OVSDB transaction; no port's traffic is interrupted");
+        if (hostSide.Count > 0)
+            yield return Announcement.Info($"kvm:live {string.Join(", ", hostSide)}: set on the internal port {name} (the host's interface on the bridge) by netlink, after the database; new addresses and routes come before old ones go, and no port's traffic is interrupted");
     }
 
     private static string? PortsWhy(AnnounceContext<OvsBridgeArgs, OvsBridgeState> ctx)
