@@ -31,6 +31,27 @@ public sealed class ManagedLinksTests : IDisposable
     private LinkOwner? Find(string name, int? ifindex = null) => new LinkOwners(_root).Find(name, ifindex);
 
     [Fact]
+    public void Open_vSwitch_s_ifupdown_stanzas_name_the_bridge_its_ports_and_bond_members()
+    {
+        // As Debian's openvswitch-switch documents them (README.Debian): the bridge names its ports, a bond its members.
+        Write("/etc/network/interfaces", """
+            allow-ovs ovsbr0
+            iface ovsbr0 inet static
+                address 192.168.0.2/24
+                ovs_type OVSBridge
+                ovs_ports eth9 bond0
+            iface bond0 inet manual
+                ovs_bridge ovsbr0
+                ovs_type OVSBond
+                ovs_bonds eth10 eth11
+            """);
+        Assert.Equal("\"allow-ovs ovsbr0\"", Find("ovsbr0")!.Evidence);
+        Assert.Equal("\"ovs_ports eth9 bond0\"", Find("eth9")!.Evidence);
+        Assert.Equal("\"ovs_bonds eth10 eth11\"", Find("eth11")!.Evidence);
+        Assert.Null(Find("eth12"));
+    }
+
+    [Fact]
     public void Ifupdown_stanzas_in_the_file_and_what_it_sources_name_their_links()
     {
         Write("/etc/network/interfaces", """

@@ -67,4 +67,44 @@ public class OvsBridgeMappingTests
         Assert.Equal("balance-slb", read.Bond.BondMode);
         Assert.Null(read.Type);
     }
+
+    private static readonly OvsHostSide Addressed = new(true, new Kvm.Provider.Resources.Bridges.Layer3(["192.168.0.90/24"], "192.168.0.1", null, []));
+
+    [Fact]
+    public void The_internal_port_s_side_reads_back_as_declared_and_an_undeclared_empty_list_stays_unmanaged()
+    {
+        var host = HostTables();
+        var program = Args("""{"name": "ovsbr0", "addresses": ["192.168.0.90/24"], "gateway": "192.168.0.1"}""");
+        var (state, inputs) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, Addressed, program, importing: false);
+        Assert.Equal(["192.168.0.90/24"], inputs.Addresses!);
+        Assert.Equal("192.168.0.1", inputs.Gateway);
+        Assert.Null(inputs.Routes);            // none declared, none held: left unmanaged
+        Assert.Equal([], state.Routes!);       // while the state says there are none
+        Assert.True(state.Up);
+        Assert.False(Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(state, program, program).HasChanges);
+    }
+
+    [Fact]
+    public void Import_records_an_internal_port_that_is_up_with_its_addresses_and_leaves_a_down_bare_one_out()
+    {
+        var host = HostTables();
+        var (_, inputs) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, Addressed, null, importing: true);
+        Assert.True(inputs.Up);
+        Assert.Equal(["192.168.0.90/24"], inputs.Addresses!);
+
+        var bare = new OvsHostSide(false, new Kvm.Provider.Resources.Bridges.Layer3([], null, null, []));
+        var (_, plain) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, bare, null, importing: true);
+        Assert.Null(plain.Up);
+        Assert.Null(plain.Addresses);
+        Assert.Null(plain.Routes);
+    }
+
+    [Fact]
+    public void Without_the_link_a_declared_address_shows_as_a_change()
+    {
+        var host = HostTables();
+        var program = Args("""{"name": "ovsbr0", "addresses": ["192.168.0.90/24"]}""");
+        var (state, _) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, null, program, importing: false);
+        Assert.Equal(["addresses"], Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(state, program, program).Detailed.Keys);
+    }
 }

@@ -1,5 +1,6 @@
 using Kvm.Provider.Host;
 using Kvm.Provider.Resources;
+using Kvm.Provider.Resources.Bridges;
 using Kvm.Provider.Resources.OvsBridges;
 using Kvm.Provider.Values;
 using LogSeverity = Pulumirpc.LogSeverity;
@@ -113,5 +114,66 @@ public class OvsBridgePlannerTests
         var line = Assert.Single(Announce(Declared.Replace("\"trunks\": [20, 10]", "\"trunks\": [20, 10, 30]")));
         Assert.Equal(LogSeverity.Info, line.Severity);
         Assert.Equal("kvm:live ports: applied to the running bridge in one OVSDB transaction; no port's traffic is interrupted", line.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"name": "ovsbr0", "addresses": ["192.168.0.90/24"], "gateway": "10.0.0.1"}""", "gateway", "10.0.0.1 is outside every subnet of the b")]
+    [InlineData("""{"name": "ovsbr0", "addresses": ["192.168.0.90/24"], "gateway": "192.168.0.1", "up": false}""", "up", "a bridge that carries routes")]
+    [InlineData("""{"name": "ovsbr0", "addresses": ["192.168.0.90"]}""", "addresses[0]", "")]
+    [InlineData("""{"name": "ovsbr0", "routes": [{"destination": "10.8.0.1/16"}]}""", "routes[0].destination", "10.8.0.1/16 has host bits set")]
+    public void The_internal_port_s_addresses_follow_a_linux_bridge_s_rules(string json, string path, string reason)
+    {
+        var failures = Failures(json);
+        Assert.True(failures.ContainsKey(path), $"no failure at {path}: {string.Join("; ", failures)}");
+        Assert.StartsWith(reason, failures[path]);
+    }
+
+    [Fact]
+    public void Addresses_gateways_and_routes_are_written_as_the_kernel_reads_them_back()
+    {
+        var normalized = Planner.NormalizeInputs(Kvm.Provider.Tests.Networks.NetworkHarness.Obj(
+            """{"name": "ovsbr0", "addresses": ["FD00:0::1/64"], "gateway6": "FD00::FFFF", "routes": [{"destination": "fd00:8:0::/48", "metric": 1024}]}"""));
+        var a = PropertyBinder.Bind<OvsBridgeArgs>(normalized).Value;
+        Assert.Equal(["fd00::1/64"], a.Addresses!);
+        Assert.Equal("fd00::ffff", a.Gateway6);
+        Assert.Equal("fd00:8::/48", a.Routes![0].Destination);
+        Assert.Null(a.Routes[0].Metric);   // the IPv6 default metric reads back as unset
+    }
+
+    [Fact]
+    public void The_host_s_side_is_announced_as_netlink_on_the_internal_port_and_going_down_warns()
+    {
+        var lines = Announce(Declared.Replace("\"mtu\": 1500,", "\"mtu\": 1500, \"addresses\": [\"192.168.0.90/24\"], \"gateway\": \"192.168.0.1\","));
+        var line = Assert.Single(lines);
+        Assert.Equal(LogSeverity.Info, line.Severity);
+        Assert.Equal("kvm:live addresses, gateway: set on the internal port ovsbr0 (the host's interface on the bridge) by netlink, after the database; new addresses and routes come before old ones go, and no port's traffic is interrupted", line.Message);
+
+        var down = Assert.Single(Announce(Declared.Replace("\"mtu\": 1500,", "\"mtu\": 1500, \"up\": false,")));
+        Assert.Equal(LogSeverity.Warning, down.Severity);
+        Assert.Equal("kvm:live up: the internal port ovsbr0 goes down: the host's own traffic through the bridge stops (the ports' and guests' traffic does not)", down.Message);
+    }
+
+    [Fact]
+    public void A_new_datapath_with_addresses_says_this_update_puts_them_back()
+    {
+        var lines = Announce(Declared.Replace("\"netdev\"", "\"system\"").Replace("\"mtu\": 1500,", "\"mtu\": 1500, \"addresses\": [\"192.168.0.90/24\"],"));
+        Assert.Contains(lines, l => l.Message.EndsWith("stops for a moment; the internal port ovsbr0 is made again, and this update puts its addresses and routes back", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Consent_flags_change_nothing_on_the_host_and_are_not_announced()
+    {
+        Assert.Empty(Announce(Declared.Replace("\"mtu\": 1500,", "\"mtu\": 1500, \"forceDestroy\": true, \"takeOverManagedLinks\": true,")));
+    }
+
+    [Fact]
+    public void The_shared_host_addressing_inputs_have_the_same_names_on_both_bridges()
+    {
+        Assert.Equal(
+            [IHostAddressing.AddressesPath, IHostAddressing.GatewayPath, IHostAddressing.Gateway6Path, IHostAddressing.RoutesPath, IHostAddressing.UpPath],
+            new[] { OvsBridgeArgs.Paths.Addresses, OvsBridgeArgs.Paths.Gateway, OvsBridgeArgs.Paths.Gateway6, OvsBridgeArgs.Paths.Routes, OvsBridgeArgs.Paths.Up });
+        Assert.Equal(
+            [IHostAddressing.AddressesPath, IHostAddressing.GatewayPath, IHostAddressing.Gateway6Path, IHostAddressing.RoutesPath, IHostAddressing.UpPath],
+            new[] { BridgeArgs.Paths.Addresses, BridgeArgs.Paths.Gateway, BridgeArgs.Paths.Gateway6, BridgeArgs.Paths.Routes, BridgeArgs.Paths.Up });
     }
 }

@@ -6,6 +6,7 @@ using Kvm.Provider.Diagnostics;
 using Kvm.Provider.Host;
 using Kvm.Provider.Resources;
 using Kvm.Provider.Resources.OvsBridges;
+using Kvm.Provider.Tests.Domains;
 using Kvm.Provider.Tests.Networks;
 using Kvm.Provider.Values;
 using Moq;
@@ -48,6 +49,8 @@ public class OvsBridgeResourceTests
         var ovsdb = new ScriptedOvsdb(writeResult);
         var connections = new Mock<IHostConnections>(MockBehavior.Strict);
         connections.SetupGet(c => c.Ovsdb).Returns(ovsdb);
+        // A change of ports looks at the links it involves (for the checkpoint): here, none exist.
+        connections.SetupGet(c => c.Links).Returns(new FakeBridgeKernel());
         connections.Setup(c => c.Dispose());
         var host = new ProviderHost(new CapturingLog(), _ => connections.Object);
         host.Configure(new ProviderConfig());

@@ -44,7 +44,9 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         var failures = PortFailures(a, bridge, snapshot);
         try
         {
-            var own = LinkName.IsValid(bridge) ? await _port.FindAsync(bridge, ctx.Cancellation).ConfigureAwait(false) : null;
+            // The links are read only for what is declared: a bridge without the host's side is the database's alone.
+            var cutsOff = a.ForceDestroy != true && ctx.Olds is { } o && ((IHostAddressing)o).DeclaresLayer3 && snapshot.Bridge(bridge) is not null;
+            var own = (a.Addresses is { Length: > 0 } || cutsOff) && LinkName.IsValid(bridge) ? await _port.FindAsync(bridge, ctx.Cancellation).ConfigureAwait(false) : null;
             if (a.TakeOverManagedLinks != true)
             {
                 failures.AddRange((await ManagedLinksTakenAsync(a, ctx.News.IsUnknown, snapshot, ctx.Cancellation).ConfigureAwait(false)).Select(t => new CheckFailure(t.Path,
@@ -52,8 +54,8 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
                     $"Hand it over ({t.Owner.HandOver}), or set takeOverManagedLinks: true to take it anyway")));
             }
             failures.AddRange(await _checks.HeldElsewhereAsync(a, ctx.News.IsUnknown, own, [.. UplinkNames(a)], ctx.Cancellation).ConfigureAwait(false));
-            if (a.ForceDestroy != true && ctx.Olds is { } olds && own is not null && snapshot.Bridge(bridge) is not null)
-                failures.AddRange(await _checks.CutsTheHostOffAsync(a, olds, ctx.News.IsUnknown, own, ctx.Cancellation).ConfigureAwait(false));
+            if (cutsOff && own is not null)
+                failures.AddRange(await _checks.CutsTheHostOffAsync(a, ctx.Olds!, ctx.News.IsUnknown, own, ctx.Cancellation).ConfigureAwait(false));
         }
         catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {
