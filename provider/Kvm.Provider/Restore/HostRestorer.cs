@@ -32,7 +32,12 @@ internal sealed class HostRestorer(ProviderHost host, Action<string> problem)
         foreach (var (name, inputs) in state.Of(DesiredState.Bridges))
             await GuardAsync($"bridge {name}", () => RestoreBridgeAsync(name, inputs, ct)).ConfigureAwait(false);
         foreach (var (name, inputs) in state.Of(DesiredState.OvsBridges))
-            await GuardAsync($"Open vSwitch bridge {name}", () => RestoreOvsBridgeAsync(name, inputs, ct)).ConfigureAwait(false);
+        {
+            if (Bind<OvsBridgeArgs>($"Open vSwitch bridge {name}", inputs) is not { } bound) continue;
+            foreach (var (link, wanted) in OvsHostLinks(name, bound.Value))
+                await GuardAsync(link == name ? $"Open vSwitch bridge {name}" : $"Open vSwitch bridge {name}, internal port {link}",
+                    () => RestoreOvsLinkAsync(link, wanted, ct)).ConfigureAwait(false);
+        }
         foreach (var (id, inputs) in state.Of(DesiredState.VlanFilters))
             await GuardAsync($"VLAN table {id}", () => RestoreVlanFilterAsync(id, inputs, ct)).ConfigureAwait(false);
     }
@@ -78,15 +83,19 @@ internal sealed class HostRestorer(ProviderHost host, Action<string> problem)
 
     /// <summary>
     /// Open vSwitch keeps the bridge and its ports in its own database across reboots, and ovs-vswitchd makes them
-    /// again; the kernel's side of the internal port is what is lost (it comes back down, without addresses), so that
-    /// is what is re-applied. The database is not written: a change made there since the last `up` is drift for a
-    /// refresh to show, not something a boot should undo.
+    /// again; the kernel's side of the internal ports is what is lost (they come back down, without addresses), so
+    /// that is what is re-applied: the bridge's own, and each internal port's that declares one. The database is not
+    /// written: a change made there since the last `up` is drift for a refresh to show, not something a boot should undo.
     /// </summary>
-    private async Task RestoreOvsBridgeAsync(string name, ObjectValue inputs, CancellationToken ct)
+    private static IEnumerable<(string Link, IHostAddressing Wanted)> OvsHostLinks(string name, OvsBridgeArgs a) =>
+        new[] { (Link: name, Wanted: (IHostAddressing)a) }
+            .Concat((a.Ports ?? []).Where(p => p is { Type: "internal", Name: not null }).Select(p => (Link: p.Name!, Wanted: (IHostAddressing)p)))
+            .Where(l => OvsInternalPort.Manages(l.Wanted, null));
+
+    private async Task RestoreOvsLinkAsync(string link, IHostAddressing wanted, CancellationToken ct)
     {
-        if (Bind<OvsBridgeArgs>($"Open vSwitch bridge {name}", inputs) is not { } bound || !OvsInternalPort.Manages(bound.Value, null)) return;
-        var link = await _ovsPorts.AwaitAsync(name, OvsBootPatience, ct).ConfigureAwait(false);
-        await _ovsPorts.ApplyAsync(link, bound.Value, before: null, moves: [], () => { }, ct).ConfigureAwait(false);
+        var found = await _ovsPorts.AwaitAsync(link, OvsBootPatience, ct).ConfigureAwait(false);
+        await _ovsPorts.ApplyAsync(found, wanted, before: null, moves: [], () => { }, ct).ConfigureAwait(false);
     }
 
     private async Task RestoreVlanFilterAsync(string id, ObjectValue inputs, CancellationToken ct)

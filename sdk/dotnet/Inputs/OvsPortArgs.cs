@@ -15,11 +15,35 @@ namespace Pulumi.Kvm.Inputs
     /// </summary>
     public sealed class OvsPortArgs : global::Pulumi.ResourceArgs
     {
+        [Input("addresses")]
+        private InputList<string>? _addresses;
+
+        /// <summary>
+        /// For an `internal` port (an interface of the host, e.g. a management port in VLAN `tag`): the host's IPv4 and IPv6 addresses on it, in CIDR notation, in any order. Unset: not managed. Set: exactly these; others are removed. The same rules as the bridge's `addresses`; an address belongs to one link of the bridge.
+        /// </summary>
+        public InputList<string> Addresses
+        {
+            get => _addresses ?? (_addresses = new InputList<string>());
+            set => _addresses = value;
+        }
+
         /// <summary>
         /// Make the port a bond of several existing interfaces.
         /// </summary>
         [Input("bond")]
         public Input<Inputs.OvsBondArgs>? Bond { get; set; }
+
+        /// <summary>
+        /// For an `internal` port: the IPv4 default route through it, in one of its `addresses`' subnets. One default route per family on the bridge and its ports. Unset: not managed; unset after being set: removed.
+        /// </summary>
+        [Input("gateway")]
+        public Input<string>? Gateway { get; set; }
+
+        /// <summary>
+        /// For an `internal` port: the IPv6 default route through it, in one of its `addresses`' subnets or link-local. Unset: not managed; unset after being set: removed.
+        /// </summary>
+        [Input("gateway6")]
+        public Input<string>? Gateway6 { get; set; }
 
         /// <summary>
         /// The port's name; for a port of one interface, the interface's name too (e.g. eth1).
@@ -32,6 +56,18 @@ namespace Pulumi.Kvm.Inputs
         /// </summary>
         [Input("peer")]
         public Input<string>? Peer { get; set; }
+
+        [Input("routes")]
+        private InputList<Inputs.BridgeRouteArgs>? _routes;
+
+        /// <summary>
+        /// For an `internal` port: static routes (main table) through it, other than the default route, in any order. Unset: not managed. Set: exactly these.
+        /// </summary>
+        public InputList<Inputs.BridgeRouteArgs> Routes
+        {
+            get => _routes ?? (_routes = new InputList<Inputs.BridgeRouteArgs>());
+            set => _routes = value;
+        }
 
         /// <summary>
         /// The port's VLAN: the access VLAN, or a native-tagged/native-untagged port's native VLAN (0-4095). Range 0-4095.
@@ -56,6 +92,12 @@ namespace Pulumi.Kvm.Inputs
         /// </summary>
         [Input("type")]
         public Input<string>? Type { get; set; }
+
+        /// <summary>
+        /// For an `internal` port: whether the host's interface is administratively up (Open vSwitch makes it down). Unset: brought up when the port declares addresses, gateways or routes, else not managed.
+        /// </summary>
+        [Input("up")]
+        public Input<bool>? Up { get; set; }
 
         /// <summary>
         /// How the port treats VLANs: `access` (untagged, in VLAN `tag`), `trunk` (tagged, the VLANs of `trunks`, all when empty), `native-tagged` / `native-untagged` (a trunk whose native VLAN is `tag`, sent tagged or untagged). Unset: access when `tag` is set, else trunk (Open vSwitch's rule). One of `access`, `trunk`, `native-tagged`, `native-untagged`.

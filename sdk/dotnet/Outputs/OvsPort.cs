@@ -17,9 +17,21 @@ namespace Pulumi.Kvm.Outputs
     public sealed class OvsPort
     {
         /// <summary>
+        /// For an `internal` port (an interface of the host, e.g. a management port in VLAN `tag`): the host's IPv4 and IPv6 addresses on it, in CIDR notation, in any order. Unset: not managed. Set: exactly these; others are removed. The same rules as the bridge's `addresses`; an address belongs to one link of the bridge.
+        /// </summary>
+        public readonly ImmutableArray<string> Addresses;
+        /// <summary>
         /// Make the port a bond of several existing interfaces.
         /// </summary>
         public readonly Outputs.OvsBond? Bond;
+        /// <summary>
+        /// For an `internal` port: the IPv4 default route through it, in one of its `addresses`' subnets. One default route per family on the bridge and its ports. Unset: not managed; unset after being set: removed.
+        /// </summary>
+        public readonly string? Gateway;
+        /// <summary>
+        /// For an `internal` port: the IPv6 default route through it, in one of its `addresses`' subnets or link-local. Unset: not managed; unset after being set: removed.
+        /// </summary>
+        public readonly string? Gateway6;
         /// <summary>
         /// The port's name; for a port of one interface, the interface's name too (e.g. eth1).
         /// </summary>
@@ -28,6 +40,10 @@ namespace Pulumi.Kvm.Outputs
         /// For a `patch` port: the name of the patch port at the other end (on another bridge).
         /// </summary>
         public readonly string? Peer;
+        /// <summary>
+        /// For an `internal` port: static routes (main table) through it, other than the default route, in any order. Unset: not managed. Set: exactly these.
+        /// </summary>
+        public readonly ImmutableArray<Outputs.BridgeRoute> Routes;
         /// <summary>
         /// The port's VLAN: the access VLAN, or a native-tagged/native-untagged port's native VLAN (0-4095). Range 0-4095.
         /// </summary>
@@ -41,17 +57,29 @@ namespace Pulumi.Kvm.Outputs
         /// </summary>
         public readonly string? Type;
         /// <summary>
+        /// For an `internal` port: whether the host's interface is administratively up (Open vSwitch makes it down). Unset: brought up when the port declares addresses, gateways or routes, else not managed.
+        /// </summary>
+        public readonly bool? Up;
+        /// <summary>
         /// How the port treats VLANs: `access` (untagged, in VLAN `tag`), `trunk` (tagged, the VLANs of `trunks`, all when empty), `native-tagged` / `native-untagged` (a trunk whose native VLAN is `tag`, sent tagged or untagged). Unset: access when `tag` is set, else trunk (Open vSwitch's rule). One of `access`, `trunk`, `native-tagged`, `native-untagged`.
         /// </summary>
         public readonly string? VlanMode;
 
         [OutputConstructor]
         private OvsPort(
+            ImmutableArray<string> addresses,
+
             Outputs.OvsBond? bond,
+
+            string? gateway,
+
+            string? gateway6,
 
             string name,
 
             string? peer,
+
+            ImmutableArray<Outputs.BridgeRoute> routes,
 
             int? tag,
 
@@ -59,14 +87,21 @@ namespace Pulumi.Kvm.Outputs
 
             string? type,
 
+            bool? up,
+
             string? vlanMode)
         {
+            Addresses = addresses;
             Bond = bond;
+            Gateway = gateway;
+            Gateway6 = gateway6;
             Name = name;
             Peer = peer;
+            Routes = routes;
             Tag = tag;
             Trunks = trunks;
             Type = type;
+            Up = up;
             VlanMode = vlanMode;
         }
     }

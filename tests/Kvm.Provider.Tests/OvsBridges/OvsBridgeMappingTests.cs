@@ -107,4 +107,18 @@ public class OvsBridgeMappingTests
         var (state, _) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, null, program, importing: false);
         Assert.Equal(["addresses"], Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(state, program, program).Detailed.Keys);
     }
+
+    [Fact]
+    public void An_internal_port_s_side_reads_back_on_its_port_and_only_internal_ports_get_one()
+    {
+        var host = HostTables();
+        var program = Args(Declared.Replace("{\"name\": \"acc\", \"type\": \"internal\", \"tag\": 10}", "{\"name\": \"acc\", \"type\": \"internal\", \"tag\": 10, \"addresses\": [\"192.168.0.90/24\"], \"gateway\": \"192.168.0.1\"}"));
+        var sides = new Dictionary<string, OvsHostSide> { ["acc"] = Addressed, ["eth1"] = Addressed };
+        var (state, inputs) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, null, program, importing: false, sides);
+        Assert.Equal(["192.168.0.90/24"], inputs.Ports![1].Addresses!);
+        Assert.Equal("192.168.0.1", inputs.Ports[1].Gateway);
+        Assert.True(inputs.Ports[1].Up);
+        Assert.Null(inputs.Ports[0].Addresses);   // eth1 is an uplink, not the host's interface
+        Assert.False(Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(state, program, program).HasChanges);
+    }
 }

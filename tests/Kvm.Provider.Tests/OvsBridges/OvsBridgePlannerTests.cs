@@ -176,4 +176,48 @@ public class OvsBridgePlannerTests
             [IHostAddressing.AddressesPath, IHostAddressing.GatewayPath, IHostAddressing.Gateway6Path, IHostAddressing.RoutesPath, IHostAddressing.UpPath],
             new[] { BridgeArgs.Paths.Addresses, BridgeArgs.Paths.Gateway, BridgeArgs.Paths.Gateway6, BridgeArgs.Paths.Routes, BridgeArgs.Paths.Up });
     }
+
+    [Theory]
+    [InlineData("""{"name": "eth1", "addresses": ["10.0.0.1/24"]}""", "ports[0].addresses", "port eth1 is not an internal port: only an internal port (and the bridge itself) is an interface of the host")]
+    [InlineData("""{"name": "m", "type": "internal", "tag": 10, "addresses": ["10.10.0.1/24"], "gateway": "10.20.0.1"}""", "ports[0].gateway", "10.20.0.1 is outside every subnet of the b")]
+    [InlineData("""{"name": "m", "type": "internal", "addresses": ["10.10.0.1/24"], "gateway": "10.10.0.254", "up": false}""", "ports[0].up", "a bridge that carries routes")]
+    [InlineData("""{"name": "m", "type": "internal", "addresses": ["127.0.0.2/8"]}""", "ports[0].addresses[0]", "127.0.0.2 is a loopback address")]
+    public void An_internal_port_s_addresses_follow_the_same_rules_under_its_path(string port, string path, string reason)
+    {
+        var failures = Failures(Ports(port));
+        Assert.True(failures.ContainsKey(path), $"no failure at {path}: {string.Join("; ", failures)}");
+        Assert.StartsWith(reason, failures[path]);
+    }
+
+    [Fact]
+    public void An_address_belongs_to_one_link_and_a_family_has_one_default_route()
+    {
+        var failures = Failures("""
+            {"name": "ovsbr0", "addresses": ["192.168.0.90/24"], "gateway": "192.168.0.1",
+             "ports": [{"name": "m", "type": "internal", "tag": 10, "addresses": ["192.168.0.90/24", "10.10.0.1/24"], "gateway": "10.10.0.254"}]}
+            """);
+        Assert.Equal("192.168.0.90 is also declared at addresses[0]: an address belongs to one link of the bridge (the kernel would answer for it on both)", failures["ports[0].addresses[0]"]);
+        Assert.StartsWith("the IPv4 default route is already declared at gateway: declare one per family", failures["ports[0].gateway"]);
+        Assert.Equal(2, failures.Count);
+    }
+
+    [Fact]
+    public void An_internal_port_s_addresses_are_normalized_too()
+    {
+        var normalized = Planner.NormalizeInputs(Kvm.Provider.Tests.Networks.NetworkHarness.Obj(
+            """{"name": "ovsbr0", "ports": [{"name": "m", "type": "internal", "addresses": ["FD00::1/64"]}]}"""));
+        Assert.Equal(["fd00::1/64"], PropertyBinder.Bind<OvsBridgeArgs>(normalized).Value.Ports![0].Addresses!);
+    }
+
+    [Fact]
+    public void An_internal_port_s_new_address_is_announced_as_netlink_and_its_going_down_warns()
+    {
+        var line = Assert.Single(Announce(Declared.Replace("{\"name\": \"acc\", \"type\": \"internal\", \"tag\": 10}", "{\"name\": \"acc\", \"type\": \"internal\", \"tag\": 10, \"addresses\": [\"10.10.0.1/24\"]}")));
+        Assert.Equal(LogSeverity.Info, line.Severity);
+        Assert.Equal("kvm:live ports[1].addresses: set on the internal ports' links by netlink, after the database; new addresses and routes come before old ones go, and no port's traffic is interrupted", line.Message);
+
+        var down = Assert.Single(Announce(Declared.Replace("{\"name\": \"acc\", \"type\": \"internal\", \"tag\": 10}", "{\"name\": \"acc\", \"type\": \"internal\", \"tag\": 10, \"up\": false}")));
+        Assert.Equal(LogSeverity.Warning, down.Severity);
+        Assert.Equal("kvm:live ports[1].up: the internal port acc goes down: the host's own traffic through it stops", down.Message);
+    }
 }

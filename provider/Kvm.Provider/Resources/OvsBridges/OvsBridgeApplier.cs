@@ -44,18 +44,25 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         var failures = PortFailures(a, bridge, snapshot);
         try
         {
-            // The links are read only for what is declared: a bridge without the host's side is the database's alone.
-            var cutsOff = a.ForceDestroy != true && ctx.Olds is { } o && ((IHostAddressing)o).DeclaresLayer3 && snapshot.Bridge(bridge) is not null;
-            var own = (a.Addresses is { Length: > 0 } || cutsOff) && LinkName.IsValid(bridge) ? await _port.FindAsync(bridge, ctx.Cancellation).ConfigureAwait(false) : null;
             if (a.TakeOverManagedLinks != true)
             {
                 failures.AddRange((await ManagedLinksTakenAsync(a, ctx.News.IsUnknown, snapshot, ctx.Cancellation).ConfigureAwait(false)).Select(t => new CheckFailure(t.Path,
                     $"{t.Link} is managed by {t.Owner}: {t.Owner.Manager} would reconfigure it behind the provider's back. " +
                     $"Hand it over ({t.Owner.HandOver}), or set takeOverManagedLinks: true to take it anyway")));
             }
-            failures.AddRange(await _checks.HeldElsewhereAsync(a, ctx.News.IsUnknown, own, [.. UplinkNames(a)], ctx.Cancellation).ConfigureAwait(false));
-            if (cutsOff && own is not null)
-                failures.AddRange(await _checks.CutsTheHostOffAsync(a, ctx.Olds!, ctx.News.IsUnknown, own, ctx.Cancellation).ConfigureAwait(false));
+            // The links are read only for what is declared: a bridge without the host's side is the database's alone.
+            var links = HostLinks(a, ctx.Olds).ToList();
+            var handingOver = UplinkNames(a).Concat(links.Select(l => l.Name)).ToList();
+            foreach (var link in links.Where(l => LinkName.IsValid(l.Name)))
+            {
+                bool Unknown(string path) => ctx.News.IsUnknown(link.Prefix + path);
+                var cutsOff = a.ForceDestroy != true && link.Before?.DeclaresLayer3 == true && snapshot.Bridge(bridge) is not null;
+                if (link.Wanted.Addresses is not { Length: > 0 } && !cutsOff) continue;
+                var own = await _port.FindAsync(link.Name, ctx.Cancellation).ConfigureAwait(false);
+                failures.AddRange((await _checks.HeldElsewhereAsync(link.Wanted, Unknown, own, handingOver, ctx.Cancellation).ConfigureAwait(false)).Select(f => link.Under(f)));
+                if (cutsOff && own is not null)
+                    failures.AddRange((await _checks.CutsTheHostOffAsync(link.Wanted, link.Before!, Unknown, own, ctx.Cancellation).ConfigureAwait(false)).Select(f => link.Under(f)));
+            }
         }
         catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {
@@ -96,6 +103,29 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
     /// <summary>The existing interfaces the ports declare (plain ports and bond members): those that can hand the host's address over as they join.</summary>
     private static IEnumerable<string> UplinkNames(OvsBridgeArgs a) =>
         (a.Ports ?? []).Where(p => p is { Type: null }).SelectMany(p => OvsBridgeMapping.InterfaceNames(p!)).OfType<string>();
+
+    /// <summary>A link of the host on the bridge: its own internal port ("" prefix) or an internal port of `ports` (at <c>ports[i].</c>).</summary>
+    private sealed record HostLink(string Name, string Prefix, IHostAddressing Wanted, IHostAddressing? Before)
+    {
+        public CheckFailure Under(CheckFailure f) => f with { Property = Prefix + f.Property };
+    }
+
+    /// <summary>The bridge's internal port, then each internal port <paramref name="a"/> declares, with what the program declared for it before.</summary>
+    private static IEnumerable<HostLink> HostLinks(OvsBridgeArgs a, OvsBridgeArgs? before)
+    {
+        if (a.Name is { } name) yield return new HostLink(name, "", a, before);
+        var ports = a.Ports ?? [];
+        for (var i = 0; i < ports.Length; i++)
+        {
+            if (ports[i] is not { Type: "internal", Name: { } port } p) continue;
+            var was = before?.Ports?.FirstOrDefault(o => o is { Type: "internal" } && o.Name == port);
+            yield return new HostLink(port, PropertyPath.Index(OvsBridgeArgs.Paths.Ports, i) + ".", p, was);
+        }
+    }
+
+    /// <summary>The host links a change has something to do on (see <see cref="OvsInternalPort.Manages"/>).</summary>
+    private static IEnumerable<HostLink> ManagedLinks(OvsBridgeArgs a, OvsBridgeArgs? before) =>
+        HostLinks(a, before).Where(l => OvsInternalPort.Manages(l.Wanted, l.Before));
 
     /// <summary>
     /// The links this change takes that the host's own network manager configures: the bridge's name when Open vSwitch
@@ -138,7 +168,7 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
             var snapshot = await OvsSnapshot.ReadAsync(Host.Ovsdb, ct).ConfigureAwait(false);
             var reads = new LinkReads(Host.Links);
             var plan = await PlanHostSideAsync(reads, news, old is null ? null : old, snapshot, ct).ConfigureAwait(false);
-            var notes = plan.Moves.Select(m => Announcement.Warning($"kvm:move {UplinkTakeover.Describe(m, name)}: the port joins, the internal port {name} takes them, then {m.Port} lets them go")).ToList();
+            var notes = plan.Moves.Select(m => Announcement.Warning($"kvm:move {UplinkTakeover.Describe(m.Move, m.Target)}: the port joins, the internal port {m.Target} takes them, then {m.Move.Port} lets them go")).ToList();
             if (news.TakeOverManagedLinks == true)
             {
                 foreach (var (_, link, owner) in await ManagedLinksTakenAsync(news, _ => false, snapshot, ct).ConfigureAwait(false))
@@ -158,12 +188,13 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         }
     }
 
-    /// <summary>What the host's side of a change involves: the uplinks handing addresses over, and the checkpoint when the change touches the links that keep the host reachable.</summary>
-    private sealed record HostSidePlan(IReadOnlyList<UplinkMove> Moves, LinkCheckpoint? Checkpoint);
+    /// <summary>What the host's side of a change involves: the uplinks handing addresses over (to which internal port), and the checkpoint when the change touches the links that keep the host reachable.</summary>
+    private sealed record HostSidePlan(IReadOnlyList<(string Target, UplinkMove Move)> Moves, LinkCheckpoint? Checkpoint);
 
     /// <summary>
-    /// Read before anything is written: the interfaces joining the bridge (not yet in it), what they hand over, and
-    /// a checkpoint of them, of the internal port and of the default route's holders when the route moves.
+    /// Read before anything is written: the interfaces joining the bridge (not yet in it), what they hand over to which
+    /// internal port, and a checkpoint of them, of the ports leaving, of the host's links on the bridge and of the
+    /// default route's holders when the route moves.
     /// </summary>
     private async Task<HostSidePlan> PlanHostSideAsync(LinkReads reads, OvsBridgeArgs a, OvsBridgeArgs? before, OvsSnapshot snapshot, CancellationToken ct)
     {
@@ -184,11 +215,19 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
                     if (i.String("name") is { } n && await Host.Links.GetByNameAsync(n, ct).ConfigureAwait(false) is { } link) leaving.Add(link);
             }
         }
-        var moves = await UplinkTakeover.PlanAsync(reads, a, joining, ct).ConfigureAwait(false);
-        var own = existing is null ? null : await _port.FindAsync(name, ct).ConfigureAwait(false);
-        var gatewayMoves = (a.Gateway is not null && a.Gateway != before?.Gateway) || (a.Gateway6 is not null && a.Gateway6 != before?.Gateway6);
+        var moves = new List<(string, UplinkMove)>();
+        var own = new List<Link>();
+        var gatewayMoves = false;
+        foreach (var target in HostLinks(a, before))
+        {
+            moves.AddRange((await UplinkTakeover.PlanAsync(reads, target.Wanted, joining, ct).ConfigureAwait(false)).Select(m => (target.Name, m)));
+            if (existing is not null && (target.Prefix.Length == 0 || OvsInternalPort.Manages(target.Wanted, target.Before))
+                && await _port.FindAsync(target.Name, ct).ConfigureAwait(false) is { } link) own.Add(link);
+            gatewayMoves |= (target.Wanted.Gateway is not null && target.Wanted.Gateway != target.Before?.Gateway)
+                || (target.Wanted.Gateway6 is not null && target.Wanted.Gateway6 != target.Before?.Gateway6);
+        }
         IReadOnlyList<Link> routeHolders = gatewayMoves ? await LinkCheckpoint.DefaultRouteHoldersAsync(reads, ct).ConfigureAwait(false) : [];
-        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(reads, [.. own is null ? [] : new[] { own }, .. joining, .. leaving, .. routeHolders],
+        var checkpoint = await LinkCheckpoint.TakeIfNeededAsync(reads, [.. own, .. joining, .. leaving, .. routeHolders],
             createdBridge: null, Host.ManagementAddress, ct).ConfigureAwait(false);
         return new HostSidePlan(moves, checkpoint);
     }
@@ -218,26 +257,28 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
     /// </summary>
     private async Task ApplyHostSideAsync(string name, OvsBridgeArgs a, OvsBridgeArgs? before, HostSidePlan plan, LinkCheckpoint? checkpoint, string doing, StrongBox<int> applied, CancellationToken ct)
     {
-        if (OvsInternalPort.Manages(a, before) || plan.Moves.Count > 0)
+        try
         {
-            try
+            foreach (var target in HostLinks(a, before))
             {
-                var link = await _port.AwaitAsync(name, InternalPortPatience, ct).ConfigureAwait(false);
-                await _port.ApplyAsync(link, a, before, plan.Moves, () => applied.Value++, ct).ConfigureAwait(false);
+                var moves = plan.Moves.Where(m => m.Target == target.Name).Select(m => m.Move).ToList();
+                if (!OvsInternalPort.Manages(target.Wanted, target.Before) && moves.Count == 0) continue;
+                var link = await _port.AwaitAsync(target.Name, InternalPortPatience, ct).ConfigureAwait(false);
+                await _port.ApplyAsync(link, target.Wanted, target.Before, moves, () => applied.Value++, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is NetlinkException or InternalPortMissingException or OperationCanceledException && checkpoint is not null && applied.Value > 0)
-            {
-                throw await CheckpointedChange.RolledBackAsync(Host, checkpoint!, $"{doing} the Open vSwitch bridge {name} failed half-way ({e.Message})", e).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is NetlinkException or InternalPortMissingException or OperationCanceledException)
-            {
-                if (applied.Value == 0 && e is NetlinkException refused) throw HostErrors.Refused(refused, $"{doing} the Open vSwitch bridge {name}", Host.NamespaceDescription);
-                if (applied.Value == 0 && e is InternalPortMissingException) throw ProviderException.FailedPrecondition($"{doing} the Open vSwitch bridge {name}: {e.Message}; nothing was changed");
-                if (applied.Value == 0) throw;
-                var partial = await TryObserveAsync(name, a, CancellationToken.None).ConfigureAwait(false);
-                throw new ResourceInitFailedException(name, partial ?? new OvsBridgeState { Name = name },
-                    $"the Open vSwitch bridge {name} was only partly {(before is null ? "made" : "changed")}: {e.Message}; `pulumi up` tries again", e);
-            }
+        }
+        catch (Exception e) when (e is NetlinkException or InternalPortMissingException or OperationCanceledException && checkpoint is not null && applied.Value > 0)
+        {
+            throw await CheckpointedChange.RolledBackAsync(Host, checkpoint!, $"{doing} the Open vSwitch bridge {name} failed half-way ({e.Message})", e).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NetlinkException or InternalPortMissingException or OperationCanceledException)
+        {
+            if (applied.Value == 0 && e is NetlinkException refused) throw HostErrors.Refused(refused, $"{doing} the Open vSwitch bridge {name}", Host.NamespaceDescription);
+            if (applied.Value == 0 && e is InternalPortMissingException) throw ProviderException.FailedPrecondition($"{doing} the Open vSwitch bridge {name}: {e.Message}; nothing was changed");
+            if (applied.Value == 0) throw;
+            var partial = await TryObserveAsync(name, a, CancellationToken.None).ConfigureAwait(false);
+            throw new ResourceInitFailedException(name, partial ?? new OvsBridgeState { Name = name },
+                $"the Open vSwitch bridge {name} was only partly {(before is null ? "made" : "changed")}: {e.Message}; `pulumi up` tries again", e);
         }
         if (checkpoint is not null && applied.Value > 0)
             await CheckpointedChange.ConfirmOrRollBackAsync(Host, checkpoint, $"{doing} the Open vSwitch bridge {name}", ct).ConfigureAwait(false);
@@ -268,7 +309,8 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         var snapshot = await ReadAsync(ctx.Cancellation).ConfigureAwait(false);
         if (snapshot.Bridge(ctx.Id) is not { } bridge) return null;
         var hostSide = LinkName.IsValid(ctx.Id) ? await _port.ObserveAsync(ctx.Id, ctx.Cancellation).ConfigureAwait(false) : null;
-        var (state, inputs) = OvsBridgeMapping.Observe(snapshot, bridge, hostSide, ctx.OldInputs, ctx.IsImport);
+        var portSides = await ObservePortSidesAsync(snapshot, bridge, ctx.OldInputs, ctx.IsImport, ctx.Cancellation).ConfigureAwait(false);
+        var (state, inputs) = OvsBridgeMapping.Observe(snapshot, bridge, hostSide, ctx.OldInputs, ctx.IsImport, portSides);
         // Consent the host cannot report, kept as the program gave it.
         var consent = ctx.OldInputs?.TakeOverManagedLinks ?? ctx.OldState?.TakeOverManagedLinks;
         return new Observed<OvsBridgeArgs, OvsBridgeState>(ctx.Id, state with { TakeOverManagedLinks = consent }, inputs with { TakeOverManagedLinks = consent });
@@ -312,11 +354,17 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
             if (guests.Count > 0)
                 throw ProviderException.FailedPrecondition(
                     $"the Open vSwitch bridge {ctx.Id} carries guests' ports ({string.Join(", ", guests)}): deleting it cuts those guests off, and libvirt does not put their ports back. Set forceDestroy: true to delete it anyway. Nothing was changed");
-            if (LinkName.IsValid(ctx.Id) && await _port.FindAsync(ctx.Id, ctx.Cancellation).ConfigureAwait(false) is { } own
-                && await _checks.CarriedAsync(own, ctx.Cancellation).ConfigureAwait(false) is { } what)
-                throw ProviderException.FailedPrecondition(
-                    $"the internal port of the Open vSwitch bridge {ctx.Id} carries {what}; deleting the bridge could cut this host off the network. " +
-                    "Move them off it first, or set forceDestroy: true (and `pulumi up`) to delete it anyway. Nothing was changed");
+            // The bridge's internal port and its internal ports go with it: none may carry the host's traffic.
+            var internals = snapshot.PortsOf(bridge)
+                .Where(p => snapshot.InterfacesOf(p).ToList() is [var i] && (i.String("type") == "internal" || p.String("name") == ctx.Id))
+                .Select(p => p.String("name")).OfType<string>().Where(LinkName.IsValid).Order(StringComparer.Ordinal);
+            foreach (var link in internals)
+            {
+                if (await _port.FindAsync(link, ctx.Cancellation).ConfigureAwait(false) is { } own && await _checks.CarriedAsync(own, ctx.Cancellation).ConfigureAwait(false) is { } what)
+                    throw ProviderException.FailedPrecondition(
+                        $"{(link == ctx.Id ? "the internal port" : $"the internal port {link}")} of the Open vSwitch bridge {ctx.Id} carries {what}; deleting the bridge could cut this host off the network. " +
+                        "Move them off it first, or set forceDestroy: true (and `pulumi up`) to delete it anyway. Nothing was changed");
+            }
         }
         await TransactAsync(OvsTransactions.Delete(bridge), $"deleting the Open vSwitch bridge {ctx.Id}", ctx.Cancellation).ConfigureAwait(false);
     }
@@ -349,7 +397,27 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         var snapshot = await ReadAsync(ct).ConfigureAwait(false);
         if (snapshot.Bridge(name) is not { } bridge) return null;
         var hostSide = await _port.ObserveAsync(name, ct).ConfigureAwait(false);
-        return OvsBridgeMapping.Observe(snapshot, bridge, hostSide, form, importing: false).State with { TakeOverManagedLinks = form.TakeOverManagedLinks };
+        var portSides = await ObservePortSidesAsync(snapshot, bridge, form, importing: false, ct).ConfigureAwait(false);
+        return OvsBridgeMapping.Observe(snapshot, bridge, hostSide, form, importing: false, portSides).State with { TakeOverManagedLinks = form.TakeOverManagedLinks };
+    }
+
+    /// <summary>
+    /// The kernel's side of the bridge's internal ports, by name: those whose side <paramref name="form"/> declares, or
+    /// every one on import. The others are not read (a bridge of a hundred VLAN ports is read in one OVSDB round trip).
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, OvsHostSide>> ObservePortSidesAsync(OvsSnapshot snapshot, OvsdbRow bridge, OvsBridgeArgs? form, bool importing, CancellationToken ct)
+    {
+        var sides = new Dictionary<string, OvsHostSide>(StringComparer.Ordinal);
+        var name = bridge.String("name");
+        foreach (var port in snapshot.PortsOf(bridge))
+        {
+            if (port.String("name") is not { } portName || portName == name || snapshot.IsGuestPort(port)) continue;
+            if (snapshot.InterfacesOf(port).ToList() is not [var single] || single.String("type") != "internal" || !LinkName.IsValid(portName)) continue;
+            var declared = form?.Ports?.FirstOrDefault(p => p?.Name == portName);
+            if (!importing && declared is null or { Addresses: null, Gateway: null, Gateway6: null, Routes: null, Up: null }) continue;
+            if (await _port.ObserveAsync(portName, ct).ConfigureAwait(false) is { } side) sides[portName] = side;
+        }
+        return sides;
     }
 
     private async Task<OvsSnapshot> ReadAsync(CancellationToken ct)

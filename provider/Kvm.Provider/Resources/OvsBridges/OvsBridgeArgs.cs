@@ -62,7 +62,7 @@ internal partial record OvsBridgeArgs : IHostAddressing
 
 /// <summary>One port of an OVS bridge: an interface, a bond of several, an internal or a patch port.</summary>
 [SchemaType("kvm:index:OvsPort", "A port of an Open vSwitch bridge (a row of its Port table): an existing interface (an uplink), a bond, an internal port (an interface of the host) or one end of a patch, with its VLAN settings.")]
-internal sealed partial record OvsPortArgs
+internal sealed partial record OvsPortArgs : IHostAddressing
 {
     [Input("name", "The port's name; for a port of one interface, the interface's name too (e.g. eth1).", Required = true, MaxLength = 15)]
     public string? Name { get; init; }
@@ -84,6 +84,23 @@ internal sealed partial record OvsPortArgs
 
     [Input("bond", "Make the port a bond of several existing interfaces.")]
     public OvsBondArgs? Bond { get; init; }
+
+    // An internal port is an interface of the host, like the bridge's own: the same inputs as the bridge's, on its link.
+
+    [Input("addresses", "For an `internal` port (an interface of the host, e.g. a management port in VLAN `tag`): the host's IPv4 and IPv6 addresses on it, in CIDR notation, in any order. Unset: not managed. Set: exactly these; others are removed. The same rules as the bridge's `addresses`; an address belongs to one link of the bridge.", Unordered = true, MaxLength = 256)]
+    public string[]? Addresses { get; init; }
+
+    [Input("gateway", "For an `internal` port: the IPv4 default route through it, in one of its `addresses`' subnets. One default route per family on the bridge and its ports. Unset: not managed; unset after being set: removed.", MaxLength = 15)]
+    public string? Gateway { get; init; }
+
+    [Input("gateway6", "For an `internal` port: the IPv6 default route through it, in one of its `addresses`' subnets or link-local. Unset: not managed; unset after being set: removed.", MaxLength = 45)]
+    public string? Gateway6 { get; init; }
+
+    [Input("routes", "For an `internal` port: static routes (main table) through it, other than the default route, in any order. Unset: not managed. Set: exactly these.", Unordered = true, MaxLength = 1024)]
+    public BridgeRouteArgs[]? Routes { get; init; }
+
+    [Input("up", "For an `internal` port: whether the host's interface is administratively up (Open vSwitch makes it down). Unset: brought up when the port declares addresses, gateways or routes, else not managed.")]
+    public bool? Up { get; init; }
 }
 
 /// <summary>A bond: several interfaces as one port.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Kvm.Ovsdb;
+using Kvm.Provider.Resources.Bridges;
 
 namespace Kvm.Provider.Resources.OvsBridges;
 
@@ -12,7 +13,9 @@ internal static class OvsBridgeMapping
     /// ovs-vswitchd has not made the link). With <paramref name="importing"/>, settings at Open vSwitch's defaults are
     /// left out of the inputs (a new bridge would have them anyway), so imported programs stay short.
     /// </summary>
-    public static (OvsBridgeState State, OvsBridgeArgs Inputs) Observe(OvsSnapshot snapshot, OvsdbRow bridge, OvsHostSide? hostSide, OvsBridgeArgs? form, bool importing)
+    /// <param name="portSides">The kernel's side of internal ports, by name (those read: declared or imported).</param>
+    public static (OvsBridgeState State, OvsBridgeArgs Inputs) Observe(OvsSnapshot snapshot, OvsdbRow bridge, OvsHostSide? hostSide, OvsBridgeArgs? form, bool importing,
+        IReadOnlyDictionary<string, OvsHostSide>? portSides = null)
     {
         var name = bridge.String("name")!;
         var own = snapshot.PortsOf(bridge).FirstOrDefault(p => p.String("name") == name);
@@ -21,12 +24,12 @@ internal static class OvsBridgeMapping
         var guests = all.Where(snapshot.IsGuestPort).Select(p => p.String("name")!).Order(StringComparer.Ordinal).ToArray();
         var declaredOrder = (form?.Ports ?? []).Select(p => p?.Name).ToList();
         var ports = all.Where(p => !snapshot.IsGuestPort(p))
-            .Select(p => PortOf(snapshot, p, form?.Ports?.FirstOrDefault(d => d?.Name == p.String("name"))))
+            .Select(p => PortOf(snapshot, p, form?.Ports?.FirstOrDefault(d => d?.Name == p.String("name")), portSides?.GetValueOrDefault(p.String("name")!), importing))
             .OrderBy(p => declaredOrder.IndexOf(p.Name) is var i and >= 0 ? i : int.MaxValue)
             .ThenBy(p => p.Name, StringComparer.Ordinal)
             .ToArray();
 
-        var layer3 = hostSide?.Layer3;
+        var host = HostInputs(hostSide, form, importing);
         var datapath = bridge.String("datapath_type") is { Length: > 0 } dp ? dp : importing ? null : "system";
         var inputs = new OvsBridgeArgs
         {
@@ -39,13 +42,11 @@ internal static class OvsBridgeMapping
             OtherConfig = Entries(bridge.Map("other_config"), importing),
             ExternalIds = Entries(bridge.Map("external_ids"), importing),
             Ports = importing && ports.Length == 0 ? null : ports,
-            // An empty list declares "exactly none": read back so only when the program declares the list (as a Bridge's).
-            Addresses = layer3?.Addresses is { Length: 0 } && form?.Addresses is null ? null : layer3?.Addresses,
-            Gateway = layer3?.Gateway,
-            Gateway6 = layer3?.Gateway6,
-            Routes = layer3?.Routes is { Length: 0 } && form?.Routes is null ? null : layer3?.Routes,
-            // Open vSwitch makes the port down: an import records only an up one.
-            Up = hostSide is { Up: var up } && (up || !importing) ? up : null,
+            Addresses = host.Addresses,
+            Gateway = host.Gateway,
+            Gateway6 = host.Gateway6,
+            Routes = host.Routes,
+            Up = host.Up,
             TakeOverManagedLinks = form?.TakeOverManagedLinks,
             ForceDestroy = form?.ForceDestroy ?? false,
         };
@@ -53,26 +54,50 @@ internal static class OvsBridgeMapping
         {
             Uuid = bridge.Uuid.ToString("D"),
             GuestPorts = guests,
-            Addresses = layer3?.Addresses,
-            Routes = layer3?.Routes,
+            Addresses = hostSide?.Layer3.Addresses,
+            Routes = hostSide?.Layer3.Routes,
             Up = hostSide?.Up,
         };
         return (state, inputs);
+    }
+
+    /// <summary>
+    /// A link's side as inputs. An empty list declares "exactly none", so it reads back so only when the program declares
+    /// the list (as a Bridge's); Open vSwitch makes its internal ports down, so an import records only an up one.
+    /// </summary>
+    private static (string[]? Addresses, string? Gateway, string? Gateway6, BridgeRouteArgs[]? Routes, bool? Up) HostInputs(OvsHostSide? side, IHostAddressing? form, bool importing)
+    {
+        if (side is null) return default;
+        var l3 = side.Layer3;
+        return (l3.Addresses is { Length: 0 } && form?.Addresses is null ? null : l3.Addresses,
+            l3.Gateway,
+            l3.Gateway6,
+            l3.Routes is { Length: 0 } && form?.Routes is null ? null : l3.Routes,
+            side.Up || !importing ? side.Up : null);
     }
 
     /// <summary>A string map column, keys in ordinal order (as the program's map binds), so a re-read compares equal.</summary>
     private static ImmutableSortedDictionary<string, string>? Entries(IReadOnlyDictionary<string, string> map, bool importing) =>
         importing && map.Count == 0 ? null : map.ToImmutableSortedDictionary(StringComparer.Ordinal);
 
-    /// <summary>A Port row as the program writes it: one interface is the port itself (with its type), several a bond.</summary>
-    public static OvsPortArgs PortOf(OvsSnapshot snapshot, OvsdbRow port, OvsPortArgs? declared)
+    /// <summary>
+    /// A Port row as the program writes it: one interface is the port itself (with its type), several a bond; an
+    /// internal port with the kernel's side of its link (<paramref name="side"/>) when that was read.
+    /// </summary>
+    public static OvsPortArgs PortOf(OvsSnapshot snapshot, OvsdbRow port, OvsPortArgs? declared, OvsHostSide? side = null, bool importing = false)
     {
         var interfaces = snapshot.InterfacesOf(port).ToList();
         var single = interfaces.Count == 1 ? interfaces[0] : null;
         var type = single?.String("type") is { Length: > 0 } t ? t : null;
         var memberOrder = (declared?.Bond?.Members ?? []).ToList();
+        var host = type == "internal" ? HostInputs(side, declared, importing) : default;
         return new OvsPortArgs
         {
+            Addresses = host.Addresses,
+            Gateway = host.Gateway,
+            Gateway6 = host.Gateway6,
+            Routes = host.Routes,
+            Up = host.Up,
             Name = port.String("name"),
             Type = type,
             Peer = type == "patch" && single!.Map("options").TryGetValue("peer", out var peer) ? peer : null,

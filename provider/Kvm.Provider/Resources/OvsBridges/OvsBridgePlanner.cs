@@ -21,12 +21,83 @@ internal sealed class OvsBridgePlanner : Planner<OvsBridgeArgs, OvsBridgeState>
         failures.AddRange(EntryFailures(OvsBridgeArgs.Paths.OtherConfig, a.OtherConfig));
         failures.AddRange(EntryFailures(OvsBridgeArgs.Paths.ExternalIds, a.ExternalIds));
         if (a.Ports is { } ports) failures.AddRange(PortFailures(ctx, a.Name, ports));
-        failures.AddRange(BridgeAddressRules.Validate(ctx.News));
+        failures.AddRange(HostSideFailures(ctx.News));
         return failures;
     }
 
-    /// <summary>Addresses, gateways and routes as the kernel writes them (<see cref="BridgeAddressRules.Normalize"/>), so a re-read compares equal.</summary>
-    public override ObjectValue NormalizeInputs(ObjectValue news) => BridgeAddressRules.Normalize(news);
+    /// <summary>
+    /// The host's layer 3 on the bridge's internal port and on internal ports in `ports`: each link by a Linux Bridge's
+    /// rules (<see cref="BridgeAddressRules"/>); only internal ports are interfaces of the host; an address belongs to
+    /// one link of the bridge, and a family has one default route.
+    /// </summary>
+    private static IEnumerable<CheckFailure> HostSideFailures(Bound<OvsBridgeArgs> news)
+    {
+        foreach (var failure in BridgeAddressRules.Validate(news)) yield return failure;
+        var links = new List<(string Prefix, IHostAddressing Link)> { ("", news.Value) };
+        var ports = news.Value.Ports ?? [];
+        for (var i = 0; i < ports.Length; i++)
+        {
+            if (ports[i] is not { } port) continue;
+            var prefix = PropertyPath.Index(OvsBridgeArgs.Paths.Ports, i) + ".";
+            if (port.Type != "internal")
+            {
+                if (FirstHostSideKey(port) is { } key)
+                    yield return new(prefix + key, $"port {port.Name} is not an internal port: only an internal port (and the bridge itself) is an interface of the host, which holds addresses and routes. An uplink's address moves to the bridge's internal port as it joins: declare it in the bridge's addresses");
+                continue;
+            }
+            var own = new Bound<OvsPortArgs>(port, [], Under(news.UnknownPaths, prefix), Under(news.SecretPaths, prefix));
+            foreach (var failure in BridgeAddressRules.Validate(own)) yield return failure with { Property = prefix + failure.Property };
+            links.Add((prefix, port));
+        }
+        foreach (var failure in AcrossLinks(links)) yield return failure;
+    }
+
+    /// <summary>The paths under <paramref name="prefix"/>, relative to it.</summary>
+    private static ImmutableHashSet<string> Under(ImmutableHashSet<string> paths, string prefix) =>
+        [.. paths.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).Select(p => p[prefix.Length..])];
+
+    private static string? FirstHostSideKey(IHostAddressing p) =>
+        p.Addresses is not null ? IHostAddressing.AddressesPath
+        : p.Gateway is not null ? IHostAddressing.GatewayPath
+        : p.Gateway6 is not null ? IHostAddressing.Gateway6Path
+        : p.Routes is not null ? IHostAddressing.RoutesPath
+        : p.Up is not null ? IHostAddressing.UpPath
+        : null;
+
+    /// <summary>One address on two links of the host answers on both; two default routes of a family, the kernel keeps both and the lowest metric wins.</summary>
+    private static IEnumerable<CheckFailure> AcrossLinks(List<(string Prefix, IHostAddressing Link)> links)
+    {
+        var addresses = new Dictionary<System.Net.IPAddress, string>();
+        var gateways = new Dictionary<bool, string>();
+        foreach (var (prefix, link) in links)
+        {
+            var declared = link.Addresses ?? [];
+            for (var j = 0; j < declared.Length; j++)
+            {
+                var path = prefix + PropertyPath.Index(IHostAddressing.AddressesPath, j);
+                if (declared[j] is not { } text || !IpCidr.TryParse(text, out var cidr, out _)) continue;
+                if (addresses.TryGetValue(cidr.Address, out var other) && !other.StartsWith(prefix + IHostAddressing.AddressesPath + "[", StringComparison.Ordinal))
+                    yield return new(path, $"{cidr.Address} is also declared at {other}: an address belongs to one link of the bridge (the kernel would answer for it on both)");
+                else addresses.TryAdd(cidr.Address, path);
+            }
+            foreach (var (key, gateway, ipv6) in new[] { (IHostAddressing.GatewayPath, link.Gateway, false), (IHostAddressing.Gateway6Path, link.Gateway6, true) })
+            {
+                if (gateway is null) continue;
+                if (gateways.TryGetValue(ipv6, out var first))
+                    yield return new(prefix + key, $"the {(ipv6 ? "IPv6" : "IPv4")} default route is already declared at {first}: declare one per family (with two, the kernel keeps both and only the lowest metric is used)");
+                else gateways[ipv6] = prefix + key;
+            }
+        }
+    }
+
+    /// <summary>Addresses, gateways and routes, the bridge's and its ports', as the kernel writes them (<see cref="BridgeAddressRules.Normalize"/>), so a re-read compares equal.</summary>
+    public override ObjectValue NormalizeInputs(ObjectValue news)
+    {
+        news = BridgeAddressRules.Normalize(news);
+        return news[OvsBridgeArgs.Paths.Ports] is ArrayValue ports
+            ? news.With(OvsBridgeArgs.Paths.Ports, new ArrayValue([.. ports.Items.Select(p => p is ObjectValue port ? BridgeAddressRules.Normalize(port) : p)]))
+            : news;
+    }
 
     /// <summary>
     /// OVSDB takes any string as a key (vswitch.ovsschema: `"key": "string"`, no length limit), but an empty one names
@@ -157,14 +228,53 @@ internal sealed class OvsBridgePlanner : Planner<OvsBridgeArgs, OvsBridgeState>
                 "up" when ctx.News.Up == false => $"the internal port {name} goes down: the host's own traffic through the bridge stops (the ports' and guests' traffic does not)",
                 _ => null,
             };
-            if (why is not null) yield return Announcement.Warning($"kvm:live {key}: {why}");
+            if (key == "ports")
+            {
+                // Each port's changes: in the database, or on an internal port's link (its addresses, routes, up).
+                var (database, links) = PortChanges(ctx.Plan.Diff);
+                foreach (var link in links)
+                {
+                    var port = link.EndsWith("].up", StringComparison.Ordinal) && int.TryParse(link["ports[".Length..link.IndexOf(']', StringComparison.Ordinal)], out var i)
+                        && ctx.News.Ports is { } declared && i < declared.Length ? declared[i] : null;
+                    if (port is { Up: false }) yield return Announcement.Warning($"kvm:live {link}: the internal port {port.Name} goes down: the host's own traffic through it stops");
+                    else hostSide.Add(link);
+                }
+                if (why is not null) yield return Announcement.Warning($"kvm:live {key}: {why}");
+                else if (database) quiet.Add(key);
+            }
+            else if (why is not null) yield return Announcement.Warning($"kvm:live {key}: {why}");
             else if (key is "addresses" or "gateway" or "gateway6" or "routes" or "up") hostSide.Add(key);
             else if (key is not ("forceDestroy" or "takeOverManagedLinks")) quiet.Add(key);
         }
         if (quiet.Count > 0)
             yield return Announcement.Info($"kvm:live {string.Join(", ", quiet)}: applied to the running bridge in one OVSDB transaction; no port's traffic is interrupted");
         if (hostSide.Count > 0)
-            yield return Announcement.Info($"kvm:live {string.Join(", ", hostSide)}: set on the internal port {name} (the host's interface on the bridge) by netlink, after the database; new addresses and routes come before old ones go, and no port's traffic is interrupted");
+        {
+            var onPorts = hostSide.Any(k => k.StartsWith("ports[", StringComparison.Ordinal));
+            var onBridge = hostSide.Any(k => !k.StartsWith("ports[", StringComparison.Ordinal));
+            var where = (onBridge, onPorts) switch
+            {
+                (true, false) => $"the internal port {name} (the host's interface on the bridge)",
+                (false, true) => "the internal ports' links",
+                _ => $"the internal port {name} (the host's interface on the bridge) and the internal ports' links",
+            };
+            yield return Announcement.Info($"kvm:live {string.Join(", ", hostSide)}: set on {where} by netlink, after the database; new addresses and routes come before old ones go, and no port's traffic is interrupted");
+        }
+    }
+
+    /// <summary>Whether a change of `ports` touches the database, and which internal ports' host side it changes ("ports[2].addresses").</summary>
+    private static (bool Database, IReadOnlyList<string> Links) PortChanges(DiffResult diff)
+    {
+        var links = new List<string>();
+        var database = false;
+        foreach (var path in diff.Detailed.Keys.Where(k => k.StartsWith("ports", StringComparison.Ordinal)))
+        {
+            var at = path.IndexOf("].", StringComparison.Ordinal);
+            var key = at < 0 ? null : path[(at + 2)..].Split('.', '[')[0];
+            if (key is "addresses" or "gateway" or "gateway6" or "routes" or "up") links.Add(path[..(at + 2)] + key);
+            else database = true;
+        }
+        return (database, [.. links.Distinct()]);
     }
 
     private static string? PortsWhy(AnnounceContext<OvsBridgeArgs, OvsBridgeState> ctx)
