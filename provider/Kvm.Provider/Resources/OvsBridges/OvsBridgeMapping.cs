@@ -27,6 +27,10 @@ internal static class OvsBridgeMapping
             .ToArray();
 
         var layer3 = hostSide?.Layer3;
+        // An empty list declares "exactly none": read back so only when the program declares the list (as a Bridge's).
+        var addresses = layer3?.Addresses is { Length: 0 } && form?.Addresses is null ? null : layer3?.Addresses;
+        var routes = layer3?.Routes is { Length: 0 } && form?.Routes is null ? null : layer3?.Routes;
+        var declaresLayer3 = addresses is not null || layer3?.Gateway is not null || layer3?.Gateway6 is not null || routes is not null;
         var datapath = bridge.String("datapath_type") is { Length: > 0 } dp ? dp : importing ? null : "system";
         var inputs = new OvsBridgeArgs
         {
@@ -39,13 +43,13 @@ internal static class OvsBridgeMapping
             OtherConfig = Entries(bridge.Map("other_config"), importing),
             ExternalIds = Entries(bridge.Map("external_ids"), importing),
             Ports = importing && ports.Length == 0 ? null : ports,
-            // An empty list declares "exactly none": read back so only when the program declares the list (as a Bridge's).
-            Addresses = layer3?.Addresses is { Length: 0 } && form?.Addresses is null ? null : layer3?.Addresses,
+            Addresses = addresses,
             Gateway = layer3?.Gateway,
             Gateway6 = layer3?.Gateway6,
-            Routes = layer3?.Routes is { Length: 0 } && form?.Routes is null ? null : layer3?.Routes,
-            // Open vSwitch makes the port down: an import records only an up one.
-            Up = hostSide is { Up: var up } && (up || !importing) ? up : null,
+            Routes = routes,
+            // Open vSwitch makes the port down, and declared layer 3 brings it up (up unset): an import records only
+            // an up port without layer 3, so the program that declares the addresses as they are has no change.
+            Up = hostSide is { Up: var up } && (!importing || up && !declaresLayer3) ? up : null,
             TakeOverManagedLinks = form?.TakeOverManagedLinks,
             ForceDestroy = form?.ForceDestroy ?? false,
         };
