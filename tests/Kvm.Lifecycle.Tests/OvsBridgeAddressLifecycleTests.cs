@@ -277,6 +277,39 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task A_takeover_that_cuts_the_host_off_is_rolled_back_open_vswitch_s_ports_included()
+    {
+        using var ovs = OvsSwitch.Start();
+        var host = ovs.Namespace;
+        using var lan = Peer(ovs, "up0", "10.84.0.254/24");
+        host.Ip("addr", "add", "10.84.0.1/24", "dev", "up0");
+        host.Ip("route", "add", "default", "via", "10.84.0.254");
+        await using var stack = await StackFor(ovs, new Dictionary<string, string> { ["reachabilityProbe"] = "10.84.0.254:22", ["confirmTimeoutSeconds"] = "3" });
+        // failMode secure: without an OpenFlow controller's flows the bridge forwards nothing, so the host is cut off.
+        var slip = Res(OvsBridge, "sw", """
+            {"name": "ob2", "datapathType": "netdev", "failMode": "secure", "ports": [{"name": "up0"}],
+             "addresses": ["10.84.0.1/24"], "gateway": "10.84.0.254"}
+            """);
+
+        var result = await stack.UpAsync(slip);
+        var step = result["sw"];
+        Assert.Equal(StepOp.Failed, step.Op);
+        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, step.ErrorCode);
+        Assert.Contains("the host was not confirmed reachable through 10.84.0.254:22 (reachabilityProbe) within 3 s", step.Error);
+        Assert.Contains("up0 carries the default route", step.Error);
+        Assert.Contains("rolled it back by itself: nothing was changed", step.Error);
+
+        // As it was: no bridge (up0 left it in the database), the address and default route on up0, the LAN reachable.
+        Assert.Equal("", ovs.Vsctl("list-br").Trim());
+        Assert.Equal("", ovs.Vsctl("--bare", "--columns=name", "list", "port").Trim());
+        Poll.Until(() => host.Link("ob2") is null, TimeSpan.FromSeconds(15), "ovs-vswitchd to remove the internal port ob2");
+        Assert.Equal(["10.84.0.1/24"], host.Addresses("up0"));
+        Assert.Equal(["via 10.84.0.254 dev up0"], DefaultRoutes(host, "-4"));
+        Assert.True(Pings(lan, "10.84.0.1"), "the rollback left the host cut off");
+        Assert.Empty(stack.State);
+    }
+
+    [Fact]
     public async Task Addresses_held_elsewhere_routes_on_a_down_port_and_managed_links_fail_check_naming_the_property()
     {
         using var ovs = OvsSwitch.Start();
