@@ -48,6 +48,8 @@ public class OvsBridgeResourceTests
         var ovsdb = new ScriptedOvsdb(writeResult);
         var connections = new Mock<IHostConnections>(MockBehavior.Strict);
         connections.SetupGet(c => c.Ovsdb).Returns(ovsdb);
+        // The kernel's side (the internal port, joining uplinks): a change reads it first; here it holds none of them.
+        connections.SetupGet(c => c.Links).Returns(new Mock<Kvm.Netlink.ILinkApi>().Object);
         connections.Setup(c => c.Dispose());
         var host = new ProviderHost(new CapturingLog(), _ => connections.Object);
         host.Configure(new ProviderConfig());
