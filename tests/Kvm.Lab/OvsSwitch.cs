@@ -58,6 +58,33 @@ public sealed class OvsSwitch : IDisposable
     public void AddBridge(string name) =>
         Vsctl("add-br", name, "--", "set", "bridge", name, "datapath_type=netdev");
 
+    /// <summary>Host path of ovs-vswitchd's pid file (/run/openvswitch/ovs-vswitchd.pid inside).</summary>
+    public string VswitchdPidFile => Mounts.HostPath("/run/openvswitch/ovs-vswitchd.pid");
+
+    /// <summary>
+    /// The host side of a reboot: the ovs-vswitchd this fixture started is stopped by its pid, the links in
+    /// <paramref name="forget"/> are deleted as a boot forgets them (a netdev bridge's internal port is a tap
+    /// device that outlives ovs-vswitchd), and ovs-vswitchd starts again on the same database, as
+    /// tests/lab/ovs-start.sh starts it. It makes the bridges' internal ports again, down and without addresses;
+    /// this returns once it runs (not once it has made them: wait for the links).
+    /// </summary>
+    public void RestartVswitchd(params string[] forget)
+    {
+        var pid = Poll.ReadPid(VswitchdPidFile) ?? throw new InvalidOperationException($"ovs-vswitchd has no pid file ({VswitchdPidFile})");
+        if (Poll.Alive(pid))
+        {
+            LabMounts.Signal([pid], "TERM");
+            Poll.Until(() => !Poll.Alive(pid), TimeSpan.FromSeconds(30), $"ovs-vswitchd ({pid}) to stop", () => Poll.Tail(LogPath));
+        }
+        foreach (var link in forget)
+        {
+            if (Namespace.Link(link) is not null) Namespace.Ip("link", "del", link);
+        }
+        Mounts.Exec("ovs-vswitchd", ["unix:/run/openvswitch/db.sock", "--pidfile=/run/openvswitch/ovs-vswitchd.pid", "--detach", "-vconsole:emer",
+                "--log-file=/var/log/openvswitch/ovs-vswitchd.log"], TimeSpan.FromMinutes(1))
+            .EnsureSuccess("ovs-vswitchd (restart)");
+    }
+
     /// <summary>Stops ovs-vswitchd and ovsdb-server by pid; removes the namespace if this fixture made it.</summary>
     public void Dispose()
     {

@@ -110,6 +110,26 @@ public sealed class BridgeAddressLifecycleTests
     }
 
     [Fact]
+    public async Task A_route_whose_next_hop_moves_with_the_subnet_is_swapped_in_place()
+    {
+        using var ns = LabNamespace.Create();
+        await using var stack = await StackIn(ns);
+        const string Declared = """
+            {"name": "br-rt", "forceDestroy": true, "addresses": ["192.168.52.90/24"],
+             "routes": [{"destination": "10.52.0.0/16", "via": "192.168.52.2", "metric": 50}]}
+            """;
+        (await stack.UpAsync(Res(Bridge, "br", Declared))).EnsureOk();
+
+        // Same destination and metric through the new subnet's next hop: the kernel holds one such route, so it is replaced.
+        var moved = Res(Bridge, "br", Declared.Replace("192.168.52.", "192.168.53.", StringComparison.Ordinal));
+        (await stack.UpAsync(moved)).EnsureOk();
+        Assert.Equal(["192.168.53.90/24"], ns.Addresses("br-rt"));
+        Assert.Contains("10.52.0.0/16 via 192.168.53.2 proto static metric 50", Routes(ns, "-4", "br-rt"));
+        Assert.All((await stack.UpAsync(moved)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+        (await stack.DestroyAsync()).EnsureOk();
+    }
+
+    [Fact]
     public async Task Bad_addresses_are_check_failures_and_the_host_is_untouched()
     {
         using var ns = LabNamespace.Create();

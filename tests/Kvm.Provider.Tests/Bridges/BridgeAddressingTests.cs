@@ -191,6 +191,23 @@ public sealed class BridgeAddressingTests
     }
 
     [Fact]
+    public void A_route_to_the_same_destination_and_metric_through_a_new_next_hop_is_swapped_in_one_request()
+    {
+        var before = new BridgeArgs { Name = "br0", Addresses = ["192.168.0.90/24"], Routes = [new() { Destination = "10.8.0.0/16", Via = "192.168.0.2", Metric = 50 }] };
+        var wanted = new BridgeArgs { Name = "br0", Addresses = ["192.168.1.90/24"], Routes = [new() { Destination = "10.8.0.0/16", Via = "192.168.1.2", Metric = 50 }] };
+        Route[] routes = [new(IPAddress.Parse("10.8.0.0"), 16, IPAddress.Parse("192.168.0.2"), Br) { Metric = 50 }];
+
+        var changes = BridgeAddressing.Changes(wanted, before, [Held("192.168.0.90", 24)], routes, Br);
+
+        // Added beside the old one, the kernel would refuse it (EEXIST: one route per destination and metric).
+        var (added, replace) = Assert.Single(changes.AddRoutes);
+        Assert.True(replace);
+        Assert.Equal("10.8.0.0/16 via 192.168.1.2 metric 50", added.ToString());
+        Assert.Empty(changes.DeleteRoutes);
+        Assert.Equal("192.168.0.90/24", Assert.Single(changes.DeleteAddresses).ToString());
+    }
+
+    [Fact]
     public void Addresses_and_routes_no_longer_declared_are_removed_as_ports_are_released()
     {
         var before = new BridgeArgs { Name = "br0", Addresses = ["192.168.0.90/24"], Gateway = "192.168.0.1" };

@@ -36,6 +36,28 @@ public class OvsBridgeMappingTests
     }
 
     [Fact]
+    public void Import_records_up_only_when_the_internal_port_is_up_without_layer_3()
+    {
+        var host = HostTables();
+        var layer3 = new Kvm.Provider.Resources.Bridges.Layer3(["192.168.0.90/24"], "192.168.0.1", null, []);
+        var none = new Kvm.Provider.Resources.Bridges.Layer3([], null, null, []);
+
+        // Up with an address: implied by the addresses (up unset brings it up), so the program declaring them matches.
+        var (imported, withAddress) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, new OvsHostSide(true, layer3), null, importing: true);
+        Assert.Equal(["192.168.0.90/24"], withAddress.Addresses!);
+        Assert.Equal("192.168.0.1", withAddress.Gateway);
+        Assert.Null(withAddress.Routes);
+        Assert.Null(withAddress.Up);
+        var program = Args("""{"name": "ovsbr0", "datapathType": "netdev", "addresses": ["192.168.0.90/24"], "gateway": "192.168.0.1"}""");
+        var diff = Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(imported, program with { Ports = withAddress.Ports, Mtu = withAddress.Mtu, ForceDestroy = false }, withAddress);
+        Assert.Empty(diff.Detailed.Keys);
+
+        // Up without layer 3: only up: true keeps it so. Down, as Open vSwitch makes it: nothing to record.
+        Assert.Equal(true, OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, new OvsHostSide(true, none), null, importing: true).Inputs.Up);
+        Assert.Null(OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, new OvsHostSide(false, none), null, importing: true).Inputs.Up);
+    }
+
+    [Fact]
     public void String_maps_read_back_in_key_order_and_match_the_program_s_map()
     {
         var host = HostTables();
@@ -85,11 +107,11 @@ public class OvsBridgeMappingTests
     }
 
     [Fact]
-    public void Import_records_an_internal_port_that_is_up_with_its_addresses_and_leaves_a_down_bare_one_out()
+    public void Import_records_the_internal_port_s_addresses_and_leaves_up_to_them_and_a_down_bare_one_out()
     {
         var host = HostTables();
         var (_, inputs) = OvsBridgeMapping.Observe(host, host.Bridge("ovsbr0")!, Addressed, null, importing: true);
-        Assert.True(inputs.Up);
+        Assert.Null(inputs.Up);   // the addresses bring it up
         Assert.Equal(["192.168.0.90/24"], inputs.Addresses!);
 
         var bare = new OvsHostSide(false, new Kvm.Provider.Resources.Bridges.Layer3([], null, null, []));

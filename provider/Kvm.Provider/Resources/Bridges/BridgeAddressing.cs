@@ -94,8 +94,16 @@ internal static class BridgeAddressing
         {
             var others = managedRoutes.Where(r => !r.IsDefault).ToList();
             var declared = wantedRoutes.Select(r => ToRoute(r, index)).ToList();
-            changes.AddRoutes.AddRange(declared.Where(d => !others.Any(o => SameRoute(o, d))).Select(d => (d, Replace: false)));
-            changes.DeleteRoutes.AddRange(others.Where(o => !declared.Any(d => SameRoute(o, d))));
+            var stale = others.Where(o => !declared.Any(d => SameRoute(o, d))).ToList();
+            foreach (var d in declared.Where(d => !others.Any(o => SameRoute(o, d))))
+            {
+                // The kernel keys a route by destination and metric: one held with those through another next hop
+                // would refuse the new one (EEXIST), so it is swapped in one request instead of added then removed.
+                var swapped = stale.FirstOrDefault(o => SameKey(o, d));
+                if (swapped is not null) stale.Remove(swapped);
+                changes.AddRoutes.Add((d, Replace: swapped is not null));
+            }
+            changes.DeleteRoutes.AddRange(stale);
         }
         return changes;
     }
@@ -112,6 +120,10 @@ internal static class BridgeAddressing
             Metric = (uint)RouteMetric.Effective(destination.IsIPv6, r.Metric),
         };
     }
+
+    /// <summary>The same destination and metric: the kernel holds one such route in a table, whatever its next hop.</summary>
+    private static bool SameKey(Route held, Route wanted) =>
+        held.Destination.Equals(wanted.Destination) && held.DestinationLength == wanted.DestinationLength && EffectiveMetric(held) == EffectiveMetric(wanted);
 
     /// <summary>One route whichever way its metric is spelt (unset is the family's default).</summary>
     public static bool SameRoute(Route held, Route wanted) =>

@@ -63,17 +63,18 @@ internal static class OvsBridgeMapping
 
     /// <summary>
     /// A link's side as inputs. An empty list declares "exactly none", so it reads back so only when the program declares
-    /// the list (as a Bridge's); Open vSwitch makes its internal ports down, so an import records only an up one.
+    /// the list (as a Bridge's); Open vSwitch makes its internal ports down, so an import records `up` only for an up one.
     /// </summary>
     private static (string[]? Addresses, string? Gateway, string? Gateway6, BridgeRouteArgs[]? Routes, bool? Up) HostInputs(OvsHostSide? side, IHostAddressing? form, bool importing)
     {
         if (side is null) return default;
         var l3 = side.Layer3;
-        return (l3.Addresses is { Length: 0 } && form?.Addresses is null ? null : l3.Addresses,
-            l3.Gateway,
-            l3.Gateway6,
-            l3.Routes is { Length: 0 } && form?.Routes is null ? null : l3.Routes,
-            side.Up || !importing ? side.Up : null);
+        var addresses = l3.Addresses is { Length: 0 } && form?.Addresses is null ? null : l3.Addresses;
+        var routes = l3.Routes is { Length: 0 } && form?.Routes is null ? null : l3.Routes;
+        var declaresLayer3 = addresses is not null || l3.Gateway is not null || l3.Gateway6 is not null || routes is not null;
+        // Declared layer 3 brings the port up (up unset), so an import records only an up port without any: the
+        // program that declares the addresses as they are then has no change.
+        return (addresses, l3.Gateway, l3.Gateway6, routes, !importing || (side.Up && !declaresLayer3) ? side.Up : null);
     }
 
     /// <summary>A string map column, keys in ordinal order (as the program's map binds), so a re-read compares equal.</summary>
