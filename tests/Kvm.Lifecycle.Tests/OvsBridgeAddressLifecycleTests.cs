@@ -406,6 +406,82 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         Assert.Empty(Directory.GetFiles(unitDir, "*", SearchOption.AllDirectories));
     }
 
+    // Ports in name order, as an import lists them (`ports` is an ordered list: an import of ports declared in another
+    // order shows them moved).
+    private const string ManagementPort = """
+        {"name": "ob9", "datapathType": "netdev", "ports": [
+          {"name": "mgmt10", "type": "internal", "tag": 10, "addresses": ["10.10.9.1/24"], "routes": [{"destination": "10.99.0.0/16", "via": "10.10.9.2"}]},
+          {"name": "pv10", "tag": 10},
+          {"name": "pv20", "tag": 20}
+        ]}
+        """;
+
+    [Fact]
+    public async Task A_management_port_in_a_vlan_carries_the_host_s_address_there_imports_as_declared_and_comes_back_after_a_reboot()
+    {
+        var persistDir = Path.Combine(TempFolder("persist"), "state");
+        var unitDir = TempFolder("units");
+        using var ovs = OvsSwitch.Start();
+        var ns = ovs.Namespace;
+        using var vlan10 = Peer(ovs, "pv10", "10.10.9.2/24");
+        using var vlan20 = Peer(ovs, "pv20", "10.10.9.3/24");
+        await using var stack = await StackFor(ovs, new Dictionary<string, string> { ["persistDir"] = persistDir, ["systemdUnitDir"] = unitDir });
+        var sw = Res(OvsBridge, "sw", ManagementPort);
+
+        var preview = (await stack.PreviewAsync(sw)).EnsureOk();
+        Assert.Equal(StepOp.Create, preview["sw"].Op);
+        Assert.Null(ns.Link("mgmt10"));   // a preview makes nothing
+        (await stack.UpAsync(sw)).EnsureOk();
+        Assert.True(IsUp(ns, "mgmt10"), "the management port was left down");
+        Assert.Equal(["10.10.9.1/24"], ns.Addresses("mgmt10"));
+        Assert.Contains("10.99.0.0/16 via 10.10.9.2 proto static", Routes(ns, "-4", "mgmt10"));
+        Assert.False(IsUp(ns, "ob9"), "the bridge's own internal port declares nothing: it stays as Open vSwitch made it");
+        // The address lives in VLAN 10: a host on VLAN 10 reaches it, one on VLAN 20 of the same bridge does not.
+        Assert.True(Pings(vlan10, "10.10.9.1"), "VLAN 10 cannot reach the management address");
+        Assert.NotEqual(0, vlan20.Exec("busybox", "ping", "-c", "1", "-W", "2", "10.10.9.1").ExitCode);
+        Assert.All((await stack.UpAsync(sw)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+
+        // Drift on the port's link is found and undone.
+        ns.Ip("addr", "add", "10.10.9.77/24", "dev", "mgmt10");
+        (await stack.RefreshAsync()).EnsureOk();
+        var plan = (await stack.PreviewAsync(sw)).EnsureOk()["sw"];
+        Assert.NotEmpty(plan.Diff!.DetailedDiff.Keys);
+        Assert.All(plan.Diff.DetailedDiff.Keys, k => Assert.StartsWith("ports[0].addresses", k, StringComparison.Ordinal));
+        (await stack.UpAsync(sw)).EnsureOk();
+        Assert.Equal(["10.10.9.1/24"], ns.Addresses("mgmt10"));
+
+        // Imported as it is: the program that declares the port's address has no change.
+        stack.Forget("sw");
+        var imported = await stack.ImportAsync(OvsBridge, "sw", "ob9");
+        Assert.True(imported.Ok, StepRenderer.Render(imported));
+        Assert.Contains("10.10.9.1/24", Props.ToJson(stack["sw"].Inputs), StringComparison.Ordinal);
+        var same = (await stack.PreviewAsync(sw)).EnsureOk()["sw"];
+        Assert.True(same.Op == StepOp.Same, StepRenderer.Render(same, plan: true));
+
+        // The reboot: both internal ports come back down and bare; the boot unit's command puts the port's side back.
+        (await stack.UpAsync(sw)).EnsureOk();   // recorded in the desired-state file (import records it too)
+        ovs.RestartVswitchd("ob9", "mgmt10");
+        Poll.Until(() => ns.Link("mgmt10") is not null, TimeSpan.FromSeconds(30), "ovs-vswitchd to make mgmt10 again", () => Poll.Tail(ovs.LogPath));
+        Assert.Empty(ns.Addresses("mgmt10"));
+        var unit = File.ReadAllLines(Assert.Single(Directory.GetFiles(Path.Combine(unitDir, "multi-user.target.wants"))));
+        var command = unit.Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal))["ExecStart=".Length..].Replace("%f", persistDir, StringComparison.Ordinal).Split(' ');
+        var restored = Shell.Run(command[0], [.. command[1..], "--netns", ns.Name], stdin: null, timeout: TimeSpan.FromMinutes(1));
+        Assert.True(restored.ExitCode == 0, restored.StdErr);
+        Assert.Equal(["10.10.9.1/24"], ns.Addresses("mgmt10"));
+        Assert.True(IsUp(ns, "mgmt10"), "restore left the management port down");
+        Assert.Contains("10.99.0.0/16 via 10.10.9.2 proto static", Routes(ns, "-4", "mgmt10"));
+        // ovs-vswitchd gave the re-made port a new random MAC (an interface's `mac` column pins one): the peer forgets the old one.
+        vlan10.Ip("neigh", "flush", "dev", "lan0");
+        Assert.True(Pings(vlan10, "10.10.9.1"), "VLAN 10 cannot reach the restored management address");
+        Assert.All((await stack.RefreshAsync()).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+
+        // Deleting the bridge would cut the host's management address off: refused without forceDestroy.
+        var destroy = await stack.DestroyAsync();
+        Assert.False(destroy.Ok);
+        Assert.Contains("the internal port mgmt10 of the Open vSwitch bridge ob9 carries the address 10.10.9.1/24", StepRenderer.Render(destroy), StringComparison.Ordinal);
+        Assert.Equal(["10.10.9.1/24"], ns.Addresses("mgmt10"));
+    }
+
     /// <summary>`ip monitor address` in a namespace while something runs: the kernel's address events, in order.</summary>
     private sealed class AddressMonitor : IDisposable
     {

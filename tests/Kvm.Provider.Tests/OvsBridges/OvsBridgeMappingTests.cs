@@ -143,4 +143,18 @@ public class OvsBridgeMappingTests
         Assert.Null(inputs.Ports[0].Addresses);   // eth1 is an uplink, not the host's interface
         Assert.False(Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(state, program, program).HasChanges);
     }
+
+    [Fact]
+    public void An_import_s_state_is_what_the_first_refresh_reads_back()
+    {
+        var host = HostTables();
+        var bridge = host.Bridge("ovsbr0")!;
+        var sides = new Dictionary<string, OvsHostSide> { ["acc"] = Addressed };
+        var (imported, inputs) = OvsBridgeMapping.Observe(host, bridge, Addressed, null, importing: true, sides);
+        var (refreshed, _) = OvsBridgeMapping.Observe(host, bridge, Addressed, inputs, importing: false, sides);
+        Assert.Null(inputs.StpEnable);   // the import's inputs stay short...
+        Assert.Equal(false, imported.StpEnable);   // ...while its state is whole
+        Assert.True(Kvm.Provider.Values.PropertyValue.SameContent(Kvm.Provider.Values.Writer.Write(refreshed), Kvm.Provider.Values.Writer.Write(imported)),
+            "a refresh right after the import would report a change");
+    }
 }

@@ -414,7 +414,7 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
             if (port.String("name") is not { } portName || portName == name || snapshot.IsGuestPort(port)) continue;
             if (snapshot.InterfacesOf(port).ToList() is not [var single] || single.String("type") != "internal" || !LinkName.IsValid(portName)) continue;
             var declared = form?.Ports?.FirstOrDefault(p => p?.Name == portName);
-            if (!importing && declared is null or { Addresses: null, Gateway: null, Gateway6: null, Routes: null, Up: null }) continue;
+            if (!importing && (declared is null || !OvsInternalPort.Declares(declared))) continue;
             if (await _port.ObserveAsync(portName, ct).ConfigureAwait(false) is { } side) sides[portName] = side;
         }
         return sides;

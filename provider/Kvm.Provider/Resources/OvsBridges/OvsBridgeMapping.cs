@@ -17,6 +17,18 @@ internal static class OvsBridgeMapping
     public static (OvsBridgeState State, OvsBridgeArgs Inputs) Observe(OvsSnapshot snapshot, OvsdbRow bridge, OvsHostSide? hostSide, OvsBridgeArgs? form, bool importing,
         IReadOnlyDictionary<string, OvsHostSide>? portSides = null)
     {
+        if (!importing) return Read(snapshot, bridge, hostSide, form, importing: false, portSides);
+        // The state of an import is what a refresh of the imported program reads back (every column, the sides of the
+        // ports the imported inputs declare one for), so the first refresh after an import has nothing to report.
+        var imported = Read(snapshot, bridge, hostSide, form, importing: true, portSides).Inputs;
+        var declared = portSides?.Where(s => imported.Ports?.Any(p => p.Name == s.Key && OvsInternalPort.Declares(p)) == true)
+            .ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        return (Read(snapshot, bridge, hostSide, imported, importing: false, declared).State, imported);
+    }
+
+    private static (OvsBridgeState State, OvsBridgeArgs Inputs) Read(OvsSnapshot snapshot, OvsdbRow bridge, OvsHostSide? hostSide, OvsBridgeArgs? form, bool importing,
+        IReadOnlyDictionary<string, OvsHostSide>? portSides)
+    {
         var name = bridge.String("name")!;
         var own = snapshot.PortsOf(bridge).FirstOrDefault(p => p.String("name") == name);
         var ownInterface = own is null ? null : snapshot.InterfacesOf(own).FirstOrDefault(i => i.String("name") == name);

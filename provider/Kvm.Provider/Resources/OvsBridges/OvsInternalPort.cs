@@ -17,6 +17,9 @@ internal sealed class OvsInternalPort(ProviderHost host)
     /// <summary>The admin state <paramref name="a"/> asks for: as declared; up when it declares layer 3; null when not managed.</summary>
     public static bool? WantedUp(IHostAddressing a) => a.Up ?? (a.DeclaresLayer3 ? true : null);
 
+    /// <summary>Whether <paramref name="a"/> declares anything of the link (so a read looks at it).</summary>
+    public static bool Declares(IHostAddressing a) => a.DeclaresLayer3 || a.Up is not null;
+
     /// <summary>Whether a change from <paramref name="before"/> to <paramref name="a"/> has anything to do on the link.</summary>
     public static bool Manages(IHostAddressing a, IHostAddressing? before) => WantedUp(a) is not null || before?.DeclaresLayer3 == true;
 
