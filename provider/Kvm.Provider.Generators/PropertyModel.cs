@@ -80,7 +80,8 @@ internal sealed class PropertyModel
             $"IsInput: {Bool(IsInput)}, Required: {Bool(Flag("Required"))}, ReplaceOnChanges: {Bool(IsInput && Flag("ReplaceOnChanges"))}, Secret: {Bool(Flag("Secret"))}, " +
             $"Min: {RecordWriter.Literal(IsInput ? Number("Min") : double.NaN)}, Max: {RecordWriter.Literal(IsInput ? Number("Max") : double.NaN)}, MaxLength: {(IsInput ? maxLength : 0)}, " +
             $"OneOf: {(IsInput ? oneOf : "global::System.Collections.Immutable.ImmutableArray<string>.Empty")}, Default: {(IsInput ? defaultValue : "null")}, Unordered: {Bool(IsInput && Flag("Unordered"))}, " +
-            $"Index: {index}, Get: static record => (({owner})record).{Name}, Netlink: {Netlink()})";
+            $"Index: {index}, Get: static record => (({owner})record).{Name}, Netlink: {Netlink()}, " +
+            $"Key: {(IsInput && named.TryGetValue("Key", out var k) && k.Value is string key ? RecordWriter.Literal(key) : "null")})";
     }
 
     private static string Bool(bool b) => b ? "true" : "false";

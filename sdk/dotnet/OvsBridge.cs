@@ -90,7 +90,7 @@ namespace Pulumi.Kvm
         public Output<ImmutableDictionary<string, string>?> OtherConfig { get; private set; } = null!;
 
         /// <summary>
-        /// The bridge's ports, other than its own internal port: uplinks (existing interfaces), bonds, internal ports and patch ports, with their VLAN settings. Unset: ports are not managed. Set: exactly these. Guests' ports that libvirt adds (vnetN, whose interface carries libvirt's external_ids such as `vm-id` and `attached-mac`) are never taken over or removed: they are listed in `guestPorts`.
+        /// The bridge's ports, other than its own internal port: uplinks (existing interfaces), bonds, internal ports and patch ports, with their VLAN settings. Unset: ports are not managed. Set: exactly these. Guests' ports that libvirt adds (vnetN, whose interface carries libvirt's external_ids such as `vm-id` and `attached-mac`) are never taken over or removed: they are listed in `guestPorts`. In any order: ports are told apart by name.
         /// </summary>
         [Output("ports")]
         public Output<ImmutableArray<Outputs.OvsPort>> Ports { get; private set; } = null!;
@@ -264,7 +264,7 @@ namespace Pulumi.Kvm
         private InputList<Inputs.OvsPortArgs>? _ports;
 
         /// <summary>
-        /// The bridge's ports, other than its own internal port: uplinks (existing interfaces), bonds, internal ports and patch ports, with their VLAN settings. Unset: ports are not managed. Set: exactly these. Guests' ports that libvirt adds (vnetN, whose interface carries libvirt's external_ids such as `vm-id` and `attached-mac`) are never taken over or removed: they are listed in `guestPorts`.
+        /// The bridge's ports, other than its own internal port: uplinks (existing interfaces), bonds, internal ports and patch ports, with their VLAN settings. Unset: ports are not managed. Set: exactly these. Guests' ports that libvirt adds (vnetN, whose interface carries libvirt's external_ids such as `vm-id` and `attached-mac`) are never taken over or removed: they are listed in `guestPorts`. In any order: ports are told apart by name.
         /// </summary>
         public InputList<Inputs.OvsPortArgs> Ports
         {
@@ -411,7 +411,7 @@ namespace Pulumi.Kvm
         private InputList<Inputs.OvsPortGetArgs>? _ports;
 
         /// <summary>
-        /// The bridge's ports, other than its own internal port: uplinks (existing interfaces), bonds, internal ports and patch ports, with their VLAN settings. Unset: ports are not managed. Set: exactly these. Guests' ports that libvirt adds (vnetN, whose interface carries libvirt's external_ids such as `vm-id` and `attached-mac`) are never taken over or removed: they are listed in `guestPorts`.
+        /// The bridge's ports, other than its own internal port: uplinks (existing interfaces), bonds, internal ports and patch ports, with their VLAN settings. Unset: ports are not managed. Set: exactly these. Guests' ports that libvirt adds (vnetN, whose interface carries libvirt's external_ids such as `vm-id` and `attached-mac`) are never taken over or removed: they are listed in `guestPorts`. In any order: ports are told apart by name.
         /// </summary>
         public InputList<Inputs.OvsPortGetArgs> Ports
         {

@@ -28,11 +28,12 @@ internal sealed class HostPersistence(DesiredStateFile file, string netns, BootU
         file.UpdateAsync(s => s.Without(Netns, kind, id), s => KeepUnit(s, recording: false), ct);
 
     /// <summary>
-    /// How the file's entry for <paramref name="id"/> differs from <paramref name="inputs"/> (what the stack says was
-    /// applied, or what the program now declares): "does not hold it", "holds other mtu, ports", "cannot be read (...)";
+    /// How the file's entry for <paramref name="id"/> differs from the inputs (what the stack says was applied, or what
+    /// the program now declares): "does not hold it", "holds other mtu, ports", "cannot be read (...)";
     /// null when they are the same, so a reboot would bring back exactly that.
     /// </summary>
-    public string? Discrepancy(string kind, string id, ObjectValue inputs)
+    /// <param name="differsIn">The inputs the file's entry holds otherwise, compared as the resource compares them (lists in any order where order does not matter).</param>
+    public string? Discrepancy(string kind, string id, Func<ObjectValue, IReadOnlyList<string>> differsIn)
     {
         ObjectValue? entry;
         try
@@ -44,15 +45,9 @@ internal sealed class HostPersistence(DesiredStateFile file, string netns, BootU
             return $"cannot be read ({e.Message})";
         }
         if (entry is null) return "does not hold it";
-        var differing = entry.Fields.Keys.Union(inputs.Fields.Keys)
-            .Where(k => !Same(entry[k], inputs[k]))
-            .Order(StringComparer.Ordinal).ToList();
+        var differing = differsIn(entry);
         return differing.Count == 0 ? null : $"holds other {string.Join(", ", differing)} than the stack";
     }
-
-    // A value unset and a value null mean the same input; numbers compare as numbers (the file keeps them as JSON).
-    private static bool Same(PropertyValue? a, PropertyValue? b) =>
-        (a is null or NullValue && b is null or NullValue) || (a is not null && b is not null && PropertyValue.SameContent(a, b));
 
     private PersistenceNote? KeepUnit(DesiredState state, bool recording)
     {

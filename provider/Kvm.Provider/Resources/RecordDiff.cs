@@ -56,7 +56,7 @@ internal static class RecordDiff
                 return x.Count == y.Count && x.All(e => y.TryGetValue(e.Key, out var other) && Same(m.Value, e.Value, other));
             }
             case ObjectTypeShape o:
-                return o.Object.Properties.All(p => Same(p.Type, p.Get(a), p.Get(b), p.Unordered));
+                return o.Object.Properties.All(p => Same(p.Type, p.Get(a), p.Get(b), p.Unordered || p.Key is not null));
             default:
                 return a.Equals(b);
         }
@@ -103,7 +103,8 @@ internal static class RecordDiff
             switch (type)
             {
                 case ArrayShape a when news is Array na && old is Array oa:
-                    if (prop.Unordered) Unordered(a, oa, na, path);
+                    if (prop.Key is { } key && a.Item is ObjectTypeShape item) Keyed(prop, item, key, oa, na, oldInput as Array, path);
+                    else if (prop.Unordered) Unordered(a, oa, na, path);
                     else Ordered(prop, a, oa, na, oldInput as Array, path);
                     return;
                 case MapShape m:
@@ -163,6 +164,38 @@ internal static class RecordDiff
             }
             foreach (var key in olds.Keys.Where(k => !newKeys.Contains(k)))
                 into[PropertyPath.Append(path, key)] = DiffKind.Delete;
+        }
+
+        /// <summary>
+        /// Items matched by their key field, in any order: a matched item's changes field by field at its new index
+        /// (<c>ports[2].tag</c>), a new key added, a key gone deleted at its old index. An item without a known key
+        /// (null, or a key the program does not know yet) compares as a new item.
+        /// </summary>
+        private void Keyed(PropertyShape prop, ObjectTypeShape item, string key, Array old, Array news, Array? oldInputs, string path)
+        {
+            var keyField = item.Object.Find(key) ?? throw new InvalidOperationException($"{path}: the key {key} is not a field of its items");
+            object? KeyOf(object? o) => o is null ? null : keyField.Get(o);
+            object? Find(Array? items, object k) => items?.Cast<object?>().FirstOrDefault(o => Equals(KeyOf(o), k));
+            var matched = new HashSet<object>();
+            for (var i = 0; i < news.Length; i++)
+            {
+                var itemPath = PropertyPath.Index(path, i);
+                var n = news.GetValue(i);
+                var k = KeyOf(n);
+                if (unknown.Contains(itemPath) || unknown.Contains(PropertyPath.Append(itemPath, key)) || k is null || Find(old, k) is not { } o)
+                {
+                    into[itemPath] = unknown.Contains(itemPath) ? DiffKind.Update : DiffKind.Add;
+                    continue;
+                }
+                matched.Add(k);
+                Value(prop, item, o, n, Find(oldInputs, k), itemPath);
+            }
+            for (var j = 0; j < old.Length; j++)
+            {
+                if (KeyOf(old.GetValue(j)) is { } k && matched.Contains(k)) continue;
+                var gone = PropertyPath.Index(path, j);
+                into[gone] = into.ContainsKey(gone) ? DiffKind.Update : DiffKind.Delete;
+            }
         }
 
         private void Unordered(ArrayShape a, Array old, Array news, string path)

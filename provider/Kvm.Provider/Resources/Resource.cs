@@ -71,7 +71,7 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
     private async Task<DiffResult> PersistedStateDiffAsync(string id, string urn, Bound<TArgs> news, DiffResult none)
     {
         if (PersistedAs is not { } kind || Host.Persistence is not { } persistence || news.HasUnknowns) return none;
-        if (persistence.Discrepancy(kind, id, Writer.Write(news.Value, inputsOnly: true)) is not { } discrepancy) return none;
+        if (persistence.Discrepancy(kind, id, entry => DiffersIn(entry, news.Value)) is not { } discrepancy) return none;
         await WarnPersistedDiffersAsync(id, urn, persistence, discrepancy, "this update rewrites it (the host's links are not changed)").ConfigureAwait(false);
         return none with { RewritesPersistedState = true };
     }
@@ -234,8 +234,16 @@ internal abstract class Resource<TArgs, TState>(ProviderHost host) : IResource
     private async Task WarnIfPersistedDiffersAsync(string id, string urn, TArgs applied)
     {
         if (PersistedAs is not { } kind || Host.Persistence is not { } persistence) return;
-        if (persistence.Discrepancy(kind, id, Writer.Write(applied, inputsOnly: true)) is { } discrepancy)
+        if (persistence.Discrepancy(kind, id, entry => DiffersIn(entry, applied)) is { } discrepancy)
             await WarnPersistedDiffersAsync(id, urn, persistence, discrepancy, "the next `pulumi up` rewrites it").ConfigureAwait(false);
+    }
+
+    /// <summary>The inputs a desired-state entry holds otherwise than <paramref name="inputs"/>, compared as records (numbers as numbers, unset as null, lists in any order where order does not matter).</summary>
+    private IReadOnlyList<string> DiffersIn(ObjectValue entry, TArgs inputs)
+    {
+        var held = PropertyBinder.Bind<TArgs>(entry, BindMode.State).Value;
+        return [.. InputShape.Inputs.Where(p => !RecordDiff.Same(p.Type, p.Get(held), p.Get(inputs), p.Unordered || p.Key is not null))
+            .Select(p => p.Name).Order(StringComparer.Ordinal)];
     }
 
     private Task WarnPersistedDiffersAsync(string id, string urn, HostPersistence persistence, string discrepancy, string remedy) =>

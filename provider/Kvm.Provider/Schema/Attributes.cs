@@ -23,6 +23,11 @@ internal sealed class InputAttribute(string name, string description) : Attribut
     public object? Default { get; init; }
     /// <summary>For arrays: order does not matter, so the diff matches items by value.</summary>
     public bool Unordered { get; init; }
+    /// <summary>
+    /// For arrays of objects: the item field (its schema name) that names an item. Order does not matter: the diff
+    /// matches items by it and reports a matched item's changes field by field (<c>ports[2].tag</c>).
+    /// </summary>
+    public string? Key { get; init; }
 }
 
 /// <summary>Marks a property of a State record that only the host can tell (an output, never an input).</summary>

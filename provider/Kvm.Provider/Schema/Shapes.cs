@@ -62,6 +62,7 @@ internal sealed record ObjectTypeShape(Func<ObjectShape> Shape) : ValueShape
 /// <param name="Index">Its place in <see cref="ObjectShape.Properties"/>, and in the values <see cref="ObjectShape.Construct"/> takes.</param>
 /// <param name="Get">Reads the property from a record of the shape's type.</param>
 /// <param name="Netlink">The rtnetlink attribute that carries it, when it is declared with [Netlink].</param>
+/// <param name="Key">For a keyed array of objects (<see cref="InputAttribute.Key"/>): the item field that names an item.</param>
 internal sealed record PropertyShape(
     string Name,
     string Description,
@@ -78,7 +79,8 @@ internal sealed record PropertyShape(
     bool Unordered,
     int Index,
     Func<object, object?> Get,
-    NetlinkField? Netlink = null);
+    NetlinkField? Netlink = null,
+    string? Key = null);
 
 /// <summary>The rtnetlink attribute that carries a property (its [Netlink] declaration).</summary>
 /// <param name="KernelDefaults">Values the kernel picks by itself (see <see cref="NetlinkAttribute.KernelDefaults"/>); empty when none is declared.</param>

@@ -157,4 +157,22 @@ public class OvsBridgeMappingTests
         Assert.True(Kvm.Provider.Values.PropertyValue.SameContent(Kvm.Provider.Values.Writer.Write(refreshed), Kvm.Provider.Values.Writer.Write(imported)),
             "a refresh right after the import would report a change");
     }
+
+    [Fact]
+    public void Ports_are_told_apart_by_name_in_any_order_and_a_change_reads_field_by_field()
+    {
+        var old = Args("""{"name": "ovsbr0", "ports": [{"name": "acc", "type": "internal", "tag": 10}, {"name": "eth1", "vlanMode": "trunk", "trunks": [10, 20]}]}""");
+        var reordered = Args("""{"name": "ovsbr0", "ports": [{"name": "eth1", "vlanMode": "trunk", "trunks": [10, 20]}, {"name": "acc", "type": "internal", "tag": 10}]}""");
+        var state = OvsBridgeState.FromInputs(old);
+        Assert.False(Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(state, reordered, old).HasChanges);
+
+        var retagged = reordered with { Ports = [reordered.Ports![0], reordered.Ports[1] with { Tag = 11 }] };
+        Assert.Equal(["ports[1].tag"], Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(state, retagged, old).Detailed.Keys);
+
+        var swapped = retagged with { Ports = [reordered.Ports[0], new OvsPortArgs { Name = "eth2" }] };
+        var diff = Kvm.Provider.Resources.RecordDiff.Compare<OvsBridgeArgs>(state, swapped, old).Detailed;
+        Assert.Equal(["ports[0]", "ports[1]"], diff.Keys);
+        Assert.Equal(Kvm.Provider.Resources.DiffKind.Delete, diff["ports[0]"]);   // acc, at its old index
+        Assert.Equal(Kvm.Provider.Resources.DiffKind.Add, diff["ports[1]"]);      // eth2, at its new one
+    }
 }

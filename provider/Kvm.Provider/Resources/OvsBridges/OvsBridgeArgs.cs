@@ -31,7 +31,7 @@ internal partial record OvsBridgeArgs : IHostAddressing
     [Input("externalIds", "The bridge's `external_ids` map, key to value: for other tools' use, Open vSwitch does not read them. Unset: not managed. Set: exactly these keys.", MaxLength = 256)]
     public ImmutableSortedDictionary<string, string>? ExternalIds { get; init; }
 
-    [Input("ports", "The bridge's ports, other than its own internal port: uplinks (existing interfaces), bonds, internal ports and patch ports, with their VLAN settings. Unset: ports are not managed. Set: exactly these. Guests' ports that libvirt adds (vnetN, whose interface carries libvirt's external_ids such as `vm-id` and `attached-mac`) are never taken over or removed: they are listed in `guestPorts`.", MaxLength = 1024)]
+    [Input("ports", "The bridge's ports, other than its own internal port: uplinks (existing interfaces), bonds, internal ports and patch ports, with their VLAN settings. Unset: ports are not managed. Set: exactly these. Guests' ports that libvirt adds (vnetN, whose interface carries libvirt's external_ids such as `vm-id` and `attached-mac`) are never taken over or removed: they are listed in `guestPorts`. In any order: ports are told apart by name.", MaxLength = 1024, Key = "name")]
     public OvsPortArgs[]? Ports { get; init; }
 
     // The host's own layer 3 on the bridge: the same inputs, rules and take-over as a Linux Bridge's, on the bridge's
