@@ -187,6 +187,14 @@ public sealed class OvsBridgeLifecycleTests
         // A guest's port as libvirt adds it.
         ovs.Vsctl("add-port", "ovsbr0", "vnet7", "tag=42", "--", "set", "interface", "vnet7", "type=internal",
             "external_ids:attached-mac=\"52:54:00:6d:1e:07\"", "external_ids:vm-id=0b6a2d3e-5f4c-4e7a-9d1b-8c2f3e4a5b6c");
+        // The host's side: an address and the default route on the bridge's own internal port, a management
+        // address and a static route on int10.
+        ovs.Namespace.Ip("link", "set", "ovsbr0", "up");
+        ovs.Namespace.Ip("addr", "add", "192.168.90.2/24", "dev", "ovsbr0");
+        ovs.Namespace.Ip("route", "add", "default", "via", "192.168.90.1", "dev", "ovsbr0");
+        ovs.Namespace.Ip("link", "set", "int10", "up");
+        ovs.Namespace.Ip("addr", "add", "10.10.0.2/24", "dev", "int10");
+        ovs.Namespace.Ip("route", "add", "10.77.0.0/16", "via", "10.10.0.1", "dev", "int10");
         var before = ovs.Vsctl("show");
 
         var outFile = Path.Combine(ovs.Mounts.StateDir, "import.json");
@@ -209,6 +217,8 @@ public sealed class OvsBridgeLifecycleTests
         }
         var inputs = Props.ToJson(stack["ovsbr0"].Inputs);
         Assert.Contains("\"bondMode\": \"balance-tcp\"", inputs);
+        Assert.Contains("\"gateway\": \"192.168.90.1\"", inputs);
+        Assert.Contains("\"10.10.0.2/24\"", inputs);
         Assert.DoesNotContain("vnet7", inputs);
         Assert.Equal(["vnet7"], stack["ovsbr0"].Output("guestPorts")!.ListValue.Values.Select(v => v.StringValue));
         var program = entries.Select(e => Res(OvsBridge, e.Name, Props.ToJson(stack[e.Name].Inputs))).ToArray();
@@ -223,6 +233,8 @@ public sealed class OvsBridgeLifecycleTests
         Assert.Contains("new Kvm.Inputs.OvsBondArgs", csharp.StdOut);
         Assert.Contains("OtherConfig = { [\"mac-aging-time\"] = \"120\" },", csharp.StdOut);
         Assert.Contains("ExternalIds = { [\"site\"] = \"lab\" },", csharp.StdOut);
+        Assert.Contains("Gateway = \"192.168.90.1\",", csharp.StdOut);
+        Assert.Contains("new Kvm.Inputs.BridgeRouteArgs", csharp.StdOut);
         var sdk = DiscoverTests.Sdk.Value;
         Assert.True(sdk.Image is not null, sdk.Report());
         var compiled = Kvm.Sdk.Tests.Roslyn.Compile("DiscoveredSwitch", [("Program.cs", csharp.StdOut)],

@@ -43,6 +43,23 @@ public class RefreshedInputsTests
     }
 
     [Fact]
+    public void Items_of_a_keyed_list_take_the_shape_of_the_old_item_of_the_same_key_wherever_it_stands()
+    {
+        // An OvsBridge's ports are keyed by name: the host may list them in another order than the program.
+        var old = ObjectValue.From([new("name", PropertyValue.Of("ovsbr0")), new("ports", new ArrayValue([
+            Obj(("name", PropertyValue.Of("acc")), ("tag", PropertyValue.Of(10))),
+            Obj(("name", PropertyValue.Of("eth1"))),
+        ]))]);
+        var observed = ObjectValue.From([new("name", PropertyValue.Of("ovsbr0")), new("ports", new ArrayValue([
+            Obj(("name", PropertyValue.Of("eth1")), ("vlanMode", PropertyValue.Of("trunk"))),
+            Obj(("name", PropertyValue.Of("acc")), ("tag", PropertyValue.Of(11)), ("vlanMode", PropertyValue.Of("access"))),
+        ]))]);
+        var ports = (ArrayValue)RefreshedInputs.Project(ObjectShape.Of<Kvm.Provider.Resources.OvsBridges.OvsBridgeArgs>(), observed, old)["ports"]!;
+        Assert.Equal(Obj(("name", PropertyValue.Of("eth1"))), ports.Items[0]);                               // cut to eth1's old input
+        Assert.Equal(Obj(("name", PropertyValue.Of("acc")), ("tag", PropertyValue.Of(11))), ports.Items[1]);  // acc's drift, nothing more
+    }
+
+    [Fact]
     public void Drift_in_set_values_is_taken_and_lists_of_scalars_are_taken_whole()
     {
         var old = Obj(("mtu", PropertyValue.Of(1400)), ("tags", new ArrayValue([PropertyValue.Of("a")])));
