@@ -7,7 +7,8 @@ namespace Kvm.Demo;
 
 /// <summary>
 /// The Open vSwitch bridge the guests of the next act use, declared as an OvsBridge (OVSDB, no ovs-vsctl):
-/// an uplink trunk and the host's management port; a change whose preview says what it interrupts; a tag
+/// an uplink trunk and the host's management port in VLAN 99 with the host's address (set by netlink on the
+/// port's link, which Open vSwitch makes down and bare); a change whose preview says what it interrupts; a tag
 /// changed by hand with ovs-vsctl found by refresh and put back.
 /// </summary>
 public static class OvsAct
@@ -18,10 +19,10 @@ public static class OvsAct
     /// <summary>The switch as the program declares it; the guest's NIC names it as `${trunk.name}`.</summary>
     public static ResourceDecl Switch(string trunks) => Res(OvsBridge, "trunk", $$"""
         {"name": "{{Name}}", "datapathType": "netdev", "failMode": "standalone",
-         "otherConfig": {"mac-aging-time": "600"}, "externalIds": {"owner": "pulumi"},
+         "otherConfig": {"mac-aging-time": "600"}, "externalIds": {"owner": "pulumi"}, "forceDestroy": true,
          "ports": [
            {"name": "uplink0", "vlanMode": "trunk", "trunks": [{{trunks}}]},
-           {"name": "mgmt", "type": "internal", "tag": 99}
+           {"name": "mgmt", "type": "internal", "tag": 99, "addresses": ["10.99.0.2/24"]}
          ]}
         """);
 
@@ -32,10 +33,12 @@ public static class OvsAct
         Command("ip link add uplink0 type veth peer name uplink0-peer");
         ns.Ip("link", "add", "uplink0", "type", "veth", "peer", "name", "uplink0-peer");
 
+        Say("The management port carries the host's address, so deleting the switch could cut the host off: the program says forceDestroy for the demo's final destroy (without it, destroy refuses and says why)");
         ResourceDecl[] program = [.. earlier, Switch("10, 20")];
         await pulumi.PreviewAsync(program);
         await pulumi.UpAsync(program);
         Host("ovs-vsctl show", ovs.Vsctl("show"));
+        Host("ip -br addr show mgmt", ns.Ip("-br", "addr", "show", "mgmt"));
 
         Say("The program adds VLAN 30 to the uplink's trunk: one OVSDB transaction, guarded by a wait on the rows as read");
         program = [.. earlier, Switch("10, 20, 30")];
