@@ -72,6 +72,17 @@ public sealed class LabNamespace : IDisposable
             .Select(a => $"{a.GetProperty("local").GetString()}/{a.GetProperty("prefixlen").GetInt32()}")
             .Order(StringComparer.Ordinal)];
 
+    /// <summary>`ip route` lines of the main table through the link, as "DST via GW proto P metric M"; <paramref name="family"/> is "-4" or "-6".</summary>
+    public string[] Routes(string family, string link) =>
+        [.. JsonDocument.Parse(Ip(family, "-j", "route", "show", "dev", link)).RootElement.EnumerateArray().Select(r =>
+            string.Join(" ", new[]
+            {
+                r.GetProperty("dst").GetString(),
+                r.TryGetProperty("gateway", out var g) ? $"via {g.GetString()}" : null,
+                r.TryGetProperty("protocol", out var p) ? $"proto {p.GetString()}" : null,
+                r.TryGetProperty("metric", out var m) ? $"metric {m.GetInt64()}" : null,
+            }.Where(x => x is not null)))];
+
     private readonly Lock mountsLock = new();
     private LabMounts? mounts;
 

@@ -16,17 +16,6 @@ public sealed class BridgeAddressLifecycleTests
 
     private static async Task<Stack> StackIn(LabNamespace ns) => await Stack.StartAsync($$"""{"netns": "{{ns.Name}}"}""");
 
-    /// <summary>`ip route` lines of the main table through the link, as "DST via GW proto P metric M".</summary>
-    private static string[] Routes(LabNamespace ns, string family, string link) =>
-        [.. JsonDocument.Parse(ns.Ip(family, "-j", "route", "show", "dev", link)).RootElement.EnumerateArray().Select(r =>
-            string.Join(" ", new[]
-            {
-                r.GetProperty("dst").GetString(),
-                r.TryGetProperty("gateway", out var g) ? $"via {g.GetString()}" : null,
-                r.TryGetProperty("protocol", out var p) ? $"proto {p.GetString()}" : null,
-                r.TryGetProperty("metric", out var m) ? $"metric {m.GetInt64()}" : null,
-            }.Where(x => x is not null)))];
-
     [Fact]
     public async Task Addresses_and_routes_are_made_changed_in_place_found_drifted_imported_and_deleted()
     {
@@ -46,10 +35,10 @@ public sealed class BridgeAddressLifecycleTests
         // up: the host holds the addresses and routes; the kernel's own (fe80::, subnet routes) stay its own
         (await stack.UpAsync(declared)).EnsureOk();
         Assert.Equal(["192.168.50.90/24", "fd00:50::1/64"], ns.Addresses("br-l3"));
-        var v4 = Routes(ns, "-4", "br-l3");
+        var v4 = ns.Routes("-4", "br-l3");
         Assert.Contains("default via 192.168.50.1 proto static", v4);
         Assert.Contains("10.8.0.0/16 via 192.168.50.2 proto static metric 50", v4);
-        Assert.Contains(Routes(ns, "-6", "br-l3"), r => r.StartsWith("default via fd00:50::fe proto static", StringComparison.Ordinal));
+        Assert.Contains(ns.Routes("-6", "br-l3"), r => r.StartsWith("default via fd00:50::fe proto static", StringComparison.Ordinal));
         Assert.Equal("fd00:50::1/64", stack["br"].Output("addresses")!.ListValue.Values[1].StringValue);
 
         // nothing the kernel added shows as a change
@@ -70,8 +59,8 @@ public sealed class BridgeAddressLifecycleTests
         Assert.Empty(plan["br"].Diff!.Replaces);
         (await stack.UpAsync(moved)).EnsureOk();
         Assert.Equal(["192.168.51.90/24", "fd00:50::1/64"], ns.Addresses("br-l3"));
-        Assert.Contains("default via 192.168.51.1 proto static", Routes(ns, "-4", "br-l3"));
-        Assert.DoesNotContain(Routes(ns, "-4", "br-l3"), r => r.StartsWith("10.8.0.0/16", StringComparison.Ordinal));
+        Assert.Contains("default via 192.168.51.1 proto static", ns.Routes("-4", "br-l3"));
+        Assert.DoesNotContain(ns.Routes("-4", "br-l3"), r => r.StartsWith("10.8.0.0/16", StringComparison.Ordinal));
         Assert.Equal(ifindex, ns.Link("br-l3")!.Value.GetProperty("ifindex").GetInt32());
 
         // drift made by hand: an extra address and the default route gone; refresh finds both, up puts them right
@@ -84,7 +73,7 @@ public sealed class BridgeAddressLifecycleTests
         Assert.Equal(["addresses", "gateway"], drift["br"].Diff!.Diffs);
         (await stack.UpAsync(moved)).EnsureOk();
         Assert.Equal(["192.168.51.90/24", "fd00:50::1/64"], ns.Addresses("br-l3"));
-        Assert.Contains("default via 192.168.51.1 proto static", Routes(ns, "-4", "br-l3"));
+        Assert.Contains("default via 192.168.51.1 proto static", ns.Routes("-4", "br-l3"));
 
         // a bridge configured by hand imports with its addresses and routes, and its next up changes nothing
         ns.Ip("link", "add", "br-hand", "type", "bridge");
@@ -124,7 +113,7 @@ public sealed class BridgeAddressLifecycleTests
         var moved = Res(Bridge, "br", Declared.Replace("192.168.52.", "192.168.53.", StringComparison.Ordinal));
         (await stack.UpAsync(moved)).EnsureOk();
         Assert.Equal(["192.168.53.90/24"], ns.Addresses("br-rt"));
-        Assert.Contains("10.52.0.0/16 via 192.168.53.2 proto static metric 50", Routes(ns, "-4", "br-rt"));
+        Assert.Contains("10.52.0.0/16 via 192.168.53.2 proto static metric 50", ns.Routes("-4", "br-rt"));
         Assert.All((await stack.UpAsync(moved)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
         (await stack.DestroyAsync()).EnsureOk();
     }

@@ -43,17 +43,6 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         return Stack.StartAsync(JsonSerializer.Serialize(config));
     }
 
-    /// <summary>`ip route` lines of the main table through the link, as "DST via GW proto P metric M".</summary>
-    private static string[] Routes(LabNamespace ns, string family, string link) =>
-        [.. JsonDocument.Parse(ns.Ip(family, "-j", "route", "show", "dev", link)).RootElement.EnumerateArray().Select(r =>
-            string.Join(" ", new[]
-            {
-                r.GetProperty("dst").GetString(),
-                r.TryGetProperty("gateway", out var g) ? $"via {g.GetString()}" : null,
-                r.TryGetProperty("protocol", out var p) ? $"proto {p.GetString()}" : null,
-                r.TryGetProperty("metric", out var m) ? $"metric {m.GetInt64()}" : null,
-            }.Where(x => x is not null)))];
-
     /// <summary>"via GW dev LINK" for each default route of the family, as `ip -j route show default` lists them.</summary>
     private static string[] DefaultRoutes(LabNamespace ns, string family) =>
         [.. JsonDocument.Parse(ns.Ip(family, "-j", "route", "show", "default")).RootElement.EnumerateArray()
@@ -61,7 +50,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
 
     /// <summary>The link's addresses and routes of both families, one per line, as `ip` lists them.</summary>
     private static string Layer3(LabNamespace ns, string link) =>
-        string.Join("\n", [.. ns.Addresses(link), .. Routes(ns, "-4", link), .. Routes(ns, "-6", link)]);
+        string.Join("\n", [.. ns.Addresses(link), .. ns.Routes("-4", link), .. ns.Routes("-6", link)]);
 
     /// <summary>Whether `ip link` shows the link administratively up (the UP flag).</summary>
     private static bool IsUp(LabNamespace ns, string link) =>
@@ -103,6 +92,23 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         }
     }
 
+    /// <summary>up0 stands in for the host's NIC: it holds the host's address 10.84.0.1/24 and the default route via the LAN's router, 10.84.0.254 (the returned peer).</summary>
+    private static LabNamespace Uplink(OvsSwitch ovs)
+    {
+        var lan = Peer(ovs, "up0", "10.84.0.254/24");
+        try
+        {
+            ovs.Namespace.Ip("addr", "add", "10.84.0.1/24", "dev", "up0");
+            ovs.Namespace.Ip("route", "add", "default", "via", "10.84.0.254");
+            return lan;
+        }
+        catch
+        {
+            lan.Dispose();
+            throw;
+        }
+    }
+
     private const string Declared = """
         {"name": "ob0", "datapathType": "netdev", "ports": [{"name": "pv0"}],
          "addresses": ["192.168.81.1/24", "FD00:81::1/64"], "gateway": "192.168.81.254", "gateway6": "fd00:81::fe",
@@ -124,7 +130,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         (await stack.UpAsync(sw)).EnsureOk();
         Assert.True(IsUp(ovs.Namespace, "ob0"), "the internal port stayed down");
         Assert.Equal(["192.168.81.1/24", "fd00:81::1/64"], ovs.Namespace.Addresses("ob0"));
-        var v4 = Routes(ovs.Namespace, "-4", "ob0");
+        var v4 = ovs.Namespace.Routes("-4", "ob0");
         Assert.Contains("default via 192.168.81.254 proto static", v4);
         Assert.Contains("10.81.0.0/16 via 192.168.81.2 proto static metric 50", v4);
         Assert.Equal(["via 192.168.81.254 dev ob0"], DefaultRoutes(ovs.Namespace, "-4"));
@@ -181,7 +187,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         }
         Assert.Equal(["192.168.82.1/24", "fd00:81::1/64"], ovs.Namespace.Addresses("ob0"));
         Assert.Equal(["via 192.168.82.254 dev ob0"], DefaultRoutes(ovs.Namespace, "-4"));
-        Assert.Contains("10.81.0.0/16 via 192.168.82.2 proto static metric 50", Routes(ovs.Namespace, "-4", "ob0"));
+        Assert.Contains("10.81.0.0/16 via 192.168.82.2 proto static metric 50", ovs.Namespace.Routes("-4", "ob0"));
         Assert.Equal(ifindex, NetworkLab.IfIndex(ovs.Namespace, "ob0"));
         Assert.All((await stack.UpAsync(moved)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
 
@@ -243,10 +249,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
     {
         using var ovs = OvsSwitch.Start();
         var host = ovs.Namespace;
-        // up0 stands in for the host's NIC: it holds the host's address and the default route via the LAN's router.
-        using var lan = Peer(ovs, "up0", "10.84.0.254/24");
-        host.Ip("addr", "add", "10.84.0.1/24", "dev", "up0");
-        host.Ip("route", "add", "default", "via", "10.84.0.254");
+        using var lan = Uplink(ovs);
         Assert.True(Pings(lan, "10.84.0.1"), "the lab's LAN does not work before the test");
         // Any answer of the router counts, a TCP reset too: nothing needs to listen there.
         await using var stack = await StackFor(ovs, new Dictionary<string, string> { ["reachabilityProbe"] = "10.84.0.254:22" });
@@ -281,9 +284,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
     {
         using var ovs = OvsSwitch.Start();
         var host = ovs.Namespace;
-        using var lan = Peer(ovs, "up0", "10.84.0.254/24");
-        host.Ip("addr", "add", "10.84.0.1/24", "dev", "up0");
-        host.Ip("route", "add", "default", "via", "10.84.0.254");
+        using var lan = Uplink(ovs);
         await using var stack = await StackFor(ovs, new Dictionary<string, string> { ["reachabilityProbe"] = "10.84.0.254:22", ["confirmTimeoutSeconds"] = "3" });
         // failMode secure: without an OpenFlow controller's flows the bridge forwards nothing, so the host is cut off.
         var slip = Res(OvsBridge, "sw", """
@@ -433,7 +434,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         (await stack.UpAsync(sw)).EnsureOk();
         Assert.True(IsUp(ns, "mgmt10"), "the management port was left down");
         Assert.Equal(["10.10.9.1/24"], ns.Addresses("mgmt10"));
-        Assert.Contains("10.99.0.0/16 via 10.10.9.2 proto static", Routes(ns, "-4", "mgmt10"));
+        Assert.Contains("10.99.0.0/16 via 10.10.9.2 proto static", ns.Routes("-4", "mgmt10"));
         Assert.False(IsUp(ns, "ob9"), "the bridge's own internal port declares nothing: it stays as Open vSwitch made it");
         // The address lives in VLAN 10: a host on VLAN 10 reaches it, one on VLAN 20 of the same bridge does not.
         Assert.True(Pings(vlan10, "10.10.9.1"), "VLAN 10 cannot reach the management address");
@@ -468,7 +469,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         Assert.True(restored.ExitCode == 0, restored.StdErr);
         Assert.Equal(["10.10.9.1/24"], ns.Addresses("mgmt10"));
         Assert.True(IsUp(ns, "mgmt10"), "restore left the management port down");
-        Assert.Contains("10.99.0.0/16 via 10.10.9.2 proto static", Routes(ns, "-4", "mgmt10"));
+        Assert.Contains("10.99.0.0/16 via 10.10.9.2 proto static", ns.Routes("-4", "mgmt10"));
         // ovs-vswitchd gave the re-made port a new random MAC (an interface's `mac` column pins one): the peer forgets the old one.
         vlan10.Ip("neigh", "flush", "dev", "lan0");
         Assert.True(Pings(vlan10, "10.10.9.1"), "VLAN 10 cannot reach the restored management address");
