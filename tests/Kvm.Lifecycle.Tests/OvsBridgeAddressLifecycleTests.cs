@@ -386,9 +386,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         Assert.Empty(DefaultRoutes(ns, "-4"));
 
         // The boot unit's command, as systemd runs it (with --netns: the lab's links are in a lab namespace).
-        var execStart = unit.Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal))["ExecStart=".Length..];
-        var command = execStart.Replace("%f", persistDir, StringComparison.Ordinal).Split(' ');
-        var restored = Shell.Run(command[0], [.. command[1..], "--netns", ns.Name], stdin: null, timeout: TimeSpan.FromMinutes(1));
+        var restored = EnabledUnit.RunIn(ns, wants, persistDir);
         Assert.True(restored.ExitCode == 0, restored.StdErr);
         Assert.Equal("", restored.StdErr);
         Assert.True(IsUp(ns, "ob0"), "restore left the internal port down");
@@ -463,9 +461,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         ovs.RestartVswitchd("ob9", "mgmt10");
         Poll.Until(() => ns.Link("mgmt10") is not null, TimeSpan.FromSeconds(30), "ovs-vswitchd to make mgmt10 again", () => Poll.Tail(ovs.LogPath));
         Assert.Empty(ns.Addresses("mgmt10"));
-        var unit = File.ReadAllLines(Assert.Single(Directory.GetFiles(Path.Combine(unitDir, "multi-user.target.wants"))));
-        var command = unit.Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal))["ExecStart=".Length..].Replace("%f", persistDir, StringComparison.Ordinal).Split(' ');
-        var restored = Shell.Run(command[0], [.. command[1..], "--netns", ns.Name], stdin: null, timeout: TimeSpan.FromMinutes(1));
+        var restored = EnabledUnit.RunIn(ns, Assert.Single(Directory.GetFiles(Path.Combine(unitDir, "multi-user.target.wants"))), persistDir);
         Assert.True(restored.ExitCode == 0, restored.StdErr);
         Assert.Equal(["10.10.9.1/24"], ns.Addresses("mgmt10"));
         Assert.True(IsUp(ns, "mgmt10"), "restore left the management port down");

@@ -32,19 +32,7 @@ public sealed class PersistRestoreTests : IDisposable
 
     private string WantsLink => Path.Combine(_unitDir, "multi-user.target.wants", UnitInstance);
 
-    /// <summary>What the enabled unit runs, as systemd would: its ExecStart with %f, the instance's folder.</summary>
-    private string[] UnitCommand()
-    {
-        var execStart = File.ReadAllLines(WantsLink).Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal))["ExecStart=".Length..];
-        return execStart.Replace("%f", _persistDir, StringComparison.Ordinal).Split(' ');
-    }
-
-    /// <summary>The unit's command, with --netns added: the lab's bridges live in a lab namespace, not in the machine's own.</summary>
-    private ShellResult RestoreAsTheUnitWould(LabNamespace ns)
-    {
-        var command = UnitCommand();
-        return Shell.Run(command[0], [.. command[1..], "--netns", ns.Name], stdin: null, timeout: TimeSpan.FromMinutes(1));
-    }
+    private ShellResult RestoreAsTheUnitWould(LabNamespace ns) => EnabledUnit.RunIn(ns, WantsLink, _persistDir);
 
     private static ShellResult Restore(string stateFile, LabNamespace ns) =>
         Shell.Run(RepoPaths.ProviderBinary, ["restore", "--state", stateFile, "--netns", ns.Name], stdin: null, timeout: TimeSpan.FromMinutes(1));
@@ -93,7 +81,7 @@ public sealed class PersistRestoreTests : IDisposable
         // the boot unit is enabled and runs the plugin's own binary, copied beside the file
         Assert.Equal("../pulumi-kvm-restore@.service", new FileInfo(WantsLink).LinkTarget);
         Assert.Equal(File.ReadAllBytes(RepoPaths.ProviderBinary), File.ReadAllBytes(Path.Combine(_persistDir, "pulumi-resource-kvm")));
-        Assert.Equal([Path.Combine(_persistDir, "pulumi-resource-kvm"), "restore", "--state", StateFile], UnitCommand());
+        Assert.Equal([Path.Combine(_persistDir, "pulumi-resource-kvm"), "restore", "--state", StateFile], EnabledUnit.Command(WantsLink, _persistDir));
         var verify = Shell.Run("systemd-analyze", ["verify", "--man=no", WantsLink], stdin: null, timeout: TimeSpan.FromMinutes(1));
         Assert.True(verify.ExitCode == 0 && verify.StdOut.Length == 0 && verify.StdErr.Length == 0, $"systemd-analyze verify: {verify.ExitCode} {verify.StdOut}{verify.StdErr}");
 

@@ -40,11 +40,11 @@ public sealed class RemotePersistTests(ITestOutputHelper output)
             var link = h1.Mounts.HostPath($"{UnitDir}/multi-user.target.wants/{Instance}");
             Assert.Equal("../pulumi-kvm-restore@.service", new FileInfo(link).LinkTarget);
             Assert.False(File.Exists(lab.Workstation.Mounts.HostPath($"{UnitDir}/multi-user.target.wants/{Instance}")));
-            var execStart = File.ReadAllLines(link).Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal))["ExecStart=".Length..];
+            var command = EnabledUnit.Command(link, PersistDir);
 
             // the reboot, then what the host runs at boot: the unit's command, in the host's own namespace
             h1.Namespace.Ip("link", "del", "br-rp");
-            var restore = lab.Ssh(h1, [.. execStart.Replace("%f", PersistDir, StringComparison.Ordinal).Split(' ')]);
+            var restore = lab.Ssh(h1, command);
             Assert.True(restore.ExitCode == 0, restore.StdErr);
             Assert.Equal("br-rp", h1.Namespace.Link("rp0")!.Value.GetProperty("master").GetString());
             Assert.Contains("192.168.72.1/24", h1.Namespace.Ip("addr", "show", "dev", "br-rp"), StringComparison.Ordinal);
