@@ -123,10 +123,6 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         }
     }
 
-    /// <summary>The host links a change has something to do on (see <see cref="OvsInternalPort.Manages"/>).</summary>
-    private static IEnumerable<HostLink> ManagedLinks(OvsBridgeArgs a, OvsBridgeArgs? before) =>
-        HostLinks(a, before).Where(l => OvsInternalPort.Manages(l.Wanted, l.Before));
-
     /// <summary>
     /// The links this change takes that the host's own network manager configures: the bridge's name when Open vSwitch
     /// has no such bridge yet (its internal port is made with that name), and the interfaces of ports (plain, bond
@@ -167,7 +163,7 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         {
             var snapshot = await OvsSnapshot.ReadAsync(Host.Ovsdb, ct).ConfigureAwait(false);
             var reads = new LinkReads(Host.Links);
-            var plan = await PlanHostSideAsync(reads, news, old is null ? null : old, snapshot, ct).ConfigureAwait(false);
+            var plan = await PlanHostSideAsync(reads, news, old, snapshot, ct).ConfigureAwait(false);
             var notes = plan.Moves.Select(m => Announcement.Warning($"kvm:move {UplinkTakeover.Describe(m.Move, m.Target)}: the port joins, the internal port {m.Target} takes them, then {m.Move.Port} lets them go")).ToList();
             if (news.TakeOverManagedLinks == true)
             {
