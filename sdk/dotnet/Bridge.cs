@@ -136,7 +136,7 @@ namespace Pulumi.Kvm
         public Output<string> OperState { get; private set; } = null!;
 
         /// <summary>
-        /// Settings of some of the `ports` (hairpin, isolation, learning, flooding, STP cost and priority), one entry per port. Unset: port settings are not managed.
+        /// Settings of some of the `ports` (hairpin, isolation, learning, flooding, STP cost and priority), one entry per port, in any order (entries are told apart by port). Unset: port settings are not managed.
         /// </summary>
         [Output("portOptions")]
         public Output<ImmutableArray<Outputs.BridgePortOptions>> PortOptions { get; private set; } = null!;
@@ -340,7 +340,7 @@ namespace Pulumi.Kvm
         private InputList<Inputs.BridgePortOptionsArgs>? _portOptions;
 
         /// <summary>
-        /// Settings of some of the `ports` (hairpin, isolation, learning, flooding, STP cost and priority), one entry per port. Unset: port settings are not managed.
+        /// Settings of some of the `ports` (hairpin, isolation, learning, flooding, STP cost and priority), one entry per port, in any order (entries are told apart by port). Unset: port settings are not managed.
         /// </summary>
         public InputList<Inputs.BridgePortOptionsArgs> PortOptions
         {
@@ -542,7 +542,7 @@ namespace Pulumi.Kvm
         private InputList<Inputs.BridgePortOptionsGetArgs>? _portOptions;
 
         /// <summary>
-        /// Settings of some of the `ports` (hairpin, isolation, learning, flooding, STP cost and priority), one entry per port. Unset: port settings are not managed.
+        /// Settings of some of the `ports` (hairpin, isolation, learning, flooding, STP cost and priority), one entry per port, in any order (entries are told apart by port). Unset: port settings are not managed.
         /// </summary>
         public InputList<Inputs.BridgePortOptionsGetArgs> PortOptions
         {

@@ -107,6 +107,17 @@ public sealed class BridgePortOptionsTests : IDisposable
     }
 
     [Fact]
+    public void Entries_are_told_apart_by_port_in_any_order()
+    {
+        // An import lists entries in the kernel's port order; the program may list them otherwise.
+        var eth2 = FullEth1 with { Port = "eth2", Cost = 100 };
+        var program = new[] { new BridgePortOptionsArgs { Port = "eth2", Cost = 100 }, new BridgePortOptionsArgs { Port = "eth1", Learning = true } };
+        Assert.Empty(RecordDiff.Compare(State(FullEth1, eth2), Inputs(program), Inputs(program)).Detailed);
+        var changed = new[] { program[0] with { Cost = 200 }, program[1] };
+        Assert.Equal(["portOptions[0].cost"], RecordDiff.Compare(State(FullEth1, eth2), Inputs(changed), Inputs(program)).Detailed.Keys);
+    }
+
+    [Fact]
     public void Drift_of_a_declared_option_shows_and_of_an_undeclared_one_does_not()
     {
         var declared = new BridgePortOptionsArgs { Port = "eth1", Hairpin = false };

@@ -57,7 +57,7 @@ internal partial record BridgeArgs : IHostAddressing
     [Input("ports", "Existing interfaces to enslave to the bridge, in any order. Unset: ports are not managed. Guest taps that libvirt attaches (kind tun, e.g. vnet0) are not ports in this sense: they are never released unless listed here before.", Unordered = true, MaxLength = 1024)]
     public string[]? Ports { get; init; }
 
-    [Input("portOptions", "Settings of some of the `ports` (hairpin, isolation, learning, flooding, STP cost and priority), one entry per port. Unset: port settings are not managed.", MaxLength = 1024)]
+    [Input("portOptions", "Settings of some of the `ports` (hairpin, isolation, learning, flooding, STP cost and priority), one entry per port, in any order (entries are told apart by port). Unset: port settings are not managed.", MaxLength = 1024, Key = "port")]
     public BridgePortOptionsArgs[]? PortOptions { get; init; }
 
     [Input("addresses", "The host's own IPv4 and IPv6 addresses on the bridge, in CIDR notation (\"192.168.0.90/24\", \"fd00::1/64\"), in any order. Unset: addresses are not managed. Set: exactly these; others are removed. Addresses the kernel makes itself (IPv6 link-local fe80::/64, SLAAC and DHCP leases, which carry lifetimes) are never managed and never drift.", Unordered = true, MaxLength = 256)]
