@@ -46,6 +46,12 @@ namespace Pulumi.Kvm.Inputs
         public Input<string>? Gateway6 { get; set; }
 
         /// <summary>
+        /// For an `internal` port: its MAC address (Open vSwitch's Interface `mac`; aa:bb:cc:dd:ee:ff, unicast), kept whenever Open vSwitch makes the port again (a restart of ovs-vswitchd, a reboot). Unset: not managed; Open vSwitch picks a random one each time, so peers' ARP caches and DHCP reservations go stale after a reboot. The bridge's own internal port takes otherConfig `hwaddr` instead.
+        /// </summary>
+        [Input("macAddress")]
+        public Input<string>? MacAddress { get; set; }
+
+        /// <summary>
         /// The port's name; for a port of one interface, the interface's name too (e.g. eth1).
         /// </summary>
         [Input("name", required: true)]

@@ -33,6 +33,10 @@ namespace Pulumi.Kvm.Outputs
         /// </summary>
         public readonly string? Gateway6;
         /// <summary>
+        /// For an `internal` port: its MAC address (Open vSwitch's Interface `mac`; aa:bb:cc:dd:ee:ff, unicast), kept whenever Open vSwitch makes the port again (a restart of ovs-vswitchd, a reboot). Unset: not managed; Open vSwitch picks a random one each time, so peers' ARP caches and DHCP reservations go stale after a reboot. The bridge's own internal port takes otherConfig `hwaddr` instead.
+        /// </summary>
+        public readonly string? MacAddress;
+        /// <summary>
         /// The port's name; for a port of one interface, the interface's name too (e.g. eth1).
         /// </summary>
         public readonly string Name;
@@ -75,6 +79,8 @@ namespace Pulumi.Kvm.Outputs
 
             string? gateway6,
 
+            string? macAddress,
+
             string name,
 
             string? peer,
@@ -95,6 +101,7 @@ namespace Pulumi.Kvm.Outputs
             Bond = bond;
             Gateway = gateway;
             Gateway6 = gateway6;
+            MacAddress = macAddress;
             Name = name;
             Peer = peer;
             Routes = routes;

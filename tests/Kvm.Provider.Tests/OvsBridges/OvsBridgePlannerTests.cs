@@ -182,6 +182,8 @@ public class OvsBridgePlannerTests
     [InlineData("""{"name": "m", "type": "internal", "tag": 10, "addresses": ["10.10.0.1/24"], "gateway": "10.20.0.1"}""", "ports[0].gateway", "10.20.0.1 is outside every subnet of the b")]
     [InlineData("""{"name": "m", "type": "internal", "addresses": ["10.10.0.1/24"], "gateway": "10.10.0.254", "up": false}""", "ports[0].up", "a bridge that carries routes")]
     [InlineData("""{"name": "m", "type": "internal", "addresses": ["127.0.0.2/8"]}""", "ports[0].addresses[0]", "127.0.0.2 is a loopback address")]
+    [InlineData("""{"name": "eth1", "macAddress": "52:54:00:aa:00:01"}""", "ports[0].macAddress", "port eth1 is not an internal port: Open vSwitch sets the MAC of its own (internal) interfaces only")]
+    [InlineData("""{"name": "m", "type": "internal", "macAddress": "01:00:5e:00:00:01"}""", "ports[0].macAddress", "01:00:5e:00:00:01 is a multicast address")]
     public void An_internal_port_s_addresses_follow_the_same_rules_under_its_path(string port, string path, string reason)
     {
         var failures = Failures(Ports(port));
@@ -219,5 +221,12 @@ public class OvsBridgePlannerTests
         var down = Assert.Single(Announce(Declared.Replace("{\"name\": \"acc\", \"type\": \"internal\", \"tag\": 10}", "{\"name\": \"acc\", \"type\": \"internal\", \"tag\": 10, \"up\": false}")));
         Assert.Equal(LogSeverity.Warning, down.Severity);
         Assert.Equal("kvm:live ports[1].up: the internal port acc goes down: the host's own traffic through it stops", down.Message);
+    }
+
+    [Fact]
+    public void A_new_mac_alone_says_peers_re_learn_it_not_that_vlans_drop()
+    {
+        var line = Assert.Single(Announce(Declared.Replace("{\"name\": \"acc\", \"type\": \"internal\", \"tag\": 10}", "{\"name\": \"acc\", \"type\": \"internal\", \"tag\": 10, \"macAddress\": \"52:54:00:AA:00:02\"}")));
+        Assert.Equal("kvm:live ports: acc gets a new MAC: peers reach the host there again once their ARP and neighbour caches learn it; guests' ports (vnet0) are not touched", line.Message);
     }
 }

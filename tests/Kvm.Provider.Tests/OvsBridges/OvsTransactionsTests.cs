@@ -81,4 +81,18 @@ public class OvsTransactionsTests
         Assert.Equal(["ports"], ((Wait)ops[0]).Columns.ToArray());
         Assert.Contains($"[\"bridges\",\"delete\",[\"uuid\",\"{Bridge}\"]]", Text(ops));
     }
+
+    [Fact]
+    public void An_internal_port_s_declared_mac_is_written_and_an_unset_one_left_to_open_vswitch()
+    {
+        var created = Text(OvsTransactions.Create(Args("""{"name": "ovsbr1", "ports": [{"name": "m", "type": "internal", "macAddress": "52:54:00:aa:00:01"}]}""")));
+        Assert.Contains("""{"op":"insert","table":"Interface","row":{"mac":"52:54:00:aa:00:01","name":"m","options":["map",[]],"type":"internal"}""", created);
+
+        var host = HostTables();
+        Assert.Empty(OvsTransactions.Update(Args(Declared), host, host.Bridge("ovsbr0")!));   // acc has no mac declared: nothing to send
+        var pinned = Declared.Replace("{\"name\": \"acc\", \"type\": \"internal\", \"tag\": 10}", "{\"name\": \"acc\", \"type\": \"internal\", \"tag\": 10, \"macAddress\": \"52:54:00:aa:00:02\"}");
+        var update = Text(OvsTransactions.Update(Args(pinned), host, host.Bridge("ovsbr0")!));
+        Assert.Contains("""{"op":"update","table":"Interface",""", update);
+        Assert.Contains("\"mac\":\"52:54:00:aa:00:02\"", update);
+    }
 }

@@ -82,6 +82,9 @@ internal sealed partial record OvsPortArgs : IHostAddressing
     [Input("trunks", "The VLANs a trunk carries, in any order (0-4095). Empty or unset on a trunk: every VLAN.", Unordered = true, Min = 0, Max = 4095, MaxLength = 4096)]
     public int[]? Trunks { get; init; }
 
+    [Input("macAddress", "For an `internal` port: its MAC address (Open vSwitch's Interface `mac`; aa:bb:cc:dd:ee:ff, unicast), kept whenever Open vSwitch makes the port again (a restart of ovs-vswitchd, a reboot). Unset: not managed; Open vSwitch picks a random one each time, so peers' ARP caches and DHCP reservations go stale after a reboot. The bridge's own internal port takes otherConfig `hwaddr` instead.", MaxLength = 17)]
+    public string? MacAddress { get; init; }
+
     [Input("bond", "Make the port a bond of several existing interfaces.")]
     public OvsBondArgs? Bond { get; init; }
 

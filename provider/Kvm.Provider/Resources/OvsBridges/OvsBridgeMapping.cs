@@ -114,6 +114,7 @@ internal static class OvsBridgeMapping
             Name = port.String("name"),
             Type = type,
             Peer = type == "patch" && single!.Map("options").TryGetValue("peer", out var peer) ? peer : null,
+            MacAddress = type == "internal" && single!.String("mac") is { Length: > 0 } mac ? mac.ToLowerInvariant() : null,
             VlanMode = port.String("vlan_mode"),
             Tag = port.Integer("tag") is { } tag ? (int)tag : null,
             Trunks = port.Integers("trunks") is { Count: > 0 } trunks ? [.. trunks.Select(v => (int)v).Order()] : declared?.Trunks is { Length: 0 } ? [] : null,
@@ -140,9 +141,13 @@ internal static class OvsBridgeMapping
     /// <summary>The interface names of a port: its bond's members, else the port's own name.</summary>
     public static IReadOnlyList<string> InterfaceNames(OvsPortArgs port) => port.Bond?.Members is { Length: > 0 } members ? [.. members.OfType<string>()] : [port.Name!];
 
-    /// <summary>Two ports the same, field by field (the records hold arrays, which compare by reference).</summary>
+    /// <summary>
+    /// Two ports the same, field by field (the records hold arrays, which compare by reference); <paramref name="b"/> is
+    /// the declared or new side, whose unset MAC is not managed.
+    /// </summary>
     public static bool Equivalent(OvsPortArgs a, OvsPortArgs b) =>
         a.Name == b.Name && a.Type == b.Type && a.Peer == b.Peer && a.VlanMode == b.VlanMode && a.Tag == b.Tag
+        && (b.MacAddress is null || string.Equals(a.MacAddress, b.MacAddress, StringComparison.OrdinalIgnoreCase))
         && (a.Trunks ?? []).SequenceEqual(b.Trunks ?? [])
         && (a.Bond is null) == (b.Bond is null)
         && (a.Bond is null || (a.Bond.BondMode == b.Bond!.BondMode && a.Bond.Lacp == b.Bond.Lacp && (a.Bond.Members ?? []).SequenceEqual(b.Bond.Members ?? [])));

@@ -25,6 +25,13 @@ internal sealed class OvsBridgePlanner : Planner<OvsBridgeArgs, OvsBridgeState>
         return failures;
     }
 
+    /// <summary>A port's addresses as the kernel writes them, its MAC in lower case (as Open vSwitch reports it).</summary>
+    private static ObjectValue NormalizePort(ObjectValue port)
+    {
+        port = BridgeAddressRules.Normalize(port);
+        return port[OvsPortArgs.Paths.MacAddress] is StringValue mac ? port.With(OvsPortArgs.Paths.MacAddress, PropertyValue.Of(mac.Value.ToLowerInvariant())) : port;
+    }
+
     /// <summary>
     /// The host's layer 3 on the bridge's internal port and on internal ports in `ports`: each link by a Linux Bridge's
     /// rules (<see cref="BridgeAddressRules"/>); only internal ports are interfaces of the host; an address belongs to
@@ -95,7 +102,7 @@ internal sealed class OvsBridgePlanner : Planner<OvsBridgeArgs, OvsBridgeState>
     {
         news = BridgeAddressRules.Normalize(news);
         return news[OvsBridgeArgs.Paths.Ports] is ArrayValue ports
-            ? news.With(OvsBridgeArgs.Paths.Ports, new ArrayValue([.. ports.Items.Select(p => p is ObjectValue port ? BridgeAddressRules.Normalize(port) : p)]))
+            ? news.With(OvsBridgeArgs.Paths.Ports, new ArrayValue([.. ports.Items.Select(p => p is ObjectValue port ? NormalizePort(port) : p)]))
             : news;
     }
 
@@ -129,6 +136,13 @@ internal sealed class OvsBridgePlanner : Planner<OvsBridgeArgs, OvsBridgeState>
                 if (!LinkName.IsValid(name)) yield return new(At(OvsPortArgs.Paths.Name), $"\"{name}\" is not a valid interface name");
                 else if (name == bridge) yield return new(At(OvsPortArgs.Paths.Name), $"\"{name}\" is the bridge's own internal port, which the bridge always has; leave it out (set the bridge's mtu for it)");
                 else if (!names.Add(name)) yield return new(At(OvsPortArgs.Paths.Name), $"\"{name}\" is listed twice");
+            }
+            if (p.MacAddress is { } mac && !ctx.News.IsUnknown(At(OvsPortArgs.Paths.MacAddress)))
+            {
+                if (p.Type != "internal")
+                    yield return new(At(OvsPortArgs.Paths.MacAddress), $"port {p.Name} is not an internal port: Open vSwitch sets the MAC of its own (internal) interfaces only; an uplink keeps its NIC's MAC");
+                else if (Networks.NetworkRules.MacError(mac) is { } macError)
+                    yield return new(At(OvsPortArgs.Paths.MacAddress), macError);
             }
             foreach (var failure in VlanFailures(p, At)) yield return failure;
             foreach (var failure in KindFailures(p, At, bridge, names)) yield return failure;
@@ -283,12 +297,16 @@ internal sealed class OvsBridgePlanner : Planner<OvsBridgeArgs, OvsBridgeState>
         var old = (ctx.OldState.Ports ?? []).ToDictionary(p => p.Name!, StringComparer.Ordinal);
         var removed = old.Keys.Where(n => news.All(p => p.Name != n)).ToList();
         var changed = news.Where(p => old.TryGetValue(p.Name!, out var o) && !OvsBridgeMapping.Equivalent(o, OvsTransactions.Canonical(p))).ToList();
+        // A new MAC alone drops no VLAN: the port's host interface is re-addressed, and peers re-learn it.
+        var remac = changed.Where(p => OvsBridgeMapping.Equivalent(old[p.Name!], OvsTransactions.Canonical(p) with { MacAddress = null })).Select(p => p.Name!).ToList();
+        changed.RemoveAll(p => remac.Contains(p.Name!));
         var widened = changed.Where(p => OnlyGainsVlans(old[p.Name!], OvsTransactions.Canonical(p))).Select(p => p.Name!).ToList();
         changed.RemoveAll(p => widened.Contains(p.Name!));
         var added = news.Where(p => !old.ContainsKey(p.Name!)).Select(p => p.Name!).ToList();
         var parts = new List<string>();
         if (removed.Count > 0) parts.Add($"{string.Join(", ", removed)} {(removed.Count == 1 ? "leaves" : "leave")} the bridge: {(removed.Count == 1 ? "its" : "their")} traffic stops");
         if (changed.Count > 0) parts.Add($"{string.Join(", ", changed.Select(p => p.Name))} {(changed.Count == 1 ? "changes" : "change")} VLAN or bond settings: frames of VLANs no longer carried are dropped, and a bond renegotiates");
+        if (remac.Count > 0) parts.Add($"{string.Join(", ", remac)} {(remac.Count == 1 ? "gets" : "get")} a new MAC: peers reach the host there again once their ARP and neighbour caches learn it");
         if (parts.Count == 0) return null;
         var guests = ctx.OldState.GuestPorts is { Length: > 0 } g ? $"; guests' ports ({string.Join(", ", g)}) are not touched" : "";
         return string.Join("; ", parts) + (added.Count > 0 ? $"; {string.Join(", ", added)} {(added.Count == 1 ? "joins" : "join")}" : "")

@@ -16,7 +16,7 @@ internal sealed record OvsSnapshot(ImmutableArray<OvsdbRow> Bridges, ImmutableDi
 
     public static readonly ImmutableArray<string> PortColumns = ["name", "interfaces", "vlan_mode", "tag", "trunks", "bond_mode", "lacp"];
 
-    public static readonly ImmutableArray<string> InterfaceColumns = ["name", "type", "options", "mtu_request", "external_ids"];
+    public static readonly ImmutableArray<string> InterfaceColumns = ["name", "type", "options", "mtu_request", "mac", "external_ids"];
 
     /// <summary>The three selects; <see cref="Of"/> reads their results.</summary>
     public static IReadOnlyList<Operation> Selects =>

@@ -99,6 +99,7 @@ internal static class OvsTransactions
         Peer = p.Type == "patch" ? p.Peer : null,
         Trunks = p.Trunks is { } t ? [.. t.Distinct().Order()] : null,
         Bond = p.Bond is { } b ? b with { Members = [.. b.Members ?? []] } : null,
+        MacAddress = p.Type == "internal" ? p.MacAddress?.ToLowerInvariant() : null,
     };
 
     /// <summary>A wait that the row still holds, in <paramref name="columns"/>, what was read.</summary>
@@ -149,9 +150,11 @@ internal static class OvsTransactions
         for (var j = 0; j < names.Count; j++)
         {
             var kind = Row().Add("type", OvsdbValue.Of(type)).Add("options", OvsdbValue.Map(options));
+            // An internal port's MAC, when declared: without it Open vSwitch makes a random one each time it makes the port.
+            if (type == "internal" && port.MacAddress is { } mac) kind = kind.Add("mac", OvsdbValue.Of(mac));
             if (existing?.Interfaces.FirstOrDefault(i => i.String("name") == names[j]) is { } current)
             {
-                if (current.String("type") != type || !Same(current["options"], kind["options"]))
+                if (current.String("type") != type || !Same(current["options"], kind["options"]) || (kind.TryGetValue("mac", out var m) && !Same(current["mac"], m)))
                     ops.Add(new Update("Interface", [ByUuid(current.Uuid)], kind));
                 interfaces.Add(new UuidAtom(current.Uuid));
                 continue;
