@@ -17,6 +17,9 @@ internal interface IHostAddressing
     BridgeRouteArgs[]? Routes { get; }
     bool? Up { get; }
 
+    /// <summary>Whether <paramref name="name"/> is one of these inputs.</summary>
+    public static bool IsInput(string name) => name is AddressesPath or GatewayPath or Gateway6Path or RoutesPath or UpPath;
+
     /// <summary>Whether anything of layer 3 is declared (the link then has to be up to serve it).</summary>
     public bool DeclaresLayer3 => Addresses is not null || Gateway is not null || Gateway6 is not null || Routes is not null;
 }

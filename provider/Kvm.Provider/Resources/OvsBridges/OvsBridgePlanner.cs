@@ -257,7 +257,7 @@ internal sealed class OvsBridgePlanner : Planner<OvsBridgeArgs, OvsBridgeState>
                 else if (database) quiet.Add(key);
             }
             else if (why is not null) yield return Announcement.Warning($"kvm:live {key}: {why}");
-            else if (key is "addresses" or "gateway" or "gateway6" or "routes" or "up") hostSide.Add(key);
+            else if (IHostAddressing.IsInput(key)) hostSide.Add(key);
             else if (key is not ("forceDestroy" or "takeOverManagedLinks")) quiet.Add(key);
         }
         if (quiet.Count > 0)
@@ -285,7 +285,7 @@ internal sealed class OvsBridgePlanner : Planner<OvsBridgeArgs, OvsBridgeState>
         {
             var at = path.IndexOf("].", StringComparison.Ordinal);
             var key = at < 0 ? null : path[(at + 2)..].Split('.', '[')[0];
-            if (key is "addresses" or "gateway" or "gateway6" or "routes" or "up") links.Add(path[..(at + 2)] + key);
+            if (key is not null && IHostAddressing.IsInput(key)) links.Add(path[..(at + 2)] + key);
             else database = true;
         }
         return (database, [.. links.Distinct()]);
