@@ -1,8 +1,9 @@
 namespace Kvm.Lab;
 
 /// <summary>
-/// Open vSwitch (ovsdb-server + ovs-vswitchd) of our own inside a lab namespace, userspace
-/// datapath only (this machine's kernel has no openvswitch module). Its /run/openvswitch is the
+/// Open vSwitch (ovsdb-server + ovs-vswitchd) of our own inside a lab namespace: userspace
+/// datapath bridges on this machine (its kernel has no openvswitch module), kernel datapath ones
+/// too in the kernel VM (tests/Kvm.VmTests/OvsScenarios.cs). Its /run/openvswitch is the
 /// lab namespace's private one (see <see cref="LabMounts"/>), which a
 /// <see cref="PrivateLibvirtd"/> in the same <see cref="LabNamespace"/> also sees, so libvirt's
 /// <c>&lt;virtualport type='openvswitch'/&gt;</c> works on its bridges. Start order does not matter.

@@ -311,6 +311,32 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task A_change_of_a_taken_over_bridge_that_cuts_the_host_off_is_rolled_back_settings_unset_before_included()
+    {
+        using var ovs = OvsSwitch.Start();
+        var host = ovs.Namespace;
+        using var lan = Uplink(ovs);
+        await using var stack = await StackFor(ovs, new Dictionary<string, string> { ["reachabilityProbe"] = "10.84.0.254:22", ["confirmTimeoutSeconds"] = "3" });
+        const string Taken = """
+            {"name": "ob2", "datapathType": "netdev", "ports": [{"name": "up0"}],
+             "addresses": ["10.84.0.1/24"], "gateway": "10.84.0.254"}
+            """;
+        (await stack.UpAsync(Res(OvsBridge, "sw", Taken))).EnsureOk();
+        Assert.Equal("[]", ovs.Vsctl("get", "bridge", "ob2", "fail_mode").Trim());
+
+        // failMode was unset (not managed, the column empty): the rollback empties it again rather than leaving secure.
+        var step = (await stack.UpAsync(Res(OvsBridge, "sw", Taken.Replace("\"ports\"", "\"failMode\": \"secure\", \"ports\"", StringComparison.Ordinal))))["sw"];
+        Assert.Equal(StepOp.Failed, step.Op);
+        Assert.Contains("rolled it back by itself: nothing was changed", step.Error);
+        Assert.Equal("[]", ovs.Vsctl("get", "bridge", "ob2", "fail_mode").Trim());
+        Assert.Equal("ob2", ovs.Vsctl("port-to-br", "up0").Trim());
+        Assert.Equal(["10.84.0.1/24"], host.Addresses("ob2"));
+        Assert.Equal(["via 10.84.0.254 dev ob2"], DefaultRoutes(host, "-4"));
+        Assert.True(Pings(lan, "10.84.0.1"), "the rollback left the host cut off");
+        Assert.All((await stack.UpAsync(Res(OvsBridge, "sw", Taken))).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
+    }
+
+    [Fact]
     public async Task Addresses_held_elsewhere_routes_on_a_down_port_and_managed_links_fail_check_naming_the_property()
     {
         using var ovs = OvsSwitch.Start();

@@ -1,8 +1,9 @@
 #!/bin/sh
-# ovs-start.sh: starts ovsdb-server + ovs-vswitchd (userspace datapath bridges only) with
-# private state, inside a lab mount namespace (lab-exec.sh S sh ovs-start.sh); refuses anywhere
-# else. Database /var/lib/openvswitch/conf.db, socket /run/openvswitch/db.sock (both private:
-# S/var/..., S/run/... on the host), logs in /var/log/openvswitch. Returns when both are up.
+# ovs-start.sh: starts ovsdb-server + ovs-vswitchd (userspace datapath bridges; kernel ones too in
+# the kernel VM, which has the openvswitch module) with private state, inside a lab mount
+# namespace (lab-exec.sh S sh ovs-start.sh); refuses anywhere else. Database
+# /var/lib/openvswitch/conf.db, socket /run/openvswitch/db.sock (both private: S/var/...,
+# S/run/... on the host), logs in /var/log/openvswitch. Returns when both are up.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 lab_require_private_ns

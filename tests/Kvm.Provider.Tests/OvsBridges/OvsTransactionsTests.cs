@@ -73,6 +73,28 @@ public class OvsTransactionsTests
     }
 
     [Fact]
+    public void A_rollback_puts_settings_back_as_read_the_empty_ones_too()
+    {
+        // The change set failMode secure and other_config on a bridge that had neither (unset inputs: not managed).
+        var before = HostTables();
+        var was = before.Bridge("ovsbr0")!;
+        var changed = was with { Columns = was.Columns.SetItem("fail_mode", OvsdbValue.Of("secure")).SetItem("other_config", OvsdbValue.Map(new Dictionary<string, string> { ["mac-aging-time"] = "60" })) };
+        var now = before with { Bridges = [changed] };
+        var previous = Args("""{"name": "ovsbr0"}""");
+
+        var ops = OvsTransactions.Revert(previous, before, was, now, changed);
+        Assert.Equal(["wait", "update", "comment"], ops.Select(o => o.Op));
+        var update = Assert.Single(ops.OfType<Update>());
+        Assert.Equal(["fail_mode", "other_config"], update.Row.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(update.Row["fail_mode"].Items);
+        Assert.Empty(Assert.IsType<OvsdbMap>(update.Row["other_config"]).Pairs);
+        Assert.Equal(OvsdbValue.Of("secure"), ((Wait)ops[0]).Rows.Single()["fail_mode"]);   // guarded by the row as the change left it
+
+        // Nothing differs: nothing to send.
+        Assert.Empty(OvsTransactions.Revert(previous, before, was, before, was));
+    }
+
+    [Fact]
     public void Delete_waits_on_the_ports_as_read()
     {
         var host = HostTables();

@@ -282,15 +282,15 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
 
     /// <summary>
     /// Puts the database back for a rollback: a bridge this change created is deleted; a changed one gets back the
-    /// settings and ports it had (<paramref name="previous"/>, as read before). Returns what could not be put back.
+    /// settings and ports it had (<paramref name="previous"/>: its inputs and its row, as read before). Returns what could not be put back.
     /// </summary>
-    private async Task<IReadOnlyList<string>> UndoAsync(string name, OvsBridgeArgs? previous)
+    private async Task<IReadOnlyList<string>> UndoAsync(string name, (OvsBridgeArgs Inputs, OvsSnapshot Snapshot, OvsdbRow Row)? previous)
     {
         try
         {
             var snapshot = await ReadAsync(CancellationToken.None).ConfigureAwait(false);
             if (snapshot.Bridge(name) is not { } bridge) return previous is null ? [] : [$"the Open vSwitch bridge {name} is gone"];
-            var ops = previous is null ? OvsTransactions.Delete(bridge) : OvsTransactions.Update(previous, snapshot, bridge);
+            var ops = previous is { } p ? OvsTransactions.Revert(p.Inputs, p.Snapshot, p.Row, snapshot, bridge) : OvsTransactions.Delete(bridge);
             if (ops.Count > 0) await TransactAsync(ops, $"rolling back the Open vSwitch bridge {name}", CancellationToken.None).ConfigureAwait(false);
             return [];
         }
@@ -324,7 +324,7 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         var ops = OvsTransactions.Update(a, snapshot, bridge);
         // Rolling back puts the database's settings and ports back as read, before the links.
         var previous = OvsBridgeMapping.Observe(snapshot, bridge, null, a, importing: false).Inputs;
-        var checkpoint = plan.Checkpoint?.UndoingSwitchFirst(() => ops.Count > 0 ? UndoAsync(name, previous) : Task.FromResult<IReadOnlyList<string>>([]));
+        var checkpoint = plan.Checkpoint?.UndoingSwitchFirst(() => ops.Count > 0 ? UndoAsync(name, (previous, snapshot, bridge)) : Task.FromResult<IReadOnlyList<string>>([]));
         var applied = new StrongBox<int>(0);
         if (ops.Count > 0)
         {

@@ -85,6 +85,38 @@ internal static class OvsTransactions
         return [.. guards, .. changes, new Comment($"pulumi-resource-kvm: update OvsBridge {name}")];
     }
 
+    /// <summary>
+    /// The rollback of an <see cref="Update"/>: the bridge back to <paramref name="was"/> (its row before the change, in
+    /// <paramref name="before"/>). Ports as <see cref="Update"/> writes <paramref name="previous"/> (the inputs read from
+    /// that row); the settings columns and the internal port's mtu_request as read, the empty ones too: an unset input is
+    /// not managed, so <see cref="Update"/> alone would leave a column the change filled (fail_mode: secure) as it is.
+    /// Empty when nothing differs.
+    /// </summary>
+    public static IReadOnlyList<Operation> Revert(OvsBridgeArgs previous, OvsSnapshot before, OvsdbRow was, OvsSnapshot snapshot, OvsdbRow bridge)
+    {
+        var name = previous.Name!;
+        var ops = Update(previous with { DatapathType = null, FailMode = null, StpEnable = null, RstpEnable = null, OtherConfig = null, ExternalIds = null, Mtu = null },
+            snapshot, bridge).ToList();
+        var changes = new List<Operation>();
+        var settings = SettingColumns.Where(c => was[c] is { } old && !Same(bridge[c], old)).ToImmutableDictionary(c => c, c => was[c]!, StringComparer.Ordinal);
+        if (!settings.IsEmpty) changes.Add(new Update("Bridge", [ByUuid(bridge.Uuid)], settings));
+        if (OwnInterface(before, was, name) is { } oldOwn && oldOwn["mtu_request"] is { } oldMtu
+            && OwnInterface(snapshot, bridge, name) is { } own && !Same(own["mtu_request"], oldMtu))
+            changes.Add(new Update("Interface", [ByUuid(own.Uuid)], Row().Add("mtu_request", oldMtu)));
+        if (changes.Count == 0) return ops;
+        if (ops.Count == 0) return [Guard("Bridge", bridge, OvsSnapshot.BridgeColumns), .. changes, new Comment($"pulumi-resource-kvm: roll back OvsBridge {name}")];
+        ops.InsertRange(ops.FindIndex(o => o is Comment), changes);
+        return ops;
+    }
+
+    /// <summary>The Bridge columns an OvsBridge's settings are written to (<see cref="BridgeSettings"/>).</summary>
+    private static readonly ImmutableArray<string> SettingColumns = ["datapath_type", "fail_mode", "stp_enable", "rstp_enable", "other_config", "external_ids"];
+
+    private static OvsdbRow? OwnInterface(OvsSnapshot snapshot, OvsdbRow bridge, string name) =>
+        snapshot.PortsOf(bridge).FirstOrDefault(p => p.String("name") == name) is { } own
+            ? snapshot.InterfacesOf(own).FirstOrDefault(i => i.String("name") == name)
+            : null;
+
     /// <summary>The bridge off the root table (its ports and interfaces go with it), if its ports are still those read.</summary>
     public static IReadOnlyList<Operation> Delete(OvsdbRow bridge) =>
     [
