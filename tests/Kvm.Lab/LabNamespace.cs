@@ -83,6 +83,29 @@ public sealed class LabNamespace : IDisposable
                 r.TryGetProperty("metric", out var m) ? $"metric {m.GetInt64()}" : null,
             }.Where(x => x is not null)))];
 
+    /// <summary>Whether `ip link` shows the link administratively up (the UP flag).</summary>
+    public bool IsUp(string link) =>
+        Link(link) is { } l && l.GetProperty("flags").EnumerateArray().Any(f => f.GetString() == "UP");
+
+    /// <summary>"via GW dev LINK" for each default route of the family ("-4" or "-6"), as `ip -j route show default` lists them.</summary>
+    public string[] DefaultRoutes(string family) =>
+        [.. JsonDocument.Parse(Ip(family, "-j", "route", "show", "default")).RootElement.EnumerateArray()
+            .Select(r => $"via {r.GetProperty("gateway").GetString()} dev {r.GetProperty("dev").GetString()}")];
+
+    /// <summary>Whether an ICMP echo from here to <paramref name="address"/> is answered (busybox ping: the lab has no ping binary), trying for up to <paramref name="patience"/>.</summary>
+    public bool Pings(string address, TimeSpan patience)
+    {
+        try
+        {
+            Poll.Until(() => Exec("busybox", "ping", "-c", "1", "-W", "2", address).ExitCode == 0, patience, $"{Name} to reach {address}");
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
     private readonly Lock mountsLock = new();
     private LabMounts? mounts;
 

@@ -17,6 +17,7 @@ namespace Kvm.Lifecycle.Tests;
 public sealed class OvsBridgeAddressLifecycleTests : IDisposable
 {
     private const string OvsBridge = OvsBridgeLifecycleTests.OvsBridge;
+    private static readonly TimeSpan PingPatience = TimeSpan.FromSeconds(20);
 
     private readonly List<string> _folders = [];
 
@@ -43,32 +44,9 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         return Stack.StartAsync(JsonSerializer.Serialize(config));
     }
 
-    /// <summary>"via GW dev LINK" for each default route of the family, as `ip -j route show default` lists them.</summary>
-    private static string[] DefaultRoutes(LabNamespace ns, string family) =>
-        [.. JsonDocument.Parse(ns.Ip(family, "-j", "route", "show", "default")).RootElement.EnumerateArray()
-            .Select(r => $"via {r.GetProperty("gateway").GetString()} dev {r.GetProperty("dev").GetString()}")];
-
     /// <summary>The link's addresses and routes of both families, one per line, as `ip` lists them.</summary>
     private static string Layer3(LabNamespace ns, string link) =>
         string.Join("\n", [.. ns.Addresses(link), .. ns.Routes("-4", link), .. ns.Routes("-6", link)]);
-
-    /// <summary>Whether `ip link` shows the link administratively up (the UP flag).</summary>
-    private static bool IsUp(LabNamespace ns, string link) =>
-        ns.Link(link) is { } l && l.GetProperty("flags").EnumerateArray().Any(f => f.GetString() == "UP");
-
-    /// <summary>One ICMP echo from <paramref name="from"/> (busybox ping: the lab has no ping binary), until one is answered or 20 s pass.</summary>
-    private static bool Pings(LabNamespace from, string address)
-    {
-        try
-        {
-            Poll.Until(() => from.Exec("busybox", "ping", "-c", "1", "-W", "2", address).ExitCode == 0, TimeSpan.FromSeconds(20), $"{from.Name} to reach {address}");
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>
     /// A second namespace on the bridge's LAN: veth <paramref name="port"/> in the switch's namespace (up, for the bridge
@@ -128,19 +106,19 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         Assert.Null(ovs.Namespace.Link("ob0"));   // a preview makes nothing
 
         (await stack.UpAsync(sw)).EnsureOk();
-        Assert.True(IsUp(ovs.Namespace, "ob0"), "the internal port stayed down");
+        Assert.True(ovs.Namespace.IsUp("ob0"), "the internal port stayed down");
         Assert.Equal(["192.168.81.1/24", "fd00:81::1/64"], ovs.Namespace.Addresses("ob0"));
         var v4 = ovs.Namespace.Routes("-4", "ob0");
         Assert.Contains("default via 192.168.81.254 proto static", v4);
         Assert.Contains("10.81.0.0/16 via 192.168.81.2 proto static metric 50", v4);
-        Assert.Equal(["via 192.168.81.254 dev ob0"], DefaultRoutes(ovs.Namespace, "-4"));
-        Assert.Equal(["via fd00:81::fe dev ob0"], DefaultRoutes(ovs.Namespace, "-6"));
+        Assert.Equal(["via 192.168.81.254 dev ob0"], ovs.Namespace.DefaultRoutes("-4"));
+        Assert.Equal(["via fd00:81::fe dev ob0"], ovs.Namespace.DefaultRoutes("-6"));
         Assert.Equal("fd00:81::1/64", stack["sw"].Output("addresses")!.ListValue.Values[1].StringValue);   // as the kernel writes it
         Assert.True(stack["sw"].Output("up")!.BoolValue);
 
         // The LAN reaches the host on the bridge, and the host the LAN through it.
-        Assert.True(Pings(peer, "192.168.81.1"), "the peer on the bridge's port cannot ping the internal port's address");
-        Assert.True(Pings(ovs.Namespace, "192.168.81.2"), "the host cannot ping the peer through the bridge");
+        Assert.True(peer.Pings("192.168.81.1", PingPatience), "the peer on the bridge's port cannot ping the internal port's address");
+        Assert.True(ovs.Namespace.Pings("192.168.81.2", PingPatience), "the host cannot ping the peer through the bridge");
 
         // Read back exactly: nothing the kernel added (fe80::, subnet routes) shows as a change.
         Assert.All((await stack.UpAsync(sw)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
@@ -186,7 +164,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
             Assert.True(added >= 0 && deleted > added, $"expected 192.168.82.1/24 added before 192.168.81.1/24 deleted:\n{string.Join("\n", events)}");
         }
         Assert.Equal(["192.168.82.1/24", "fd00:81::1/64"], ovs.Namespace.Addresses("ob0"));
-        Assert.Equal(["via 192.168.82.254 dev ob0"], DefaultRoutes(ovs.Namespace, "-4"));
+        Assert.Equal(["via 192.168.82.254 dev ob0"], ovs.Namespace.DefaultRoutes("-4"));
         Assert.Contains("10.81.0.0/16 via 192.168.82.2 proto static metric 50", ovs.Namespace.Routes("-4", "ob0"));
         Assert.Equal(ifindex, NetworkLab.IfIndex(ovs.Namespace, "ob0"));
         Assert.All((await stack.UpAsync(moved)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
@@ -223,7 +201,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         Assert.Contains("takes the host's default route off ob1", failure.Reason);
         Assert.Contains("set forceDestroy: true", failure.Reason);
         Assert.Single((await stack.UpAsync(withoutGateway))["sw"].Failures);
-        Assert.Equal(["via 192.168.83.254 dev ob1"], DefaultRoutes(ovs.Namespace, "-4"));
+        Assert.Equal(["via 192.168.83.254 dev ob1"], ovs.Namespace.DefaultRoutes("-4"));
 
         // Destroy refuses, naming what the port carries and forceDestroy; the bridge stays as it was.
         var destroy = await stack.DestroyAsync();
@@ -232,7 +210,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         Assert.Contains("set forceDestroy: true", destroy["sw"].Error);
         Assert.Equal("ob1", ovs.Vsctl("list-br").Trim());
         Assert.Equal(["192.168.83.1/24"], ovs.Namespace.Addresses("ob1"));
-        Assert.Equal(["via 192.168.83.254 dev ob1"], DefaultRoutes(ovs.Namespace, "-4"));
+        Assert.Equal(["via 192.168.83.254 dev ob1"], ovs.Namespace.DefaultRoutes("-4"));
 
         // With consent: forceDestroy is an update that touches nothing, then the bridge and its port go.
         var forced = Res(OvsBridge, "sw", """{"name": "ob1", "datapathType": "netdev", "addresses": ["192.168.83.1/24"], "gateway": "192.168.83.254", "forceDestroy": true}""");
@@ -241,7 +219,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         (await stack.DestroyAsync()).EnsureOk();
         Assert.Equal("", ovs.Vsctl("list-br").Trim());
         Poll.Until(() => ovs.Namespace.Link("ob1") is null, TimeSpan.FromSeconds(15), "ovs-vswitchd to remove the internal port ob1");
-        Assert.Empty(DefaultRoutes(ovs.Namespace, "-4"));
+        Assert.Empty(ovs.Namespace.DefaultRoutes("-4"));
     }
 
     [Fact]
@@ -250,7 +228,7 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         using var ovs = OvsSwitch.Start();
         var host = ovs.Namespace;
         using var lan = Uplink(ovs);
-        Assert.True(Pings(lan, "10.84.0.1"), "the lab's LAN does not work before the test");
+        Assert.True(lan.Pings("10.84.0.1", PingPatience), "the lab's LAN does not work before the test");
         // Any answer of the router counts, a TCP reset too: nothing needs to listen there.
         await using var stack = await StackFor(ovs, new Dictionary<string, string> { ["reachabilityProbe"] = "10.84.0.254:22" });
         var sw = Res(OvsBridge, "sw", """
@@ -268,12 +246,12 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
 
         (await stack.UpAsync(sw)).EnsureOk();
         Assert.Equal("ob2", ovs.Vsctl("port-to-br", "up0").Trim());
-        Assert.True(IsUp(host, "ob2"), "the internal port stayed down");
+        Assert.True(host.IsUp("ob2"), "the internal port stayed down");
         Assert.Equal(["10.84.0.1/24"], host.Addresses("ob2"));
         Assert.Empty(host.Addresses("up0"));
-        Assert.Equal(["via 10.84.0.254 dev ob2"], DefaultRoutes(host, "-4"));
-        Assert.True(Pings(lan, "10.84.0.1"), "the LAN lost the host");
-        Assert.True(Pings(host, "10.84.0.254"), "the host lost its router");
+        Assert.Equal(["via 10.84.0.254 dev ob2"], host.DefaultRoutes("-4"));
+        Assert.True(lan.Pings("10.84.0.1", PingPatience), "the LAN lost the host");
+        Assert.True(host.Pings("10.84.0.254", PingPatience), "the host lost its router");
 
         // Nothing left to do.
         Assert.All((await stack.UpAsync(sw)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
@@ -305,8 +283,8 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         Assert.Equal("", ovs.Vsctl("--bare", "--columns=name", "list", "port").Trim());
         Poll.Until(() => host.Link("ob2") is null, TimeSpan.FromSeconds(15), "ovs-vswitchd to remove the internal port ob2");
         Assert.Equal(["10.84.0.1/24"], host.Addresses("up0"));
-        Assert.Equal(["via 10.84.0.254 dev up0"], DefaultRoutes(host, "-4"));
-        Assert.True(Pings(lan, "10.84.0.1"), "the rollback left the host cut off");
+        Assert.Equal(["via 10.84.0.254 dev up0"], host.DefaultRoutes("-4"));
+        Assert.True(lan.Pings("10.84.0.1", PingPatience), "the rollback left the host cut off");
         Assert.Empty(stack.State);
     }
 
@@ -331,8 +309,8 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         Assert.Equal("[]", ovs.Vsctl("get", "bridge", "ob2", "fail_mode").Trim());
         Assert.Equal("ob2", ovs.Vsctl("port-to-br", "up0").Trim());
         Assert.Equal(["10.84.0.1/24"], host.Addresses("ob2"));
-        Assert.Equal(["via 10.84.0.254 dev ob2"], DefaultRoutes(host, "-4"));
-        Assert.True(Pings(lan, "10.84.0.1"), "the rollback left the host cut off");
+        Assert.Equal(["via 10.84.0.254 dev ob2"], host.DefaultRoutes("-4"));
+        Assert.True(lan.Pings("10.84.0.1", PingPatience), "the rollback left the host cut off");
         Assert.All((await stack.UpAsync(Res(OvsBridge, "sw", Taken))).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
     }
 
@@ -407,18 +385,18 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         // The reboot: ovs-vswitchd makes the internal port again, down, without addresses or routes.
         ovs.RestartVswitchd("ob0");
         Poll.Until(() => ns.Link("ob0") is not null, TimeSpan.FromSeconds(30), "ovs-vswitchd to make ob0 again", () => Poll.Tail(ovs.LogPath));
-        Assert.False(IsUp(ns, "ob0"), "the re-made internal port is already up: the reboot did not happen");
+        Assert.False(ns.IsUp("ob0"), "the re-made internal port is already up: the reboot did not happen");
         Assert.Empty(ns.Addresses("ob0"));
-        Assert.Empty(DefaultRoutes(ns, "-4"));
+        Assert.Empty(ns.DefaultRoutes("-4"));
 
         // The boot unit's command, as systemd runs it (with --netns: the lab's links are in a lab namespace).
         var restored = EnabledUnit.RunIn(ns, wants, persistDir);
         Assert.True(restored.ExitCode == 0, restored.StdErr);
         Assert.Equal("", restored.StdErr);
-        Assert.True(IsUp(ns, "ob0"), "restore left the internal port down");
+        Assert.True(ns.IsUp("ob0"), "restore left the internal port down");
         Assert.Equal(before, Layer3(ns, "ob0"));
-        Assert.Equal(["via 192.168.81.254 dev ob0"], DefaultRoutes(ns, "-4"));
-        Assert.True(Pings(peer, "192.168.81.1"), "the peer cannot ping the restored address");
+        Assert.Equal(["via 192.168.81.254 dev ob0"], ns.DefaultRoutes("-4"));
+        Assert.True(peer.Pings("192.168.81.1", PingPatience), "the peer cannot ping the restored address");
 
         // The plugin sees what it made: no drift, nothing to do.
         Assert.All((await stack.RefreshAsync()).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
@@ -456,13 +434,13 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         Assert.Equal(StepOp.Create, preview["sw"].Op);
         Assert.Null(ns.Link("mgmt10"));   // a preview makes nothing
         (await stack.UpAsync(sw)).EnsureOk();
-        Assert.True(IsUp(ns, "mgmt10"), "the management port was left down");
+        Assert.True(ns.IsUp("mgmt10"), "the management port was left down");
         Assert.Equal("52:54:00:0a:09:01", ns.Link("mgmt10")!.Value.GetProperty("address").GetString());
         Assert.Equal(["10.10.9.1/24"], ns.Addresses("mgmt10"));
         Assert.Contains("10.99.0.0/16 via 10.10.9.2 proto static", ns.Routes("-4", "mgmt10"));
-        Assert.False(IsUp(ns, "ob9"), "the bridge's own internal port declares nothing: it stays as Open vSwitch made it");
+        Assert.False(ns.IsUp("ob9"), "the bridge's own internal port declares nothing: it stays as Open vSwitch made it");
         // The address lives in VLAN 10: a host on VLAN 10 reaches it, one on VLAN 20 of the same bridge does not.
-        Assert.True(Pings(vlan10, "10.10.9.1"), "VLAN 10 cannot reach the management address");
+        Assert.True(vlan10.Pings("10.10.9.1", PingPatience), "VLAN 10 cannot reach the management address");
         Assert.NotEqual(0, vlan20.Exec("busybox", "ping", "-c", "1", "-W", "2", "10.10.9.1").ExitCode);
         Assert.All((await stack.UpAsync(sw)).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
 
@@ -491,11 +469,11 @@ public sealed class OvsBridgeAddressLifecycleTests : IDisposable
         var restored = EnabledUnit.RunIn(ns, Assert.Single(Directory.GetFiles(Path.Combine(unitDir, "multi-user.target.wants"))), persistDir);
         Assert.True(restored.ExitCode == 0, restored.StdErr);
         Assert.Equal(["10.10.9.1/24"], ns.Addresses("mgmt10"));
-        Assert.True(IsUp(ns, "mgmt10"), "restore left the management port down");
+        Assert.True(ns.IsUp("mgmt10"), "restore left the management port down");
         Assert.Contains("10.99.0.0/16 via 10.10.9.2 proto static", ns.Routes("-4", "mgmt10"));
         // The declared MAC pinned it: the re-made port has the MAC the peer already knows, so its ARP cache still holds.
         Assert.Equal("52:54:00:0a:09:01", ns.Link("mgmt10")!.Value.GetProperty("address").GetString());
-        Assert.True(Pings(vlan10, "10.10.9.1"), "VLAN 10 cannot reach the restored management address");
+        Assert.True(vlan10.Pings("10.10.9.1", PingPatience), "VLAN 10 cannot reach the restored management address");
         Assert.All((await stack.RefreshAsync()).EnsureOk().Steps, s => Assert.Equal(StepOp.Same, s.Op));
 
         // Deleting the bridge would cut the host's management address off: refused without forceDestroy.

@@ -12,6 +12,8 @@ namespace Kvm.VmTests;
 /// </summary>
 public static class OvsScenarios
 {
+    private static readonly TimeSpan PingPatience = TimeSpan.FromSeconds(30);
+
     private const string OvsBridge = "kvm:index:OvsBridge";
 
     public static IReadOnlyList<Scenario> All => [new("ovs_kernel_datapath", KernelDatapath)];
@@ -56,13 +58,13 @@ public static class OvsScenarios
             Expect.Equal("openvswitch", Kind(host, "mgmt10"), "mgmt10 as `ip -d link` shows it");
             Expect.Equal("ovs-system", host.MasterOf("pv0"), "pv0's master");
             Expect.Equal("openvswitch", SlaveKind(host, "pv0"), "pv0's slave kind");
-            True(IsUp(host, "kb0") && IsUp(host, "mgmt10"), "the internal ports are up", () => Diagnostics(ovs));
+            True(host.IsUp("kb0") && host.IsUp("mgmt10"), "the internal ports are up", () => Diagnostics(ovs));
             Expect.Sequence(["192.168.91.1/24"], host.Addresses("kb0"), "kb0's addresses");
             Expect.Sequence(["10.10.91.1/24"], host.Addresses("mgmt10"), "mgmt10's addresses");
-            Expect.Sequence(["via 192.168.91.254 dev kb0"], DefaultRoutes(host), "the default route");
-            True(Pings(lan, "192.168.91.1"), "the LAN (untagged) pings kb0's address", () => Diagnostics(ovs));
-            True(Pings(lan, "10.10.91.1"), "the LAN's VLAN 10 pings mgmt10's address", () => Diagnostics(ovs));
-            Expect.True(Pings(host, "192.168.91.2"), "the host pings the LAN through kb0");
+            Expect.Sequence(["via 192.168.91.254 dev kb0"], host.DefaultRoutes("-4"), "the default route");
+            True(lan.Pings("192.168.91.1", PingPatience), "the LAN (untagged) pings kb0's address", () => Diagnostics(ovs));
+            True(lan.Pings("10.10.91.1", PingPatience), "the LAN's VLAN 10 pings mgmt10's address", () => Diagnostics(ovs));
+            Expect.True(host.Pings("192.168.91.2", PingPatience), "the host pings the LAN through kb0");
 
             var again = await stack.UpAsync(Switch());
             Expect.True(again.Ok && again.Steps.All(s => s.Op == StepOp.Same), "a second up: " + StepRenderer.Render(again));
@@ -86,7 +88,7 @@ public static class OvsScenarios
         host.Ip("addr", "add", "10.84.0.1/24", "dev", "eth0");
         host.Ip("link", "set", "eth0", "up");
         host.Ip("route", "add", "default", "via", "10.84.0.254");
-        Expect.True(Pings(uplan, "10.84.0.1"), "the uplink's LAN reaches the host before the test");
+        Expect.True(uplan.Pings("10.84.0.1", PingPatience), "the uplink's LAN reaches the host before the test");
         // Any answer of the router counts, a TCP reset too: nothing needs to listen there.
         await using (var stack = await StackFor(ovs, """, "reachabilityProbe": "10.84.0.254:22", "confirmTimeoutSeconds": 5"""))
         {
@@ -97,10 +99,10 @@ public static class OvsScenarios
                 "a take-over that cuts the host off is rolled back: " + StepRenderer.Render(slip));
             Expect.Equal("", ovs.Vsctl("list-br").Trim(), "bridges after the take-over's rollback");
             NothingOnTheDatapath(host, "kb1");
-            True(host.Link("eth0") is { } released && !released.TryGetProperty("master", out _) && IsUp(host, "eth0"), "eth0 is out of ovs-system and up", () => Diagnostics(ovs));
+            True(host.Link("eth0") is { } released && !released.TryGetProperty("master", out _) && host.IsUp("eth0"), "eth0 is out of ovs-system and up", () => Diagnostics(ovs));
             Expect.Sequence(["10.84.0.1/24"], host.Addresses("eth0"), "eth0's addresses after the take-over's rollback");
-            Expect.Sequence(["via 10.84.0.254 dev eth0"], DefaultRoutes(host), "the default route after the take-over's rollback");
-            True(Pings(uplan, "10.84.0.1"), "the LAN reaches the host after the take-over's rollback", () => Diagnostics(ovs));
+            Expect.Sequence(["via 10.84.0.254 dev eth0"], host.DefaultRoutes("-4"), "the default route after the take-over's rollback");
+            True(uplan.Pings("10.84.0.1", PingPatience), "the LAN reaches the host after the take-over's rollback", () => Diagnostics(ovs));
             Expect.True(stack.State.Count == 0, "nothing in the stack's state after the take-over's rollback");
 
             var up = await stack.UpAsync(Uplink());
@@ -108,28 +110,28 @@ public static class OvsScenarios
             Expect.Equal("kb1", ovs.Vsctl("port-to-br", "eth0").Trim(), "eth0's bridge in the database");
             Expect.Equal("ovs-system", host.MasterOf("eth0"), "eth0's master");
             Expect.Equal("openvswitch", Kind(host, "kb1"), "kb1 as `ip -d link` shows it");
-            Expect.True(IsUp(host, "kb1"), "kb1 is up");
+            Expect.True(host.IsUp("kb1"), "kb1 is up");
             Expect.Sequence(["10.84.0.1/24"], host.Addresses("kb1"), "kb1's addresses");
             Expect.Sequence([], host.Addresses("eth0"), "eth0's addresses");
-            Expect.Sequence(["via 10.84.0.254 dev kb1"], DefaultRoutes(host), "the default route after the take-over");
-            True(Pings(uplan, "10.84.0.1"), "the LAN reaches the host after the take-over", () => Diagnostics(ovs));
+            Expect.Sequence(["via 10.84.0.254 dev kb1"], host.DefaultRoutes("-4"), "the default route after the take-over");
+            True(uplan.Pings("10.84.0.1", PingPatience), "the LAN reaches the host after the take-over", () => Diagnostics(ovs));
             var same = await stack.UpAsync(Uplink());
             Expect.True(same.Ok && same.Steps.All(s => s.Op == StepOp.Same), "a second up: " + StepRenderer.Render(same));
 
             // failMode secure: without an OpenFlow controller's flows the kernel datapath forwards nothing: the host is cut off
             // and puts itself back, the database first, then the links.
-            var routesBefore = DefaultRoutes(host);
+            var routesBefore = host.DefaultRoutes("-4");
             var cut = await stack.UpAsync(Uplink(failMode: "secure"));
             Expect.True(!cut.Ok && cut["up"].Error is { } error && error.Contains("rolled it back by itself: nothing was changed", StringComparison.Ordinal),
                 "a change that cuts the host off is rolled back: " + StepRenderer.Render(cut));
             Expect.Equal("[]", ovs.Vsctl("get", "bridge", "kb1", "fail_mode").Trim(), "kb1's fail_mode after the rollback");
             Expect.Equal("kb1", ovs.Vsctl("port-to-br", "eth0").Trim(), "eth0's bridge after the rollback");
             Expect.Equal("ovs-system", host.MasterOf("eth0"), "eth0's master after the rollback");
-            True(IsUp(host, "kb1") && IsUp(host, "eth0"), "kb1 and eth0 are up after the rollback", () => Diagnostics(ovs));
+            True(host.IsUp("kb1") && host.IsUp("eth0"), "kb1 and eth0 are up after the rollback", () => Diagnostics(ovs));
             Expect.Sequence(["10.84.0.1/24"], host.Addresses("kb1"), "kb1's addresses after the rollback");
             Expect.Sequence([], host.Addresses("eth0"), "eth0's addresses after the rollback");
-            Expect.Sequence(routesBefore, DefaultRoutes(host), "the default route after the rollback");
-            True(Pings(uplan, "10.84.0.1"), "the LAN reaches the host after the rollback", () => Diagnostics(ovs));
+            Expect.Sequence(routesBefore, host.DefaultRoutes("-4"), "the default route after the rollback");
+            True(uplan.Pings("10.84.0.1", PingPatience), "the LAN reaches the host after the rollback", () => Diagnostics(ovs));
             var after = await stack.UpAsync(Uplink());
             Expect.True(after.Ok && after.Steps.All(s => s.Op == StepOp.Same), "after the rollback the host is as the program says: " + StepRenderer.Render(after));
 
@@ -165,28 +167,6 @@ public static class OvsScenarios
 
     private static string? SlaveKind(LabNamespace ns, string link) =>
         ns.Link(link) is { } l && l.TryGetProperty("linkinfo", out var info) && info.TryGetProperty("info_slave_kind", out var kind) ? kind.GetString() : null;
-
-    private static bool IsUp(LabNamespace ns, string link) =>
-        ns.Link(link) is { } l && l.GetProperty("flags").EnumerateArray().Any(f => f.GetString() == "UP");
-
-    /// <summary>"via GW dev LINK" for each IPv4 default route.</summary>
-    private static string[] DefaultRoutes(LabNamespace ns) =>
-        [.. JsonDocument.Parse(ns.Ip("-4", "-j", "route", "show", "default")).RootElement.EnumerateArray()
-            .Select(r => $"via {r.GetProperty("gateway").GetString()} dev {r.GetProperty("dev").GetString()}")];
-
-    /// <summary>One ICMP echo (busybox ping) until one is answered, for at most 30 s.</summary>
-    private static bool Pings(LabNamespace from, string address)
-    {
-        try
-        {
-            Poll.Until(() => from.Exec("busybox", "ping", "-c", "1", "-W", "2", address).ExitCode == 0, TimeSpan.FromSeconds(30), $"{from.Name} to reach {address}");
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>Like <see cref="Expect.True"/>, with what Open vSwitch and the links looked like when it failed.</summary>
     private static void True(bool condition, string what, Func<string> diagnostics)
