@@ -10,6 +10,15 @@ namespace Kvm.Provider.Host;
 internal sealed record LinkOwner(string Manager, string File, string Evidence, string HandOver)
 {
     public override string ToString() => $"{Manager} ({File}: {Evidence})";
+
+    /// <summary>Check's refusal to take <paramref name="link"/> without consent (takeOverManagedLinks).</summary>
+    public string Refusal(string link) =>
+        $"{link} is managed by {this}: {Manager} would reconfigure it behind the provider's back. " +
+        $"Hand it over ({HandOver}), or set takeOverManagedLinks: true to take it anyway";
+
+    /// <summary>The preview's note when <paramref name="link"/> is taken with consent.</summary>
+    public string TakenAnyway(string link) =>
+        $"kvm:takeover {link}: managed by {this}; taken anyway (takeOverManagedLinks), so hand it over there too ({HandOver}) or it may reconfigure the link";
 }
 
 /// <summary>

@@ -73,9 +73,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
     {
         if (ctx.News.Value.TakeOverManagedLinks == true) return [];
         var taken = await ManagedLinksTakenAsync(ctx.News.Value, ctx.News.IsUnknown, ctx.Cancellation).ConfigureAwait(false);
-        return taken.Select(t => new CheckFailure(t.Path,
-            $"{t.Link} is managed by {t.Owner}: {t.Owner.Manager} would reconfigure it behind the provider's back. " +
-            $"Hand it over ({t.Owner.HandOver}), or set takeOverManagedLinks: true to take it anyway"));
+        return taken.Select(t => new CheckFailure(t.Path, t.Owner.Refusal(t.Link)));
     }
 
     /// <summary>Taking the host's default route or its management address off the bridge needs forceDestroy: true (<see cref="HostAddressChecks"/>).</summary>
@@ -172,7 +170,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
             if (news.TakeOverManagedLinks == true)
             {
                 foreach (var (_, link, owner) in await ManagedLinksTakenAsync(news, _ => false, ct).ConfigureAwait(false))
-                    notes.Add(Announcement.Warning($"kvm:takeover {link}: managed by {owner}; taken anyway (takeOverManagedLinks), so hand it over there too ({owner.HandOver}) or it may reconfigure the link"));
+                    notes.Add(Announcement.Warning(owner.TakenAnyway(link)));
             }
             var bridge = old is null ? null : await Host.Links.GetByNameAsync(news.Name!, ct).ConfigureAwait(false);
             var leaving = new List<Link>();
@@ -184,9 +182,7 @@ internal sealed class BridgeApplier(ProviderHost host) : Applier<BridgeArgs, Bri
                 ? await LinkCheckpoint.DefaultRouteHoldersAsync(reads, ct).ConfigureAwait(false) : [];
             if (await LinkCheckpoint.TakeIfNeededAsync(reads, [.. bridge is null ? [] : new[] { bridge }, .. joining, .. leaving, .. routeHolders], null, Host.ManagementAddress, ct).ConfigureAwait(false) is { } checkpoint)
             {
-                notes.Add(Announcement.Warning(Host.Reachability is { } reachability
-                    ? $"kvm:checkpoint {news.Name}: {checkpoint.Why}; the change is kept once {reachability.Description} confirms the host is reachable, else the host rolls it back by itself after {Host.ConfirmTimeout.TotalSeconds:0} s"
-                    : $"kvm:checkpoint {news.Name}: {checkpoint.Why}; the change is rolled back if it fails half-way (set the provider's reachabilityProbe to have it confirmed too)"));
+                notes.Add(Announcement.Warning(CheckpointedChange.PreviewNote(Host, news.Name!, checkpoint)));
             }
             return notes;
         }

@@ -7,6 +7,15 @@ namespace Kvm.Provider.Resources.Bridges;
 /// <summary>A change made under a <see cref="LinkCheckpoint"/>: kept once the host is confirmed reachable, else rolled back, with the words for either.</summary>
 internal static class CheckpointedChange
 {
+    /// <summary>The preview's words for a checkpointed change of <paramref name="name"/>; <paramref name="included"/> names what the rollback puts back besides the links.</summary>
+    public static string PreviewNote(ProviderHost host, string name, LinkCheckpoint checkpoint, string? included = null)
+    {
+        var also = included is null ? "" : $" ({included} included)";
+        return host.Reachability is { } reachability
+            ? $"kvm:checkpoint {name}: {checkpoint.Why}; the change is kept once {reachability.Description} confirms the host is reachable, else the host rolls it back by itself{also} after {host.ConfirmTimeout.TotalSeconds:0} s"
+            : $"kvm:checkpoint {name}: {checkpoint.Why}; the change is rolled back{also} if it fails half-way (set the provider's reachabilityProbe to have it confirmed too)";
+    }
+
     /// <summary>
     /// A change to the links carrying the default route or the management session is kept only once the host is
     /// confirmed reachable (<see cref="ProviderHost.Reachability"/>); without that, the host puts the links back by itself.

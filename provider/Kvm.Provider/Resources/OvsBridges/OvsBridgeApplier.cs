@@ -46,9 +46,8 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         {
             if (a.TakeOverManagedLinks != true)
             {
-                failures.AddRange((await ManagedLinksTakenAsync(a, ctx.News.IsUnknown, snapshot, ctx.Cancellation).ConfigureAwait(false)).Select(t => new CheckFailure(t.Path,
-                    $"{t.Link} is managed by {t.Owner}: {t.Owner.Manager} would reconfigure it behind the provider's back. " +
-                    $"Hand it over ({t.Owner.HandOver}), or set takeOverManagedLinks: true to take it anyway")));
+                failures.AddRange((await ManagedLinksTakenAsync(a, ctx.News.IsUnknown, snapshot, ctx.Cancellation).ConfigureAwait(false))
+                    .Select(t => new CheckFailure(t.Path, t.Owner.Refusal(t.Link))));
             }
             // The links are read only for what is declared: a bridge without the host's side is the database's alone.
             var links = HostLinks(a, ctx.Olds).ToList();
@@ -168,13 +167,11 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
             if (news.TakeOverManagedLinks == true)
             {
                 foreach (var (_, link, owner) in await ManagedLinksTakenAsync(news, _ => false, snapshot, ct).ConfigureAwait(false))
-                    notes.Add(Announcement.Warning($"kvm:takeover {link}: managed by {owner}; taken anyway (takeOverManagedLinks), so hand it over there too ({owner.HandOver}) or it may reconfigure the link"));
+                    notes.Add(Announcement.Warning(owner.TakenAnyway(link)));
             }
             if (plan.Checkpoint is { } checkpoint)
             {
-                notes.Add(Announcement.Warning(Host.Reachability is { } reachability
-                    ? $"kvm:checkpoint {name}: {checkpoint.Why}; the change is kept once {reachability.Description} confirms the host is reachable, else the host rolls it back by itself (Open vSwitch's ports included) after {Host.ConfirmTimeout.TotalSeconds:0} s"
-                    : $"kvm:checkpoint {name}: {checkpoint.Why}; the change is rolled back (Open vSwitch's ports included) if it fails half-way (set the provider's reachabilityProbe to have it confirmed too)"));
+                notes.Add(Announcement.Warning(CheckpointedChange.PreviewNote(Host, name, checkpoint, included: "Open vSwitch's ports")));
             }
             return notes;
         }
@@ -352,7 +349,7 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
                     $"the Open vSwitch bridge {ctx.Id} carries guests' ports ({string.Join(", ", guests)}): deleting it cuts those guests off, and libvirt does not put their ports back. Set forceDestroy: true to delete it anyway. Nothing was changed");
             // The bridge's internal port and its internal ports go with it: none may carry the host's traffic.
             var internals = snapshot.PortsOf(bridge)
-                .Where(p => snapshot.InterfacesOf(p).ToList() is [var i] && (i.String("type") == "internal" || p.String("name") == ctx.Id))
+                .Where(p => snapshot.IsInternal(p) || p.String("name") == ctx.Id)
                 .Select(p => p.String("name")).OfType<string>().Where(LinkName.IsValid).Order(StringComparer.Ordinal);
             foreach (var link in internals)
             {
@@ -408,7 +405,7 @@ internal sealed class OvsBridgeApplier(ProviderHost host) : Applier<OvsBridgeArg
         foreach (var port in snapshot.PortsOf(bridge))
         {
             if (port.String("name") is not { } portName || portName == name || snapshot.IsGuestPort(port)) continue;
-            if (snapshot.InterfacesOf(port).ToList() is not [var single] || single.String("type") != "internal" || !LinkName.IsValid(portName)) continue;
+            if (!snapshot.IsInternal(port) || !LinkName.IsValid(portName)) continue;
             var declared = form?.Ports?.FirstOrDefault(p => p?.Name == portName);
             if (!importing && (declared is null || !OvsInternalPort.Declares(declared))) continue;
             if (await _port.ObserveAsync(portName, ct).ConfigureAwait(false) is { } side) sides[portName] = side;

@@ -50,6 +50,9 @@ internal sealed record OvsSnapshot(ImmutableArray<OvsdbRow> Bridges, ImmutableDi
         return null;
     }
 
+    /// <summary>A port of one internal interface: a link of the host that Open vSwitch makes (named like the port).</summary>
+    public bool IsInternal(OvsdbRow port) => InterfacesOf(port).ToList() is [var only] && only.String("type") == "internal";
+
     /// <summary>The port holding an interface (by name), if any: a bond member is an interface of a port of another name.</summary>
     public OvsdbRow? PortOfInterface(string interfaceName) =>
         Ports.Values.FirstOrDefault(p => InterfacesOf(p).Any(i => i.String("name") == interfaceName));
